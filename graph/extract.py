@@ -1,0 +1,474 @@
+"""Find concept mentions and typed claims in a Document, using the codebook and the rules.
+
+Finding is kept apart from writing RDF (graph.rdf): this module turns a Document into plain
+Mention, Claim and EntityMention records. Sentences are matched lower-cased and normalised
+(straight quotes, single spaces), with offsets mapped back to the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from graph.codebook import Codebook
+from graph.model import (
+    Claim,
+    Document,
+    EntityMention,
+    Evidence,
+    Extraction,
+    Mention,
+    Sentence,
+)
+from graph.rules import After, Fixed, Rule, RuleSet
+from graph.segment import PLAIN, normalise_map
+from graph.vocab import DATA, SYMMETRIC
+
+ANTECEDENT_PENALTY = 0.85
+QUESTION_PENALTY = 0.9
+LOOK_BACK = 3  # sentences searched for the concept a pronoun refers to
+SHORT_DENIAL = 8  # words: "It doesn't, honestly." denies the sentence before it
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady)\.?\s+[A-Z][\w'-]+")
+_INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-"})
+
+
+# --- the engine: matchers built once per codebook and rule set -----------------------------
+
+
+@dataclass
+class Engine:
+    """Everything needed to extract from many documents, built once."""
+
+    nlp: Any
+    codebook: Codebook
+    rules: RuleSet
+    lower: Any  # PhraseMatcher on LOWER
+    lemma: Any  # PhraseMatcher on LEMMA
+    entities: Any  # PhraseMatcher on LOWER for the gazetteer
+    relation: Any  # Matcher for the rules
+    cues: dict[str, Any]  # Matcher per cue list: negation, hedges, confirm, deny
+    by_lemmas: dict[str, str]  # lemma form of each label -> concept IRI
+    rule_by_key: dict[int, tuple[Rule, tuple[bool, ...]]] = field(default_factory=dict)
+
+
+def make_nlp() -> Any:
+    """A blank English pipeline with the lookup lemmatizer: works offline, no model."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def build_engine(codebook: Codebook, rules: RuleSet, nlp: Any | None = None) -> Engine:
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    nlp = nlp or make_nlp()
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    by_lemmas: dict[str, str] = {}
+    for iri, concept in sorted(codebook.concepts.items()):
+        labels = sorted({normalise_map(x)[0] for x in (concept.label, *concept.alt_labels)})
+        docs = list(nlp.pipe(labels))
+        lower.add(iri, docs)
+        lemma.add(iri, docs)
+        for doc in docs:
+            by_lemmas.setdefault(_lemmas(doc), iri)
+    entities = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for iri, entity in sorted(codebook.entities.items()):
+        names = sorted({normalise_map(x)[0] for x in (entity.name, *entity.alt_labels)})
+        entities.add(iri, list(nlp.tokenizer.pipe(names)))
+    relation = Matcher(nlp.vocab)
+    engine = Engine(nlp, codebook, rules, lower, lemma, entities, relation, {}, by_lemmas)
+    for rule in rules.rules:
+        for number, pattern in enumerate(rule.patterns):
+            name = f"{rule.id}#{number}"
+            relation.add(name, [list(map(dict, pattern))])
+            engine.rule_by_key[nlp.vocab.strings[name]] = (rule, _lookahead(pattern))
+    for name, patterns in (
+        ("negation", rules.negation),
+        ("hedges", rules.hedges),
+        ("confirm", rules.confirm),
+        ("deny", rules.deny),
+    ):
+        matcher = Matcher(nlp.vocab)
+        matcher.add(name, [list(map(dict, p)) for p in patterns])
+        engine.cues[name] = matcher
+    return engine
+
+
+def _lookahead(pattern: list[dict[str, Any]]) -> tuple[bool, ...]:
+    """Which trailing pattern elements only check what follows the cue (punctuation, "!")."""
+    flags = [False] * len(pattern)
+    for i in range(len(pattern) - 1, 0, -1):
+        element = pattern[i]
+        if element.get("OP") == "!" or element.get("IS_PUNCT") is True or "NOT_IN" in str(element):
+            flags[i] = True
+        else:
+            break
+    return tuple(flags)
+
+
+def _lemmas(doc: Any) -> str:
+    return " ".join(t.lemma_.lower() or t.lower_ for t in doc)
+
+
+# --- per-sentence analysis -----------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """A concept found in a sentence, by token positions."""
+
+    iri: str
+    start: int  # token index
+    end: int
+    category: str
+
+
+@dataclass
+class _Analysed:
+    """A sentence with its tokens, concepts and cue matches."""
+
+    sentence: Sentence
+    turn: int
+    speaker: str
+    doc: Any
+    where: list[int]
+    found: list[_Found]
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def question(self) -> bool:
+        return self.sentence.text.rstrip("\"”’' )").endswith("?")
+
+    def offsets(self, start: int, end: int) -> tuple[int, int]:
+        """Original character offsets of tokens start..end."""
+        first = self.doc[start]
+        last = self.doc[end - 1]
+        return (
+            self.sentence.start + self.where[first.idx],
+            self.sentence.start + self.where[last.idx + len(last.text) - 1] + 1,
+        )
+
+
+def _concepts(engine: Engine, doc: Any) -> list[_Found]:
+    """Longest non-overlapping concept matches; surface (LOWER) matches win ties."""
+    candidates = [(s, e, k, 0) for k, s, e in engine.lower(doc)]
+    candidates += [(s, e, k, 1) for k, s, e in engine.lemma(doc)]
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[3], c[0]))
+    taken: set[int] = set()
+    found = []
+    for start, end, key, _ in candidates:
+        if taken.intersection(range(start, end)):
+            continue
+        taken.update(range(start, end))
+        iri = _qualified(engine, doc, start, end, engine.nlp.vocab.strings[key])
+        found.append(_Found(iri, start, end, engine.codebook.concepts[iri].category))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _qualified(engine: Engine, doc: Any, start: int, end: int, iri: str) -> str:
+    """A more specific concept when a word earlier in the sentence qualifies this one.
+
+    "patients ... have a voice" names "patient voice" when the codebook has that label.
+    """
+    head = _lemmas(doc[start:end])
+    for token in doc[:start]:
+        if token.is_alpha:
+            specific = engine.by_lemmas.get(f"{token.lemma_.lower()} {head}")
+            if specific and specific != iri:
+                return specific
+    return iri
+
+
+def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
+    sentences = [(turn, s) for turn in document.turns for s in turn.sentences]
+    normalised = [normalise_map(s.text) for _, s in sentences]
+    docs = engine.nlp.pipe(text for text, _ in normalised)
+    out = []
+    for (turn, sentence), (_, where), doc in zip(sentences, normalised, docs, strict=True):
+        found = _concepts(engine, doc)
+        out.append(_Analysed(sentence, turn.index, turn.speaker, doc, where, found))
+    return out
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Match:
+    rule: Rule
+    start: int
+    end: int
+    tokens: tuple[int, ...]  # pattern element index of each matched token
+    cue_end: int  # end of the cue proper, before trailing look-ahead tokens
+
+
+def _rule_matches(engine: Engine, doc: Any) -> list[_Match]:
+    """Per rule, the shortest match at each start, dropping matches inside an earlier one."""
+    raw = engine.relation(doc, with_alignments=True)
+    best: dict[tuple[str, int], _Match] = {}
+    for key, start, end, align in raw:
+        rule, lookahead = engine.rule_by_key[key]
+        current = best.get((rule.id, start))
+        if current is None or end < current.end:
+            cue_end = start + sum(not lookahead[element] for element in align)
+            best[(rule.id, start)] = _Match(rule, start, end, tuple(align), cue_end)
+    kept: list[_Match] = []
+    for match in sorted(best.values(), key=lambda m: (m.rule.id, m.start)):
+        if kept and kept[-1].rule.id == match.rule.id and match.start < kept[-1].end:
+            continue
+        kept.append(match)
+    return sorted(kept, key=lambda m: (m.start, m.rule.id))
+
+
+_LEFT_STOPS = frozenset({";", ",", ":", "-", "--", "(", ")"})
+
+
+def _boundaries(doc: Any, start: int, end: int) -> tuple[int, int]:
+    """Where slots may look: back to the clause's last punctuation, on to the next ';'."""
+    left = max((t.i + 1 for t in doc[:start] if t.text in _LEFT_STOPS), default=0)
+    right = min((t.i for t in doc[end:] if t.text == ";"), default=len(doc))
+    return left, right
+
+
+def _slot(
+    engine: Engine, a: _Analysed, match: _Match, slot: Any
+) -> tuple[str | None, _Found | None, bool]:
+    """The concept IRI for a slot, the in-sentence match, and whether the side is anaphoric."""
+    if isinstance(slot, Fixed):
+        concept = engine.codebook.by_id(slot.concept)
+        return (concept.iri if concept else None), None, False
+    rule = match.rule
+    skip = set(rule.skip)
+    left, right = _boundaries(a.doc, match.start, match.cue_end)
+    if slot == "left":
+        before = [f for f in a.found if left <= f.start and f.end <= match.start
+                  and match.start - f.end <= rule.reach and f.category not in skip]
+        hit = before[-1] if before else None
+        side = a.doc[max(left, match.start - 4) : match.start]
+    else:
+        anchor = match.start + 1
+        if isinstance(slot, After):
+            positions = [match.start + i for i, el in enumerate(match.tokens) if el == slot.after]
+            anchor = positions[0] if positions else match.start
+        reach_end = max(match.cue_end, anchor) + rule.reach
+        after = [f for f in a.found if f.start >= anchor and f.end <= right
+                 and f.start <= reach_end and f.category not in skip]
+        if slot == "last":
+            after = [f for f in a.found if f.start >= anchor and f.end <= right and f.category not in skip]
+        hit = (after[-1] if slot == "last" else after[0]) if after else None
+        side = a.doc[match.cue_end : match.cue_end + 4]
+    if hit:
+        return hit.iri, hit, False
+    return None, None, _anaphoric(engine, side)
+
+
+def _anaphoric(engine: Engine, side: Any) -> bool:
+    """A slot side that is empty or starts with a pronoun points back to an earlier concept."""
+    words = [t for t in side if not t.is_space]
+    if not words or words[0].is_punct:
+        return True
+    return any(t.lower_ in engine.rules.pronouns for t in words)
+
+
+def _antecedent(
+    analysed: list[_Analysed], pos: int, role: str, exclude: str | None
+) -> str | None:
+    """The concept an anaphor in sentence `pos` most likely refers to.
+
+    Looks back over the last sentences of the turn (or of the previous turn, for a turn's
+    first sentence): first for a claim, taking its subject or object as named in its sentence,
+    then for the nearest sentence naming a concept.
+    """
+    here = analysed[pos]
+    window = [a for a in analysed[max(0, pos - LOOK_BACK) : pos] if a.turn == here.turn]
+    if not window and pos > 0:
+        previous_turn = analysed[pos - 1].turn
+        window = [a for a in analysed[max(0, pos - LOOK_BACK) : pos] if a.turn == previous_turn]
+    for a in reversed(window):
+        named = {f.iri for f in a.found}
+        for claim in reversed(a.claims):
+            first, second = claim.subject, claim.object
+            if role == "object" and claim.relation not in SYMMETRIC:
+                first, second = second, first
+            for pick in (first, second):
+                if pick in named and pick != exclude:
+                    return pick
+    for a in reversed(window):
+        found = [f.iri for f in a.found if f.category != "Role" and f.iri != exclude]
+        if found:
+            return found[0] if role == "subject" else found[-1]
+    return None
+
+
+def _following(analysed: list[_Analysed], pos: int, exclude: str | None) -> str | None:
+    if pos + 1 < len(analysed) and analysed[pos + 1].turn == analysed[pos].turn:
+        found = [f.iri for f in analysed[pos + 1].found if f.iri != exclude]
+        return found[0] if found else None
+    return None
+
+
+def _cue_at(engine: Engine, name: str, doc: Any, start: int, end: int) -> bool:
+    return any(s >= start and e <= end for _, s, e in engine.cues[name](doc[start:end].as_doc()))
+
+
+def _opens_with(engine: Engine, name: str, doc: Any) -> bool:
+    """True when the sentence opens (after an interjection) with a confirm or deny cue."""
+    for _, start, _end in engine.cues[name](doc):
+        if all(t.lower_ in _INTERJECTIONS or t.is_punct for t in doc[:start]):
+            return True
+    return False
+
+
+def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Claim]:
+    a = analysed[pos]
+    claims: list[Claim] = []
+    hedged = bool(engine.cues["hedges"](a.doc))
+    for match in _rule_matches(engine, a.doc):
+        rule = match.rule
+        anaphors = 0
+        filled: dict[str, str | None] = {}
+        hits: dict[str, _Found | None] = {}
+        for role in ("subject", "object"):
+            iri, hit, anaphoric = _slot(engine, a, match, getattr(rule, role))
+            if iri is None and anaphoric:
+                other = filled.get("subject")
+                if "previous" in rule.fallback:
+                    iri = _antecedent(analysed, pos, role, other)
+                if iri is None and "next" in rule.fallback:
+                    iri = _following(analysed, pos, other)
+                anaphors += iri is not None
+            filled[role], hits[role] = iri, hit
+        subject, obj = filled["subject"], filled["object"]
+        if not subject or not obj or subject == obj:
+            continue
+        left_hits = [h for h in hits.values() if h and h.end <= match.start]
+        region_start = max(h.end for h in left_hits) if left_hits else max(0, match.start - 5)
+        negated = _cue_at(engine, "negation", a.doc, region_start, match.start)
+        start, end = a.offsets(match.start, match.end)
+        claims.append(
+            Claim(
+                subject=subject,
+                relation=rule.relation,
+                object=obj,
+                speaker=a.speaker,
+                rule=rule.id,
+                evidence=_evidence(a),
+                negated=negated,
+                hedged=hedged,
+                confidence=round(rule.confidence * ANTECEDENT_PENALTY**anaphors, 3),
+                cue=a.sentence.text[start - a.sentence.start : end - a.sentence.start],
+            )
+        )
+    return _unique(claims)
+
+
+def _unique(claims: Iterable[Claim]) -> list[Claim]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for claim in claims:
+        key = (claim.subject, claim.relation, claim.object)
+        if key not in seen:
+            seen.add(key)
+            out.append(claim)
+    return out
+
+
+def _evidence(a: _Analysed) -> Evidence:
+    s = a.sentence
+    return Evidence(a.turn, s.index, s.text, s.start, s.end, s.line_start, s.line_end)
+
+
+def _answer(analysed: list[_Analysed], pos: int) -> list[_Analysed]:
+    """Sentences that may answer the question in sentence `pos`: the next one, then the next
+    turn's first sentence when another speaker takes over."""
+    out = []
+    if pos + 1 < len(analysed) and analysed[pos + 1].turn == analysed[pos].turn:
+        out.append(analysed[pos + 1])
+    nxt = next((a for a in analysed[pos + 1 :] if a.turn != analysed[pos].turn), None)
+    if nxt and nxt.speaker != analysed[pos].speaker:
+        out.append(nxt)
+    return out
+
+
+def _settle(engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim]) -> list[Claim]:
+    """Resolve questions by their answers, and apply a short denial in the next sentence."""
+    a = analysed[pos]
+    if a.question:
+        for answer in _answer(analysed, pos):
+            for verdict in ("deny", "confirm"):
+                if _opens_with(engine, verdict, answer.doc):
+                    return [
+                        replace(
+                            c,
+                            speaker=answer.speaker,
+                            negated=verdict == "deny" or c.negated,
+                            question=True,
+                            answer=_evidence(answer),
+                            confidence=round(c.confidence * QUESTION_PENALTY, 3),
+                        )
+                        for c in claims
+                    ]
+        return []  # a question nobody answered is not a claim
+    nxt = analysed[pos + 1] if pos + 1 < len(analysed) else None
+    if nxt and nxt.turn == a.turn and _opens_with(engine, "deny", nxt.doc):
+        if sum(t.is_alpha for t in nxt.doc) <= SHORT_DENIAL:
+            return [replace(c, negated=True) for c in claims]
+    return claims
+
+
+def _entities(engine: Engine, document: Document, analysed: list[_Analysed]) -> list[EntityMention]:
+    out = []
+    speakers = set(document.speakers)
+    for a in analysed:
+        for key, start, end in engine.entities(a.doc):
+            iri = engine.nlp.vocab.strings[key]
+            entity = engine.codebook.entities[iri]
+            out.append(EntityMention(iri, entity.name, entity.kind, a.turn, a.sentence.index))
+        for match in _TITLED.finditer(" ".join(a.sentence.text.translate(PLAIN).split())):
+            name = match.group()
+            if name not in speakers:
+                iri = f"{DATA}{document.id}/person/{_slug(name)}"
+                out.append(EntityMention(iri, name, "person", a.turn, a.sentence.index))
+    return list(dict.fromkeys(out))
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "x"
+
+
+def extract(document: Document, engine: Engine) -> Extraction:
+    """Mentions, claims and named entities of one document."""
+    analysed = _analyse(engine, document)
+    claims: list[Claim] = []
+    for pos, a in enumerate(analysed):
+        a.claims = _claims_in(engine, analysed, pos)
+    for pos, a in enumerate(analysed):
+        claims += _settle(engine, analysed, pos, a.claims)
+    mentions = [
+        Mention(f.iri, a.doc[f.start : f.end].text, a.sentence.index, a.turn, *a.offsets(f.start, f.end))
+        for a in analysed
+        for f in a.found
+    ]
+    return Extraction(
+        document=document,
+        mentions=tuple(mentions),
+        claims=tuple(_unique_with_sentence(claims)),
+        entities=tuple(_entities(engine, document, analysed)),
+    )
+
+
+def _unique_with_sentence(claims: list[Claim]) -> list[Claim]:
+    seen: set[tuple[str, str, str, int]] = set()
+    out = []
+    for c in claims:
+        key = (c.subject, c.relation, c.object, c.evidence.sentence)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

@@ -1,0 +1,193 @@
+"""Turn extractions into RDF: transcripts, turns, sentences, speakers, claims and mentions.
+
+IRIs are minted from the document id, positions and concept ids, never blank nodes, so the same
+input gives the same graph; serialisations are sorted so they are byte-identical too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, XSD
+
+from graph.codebook import Codebook
+from graph.model import Claim, Document, Evidence, Extraction
+from graph.vocab import CONCEPT, DATA, LG, OA, PREFIXES, SCHEMA, SYMMETRIC
+
+MEDIA_TYPES = {"text": "text/plain", "vtt": "text/vtt", "srt": "application/x-subrip",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def new_graph() -> Graph:
+    """An empty graph with leadgraph's prefixes bound."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in (("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD), ("skos", SKOS),
+                       ("prov", PROV), ("dcterms", DCTERMS), ("foaf", FOAF)):
+        graph.bind(prefix, ns)
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    return graph
+
+
+def document_iri(doc: Document) -> URIRef:
+    return DATA[doc.id]
+
+
+def _part(doc: Document, *parts: object) -> URIRef:
+    return URIRef(f"{DATA}{doc.id}/" + "/".join(str(p) for p in parts))
+
+
+def speaker_iri(doc: Document, name: str) -> URIRef:
+    from graph.readers import slug
+
+    return _part(doc, "speaker", slug(name))
+
+
+def sentence_iri(doc: Document, index: int) -> URIRef:
+    return _part(doc, "sentence", index)
+
+
+def claim_iri(doc: Document, claim: Claim) -> URIRef:
+    s = _concept_id(claim.subject)
+    o = _concept_id(claim.object)
+    return _part(doc, "claim", claim.evidence.sentence, f"{s}--{claim.relation}--{o}")
+
+
+def _concept_id(iri: str) -> str:
+    return iri.removeprefix(str(CONCEPT)).rsplit("/", 1)[-1]
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def _bool(value: bool) -> Literal:
+    return Literal(value, datatype=XSD.boolean)
+
+
+def add_document(graph: Graph, extraction: Extraction) -> None:
+    """Add one transcript's description, turns, sentences, mentions and claims."""
+    doc = extraction.document
+    d = document_iri(doc)
+    graph.add((d, RDF.type, LG.Transcript))
+    graph.add((d, DCTERMS.source, Literal(doc.source)))
+    graph.add((d, LG.sha256, Literal(doc.sha256)))
+    graph.add((d, DCTERMS.format, Literal(MEDIA_TYPES.get(doc.format, "text/plain"))))
+    if doc.title:
+        graph.add((d, DCTERMS.title, Literal(" ".join(doc.title.split()))))
+    if doc.date:
+        graph.add((d, DCTERMS.date, Literal(doc.date)))
+    for name in doc.speakers:
+        person = speaker_iri(doc, name)
+        graph.add((person, RDF.type, FOAF.Person))
+        graph.add((person, RDF.type, PROV.Agent))
+        graph.add((person, FOAF.name, Literal(name)))
+        graph.add((d, DCTERMS.contributor, person))
+    for turn in doc.turns:
+        t = _part(doc, "turn", turn.index)
+        graph.add((t, RDF.type, LG.Turn))
+        graph.add((t, DCTERMS.isPartOf, d))
+        graph.add((t, LG.index, _int(turn.index)))
+        graph.add((t, PROV.wasAttributedTo, speaker_iri(doc, turn.speaker)))
+        graph.add((t, LG.startLine, _int(turn.line_start)))
+        graph.add((t, LG.endLine, _int(turn.line_end)))
+        for sentence in turn.sentences:
+            _add_sentence(graph, doc, t, sentence)
+    for mention in extraction.mentions:
+        graph.add((sentence_iri(doc, mention.sentence), LG.mentions, URIRef(mention.concept)))
+        graph.add((_part(doc, "turn", mention.turn), LG.mentions, URIRef(mention.concept)))
+    for entity in extraction.entities:
+        e = URIRef(entity.entity)
+        graph.add((_part(doc, "turn", entity.turn), SCHEMA.mentions, e))
+        if entity.entity.startswith(str(DATA)):
+            graph.add((e, RDF.type, FOAF.Person if entity.kind == "person" else FOAF.Organization))
+            graph.add((e, FOAF.name, Literal(entity.name)))
+    for iri, label in extraction.provisional.items():
+        c = URIRef(iri)
+        graph.add((c, RDF.type, SKOS.Concept))
+        graph.add((c, RDF.type, LG.ProvisionalConcept))
+        graph.add((c, SKOS.prefLabel, Literal(label, lang="en")))
+        graph.add((c, LG.category, LG.Provisional))
+    for claim in extraction.claims:
+        _add_claim(graph, doc, claim)
+
+
+def _add_sentence(graph: Graph, doc: Document, turn: URIRef, sentence) -> None:
+    s = sentence_iri(doc, sentence.index)
+    quote = URIRef(f"{s}/quote")
+    position = URIRef(f"{s}/position")
+    graph.add((s, RDF.type, LG.Sentence))
+    graph.add((s, DCTERMS.isPartOf, turn))
+    graph.add((s, OA.hasSource, document_iri(doc)))
+    graph.add((s, LG.index, _int(sentence.index)))
+    graph.add((s, LG.startLine, _int(sentence.line_start)))
+    graph.add((s, LG.endLine, _int(sentence.line_end)))
+    graph.add((s, OA.hasSelector, quote))
+    graph.add((s, OA.hasSelector, position))
+    graph.add((quote, RDF.type, OA.TextQuoteSelector))
+    graph.add((quote, OA.exact, Literal(sentence.text)))
+    graph.add((position, RDF.type, OA.TextPositionSelector))
+    graph.add((position, OA.start, Literal(sentence.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((position, OA.end, Literal(sentence.end, datatype=XSD.nonNegativeInteger)))
+    if sentence.time_start is not None:
+        graph.add((s, LG.startTime, Literal(Decimal(f"{sentence.time_start:.3f}"))))
+    if sentence.time_end is not None:
+        graph.add((s, LG.endTime, Literal(Decimal(f"{sentence.time_end:.3f}"))))
+
+
+def _add_claim(graph: Graph, doc: Document, claim: Claim) -> None:
+    c = claim_iri(doc, claim)
+    s, p, o = URIRef(claim.subject), LG[claim.relation], URIRef(claim.object)
+    graph.add((c, RDF.type, LG.Claim))
+    graph.add((c, RDF.subject, s))
+    graph.add((c, RDF.predicate, p))
+    graph.add((c, RDF.object, o))
+    graph.add((c, LG.negated, _bool(claim.negated)))
+    graph.add((c, LG.hedged, _bool(claim.hedged)))
+    graph.add((c, LG.fromQuestion, _bool(claim.question)))
+    graph.add((c, LG.confidence, Literal(Decimal(f"{claim.confidence:.3f}"))))
+    graph.add((c, LG.rule, Literal(claim.rule)))
+    graph.add((c, LG.cue, Literal(claim.cue)))
+    graph.add((c, PROV.wasAttributedTo, speaker_iri(doc, claim.speaker)))
+    graph.add((c, LG.evidence, _evidence_iri(doc, claim.evidence)))
+    if claim.answer:
+        graph.add((c, LG.evidence, _evidence_iri(doc, claim.answer)))
+    if not claim.negated:
+        if claim.relation in SYMMETRIC and (o, p, s) in graph:
+            return
+        graph.add((s, p, o))
+
+
+def _evidence_iri(doc: Document, evidence: Evidence) -> URIRef:
+    return sentence_iri(doc, evidence.sentence)
+
+
+def to_rdf(extractions: Iterable[Extraction], codebook: Codebook, ontology: Graph) -> Graph:
+    """The whole graph: ontology, codebook, gazetteer and every extraction."""
+    graph = new_graph()
+    graph += ontology
+    graph += codebook.graph
+    for extraction in extractions:
+        add_document(graph, extraction)
+    return graph
+
+
+def to_turtle(graph: Graph) -> bytes:
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def to_jsonld(graph: Graph) -> bytes:
+    """JSON-LD with an inline context (no remote fetch), nodes and values sorted."""
+    context = {prefix: str(ns) for prefix, ns in graph.namespaces()}
+    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    nodes = data.get("@graph", [data])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+    nodes.sort(key=lambda n: n.get("@id", ""))
+    out = {"@context": data.get("@context", context), "@graph": nodes}
+    return (json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,113 @@
+"""Split text into sentences and locate them by character offset and line number."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+# A sentence ends at ., ! or ? (or an ellipsis), optionally followed by closing quotes or
+# brackets, when white space and an opening letter, digit or quote follow.
+_BOUNDARY = re.compile(
+    r"""(?:[.!?]+|…|\.\.\.)["”’')\]]*(?=\s+["“‘'(…\[]?[A-Z0-9])""",
+)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st vs etc eg ie no fig vol jr sr rev hon gen col capt lt sgt".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
+
+PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """Straight quotes, plain dashes, '...' for '…' and single spaces, for matching and display."""
+    text = text.translate(PLAIN).replace("\u2026", "...")
+    return " ".join(text.split())
+
+
+def _is_abbreviation(text: str, stop: int) -> bool:
+    """True when the full stop at `stop` closes an abbreviation or an initial."""
+    if text[stop] != "." or text.startswith("...", stop):
+        return False
+    match = _WORD_BEFORE.search(text, max(0, stop - 12), stop + 1)
+    if not match:
+        return False
+    word = match.group(1)
+    if len(word) == 1 and word.isupper():  # an initial: "W. Edwards Deming"
+        return True
+    return word.lower().replace(".", "") in _ABBREVIATIONS or "." in word[:-1]
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) offsets of the sentences in text[start:end], trimmed of white space."""
+    end = len(text) if end is None else end
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        if _is_abbreviation(text, match.start()):
+            continue
+        yield from _trimmed(text, cursor, match.end())
+        cursor = match.end()
+    yield from _trimmed(text, cursor, end)
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if any(ch.isalnum() for ch in text[start:end]):
+        yield start, end
+
+
+class LineIndex:
+    """Maps character offsets to 1-based line numbers."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
+
+
+def normalise_map(text: str) -> tuple[str, list[int]]:
+    """Lower-cased, straightened, single-spaced text, and each character's offset in `text`.
+
+    The map has one extra entry, len(text), so that an end offset maps too.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    space = True
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                where.append(i)
+            space = True
+            continue
+        plain = "..." if ch == "\u2026" else ch.translate(PLAIN)
+        lower = plain.lower()
+        for c in lower if len(lower) == len(plain) else plain:
+            out.append(c)
+            where.append(i)
+        space = False
+    if out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    where.append(len(text))
+    return "".join(out), where

@@ -1,0 +1,80 @@
+"""Namespaces: leadgraph's own terms as a closed vocabulary, and the IRI bases of its data."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/leadgraph/"
+CONCEPT = Namespace(BASE + "concept/")
+ENTITY = Namespace(BASE + "entity/")
+DATA = Namespace(BASE + "data/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+
+
+class LG(DefinedNamespace):
+    """Terms of ontology/leadgraph.ttl; a test keeps the two in step."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Transcript: URIRef
+    Turn: URIRef
+    Sentence: URIRef
+    Claim: URIRef
+    ProvisionalConcept: URIRef
+    Category: URIRef
+    # categories
+    Value: URIRef
+    Condition: URIRef
+    Practice: URIRef
+    Role: URIRef
+    Outcome: URIRef
+    Structure: URIRef
+    Threat: URIRef
+    Provisional: URIRef
+    # relations
+    isConsequenceOf: URIRef
+    hasConsequence: URIRef
+    requires: URIRef
+    isRequiredBy: URIRef
+    enables: URIRef
+    isEnabledBy: URIRef
+    undermines: URIRef
+    isUnderminedBy: URIRef
+    combinesWith: URIRef
+    contrastsWith: URIRef
+    isPartOf: URIRef
+    hasPart: URIRef
+    # claim properties
+    negated: URIRef
+    hedged: URIRef
+    confidence: URIRef
+    rule: URIRef
+    cue: URIRef
+    fromQuestion: URIRef
+    evidence: URIRef
+    # document properties
+    sha256: URIRef
+    index: URIRef
+    startLine: URIRef
+    endLine: URIRef
+    startTime: URIRef
+    endTime: URIRef
+    mentions: URIRef
+    category: URIRef
+
+
+RELATIONS = ("isConsequenceOf", "requires", "enables", "undermines", "combinesWith",
+             "contrastsWith", "isPartOf")
+SYMMETRIC = frozenset({"combinesWith", "contrastsWith"})
+PREFIXES = {
+    "lg": str(LG._NS),
+    "lgc": str(CONCEPT),
+    "lge": str(ENTITY),
+    "lgd": str(DATA),
+    "oa": str(OA),
+    "schema": str(SCHEMA),
+}
