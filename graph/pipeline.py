@@ -30,7 +30,10 @@ class BuildError(Exception):
 
 
 def ontology_file(name: str) -> Path:
-    """A file of the packaged ontology folder (ontology/ in the source tree)."""
+    """A file of the ontology folder: ontology/ in a source checkout, else the installed copy."""
+    source = Path(__file__).resolve().parent.parent / "ontology" / name
+    if source.exists():
+        return source
     return Path(str(files("graph.ontology").joinpath(name)))
 
 

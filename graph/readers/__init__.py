@@ -13,11 +13,11 @@ from pathlib import Path
 from types import ModuleType
 
 from graph.model import Document
-from graph.readers import text
+from graph.readers import srt, text, vtt
 from graph.readers.base import build_turns
 
-READERS: tuple[ModuleType, ...] = (text,)
-SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+READERS: tuple[ModuleType, ...] = (vtt, srt, text)
+SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".vtt", ".srt"})
 
 
 class ReadError(Exception):

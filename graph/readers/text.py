@@ -9,7 +9,8 @@ and a line holding a date is the date. Page footers such as "Page 2 of 4" are no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from graph.readers.base import Parsed, RawTurn, Span
 from graph.segment import sentence_spans
@@ -36,6 +37,7 @@ _ANSWER = re.compile(
     r"(?:yes|no|absolutely|definitely|certainly|exactly|indeed|of course|not at all|never)\b",
     re.IGNORECASE,
 )
+_SHORT_LINE = 40  # characters: a shorter line is a header or a paragraph's end, never wrapped text
 _ROLES = {"Q": "Interviewer", "A": "Respondent"}
 
 
@@ -58,7 +60,8 @@ def detect(text: str) -> bool:
 
 
 def parse(text: str) -> Parsed:
-    lines = [line for line in _lines(text) if not line.blank]
+    every = _lines(text)
+    lines = [line for line in every if not line.blank]
     speech = [line for line in lines if not _FOOTER.match(line.text)]
     first_label = next((i for i, line in enumerate(speech) if line.label), None)
     if first_label is None:
@@ -69,7 +72,7 @@ def parse(text: str) -> Parsed:
         if first_label is None:
             return _unlabelled(text, header[1:], title=header[0].text.strip())
     header = speech[:first_label]
-    parsed = Parsed(turns=_turns(lines, speech[first_label].start))
+    parsed = Parsed(turns=_turns(every, speech[first_label].start))
     _read_header(parsed, [line.text.strip() for line in header])
     _resolve_initials(parsed)
     parsed.turns = _split_unlabelled_questions(text, parsed.turns)
@@ -84,7 +87,10 @@ def _lines(text: str) -> list[_Line]:
         line = _classify(start, body, previous_ends_sentence)
         out.append(line)
         if body.strip():
-            previous_ends_sentence = body.rstrip().endswith(_TERMINAL) or line.label is not None
+            stripped = body.rstrip()
+            previous_ends_sentence = (
+                stripped.endswith(_TERMINAL) or line.label is not None or len(stripped) < _SHORT_LINE
+            )
         start += len(raw)
     return out
 
@@ -115,45 +121,55 @@ def _is_title(speech: list[_Line], first: int) -> bool:
 
 def _turns(lines: list[_Line], begin: int) -> list[RawTurn]:
     """Group the speech lines after `begin` into turns of paragraphs."""
-    grouped: list[tuple[str, list[tuple[int, int]]]] = []
-    for line in lines:
+    content = [line for line in lines if not line.blank]
+    grouped: list[tuple[str, list[_Line]]] = []
+    for line in content:
         if line.start < begin or _FOOTER.match(line.text):
             continue
         if line.label:
             grouped.append((_ROLES.get(line.label, line.label), []))
             if line.text[line.body - line.start :].strip():
-                grouped[-1][1].append((line.body, line.end))
+                grouped[-1][1].append(replace(line, start=line.body))
         else:
-            grouped[-1][1].append((line.start, line.end))
-    ends = _paragraph_end_lengths(lines)
-    turns: list[RawTurn] = []
-    for speaker, spans in grouped:
-        turns.append(RawTurn(speaker, [Span(a, b) for a, b in _paragraphs(lines, spans, ends)]))
-    return turns
+            grouped[-1][1].append(line)
+    ends = _paragraph_ends(lines)
+    return [RawTurn(speaker, list(_paragraphs(body, ends))) for speaker, body in grouped]
 
 
-def _paragraph_end_lengths(lines: list[_Line]) -> int:
-    """Lines shorter than this (and ending a sentence) end a paragraph of wrapped text."""
-    lengths = sorted(len(line.text.rstrip()) for line in lines if not line.label)
-    return int(0.75 * lengths[len(lengths) // 2]) if lengths else 0
+def _paragraph_ends(lines: list[_Line]) -> set[int]:
+    """End offsets of the lines that end a paragraph.
+
+    In double-spaced text (PDF) every line is followed by a blank one, so a paragraph ends at
+    a clearly short line that ends a sentence; in single-spaced text, at a blank line.
+    """
+    content = [i for i, line in enumerate(lines) if not line.blank]
+    gaps = [b - a > 1 for a, b in zip(content, content[1:], strict=False)]
+    double_spaced = bool(gaps) and sum(gaps) > 0.8 * len(gaps)
+    ends = set()
+    if double_spaced:
+        lengths = sorted(len(lines[i].text.rstrip()) for i in content)
+        short = 0.75 * lengths[len(lengths) // 2]
+        for i in content:
+            text = lines[i].text.rstrip()
+            if len(text) < short and text.endswith(_TERMINAL):
+                ends.add(lines[i].end)
+    else:
+        for a, b in zip(content, content[1:], strict=False):
+            if b - a > 1:
+                ends.add(lines[a].end)
+    return ends
 
 
-def _paragraphs(lines: list[_Line], spans: list[tuple[int, int]], short: int):
-    """Join consecutive line spans into paragraphs; a short line ending a sentence ends one."""
-    by_start = {line.start: line for line in lines}
-    current: list[int] | None = None
-    for start, end in spans:
-        if current is None:
-            current = [start, end]
-        else:
-            current[1] = end
-        line = by_start.get(start) or next(ln for ln in lines if ln.start <= start <= ln.end)
-        text = line.text.rstrip()
-        if len(text) < short and text.endswith(_TERMINAL):
-            yield tuple(current)
-            current = None
-    if current is not None:
-        yield tuple(current)
+def _paragraphs(body: list[_Line], ends: set[int]) -> Iterator[Span]:
+    """Join consecutive lines into paragraph spans."""
+    start: int | None = None
+    for line in body:
+        start = line.start if start is None else start
+        if line.end in ends:
+            yield Span(start, line.end)
+            start = None
+    if start is not None:
+        yield Span(start, body[-1].end)
 
 
 def _split_unlabelled_questions(text: str, turns: list[RawTurn]) -> list[RawTurn]:
