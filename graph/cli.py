@@ -114,3 +114,9 @@ def validate_command(graph_file: Path, shapes: Path | None) -> None:
         return
     click.echo(report)
     sys.exit(1)
+
+
+# --- export commands (views and Gephi) ---
+
+
+# --- sparql commands (query, serve, push) ---

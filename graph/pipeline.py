@@ -95,6 +95,7 @@ def write_outputs(graph: Graph, out: Path, shapes: Graph | None) -> None:
     try:
         (staging / "graph.ttl").write_bytes(to_turtle(graph))
         (staging / "graph.jsonld").write_bytes(to_jsonld(graph))
+        # --- views and exports (concept map, report, Gephi) ---
         out.mkdir(exist_ok=True)
         for item in sorted(staging.iterdir()):
             os.replace(item, out / item.name)
