@@ -117,6 +117,32 @@ def validate_command(graph_file: Path, shapes: Path | None) -> None:
 
 
 # --- export commands (views and Gephi) ---
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
+
+
+@main.command(name="export")
+@click.argument("graph_file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS),
+              help="gexf and graphml for Gephi; csv writes nodes.csv and edges.csv; html writes "
+                   "concept_map.html and index.html; jsonld, ttl and nt are RDF.")
+@click.option("--out", "out", default=None, type=click.Path(path_type=Path),
+              help="File to write (a folder for csv and html). Default: beside GRAPH_FILE.")
+def export_command(graph_file: Path, fmt: str, out: Path | None) -> None:
+    """Re-render a saved graph (Turtle, N-Triples or JSON-LD) without extracting again.
+
+    \b
+    Example:
+      leadgraph export out/graph.ttl --format gexf --out berwick.gexf
+      leadgraph export out/graph.jsonld --format html --out site/
+    """
+    from graph.export import ExportError, export
+
+    try:
+        written = export(graph_file, fmt, out)
+    except (ExportError, OSError) as err:
+        raise _fail(err) from None
+    for path in written:
+        click.echo(f"leadgraph: wrote {path}", err=True)
 
 
 # --- sparql commands (query, serve, push) ---

@@ -30,6 +30,7 @@ ANTECEDENT_PENALTY = 0.85
 QUESTION_PENALTY = 0.9
 LOOK_BACK = 3  # sentences searched for the concept a pronoun refers to
 SHORT_DENIAL = 8  # words: "It doesn't, honestly." denies the sentence before it
+SHORT_LABEL = 3  # characters: one-word labels this short ("AI", "QI") match as written only
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady)\.?\s+[A-Z][\w'-]+")
 _INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-"})
 
@@ -72,9 +73,9 @@ def build_engine(codebook: Codebook, rules: RuleSet, nlp: Any | None = None) -> 
     by_lemmas: dict[str, str] = {}
     for iri, concept in sorted(codebook.concepts.items()):
         labels = sorted({normalise_map(x)[0] for x in (concept.label, *concept.alt_labels)})
-        docs = list(nlp.pipe(labels))
+        docs = [doc for doc in nlp.pipe(labels) if not all(t.is_stop for t in doc)]
         lower.add(iri, docs)
-        lemma.add(iri, docs)
+        lemma.add(iri, [doc for doc in docs if len(doc) > 1 or len(doc.text) > SHORT_LABEL])
         for doc in docs:
             by_lemmas.setdefault(_lemmas(doc), iri)
     entities = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -93,6 +94,7 @@ def build_engine(codebook: Codebook, rules: RuleSet, nlp: Any | None = None) -> 
         ("hedges", rules.hedges),
         ("confirm", rules.confirm),
         ("deny", rules.deny),
+        ("reported", rules.reported),
     ):
         matcher = Matcher(nlp.vocab)
         matcher.add(name, [list(map(dict, p)) for p in patterns])
@@ -226,7 +228,7 @@ def _rule_matches(engine: Engine, doc: Any) -> list[_Match]:
     return sorted(kept, key=lambda m: (m.start, m.rule.id))
 
 
-_LEFT_STOPS = frozenset({";", ",", ":", "-", "--", "(", ")"})
+_LEFT_STOPS = frozenset({";", ",", ":", "-", "--", "(", ")", "and", "or", "but"})
 
 
 def _boundaries(doc: Any, start: int, end: int) -> tuple[int, int]:
@@ -237,35 +239,46 @@ def _boundaries(doc: Any, start: int, end: int) -> tuple[int, int]:
 
 
 def _slot(
-    engine: Engine, a: _Analysed, match: _Match, slot: Any
-) -> tuple[str | None, _Found | None, bool]:
-    """The concept IRI for a slot, the in-sentence match, and whether the side is anaphoric."""
+    engine: Engine, a: _Analysed, match: _Match, slot: Any, exclude: str | None = None
+) -> tuple[str | None, bool]:
+    """The concept IRI for a slot, and whether an empty slot points back to an earlier concept."""
     if isinstance(slot, Fixed):
         concept = engine.codebook.by_id(slot.concept)
-        return (concept.iri if concept else None), None, False
+        return (concept.iri if concept else None), False
     rule = match.rule
-    skip = set(rule.skip)
     left, right = _boundaries(a.doc, match.start, match.cue_end)
+    usable = [f for f in a.found if f.category not in rule.skip and f.iri != exclude]
     if slot == "left":
-        before = [f for f in a.found if left <= f.start and f.end <= match.start
-                  and match.start - f.end <= rule.reach and f.category not in skip]
-        hit = before[-1] if before else None
+        before = [f for f in usable if left <= f.start and f.end <= match.start
+                  and match.start - f.end <= rule.reach]
         side = a.doc[max(left, match.start - 4) : match.start]
-    else:
-        anchor = match.start + 1
-        if isinstance(slot, After):
-            positions = [match.start + i for i, el in enumerate(match.tokens) if el == slot.after]
-            anchor = positions[0] if positions else match.start
-        reach_end = max(match.cue_end, anchor) + rule.reach
-        after = [f for f in a.found if f.start >= anchor and f.end <= right
-                 and f.start <= reach_end and f.category not in skip]
-        if slot == "last":
-            after = [f for f in a.found if f.start >= anchor and f.end <= right and f.category not in skip]
-        hit = (after[-1] if slot == "last" else after[0]) if after else None
-        side = a.doc[match.cue_end : match.cue_end + 4]
-    if hit:
-        return hit.iri, hit, False
-    return None, None, _anaphoric(engine, side)
+        pronoun = any(t.lower_ in engine.rules.pronouns for t in side)
+        return (before[-1].iri if before else None), pronoun
+    side = a.doc[match.cue_end : match.cue_end + 4]
+    if slot == "right" and _object_pronoun(engine, side):
+        return None, True  # "erodes it too": the object is named earlier
+    anchor = match.start + 1
+    if isinstance(slot, After):
+        positions = [match.start + i for i, el in enumerate(match.tokens) if el == slot.after]
+        anchor = positions[0] if positions else match.start
+    after = [f for f in usable if f.start >= anchor and f.end <= right]
+    if slot == "last":
+        return (after[-1].iri if after else None), _anaphoric(engine, side)
+    reach_end = max(match.cue_end, anchor) + rule.reach
+    after = [f for f in after if f.start <= reach_end]
+    return (after[0].iri if after else None), _anaphoric(engine, side)
+
+
+_VERBISH = frozenset(
+    "'s is was be will 'll can could would 'd has had have does did might may must should".split()
+)
+
+
+def _object_pronoun(engine: Engine, side: Any) -> bool:
+    """A pronoun right after the cue that is its object ("erodes it"), not a clause's subject."""
+    if not len(side) or side[0].lower_ not in engine.rules.pronouns:
+        return False
+    return len(side) == 1 or side[1].lower_ not in _VERBISH
 
 
 def _anaphoric(engine: Engine, side: Any) -> bool:
@@ -282,27 +295,38 @@ def _antecedent(
     """The concept an anaphor in sentence `pos` most likely refers to.
 
     Looks back over the last sentences of the turn (or of the previous turn, for a turn's
-    first sentence): first for a claim, taking its subject or object as named in its sentence,
-    then for the nearest sentence naming a concept.
+    first sentence). A subject ("That changed everything") is the nearest concept named; an
+    object ("fatigue erodes it too") continues the topic of the last claim, if there is one.
     """
     here = analysed[pos]
     window = [a for a in analysed[max(0, pos - LOOK_BACK) : pos] if a.turn == here.turn]
     if not window and pos > 0:
         previous_turn = analysed[pos - 1].turn
         window = [a for a in analysed[max(0, pos - LOOK_BACK) : pos] if a.turn == previous_turn]
-    for a in reversed(window):
-        named = {f.iri for f in a.found}
-        for claim in reversed(a.claims):
-            first, second = claim.subject, claim.object
-            if role == "object" and claim.relation not in SYMMETRIC:
-                first, second = second, first
-            for pick in (first, second):
-                if pick in named and pick != exclude:
-                    return pick
-    for a in reversed(window):
+    window.reverse()
+    if role == "object":
+        for a in window:
+            pick = _from_claims(a, role, exclude)
+            if pick:
+                return pick
+    for a in window:
+        pick = _from_claims(a, role, exclude) if role == "subject" else None
         found = [f.iri for f in a.found if f.category != "Role" and f.iri != exclude]
-        if found:
-            return found[0] if role == "subject" else found[-1]
+        if pick or found:
+            return pick or (found[0] if role == "subject" else found[-1])
+    return None
+
+
+def _from_claims(a: _Analysed, role: str, exclude: str | None) -> str | None:
+    """The subject (or object) of the sentence's last claim, when the sentence names it."""
+    named = {f.iri for f in a.found}
+    for claim in reversed(a.claims):
+        first, second = claim.subject, claim.object
+        if role == "object" and claim.relation not in SYMMETRIC:
+            first, second = second, first
+        for pick in (first, second):
+            if pick in named and pick != exclude:
+                return pick
     return None
 
 
@@ -333,23 +357,20 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
         rule = match.rule
         anaphors = 0
         filled: dict[str, str | None] = {}
-        hits: dict[str, _Found | None] = {}
         for role in ("subject", "object"):
-            iri, hit, anaphoric = _slot(engine, a, match, getattr(rule, role))
-            if iri is None and anaphoric:
-                other = filled.get("subject")
-                if "previous" in rule.fallback:
-                    iri = _antecedent(analysed, pos, role, other)
-                if iri is None and "next" in rule.fallback:
-                    iri = _following(analysed, pos, other)
+            other = filled.get("subject")
+            iri, anaphoric = _slot(engine, a, match, getattr(rule, role), other)
+            if iri is None and anaphoric and "previous" in rule.fallback:
+                iri = _antecedent(analysed, pos, role, other)
                 anaphors += iri is not None
-            filled[role], hits[role] = iri, hit
+            if iri is None and "next" in rule.fallback:
+                iri = _following(analysed, pos, other)
+                anaphors += iri is not None
+            filled[role] = iri
         subject, obj = filled["subject"], filled["object"]
         if not subject or not obj or subject == obj:
             continue
-        left_hits = [h for h in hits.values() if h and h.end <= match.start]
-        region_start = max(h.end for h in left_hits) if left_hits else max(0, match.start - 5)
-        negated = _cue_at(engine, "negation", a.doc, region_start, match.start)
+        negated = _cue_at(engine, "negation", a.doc, _negation_start(a, match), match.start)
         start, end = a.offsets(match.start, match.end)
         claims.append(
             Claim(
@@ -366,6 +387,13 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
             )
         )
     return _unique(claims)
+
+
+def _negation_start(a: _Analysed, match: _Match) -> int:
+    """Negation counts between the last concept before the cue and the cue ("X does not Y")."""
+    left, _ = _boundaries(a.doc, match.start, match.cue_end)
+    before = [f.end for f in a.found if f.end <= match.start]
+    return max([*before, left, match.start - 5])
 
 
 def _unique(claims: Iterable[Claim]) -> list[Claim]:
@@ -399,7 +427,7 @@ def _answer(analysed: list[_Analysed], pos: int) -> list[_Analysed]:
 def _settle(engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim]) -> list[Claim]:
     """Resolve questions by their answers, and apply a short denial in the next sentence."""
     a = analysed[pos]
-    if a.question:
+    if a.question or _reported(engine, a.doc):
         for answer in _answer(analysed, pos):
             for verdict in ("deny", "confirm"):
                 if _opens_with(engine, verdict, answer.doc):
@@ -414,12 +442,17 @@ def _settle(engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Cl
                         )
                         for c in claims
                     ]
-        return []  # a question nobody answered is not a claim
+        return []  # a question nobody answered, or a view only reported, is not a claim
     nxt = analysed[pos + 1] if pos + 1 < len(analysed) else None
     if nxt and nxt.turn == a.turn and _opens_with(engine, "deny", nxt.doc):
         if sum(t.is_alpha for t in nxt.doc) <= SHORT_DENIAL:
             return [replace(c, negated=True) for c in claims]
     return claims
+
+
+def _reported(engine: Engine, doc: Any) -> bool:
+    """True when the sentence opens by reporting others' view ("People say ...")."""
+    return any(start <= 2 for _, start, _end in engine.cues["reported"](doc))
 
 
 def _entities(engine: Engine, document: Document, analysed: list[_Analysed]) -> list[EntityMention]:

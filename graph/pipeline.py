@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph.codebook import Codebook, load_codebook
+from graph.export import write_views
 from graph.extract import Engine, build_engine, extract
 from graph.model import Extraction
 from graph.rdf import to_jsonld, to_rdf, to_turtle
@@ -95,7 +96,7 @@ def write_outputs(graph: Graph, out: Path, shapes: Graph | None) -> None:
     try:
         (staging / "graph.ttl").write_bytes(to_turtle(graph))
         (staging / "graph.jsonld").write_bytes(to_jsonld(graph))
-        # --- views and exports (concept map, report, Gephi) ---
+        write_views(graph, staging)
         out.mkdir(exist_ok=True)
         for item in sorted(staging.iterdir()):
             os.replace(item, out / item.name)

@@ -70,6 +70,7 @@ class _Header(_Strict):
     negation: list[Pattern] = Field(min_length=1)
     hedges: list[Pattern] = Field(min_length=1)
     answers: Answers
+    reported: list[Pattern] = Field(min_length=1)
     pronouns: list[str] = Field(min_length=1)
     rules: list[Any]
 
@@ -83,6 +84,7 @@ class RuleSet:
     hedges: tuple[Pattern, ...]
     confirm: tuple[Pattern, ...]
     deny: tuple[Pattern, ...]
+    reported: tuple[Pattern, ...]
     pronouns: frozenset[str]
     sources: tuple[str, ...]
 
@@ -166,6 +168,7 @@ def load_rules(paths: list[Path]) -> RuleSet:
             ("hedges", file_header.hedges),
             ("answers.confirm", file_header.answers.confirm),
             ("answers.deny", file_header.answers.deny),
+            ("reported", file_header.reported),
         ):
             errors += [f"{path}: [R002] {kind}: {e}" for e in _pattern_errors(patterns, validate)]
         header = file_header
@@ -194,6 +197,7 @@ def load_rules(paths: list[Path]) -> RuleSet:
         hedges=tuple(header.hedges),
         confirm=tuple(header.answers.confirm),
         deny=tuple(header.answers.deny),
+        reported=tuple(header.reported),
         pronouns=frozenset(p.lower() for p in header.pronouns),
         sources=tuple(str(p) for p in paths),
     )

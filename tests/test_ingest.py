@@ -167,3 +167,22 @@ def test_normalised_offsets_point_into_the_original(text: str):
 def test_line_index():
     index = LineIndex("a\nb\n\nc")
     assert [index.line(i) for i in (0, 2, 4, 5)] == [1, 2, 3, 4]
+
+
+def test_docx_bold_speaker_names(tmp_path):
+    from docx import Document as Word
+
+    word = Word()
+    word.add_paragraph("Ward leadership interview")
+    for name, words in (("Ann Lee", " How do you build trust?"), ("Bob Kay:", " Trust needs consistency. It takes time.")):
+        paragraph = word.add_paragraph()
+        paragraph.add_run(name).bold = True
+        paragraph.add_run(words)
+    path = tmp_path / "interview.docx"
+    word.save(path)
+    doc = read_file(path)
+    assert doc.format == "docx" and doc.title == "Ward leadership interview"
+    assert [t.speaker for t in doc.turns] == ["Ann Lee", "Bob Kay"]
+    assert [s.text for s in doc.turns[1].sentences] == ["Trust needs consistency.", "It takes time."]
+    assert [s.line_start for s in doc.turns[1].sentences] == [3, 3]
+    assert_located(doc)

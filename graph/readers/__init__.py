@@ -13,11 +13,11 @@ from pathlib import Path
 from types import ModuleType
 
 from graph.model import Document
-from graph.readers import srt, text, vtt
+from graph.readers import docx, srt, text, vtt
 from graph.readers.base import build_turns
 
-READERS: tuple[ModuleType, ...] = (vtt, srt, text)
-SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".vtt", ".srt"})
+READERS: tuple[ModuleType, ...] = (vtt, srt, docx, text)
+SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".vtt", ".srt", ".docx"})
 
 
 class ReadError(Exception):
@@ -86,6 +86,12 @@ def read_file(path: Path, fmt: str | None = None) -> Document:
         data = path.read_bytes()
     except OSError as err:
         raise ReadError(f"{path}: {err.strerror or err}") from None
+    if docx.is_docx(data):
+        try:
+            content = docx.to_text(data)
+        except Exception as err:  # python-docx raises several types for damaged files
+            raise ReadError(f"{path}: cannot read Word file ({err})") from None
+        return read_text(content, path.name, data, fmt or docx.NAME)
     content, warnings = decode(data, path.name)
     return read_text(content, path.name, data, fmt, tuple(warnings))
 

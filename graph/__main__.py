@@ -1,0 +1,5 @@
+"""`python -m graph ...` runs the leadgraph command."""
+
+from graph.cli import main
+
+main()

@@ -1,0 +1,242 @@
+"""Write the views and Gephi files of a graph: concept_map.html, index.html, graph.gexf,
+graph.graphml, nodes.csv and edges.csv; and re-export a saved graph (`leadgraph export`).
+
+Every file is made in memory and written through a temporary file, so a failure never leaves a
+half-written output behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree.ElementTree import Element, tostring
+
+import networkx as nx
+from rdflib import Graph
+
+from graph.network import ConceptNetwork, project
+from graph.render import render_map, render_report
+
+VIEW_FILES = ("concept_map.html", "index.html")
+CSV_FILES = ("nodes.csv", "edges.csv")
+FILE_NAMES = {"gexf": "graph.gexf", "graphml": "graph.graphml", "jsonld": "graph.jsonld",
+              "ttl": "graph.ttl", "nt": "graph.nt"}
+FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
+NODE_COLUMNS = ("Id", "Label", "Category", "Mentions", "Degree", "PageRank", "Community", "Denied",
+                "Definition", "Color", "Size", "X", "Y")
+EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "Weight", "Relation", "Claims",
+                "Confidence", "Quote", "Speaker", "Lines", "Rule", "Transcript", "Color")
+
+
+class ExportError(Exception):
+    """A graph that cannot be read or written; the message names the file."""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then move it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _rgba(colour: str) -> dict[str, int | float]:
+    return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}
+
+
+def gexf_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
+    """A copy with GEXF viz data (colour with alpha, size, position; y up as in Gephi)."""
+    g = nx.MultiDiGraph()
+    for node, data in net.graph.nodes(data=True):
+        attrs = {k: v for k, v in data.items() if k not in ("x", "y", "size", "color")}
+        attrs["viz"] = {"color": _rgba(data["color"]), "size": data["size"],
+                        "position": {"x": data["x"], "y": -data["y"], "z": 0.0}}
+        g.add_node(node, **attrs)
+    for u, v, key, data in net.graph.edges(keys=True, data=True):
+        attrs = {k: v for k, v in data.items() if k not in ("color", "dashes", "directed")}
+        attrs["id"] = key
+        attrs["type"] = "directed" if data["directed"] else "undirected"
+        attrs["viz"] = {"color": _rgba(data["color"]), "thickness": float(data["weight"]),
+                        "shape": data["dashes"]}
+        g.add_edge(u, v, key=key, **attrs)
+    return g
+
+
+def to_gexf(net: ConceptNetwork) -> bytes:
+    """GEXF 1.2 with declared attribute types and viz; no date or multigraph key, for stable bytes."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    writer = GEXFWriter(version="1.2draft")
+    writer.add_graph(gexf_graph(net))
+    meta = writer.xml.find("meta")
+    meta.attrib.pop("lastmodifieddate", None)
+    meta.find("creator").text = "leadgraph"
+    _drop_attribute(writer.graph_element, "edge", "networkx_key")
+    writer.indent(writer.xml)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + tostring(writer.xml) + b"\n"
+
+
+def _drop_attribute(graph_element: Element, kind: str, title: str) -> None:
+    """Remove one declared attribute and its values (networkx adds the multigraph key)."""
+    for declared in graph_element.findall("attributes"):
+        if declared.get("class") != kind:
+            continue
+        for attribute in declared.findall("attribute"):
+            if attribute.get("title") == title:
+                declared.remove(attribute)
+                ident = attribute.get("id")
+                for values in graph_element.iter("attvalues"):
+                    for value in values.findall("attvalue"):
+                        if value.get("for") == ident:
+                            values.remove(value)
+
+
+def graphml_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
+    """GraphML has no viz: colour, size and position (y up) become plain attributes, with the
+    r, g, b, x, y and size names Gephi's GraphML importer reads."""
+    g = nx.MultiDiGraph()
+    for node, data in net.graph.nodes(data=True):
+        rgba = _rgba(data["color"])
+        g.add_node(node, **{**data, "y": -data["y"], "r": rgba["r"], "g": rgba["g"], "b": rgba["b"]})
+    g.add_edges_from(net.graph.edges(keys=True, data=True))
+    return g
+
+
+def to_graphml(net: ConceptNetwork) -> bytes:
+    lines = nx.generate_graphml(graphml_graph(net), prettyprint=True)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def _csv(header: tuple[str, ...], rows: list[tuple]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_nodes_csv(net: ConceptNetwork) -> bytes:
+    """nodes.csv in Gephi's spreadsheet-import columns (Id, Label, then attributes)."""
+    rows = [
+        (node, d["label"], d["category"], d["mentions"], d["degree"], d["pagerank"], d["community"],
+         d["denied"], d["definition"], d["color"], d["size"], d["x"], -d["y"])
+        for node, d in net.graph.nodes(data=True)
+    ]
+    return _csv(NODE_COLUMNS, rows)
+
+
+def to_edges_csv(net: ConceptNetwork) -> bytes:
+    """edges.csv in Gephi's spreadsheet-import columns (Source, Target, Type, Id, Label, Weight...)."""
+    rows = [
+        (u, v, "Directed" if d["directed"] else "Undirected", key, d["label"], d["weight"],
+         d["relation"], d["claims"], d["confidence"], d["quote"], d["speaker"], d["lines"],
+         d["rule"], d["transcript"], d["color"])
+        for u, v, key, d in net.graph.edges(keys=True, data=True)
+    ]
+    return _csv(EDGE_COLUMNS, rows)
+
+
+WRITERS: dict[str, Callable[[ConceptNetwork], bytes]] = {
+    "concept_map.html": lambda net: render_map(net).encode("utf-8"),
+    "index.html": lambda net: render_report(net).encode("utf-8"),
+    "graph.gexf": to_gexf,
+    "graph.graphml": to_graphml,
+    "nodes.csv": to_nodes_csv,
+    "edges.csv": to_edges_csv,
+}
+
+
+def write_views(graph: Graph, folder: Path) -> ConceptNetwork:
+    """Project `graph` and write the map, the report and the Gephi files into `folder`."""
+    net = project(graph)
+    for name, make in WRITERS.items():
+        write_atomic(folder / name, make(net))
+    return net
+
+
+def load_graph(path: Path) -> Graph:
+    """A saved graph (Turtle, N-Triples or JSON-LD); JSON-LD with a remote @context is refused."""
+    from rdflib.util import guess_format
+
+    if not path.is_file():
+        raise ExportError(f"{path}: no such file")
+    fmt = guess_format(str(path)) or "turtle"
+    if fmt == "json-ld":
+        _refuse_remote_context(path)
+    try:
+        return Graph().parse(path, format=fmt)
+    except Exception as err:  # rdflib's parsers raise many exception types
+        raise ExportError(f"{path}: cannot parse as {fmt}: {' '.join(str(err).split())[:300]}") from None
+
+
+def _refuse_remote_context(path: Path) -> None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ExportError(f"{path}: cannot parse as JSON-LD: {err}") from None
+    if _has_remote_context(data):
+        raise ExportError(f"{path}: remote JSON-LD @context is not fetched; inline the context")
+
+
+def _has_remote_context(data: object) -> bool:
+    if isinstance(data, dict):
+        context = data.get("@context")
+        contexts = context if isinstance(context, list) else [context]
+        if any(isinstance(c, str) for c in contexts):
+            return True
+        return any(_has_remote_context(v) for v in data.values())
+    if isinstance(data, list):
+        return any(_has_remote_context(v) for v in data)
+    return False
+
+
+def serialise(graph: Graph, fmt: str) -> bytes:
+    """The RDF serialisations, byte-stable."""
+    from graph.rdf import to_jsonld, to_turtle
+
+    if fmt == "ttl":
+        return to_turtle(graph)
+    if fmt == "jsonld":
+        return to_jsonld(graph)
+    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
+    return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+
+
+def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:
+    """Re-render a saved graph in one format; returns the files written.
+
+    `out` is a file for gexf, graphml, jsonld, ttl and nt (or a folder to put graph.<ext> in),
+    and a folder for csv and html; by default the graph file's folder.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    graph = load_graph(graph_file)
+    folder = out if out is not None else graph_file.parent
+    if fmt in ("csv", "html"):
+        if folder.exists() and not folder.is_dir():
+            raise ExportError(f"{folder}: --format {fmt} writes two files; give a folder")
+        net = project(graph)
+        names = CSV_FILES if fmt == "csv" else VIEW_FILES
+        outputs = {folder / name: WRITERS[name](net) for name in names}
+    else:
+        target = folder / FILE_NAMES[fmt] if out is None or out.is_dir() else out
+        if fmt in ("gexf", "graphml"):
+            outputs = {target: WRITERS[FILE_NAMES[fmt]](project(graph))}
+        else:
+            outputs = {target: serialise(graph, fmt)}
+    for path, data in outputs.items():
+        write_atomic(path, data)
+    return list(outputs)

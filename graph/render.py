@@ -1,0 +1,229 @@
+"""The HTML views: the interactive concept map (concept_map.html) and the report (index.html).
+
+Both are single offline files rendered from templates in graph/templates/ by Jinja2 with
+autoescaping on. The map's data travels as JSON inside a `<script type="application/json">`
+element (`tojson` escapes `<`, `>`, `&` and `'`), and the map's script builds every panel with
+DOM APIs and textContent: transcript text is never interpreted as HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from graph.network import RELATION_STYLES, ClaimRecord, ConceptNetwork, Quote, category_colour
+
+TOP_CONCEPTS = 12
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"),
+                                         "ensure_ascii": False}
+    return env
+
+
+def _inline(source: str, name: str):
+    """Trusted code or CSS to put inside a <script> or <style> element, checked to stay inside."""
+    from markupsafe import Markup
+
+    lowered = source.lower()
+    if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
+        raise ValueError(f"{name} cannot be inlined in an HTML page")
+    return Markup(source)
+
+
+def _asset(name: str):
+    return _inline((TEMPLATES / name).read_text(encoding="utf-8"), name)
+
+
+def vis_network_js():
+    """vis-network's standalone build, as shipped inside the pyvis package (inlined once)."""
+    path = files("pyvis").joinpath("lib", "vis-9.1.2", "vis-network.min.js")
+    return _inline(path.read_text(encoding="utf-8"), "vis-network.min.js")
+
+
+def _darker(colour: str, factor: float = 0.72) -> str:
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))
+
+
+class _Index:
+    """Numbers for repeated strings and quotes, so the embedded data stays small."""
+
+    def __init__(self, net: ConceptNetwork) -> None:
+        self.transcripts = {t.iri: i for i, t in enumerate(net.transcripts)}
+        names = {q.speaker for qs in net.mentions.values() for q in qs}
+        names |= {c.speaker for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
+        self.speakers = {name: i for i, name in enumerate(sorted(names))}
+        self.quotes: dict[str, int] = {}
+        self.quote_rows: list[dict] = []
+        self.claims: dict[str, int] = {}
+        self.claim_rows: list[dict] = []
+
+    def quote(self, quote: Quote) -> int:
+        if quote.sentence not in self.quotes:
+            self.quotes[quote.sentence] = len(self.quote_rows)
+            self.quote_rows.append({
+                "text": quote.text, "speaker": self.speakers.get(quote.speaker, -1),
+                "transcript": self.transcripts.get(quote.transcript, -1), "lines": quote.lines,
+            })
+        return self.quotes[quote.sentence]
+
+    def claim(self, claim: ClaimRecord) -> int:
+        if claim.iri not in self.claims:
+            self.claims[claim.iri] = len(self.claim_rows)
+            self.claim_rows.append({
+                "from": claim.subject, "relation": claim.relation, "to": claim.object,
+                "negated": claim.negated, "hedged": claim.hedged, "question": claim.question,
+                "confidence": claim.confidence, "rule": claim.rule, "cue": claim.cue,
+                "speaker": self.speakers.get(claim.speaker, -1),
+                "transcript": self.transcripts.get(claim.transcript, -1),
+                "quotes": [self.quote(q) for q in claim.quotes],
+            })
+        return self.claims[claim.iri]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _concept_row(net: ConceptNetwork, index: _Index, node: str, data: dict) -> dict:
+    category = net.category_labels.get(data["category"], data["category"])
+    title = "\n".join(filter(None, (
+        data["label"], category,
+        f"{_plural(data['mentions'], 'mention')} · {_plural(data['degree'], 'relation')}",
+        f"{data['denied']} denied" if data["denied"] else "",
+    )))
+    return {
+        "id": node, "label": data["label"], "category": data["category"],
+        "definition": data["definition"], "degree": data["degree"],
+        "pagerank": data["pagerank"], "community": data["community"],
+        "x": data["x"], "y": data["y"], "size": data["size"], "color": data["color"],
+        "border": _darker(data["color"]), "font": round(13 + data["size"] / 8, 1), "title": title,
+        "mentions": [index.quote(q) for q in net.mentions.get(node, ())],
+        "denied": [index.claim(c) for c in net.denied.get(node, ())],
+    }
+
+
+def _edge_rows(net: ConceptNetwork, index: _Index) -> list[dict]:
+    """Edges with their claims; parallel edges between one pair curve apart."""
+    g = net.graph
+    pairs = Counter(frozenset((u, v)) for u, v in g.edges())
+    seen: Counter = Counter()
+    rows = []
+    for u, v, key, data in g.edges(keys=True, data=True):
+        pair = frozenset((u, v))
+        seen[pair] += 1
+        curve = {"enabled": True, "type": "curvedCW", "roundness": round(0.18 * seen[pair], 2)}
+        rows.append({
+            "id": key, "from": u, "to": v, "relation": data["relation"], "weight": data["weight"],
+            "width": round(1.5 + 1.5 * math.log2(data["weight"]), 2),
+            "smooth": curve if pairs[pair] > 1 else False,
+            "title": f"{g.nodes[u]['label']} {data['label']} {g.nodes[v]['label']}\n"
+                     f"{_plural(data['claims'], 'claim')}",
+            "claims": [index.claim(c) for c in net.claims[key]],
+        })
+    return rows
+
+
+def map_data(net: ConceptNetwork) -> dict:
+    """Everything the map's script needs, as plain JSON-ready data."""
+    index = _Index(net)
+    g = net.graph
+    concepts = [_concept_row(net, index, n, d) for n, d in g.nodes(data=True)]
+    edges = _edge_rows(net, index)
+    relation_counts = Counter(d["relation"] for _, _, d in g.edges(data=True))
+    category_counts = Counter(d["category"] for _, d in g.nodes(data=True))
+    return {
+        "concepts": concepts,
+        "edges": edges,
+        "claims": index.claim_rows,
+        "quotes": index.quote_rows,
+        "speakers": list(index.speakers),
+        "transcripts": [{"title": t.title, "source": t.source} for t in net.transcripts],
+        "relations": [
+            {"id": r, "label": net.relation_labels[r], "color": s.colour, "dashes": s.dashes,
+             "directed": s.directed, "count": relation_counts[r]}
+            for r, s in RELATION_STYLES.items()
+        ],
+        "categories": [
+            {"id": c, "label": net.category_labels.get(c, c), "color": category_colour(c),
+             "count": category_counts[c]}
+            for c in sorted(category_counts, key=lambda c: (-category_counts[c], c))
+        ],
+    }
+
+
+def _title(net: ConceptNetwork) -> str:
+    titles = [t.title for t in net.transcripts]
+    if len(titles) == 1:
+        return titles[0]
+    return f"{len(titles)} interviews" if titles else "Concept map"
+
+
+def render_map(net: ConceptNetwork) -> str:
+    """concept_map.html: one self-contained page, no network requests."""
+    return _environment().get_template("concept_map.html").render(
+        title=_title(net), data=map_data(net), vis_js=vis_network_js(),
+        style=_asset("concept_map.css"), script=_asset("concept_map.js"),
+    )
+
+
+def _claim_rows(net: ConceptNetwork, claims: list[ClaimRecord]) -> list[dict]:
+    g = net.graph
+    titles = {t.iri: t.title for t in net.transcripts}
+    return [
+        {
+            "subject": g.nodes[c.subject]["label"], "object": g.nodes[c.object]["label"],
+            "relation": net.relation_labels.get(c.relation, c.relation),
+            "colour": RELATION_STYLES[c.relation].colour,
+            "quotes": c.quotes, "speaker": c.speaker, "rule": c.rule, "hedged": c.hedged,
+            "question": c.question, "transcript": titles.get(c.transcript, ""),
+        }
+        for c in claims
+    ]
+
+
+def report_data(net: ConceptNetwork) -> dict:
+    """What index.html shows: the interviews at a glance."""
+    g = net.graph
+    positive = [c for key in net.claims for c in net.claims[key]]
+    denied = sorted({c.iri: c for cs in net.denied.values() for c in cs}.values(),
+                    key=lambda c: (c.quotes and (c.quotes[0].transcript, c.quotes[0].line_start), c.iri))
+    top = sorted(g.nodes(data=True), key=lambda nd: (-nd[1]["mentions"], -nd[1]["degree"], nd[1]["label"]))
+    return {
+        "title": _title(net),
+        "transcripts": net.transcripts,
+        "speakers": sorted({s for t in net.transcripts for s in t.speakers}),
+        "counts": [
+            ("interviews", len(net.transcripts)), ("concepts", g.number_of_nodes()),
+            ("relations", g.number_of_edges()), ("claims", len(positive)),
+            ("denied claims", len(denied)),
+        ],
+        "top": [
+            {**d, "category_label": net.category_labels.get(d["category"], d["category"])}
+            for _, d in top[:TOP_CONCEPTS]
+        ],
+        "relations": _claim_rows(net, positive),
+        "denied": _claim_rows(net, denied),
+        "several": len(net.transcripts) > 1,
+    }
+
+
+def render_report(net: ConceptNetwork) -> str:
+    """index.html: a static, responsive report that links to the map."""
+    return _environment().get_template("index.html").render(
+        **report_data(net), style=_asset("report.css"),
+    )

@@ -1,0 +1,157 @@
+"""Every rule on its own examples and counter-examples, cue handling, and rule-file errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import main
+from graph.extract import extract
+from graph.pipeline import ontology_file
+from graph.readers import read_text
+from graph.rules import RuleError, load_rules
+from graph.segment import normalise_map
+
+RULES = load_rules([ontology_file("rules.yaml")]).rules
+
+
+def claims_of(engine, text: str):
+    return extract(read_text(text, "example.txt"), engine).claims
+
+
+def label(engine, iri: str) -> str:
+    return engine.codebook.concepts[iri].label
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_finds_its_examples(engine, rule):
+    for example in rule.examples:
+        claims = [c for c in claims_of(engine, f"Ann Lee: {example.text}\n") if c.rule == rule.id]
+        assert claims, f"{rule.id} did not fire on {example.text!r}"
+        found = {(label(engine, c.subject), label(engine, c.object)) for c in claims}
+        wanted = [
+            pair for pair in found
+            if example.subject in (None, pair[0]) and example.object in (None, pair[1])
+        ]
+        assert wanted, f"{rule.id} on {example.text!r} found {found}"
+        assert all(c.relation == rule.relation for c in claims)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_ignores_its_counter_examples(engine, rule):
+    for text in rule.counter_examples:
+        doc = engine.nlp(normalise_map(text)[0])
+        fired = {engine.rule_by_key[key][0].id for key, *_ in engine.relation(doc)}
+        assert rule.id not in fired, f"{rule.id} matched {text!r}"
+
+
+def test_every_relation_has_a_rule():
+    from graph.vocab import RELATIONS
+
+    assert {r.relation for r in RULES} == set(RELATIONS)
+
+
+def test_negation_between_subject_and_cue_is_recorded(engine):
+    claims = claims_of(engine, "Ann Lee: Technology does not undermine compassion.\n")
+    assert [(c.relation, c.negated) for c in claims] == [("undermines", True)]
+
+
+def test_negation_before_the_subject_does_not_negate(engine):
+    claims = claims_of(engine, "Ann Lee: Nobody speaks up unless they feel psychologically safe.\n")
+    assert claims and not claims[0].negated
+
+
+def test_hedged_claim_is_marked(engine):
+    claims = claims_of(engine, "Ann Lee: I suspect simulation training helps teams speak up.\n")
+    assert claims and all(c.hedged for c in claims)
+    plain = claims_of(engine, "Ann Lee: Simulation training helps teams speak up.\n")
+    assert plain and not any(c.hedged for c in plain)
+
+
+def test_short_denial_negates_the_sentence_before(engine):
+    claims = claims_of(engine, "Ann Lee: People say the checklist makes theatres safe. It doesn't.\n")
+    assert claims and all(c.negated for c in claims)
+
+
+def test_confirmed_question_is_the_answerers_claim(engine):
+    text = "Q: Is burnout a consequence of staffing shortages?\nA: Yes, mostly.\n"
+    claims = claims_of(engine, text)
+    assert [(c.relation, c.negated, c.question, c.speaker) for c in claims] == [
+        ("isConsequenceOf", False, True, "Respondent")
+    ]
+
+
+def test_rejected_question_is_a_negated_claim(engine):
+    text = "Q: Does blame undermine learning?\nA: No, I don't buy that.\n"
+    claims = claims_of(engine, text)
+    assert [(c.negated, c.speaker) for c in claims] == [(True, "Respondent")]
+
+
+def test_unanswered_question_is_not_a_claim(engine):
+    assert not claims_of(engine, "Q: Does blame undermine learning?\nA: Let me think.\n")
+
+
+def test_pronoun_takes_the_previous_sentence_concept(engine):
+    text = "Ann Lee: We started daily briefings. It helps teams speak up.\n"
+    claims = claims_of(engine, text)
+    assert [(label(engine, c.subject), label(engine, c.object)) for c in claims] == [
+        ("briefing", "speaking up")
+    ]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BASE = Path(ontology_file("rules.yaml")).read_text(encoding="utf-8")
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    path = write(tmp_path, "version: 1\nrules: [\n  - id: x\n")
+    with pytest.raises(RuleError, match=r"rules\.yaml:\d+: \[R001\]"):
+        load_rules([path])
+
+
+def test_misspelt_key_names_rule_and_line(tmp_path):
+    bad = BASE.replace("    relation: isPartOf\n", "    relaton: isPartOf\n", 1)
+    with pytest.raises(RuleError) as err:
+        load_rules([write(tmp_path, bad)])
+    message = str(err.value)
+    assert "rule 'part-of'" in message and "[R003]" in message and "relaton" in message
+    assert f"rules.yaml:{_line_of(bad, '- id: part-of')}:" in message
+
+
+def test_bad_token_pattern_is_reported_with_rule_id(tmp_path):
+    bad = BASE.replace("[{LEMMA: \"belong\"}, {LOWER: \"to\"}]", "[{LEMA: \"belong\"}]", 1)
+    with pytest.raises(RuleError, match=r"rule 'part-of': \[R002\] pattern 2"):
+        load_rules([write(tmp_path, bad)])
+
+
+def test_duplicate_rule_id_is_an_error(tmp_path):
+    bad = BASE.replace("- id: includes\n", "- id: part-of\n", 1)
+    with pytest.raises(RuleError, match=r"\[R004\] duplicate rule id"):
+        load_rules([write(tmp_path, bad)])
+
+
+def test_user_rules_override_defaults_by_id(tmp_path):
+    extra = BASE.replace("confidence: 0.85\n    examples:\n      - {text: \"The debrief", "confidence: 0.5\n    examples:\n      - {text: \"The debrief", 1)
+    rules = load_rules([ontology_file("rules.yaml"), write(tmp_path, extra)])
+    assert {r.id: r.confidence for r in rules.rules}["part-of"] == 0.5
+    assert len(rules.rules) == len(RULES)
+
+
+def test_cli_reports_bad_rules_without_traceback(tmp_path):
+    bad = write(tmp_path, "version: 1\nnegation: []\n")
+    transcript = tmp_path / "t.txt"
+    transcript.write_text("Ann Lee: Trust needs consistency.\n")
+    result = CliRunner().invoke(main, ["build", str(transcript), "--rules", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "rules.yaml" in result.output and "Traceback" not in result.output
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
