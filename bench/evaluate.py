@@ -37,7 +37,9 @@ def _claims(graph: Graph) -> dict[str, set[tuple[str, str, str, bool]]]:
     by_source: dict[str, set[tuple[str, str, str, bool]]] = defaultdict(set)
     for row in graph.query(CLAIMS):
         relation = str(row.p).rsplit("#", 1)[-1]
-        by_source[str(row.source)].add((str(row.sl), relation, str(row.ol), bool(row.neg.toPython())))
+        by_source[str(row.source)].add(
+            (str(row.sl), relation, str(row.ol), bool(row.neg.toPython()))
+        )
     return by_source
 
 
@@ -64,7 +66,9 @@ def evaluate(gold: dict, claims: set[tuple[str, str, str, bool]]) -> tuple[list[
     violations = [m for m in gold.get("must_not", []) if _found(m, claims, negated=False)]
     lines.append(f"must-not violations: {len(violations)}")
     for v in violations:
-        lines.append(f"  VIOLATION {v['id']}: /{v['s']}/ {v['rel']} /{v['o']}/ ({v.get('why', '')})")
+        lines.append(
+            f"  VIOLATION {v['id']}: /{v['s']}/ {v['rel']} /{v['o']}/ ({v.get('why', '')})"
+        )
     for m in gold.get("must_not", []):
         if m.get("negated_claim_expected"):
             ok = _found(m, claims, negated=True)

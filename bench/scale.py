@@ -36,9 +36,20 @@ def make_corpus(folder: Path, count: int) -> None:
 def run_once(folder: Path, out: Path, jobs: int) -> tuple[float, int]:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "graph", "build", str(folder), "--out", str(out),
-         "--jobs", str(jobs), "--no-cache"],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "graph",
+            "build",
+            str(folder),
+            "--out",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--no-cache",
+        ],
+        check=True,
+        cwd=ROOT,
     )
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
@@ -61,11 +72,16 @@ def main() -> int:
             seconds, peak = run_once(corpus, work / f"out{run}", args.jobs)
             times.append(seconds)
             peaks.append(peak)
-            print(f"run {run + 1}: {seconds:.1f} s, peak RSS {peak / 1024**2:.0f} MB", file=sys.stderr)
+            print(
+                f"run {run + 1}: {seconds:.1f} s, peak RSS {peak / 1024**2:.0f} MB", file=sys.stderr
+            )
         median = statistics.median(times)
-        print(f"{args.count} interviews, --jobs {args.jobs}: median {median:.1f} s "
-              f"({median / TARGET_SECONDS:.2f} of the 60 s target), peak RSS {max(peaks) / 1024**2:.0f} MB "
-              f"({max(peaks) / TARGET_BYTES:.2f} of the 2 GB target)")
+        print(
+            f"{args.count} interviews, --jobs {args.jobs}: median {median:.1f} s "
+            f"({median / TARGET_SECONDS:.2f} of the 60 s target), "
+            f"peak RSS {max(peaks) / 1024**2:.0f} MB "
+            f"({max(peaks) / TARGET_BYTES:.2f} of the 2 GB target)"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -75,7 +75,8 @@ def _line_of(path: Path, iri: str) -> int:
 
 def _literals(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
     return sorted(
-        str(o) for o in graph.objects(subject, predicate)
+        str(o)
+        for o in graph.objects(subject, predicate)
         if isinstance(o, Literal) and (o.language in (None, "en") or o.language.startswith("en"))
     )
 
@@ -119,12 +120,16 @@ def load_codebook(paths: list[Path], entities: list[Path] | None = None) -> Code
             concept = _concept(graph, iri, where, errors)
             if concept:
                 concepts[concept.iri] = concept
-        versions += [str(v) for v in graph.objects(None, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))]
+        versions += [
+            str(v) for v in graph.objects(None, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))
+        ]
         merged += graph
     for concept in concepts.values():
         for broader in concept.broader:
             if broader not in concepts:
-                errors.append(f"concept <{concept.iri}>: skos:broader <{broader}> is not in the codebook")
+                errors.append(
+                    f"concept <{concept.iri}>: skos:broader <{broader}> is not in the codebook"
+                )
     if not concepts and not errors:
         errors.append(f"{', '.join(map(str, paths))}: no skos:Concept found")
     if errors:
@@ -142,7 +147,9 @@ def _load_entities(paths: list[Path], merged: Graph) -> dict[str, Entity]:
             for iri in sorted(set(graph.subjects(RDF.type, cls))):
                 names = _literals(graph, iri, FOAF.name)
                 if not names:
-                    raise CodebookError(f"{path}:{_line_of(path, str(iri))}: <{iri}> needs a foaf:name")
+                    raise CodebookError(
+                        f"{path}:{_line_of(path, str(iri))}: <{iri}> needs a foaf:name"
+                    )
                 alts = _literals(graph, iri, SKOS.altLabel)
                 found[str(iri)] = Entity(str(iri), names[0], tuple(alts), kind)
         merged += graph

@@ -54,7 +54,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _rgba(colour: str) -> dict[str, int | float]:
-    return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return {"r": r, "g": g, "b": b, "a": 1.0}
 
 
 def gexf_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
@@ -76,7 +77,7 @@ def gexf_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
 
 
 def to_gexf(net: ConceptNetwork) -> bytes:
-    """GEXF 1.2 with declared attribute types and viz; no date or multigraph key, for stable bytes."""
+    """GEXF 1.2 with declared attribute types and viz; no date nor multigraph key (stable bytes)."""
     from networkx.readwrite.gexf import GEXFWriter
 
     writer = GEXFWriter(version="1.2draft")
@@ -109,8 +110,8 @@ def graphml_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
     r, g, b, x, y and size names Gephi's GraphML importer reads."""
     g = nx.MultiDiGraph()
     for node, data in net.graph.nodes(data=True):
-        rgba = _rgba(data["color"])
-        g.add_node(node, **{**data, "y": -data["y"], "r": rgba["r"], "g": rgba["g"], "b": rgba["b"]})
+        rgb = {k: v for k, v in _rgba(data["color"]).items() if k != "a"}
+        g.add_node(node, **{**data, "y": -data["y"], **rgb})
     g.add_edges_from(net.graph.edges(keys=True, data=True))
     return g
 
@@ -139,7 +140,7 @@ def to_nodes_csv(net: ConceptNetwork) -> bytes:
 
 
 def to_edges_csv(net: ConceptNetwork) -> bytes:
-    """edges.csv in Gephi's spreadsheet-import columns (Source, Target, Type, Id, Label, Weight...)."""
+    """edges.csv in Gephi's spreadsheet-import columns (Source, Target, Type, Id, Label, ...)."""
     rows = [
         (u, v, "Directed" if d["directed"] else "Undirected", key, d["label"], d["weight"],
          d["relation"], d["claims"], d["confidence"], d["quote"], d["speaker"], d["lines"],
@@ -179,7 +180,8 @@ def load_graph(path: Path) -> Graph:
     try:
         return Graph().parse(path, format=fmt)
     except Exception as err:  # rdflib's parsers raise many exception types
-        raise ExportError(f"{path}: cannot parse as {fmt}: {' '.join(str(err).split())[:300]}") from None
+        message = " ".join(str(err).split())[:300]
+        raise ExportError(f"{path}: cannot parse as {fmt}: {message}") from None
 
 
 def _refuse_remote_context(path: Path) -> None:

@@ -158,11 +158,12 @@ class _Analysed:
 
 
 def _concepts(engine: Engine, doc: Any) -> list[_Found]:
-    """Longest non-overlapping concept matches; surface (LOWER) matches win ties."""
+    """Longest non-overlapping concept matches outside names of people and organisations
+    ("Mid-Staffs" is not staff); surface (LOWER) matches win ties."""
     candidates = [(s, e, k, 0) for k, s, e in engine.lower(doc)]
     candidates += [(s, e, k, 1) for k, s, e in engine.lemma(doc)]
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[3], c[0]))
-    taken: set[int] = set()
+    taken = {i for _, s, e in engine.entities(doc) for i in range(s, e)}
     found = []
     for start, end, key, _ in candidates:
         if taken.intersection(range(start, end)):
@@ -228,12 +229,19 @@ def _rule_matches(engine: Engine, doc: Any) -> list[_Match]:
     return sorted(kept, key=lambda m: (m.start, m.rule.id))
 
 
-_LEFT_STOPS = frozenset({";", ",", ":", "-", "--", "(", ")", "and", "or", "but"})
+_LEFT_STOPS = frozenset({";", ",", ":", "(", ")", "and", "or", "but"})
+
+
+def _clause_stop(token: Any) -> bool:
+    """Punctuation or a conjunction that ends a clause; a dash only between spaces."""
+    if token.text in ("-", "--", "..."):
+        return bool(token.whitespace_)
+    return token.text in _LEFT_STOPS
 
 
 def _boundaries(doc: Any, start: int, end: int) -> tuple[int, int]:
     """Where slots may look: back to the clause's last punctuation, on to the next ';'."""
-    left = max((t.i + 1 for t in doc[:start] if t.text in _LEFT_STOPS), default=0)
+    left = max((t.i + 1 for t in doc[:start] if _clause_stop(t)), default=0)
     right = min((t.i for t in doc[end:] if t.text == ";"), default=len(doc))
     return left, right
 
@@ -249,8 +257,11 @@ def _slot(
     left, right = _boundaries(a.doc, match.start, match.cue_end)
     usable = [f for f in a.found if f.category not in rule.skip and f.iri != exclude]
     if slot == "left":
-        before = [f for f in usable if left <= f.start and f.end <= match.start
-                  and match.start - f.end <= rule.reach]
+        before = [
+            f
+            for f in usable
+            if left <= f.start and f.end <= match.start and match.start - f.end <= rule.reach
+        ]
         side = a.doc[max(left, match.start - 4) : match.start]
         pronoun = any(t.lower_ in engine.rules.pronouns for t in side)
         return (before[-1].iri if before else None), pronoun
@@ -270,7 +281,27 @@ def _slot(
 
 
 _VERBISH = frozenset(
-    "'s is was be will 'll can could would 'd has had have does did might may must should".split()
+    [
+        "'s",
+        "is",
+        "was",
+        "be",
+        "will",
+        "'ll",
+        "can",
+        "could",
+        "would",
+        "'d",
+        "has",
+        "had",
+        "have",
+        "does",
+        "did",
+        "might",
+        "may",
+        "must",
+        "should",
+    ]
 )
 
 
@@ -289,9 +320,7 @@ def _anaphoric(engine: Engine, side: Any) -> bool:
     return any(t.lower_ in engine.rules.pronouns for t in words)
 
 
-def _antecedent(
-    analysed: list[_Analysed], pos: int, role: str, exclude: str | None
-) -> str | None:
+def _antecedent(analysed: list[_Analysed], pos: int, role: str, exclude: str | None) -> str | None:
     """The concept an anaphor in sentence `pos` most likely refers to.
 
     Looks back over the last sentences of the turn (or of the previous turn, for a turn's
@@ -352,7 +381,7 @@ def _opens_with(engine: Engine, name: str, doc: Any) -> bool:
 def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Claim]:
     a = analysed[pos]
     claims: list[Claim] = []
-    hedged = bool(engine.cues["hedges"](a.doc))
+    hedges = [start for _, start, _end in engine.cues["hedges"](a.doc)]
     for match in _rule_matches(engine, a.doc):
         rule = match.rule
         anaphors = 0
@@ -371,6 +400,7 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
         if not subject or not obj or subject == obj:
             continue
         negated = _cue_at(engine, "negation", a.doc, _negation_start(a, match), match.start)
+        hedged = _in_clause(a.doc, match, hedges)
         start, end = a.offsets(match.start, match.end)
         claims.append(
             Claim(
@@ -387,6 +417,13 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
             )
         )
     return _unique(claims)
+
+
+def _in_clause(doc: Any, match: _Match, positions: list[int]) -> bool:
+    """True when a cue (a hedge) starts in the clause that holds the match."""
+    left, _ = _boundaries(doc, match.start, match.cue_end)
+    right = next((t.i for t in doc[match.cue_end :] if _clause_stop(t)), len(doc))
+    return any(left <= p < right for p in positions)
 
 
 def _negation_start(a: _Analysed, match: _Match) -> int:
@@ -424,7 +461,9 @@ def _answer(analysed: list[_Analysed], pos: int) -> list[_Analysed]:
     return out
 
 
-def _settle(engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim]) -> list[Claim]:
+def _settle(
+    engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim]
+) -> list[Claim]:
     """Resolve questions by their answers, and apply a short denial in the next sentence."""
     a = analysed[pos]
     if a.question or _reported(engine, a.doc):
@@ -444,9 +483,9 @@ def _settle(engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Cl
                     ]
         return []  # a question nobody answered, or a view only reported, is not a claim
     nxt = analysed[pos + 1] if pos + 1 < len(analysed) else None
-    if nxt and nxt.turn == a.turn and _opens_with(engine, "deny", nxt.doc):
-        if sum(t.is_alpha for t in nxt.doc) <= SHORT_DENIAL:
-            return [replace(c, negated=True) for c in claims]
+    short = nxt is not None and sum(t.is_alpha for t in nxt.doc) <= SHORT_DENIAL
+    if short and nxt.turn == a.turn and _opens_with(engine, "deny", nxt.doc):
+        return [replace(c, negated=True) for c in claims]
     return claims
 
 
@@ -459,7 +498,7 @@ def _entities(engine: Engine, document: Document, analysed: list[_Analysed]) -> 
     out = []
     speakers = set(document.speakers)
     for a in analysed:
-        for key, start, end in engine.entities(a.doc):
+        for key, _start, _end in engine.entities(a.doc):
             iri = engine.nlp.vocab.strings[key]
             entity = engine.codebook.entities[iri]
             out.append(EntityMention(iri, entity.name, entity.kind, a.turn, a.sentence.index))
@@ -484,7 +523,9 @@ def extract(document: Document, engine: Engine) -> Extraction:
     for pos, a in enumerate(analysed):
         claims += _settle(engine, analysed, pos, a.claims)
     mentions = [
-        Mention(f.iri, a.doc[f.start : f.end].text, a.sentence.index, a.turn, *a.offsets(f.start, f.end))
+        Mention(
+            f.iri, a.doc[f.start : f.end].text, a.sentence.index, a.turn, *a.offsets(f.start, f.end)
+        )
         for a in analysed
         for f in a.found
     ]

@@ -136,7 +136,8 @@ def read_transcripts(graph: Graph) -> tuple[Transcript, ...]:
     transcripts = []
     for doc in sorted(graph.subjects(RDF.type, LG.Transcript)):
         source = _text(graph, doc, DCTERMS.source, local_name(doc))
-        speakers = sorted(_text(graph, p, FOAF.name) for p in graph.objects(doc, DCTERMS.contributor))
+        people = graph.objects(doc, DCTERMS.contributor)
+        speakers = sorted(_text(graph, p, FOAF.name) for p in people)
         transcripts.append(Transcript(str(doc), _text(graph, doc, DCTERMS.title, source), source,
                                       tuple(speakers)))
     return tuple(transcripts)
@@ -165,6 +166,11 @@ def _quote_order(quote: Quote) -> tuple[str, int, int, str]:
     return quote.transcript, quote.line_start, quote.line_end, quote.sentence
 
 
+def claim_order(claim: ClaimRecord) -> tuple:
+    """Reading order: transcript, then the line of the first piece of evidence."""
+    return (_quote_order(claim.quotes[0]) if claim.quotes else ("", 0, 0, "")), claim.iri
+
+
 def read_claims(graph: Graph) -> list[ClaimRecord]:
     """Every claim between two concepts whose relation is one of leadgraph's, in a stable order."""
     claims = []
@@ -173,7 +179,8 @@ def read_claims(graph: Graph) -> list[ClaimRecord]:
         subject, obj = graph.value(c, RDF.subject), graph.value(c, RDF.object)
         if relation not in RELATIONS or subject is None or obj is None:
             continue
-        quotes = sorted((read_quote(graph, s) for s in graph.objects(c, LG.evidence)), key=_quote_order)
+        evidence = graph.objects(c, LG.evidence)
+        quotes = sorted((read_quote(graph, s) for s in evidence), key=_quote_order)
         confidence = graph.value(c, LG.confidence)
         claims.append(ClaimRecord(
             iri=str(c), subject=str(subject), relation=relation, object=str(obj),
@@ -183,7 +190,7 @@ def read_claims(graph: Graph) -> list[ClaimRecord]:
             rule=_text(graph, c, LG.rule), cue=_text(graph, c, LG.cue), speaker=_speaker(graph, c),
             transcript=quotes[0].transcript if quotes else "", quotes=tuple(quotes),
         ))
-    return sorted(claims, key=lambda c: (c.quotes and _quote_order(c.quotes[0]), c.iri))
+    return sorted(claims, key=claim_order)
 
 
 def read_mentions(graph: Graph) -> dict[str, tuple[Quote, ...]]:
@@ -212,7 +219,10 @@ def category_colour(category: str) -> str:
     return CATEGORY_COLOURS.get(category, OTHER_COLOUR)
 
 
-def node_attributes(graph: Graph, concept: str, mentions: int, denied: int) -> dict[str, str | int | float]:
+Attributes = dict[str, str | int | float]
+
+
+def node_attributes(graph: Graph, concept: str, mentions: int, denied: int) -> Attributes:
     """A concept's plain attributes from the RDF graph (layout and measures come later)."""
     iri = URIRef(concept)
     category = graph.value(iri, LG.category)
@@ -229,7 +239,7 @@ def node_attributes(graph: Graph, concept: str, mentions: int, denied: int) -> d
 
 
 def edge_attributes(relation: str, label: str, claims: tuple[ClaimRecord, ...],
-                    titles: dict[str, str]) -> dict[str, str | int | float]:
+                    titles: dict[str, str]) -> Attributes:
     """A typed edge's plain attributes: its relation, weight and first piece of evidence."""
     style = RELATION_STYLES.get(relation, RelationStyle(OTHER_COLOUR, "solid", True))
     first = claims[0]
@@ -271,7 +281,8 @@ def project(graph: Graph) -> ConceptNetwork:
                 denied[concept].append(claim)
         else:
             positive[_edge_key(claim)].append(claim)
-    concepts = sorted(set(mentions) | {c for claim in claims for c in (claim.subject, claim.object)})
+    in_claims = {c for claim in claims for c in (claim.subject, claim.object)}
+    concepts = sorted(set(mentions) | in_claims)
     net = nx.MultiDiGraph()
     for concept in concepts:
         net.add_node(concept, **node_attributes(graph, concept, len(mentions.get(concept, ())),
@@ -292,29 +303,33 @@ def project(graph: Graph) -> ConceptNetwork:
     )
 
 
-def _weighted_simple(net: nx.MultiDiGraph) -> nx.Graph:
-    """Undirected simple graph with summed weights, nodes in the network's order."""
-    simple = nx.Graph()
-    simple.add_nodes_from(net.nodes)
-    for u, v, weight in net.edges(data="weight"):
-        if u != v:
-            old = simple.get_edge_data(u, v, {"weight": 0})["weight"]
-            simple.add_edge(u, v, weight=old + weight)
-    return simple
+def _add_weight(graph: nx.Graph, u: str, v: str, weight: int) -> None:
+    graph.add_edge(u, v, weight=graph.get_edge_data(u, v, {"weight": 0})["weight"] + weight)
+
+
+def _summed(net: nx.MultiDiGraph, kind: type[nx.Graph]) -> nx.Graph:
+    """A simple graph of `kind` with the weights of parallel edges summed (no self-loops for an
+    undirected one; symmetric relations count both ways in a directed one)."""
+    summed = kind()
+    summed.add_nodes_from(net.nodes)
+    for u, v, data in net.edges(data=True):
+        if summed.is_directed():
+            _add_weight(summed, u, v, data["weight"])
+            if not data["directed"]:
+                _add_weight(summed, v, u, data["weight"])
+        elif u != v:
+            _add_weight(summed, u, v, data["weight"])
+    return summed
 
 
 def add_measures(net: nx.MultiDiGraph) -> None:
     """Degree, PageRank, Louvain community and layout position, as node attributes."""
-    simple = _weighted_simple(net)
-    directed = nx.DiGraph()
-    directed.add_nodes_from(net.nodes)
-    for u, v, data in net.edges(data=True):
-        directed.add_edge(u, v, weight=directed.get_edge_data(u, v, {"weight": 0})["weight"] + data["weight"])
-        if not data["directed"]:
-            directed.add_edge(v, u, weight=directed.get_edge_data(v, u, {"weight": 0})["weight"] + data["weight"])
+    simple = _summed(net, nx.Graph)
+    directed = _summed(net, nx.DiGraph)
     ranks = nx.pagerank(directed, weight="weight") if len(directed) else {}
     communities = communities_of(simple)
-    positions = layout(simple)
+    order = {n: (d["category"], d["label"].lower()) for n, d in net.nodes(data=True)}
+    positions = layout(simple, order)
     for node, data in net.nodes(data=True):
         data["degree"] = int(net.degree(node))
         data["pagerank"] = round(float(ranks.get(node, 0.0)), 6)
@@ -331,10 +346,81 @@ def communities_of(simple: nx.Graph) -> dict[str, int]:
     return {node: number for number, members in enumerate(ordered) for node in members}
 
 
-def layout(simple: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Deterministic positions in screen pixels (y grows downwards, as in the browser)."""
-    if not len(simple):
+def layout(simple: nx.Graph, order: dict[str, tuple[str, ...]]) -> dict[str, tuple[float, float]]:
+    """Deterministic positions in screen pixels (y grows downwards, as in the browser).
+
+    Each connected component is laid out on its own (Kamada-Kawai, or a seeded spring layout for
+    big ones) with edges about EDGE_LENGTH long, and the components are packed in rows, largest
+    first; concepts without relations follow in a grid, by `order` (category, then label).
+    """
+    blocks = [_component_layout(simple.subgraph(c)) for c in _components(simple) if len(c) > 1]
+    isolated = sorted((n for n in simple if not simple.degree(n)), key=lambda n: (order.get(n), n))
+    area = sum(_box(b)[2] * _box(b)[3] for b in blocks) + len(isolated) * GRID[0] * GRID[1]
+    width = max([math.sqrt(area * ASPECT)] + [_box(b)[2] for b in blocks])
+    if isolated:
+        blocks.append(_grid(isolated, max(1, int(width // GRID[0]))))
+    return _pack(blocks, width)
+
+
+EDGE_LENGTH = 230.0
+GRID = (160.0, 100.0)  # cell width and height for concepts without relations
+GAP = (150.0, 120.0)  # room around a packed block, for the labels
+ASPECT = 1.45  # width / height of the packed layout, about a laptop's map area
+
+
+def _components(simple: nx.Graph) -> list[list[str]]:
+    found = (sorted(c) for c in nx.connected_components(simple))
+    return sorted(found, key=lambda c: (-len(c), c[0]))
+
+
+def _component_layout(sub: nx.Graph) -> dict[str, tuple[float, float]]:
+    if len(sub) <= 300:
+        raw = nx.kamada_kawai_layout(sub, weight=None)
+    else:
+        raw = nx.spring_layout(sub, seed=SEED, iterations=200)
+    lengths = [math.dist(raw[u], raw[v]) for u, v in sub.edges() if u != v]
+    factor = EDGE_LENGTH / (sum(lengths) / len(lengths)) if lengths and sum(lengths) else 1.0
+    return _widest({n: (float(x) * factor, float(y) * factor) for n, (x, y) in raw.items()})
+
+
+def _widest(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Rotate a component so that its longest axis (principal component) lies horizontally."""
+    mx = sum(x for x, _ in points.values()) / len(points)
+    my = sum(y for _, y in points.values()) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points.values())
+    syy = sum((y - my) ** 2 for _, y in points.values())
+    sxy = sum((x - mx) * (y - my) for x, y in points.values())
+    angle = -0.5 * math.atan2(2 * sxy, sxx - syy)
+    cos, sin = math.cos(angle), math.sin(angle)
+    return {n: ((x - mx) * cos - (y - my) * sin, (x - mx) * sin + (y - my) * cos)
+            for n, (x, y) in points.items()}
+
+
+def _grid(nodes: list[str], columns: int) -> dict[str, tuple[float, float]]:
+    return {n: ((i % columns) * GRID[0], (i // columns) * GRID[1]) for i, n in enumerate(nodes)}
+
+
+def _box(block: dict[str, tuple[float, float]]) -> tuple[float, float, float, float]:
+    """left, top, width and height of a block, with room for labels."""
+    xs, ys = [p[0] for p in block.values()], [p[1] for p in block.values()]
+    return min(xs), min(ys), max(xs) - min(xs) + GAP[0], max(ys) - min(ys) + GAP[1]
+
+
+Positions = dict[str, tuple[float, float]]
+
+
+def _pack(blocks: list[Positions], row_width: float) -> Positions:
+    """Shelf packing: blocks left to right in rows of `row_width`, centred on the origin."""
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for block in blocks:
+        left, top, width, height = _box(block)
+        if x and x + width > row_width + GAP[0]:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        placed.update({n: (px - left + x, py - top + y) for n, (px, py) in block.items()})
+        x, row_height = x + width, max(row_height, height)
+    if not placed:
         return {}
-    raw = nx.spring_layout(simple, weight="weight", seed=SEED, iterations=300)
-    scale = 140 * math.sqrt(len(simple))
-    return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in raw.items()}
+    cx = (min(p[0] for p in placed.values()) + max(p[0] for p in placed.values())) / 2
+    cy = (min(p[1] for p in placed.values()) + max(p[1] for p in placed.values())) / 2
+    return {n: (round(px - cx, 1), round(py - cy, 1)) for n, (px, py) in placed.items()}

@@ -5,23 +5,28 @@ Reading and writing happen here and in the CLI only; the stages in between are p
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import os
+import pickle
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Graph
 
+from graph import __version__
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
 from graph.extract import Engine, build_engine, extract
 from graph.model import Extraction
-from graph.rdf import to_jsonld, to_rdf, to_turtle
-from graph.readers import find_transcripts, read_file
+from graph.rdf import to_datasets, to_jsonld, to_rdf, to_turtle
+from graph.readers import find_transcripts, read_file, slug
 from graph.rules import RuleSet, load_rules
 from graph.validate import validate
 
@@ -50,7 +55,9 @@ def load_shapes() -> Graph:
     return graph
 
 
-def load_knowledge(codebooks: Iterable[Path] = (), rules: Iterable[Path] = ()) -> tuple[Codebook, RuleSet]:
+def load_knowledge(
+    codebooks: Iterable[Path] = (), rules: Iterable[Path] = ()
+) -> tuple[Codebook, RuleSet]:
     """The default codebook and rules, extended by the user's files."""
     codebook = load_codebook(
         [ontology_file("codebook.ttl"), *codebooks], [ontology_file("entities.ttl")]
@@ -78,11 +85,123 @@ class Summary:
         )
 
 
+@dataclass(frozen=True)
+class Options:
+    """How to extract: knowledge files, transcript format, workers and cache."""
+
+    codebooks: tuple[Path, ...] = ()
+    rules: tuple[Path, ...] = ()
+    fmt: str | None = None
+    jobs: int = 1
+    cache: Path | None = None  # folder of cached extractions; None turns caching off
+
+    def knowledge_files(self) -> list[Path]:
+        names = ("codebook.ttl", "entities.ttl", "rules.yaml")
+        return [*(ontology_file(n) for n in names), *self.codebooks, *self.rules]
+
+
+def default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "leadgraph"
+
+
+def document_ids(paths: list[Path]) -> dict[Path, str]:
+    """A unique, readable id per file: its name, made unique by the folders above it."""
+    ids: dict[Path, str] = {}
+    taken: set[str] = set()
+    for path in paths:
+        parts = path.resolve().parts
+        for depth in range(1, len(parts) + 1):
+            candidate = slug("-".join([*parts[-depth:-1], path.stem]))
+            if candidate not in taken:
+                break
+        ids[path] = candidate
+        taken.add(candidate)
+    return ids
+
+
+_worker_engine: Engine | None = None
+
+
+def _start_worker(codebooks: tuple[Path, ...], rules: tuple[Path, ...]) -> None:
+    global _worker_engine
+    _worker_engine = build_engine(*load_knowledge(codebooks, rules))
+
+
+def _extract_one(job: tuple[Path, str, str | None]) -> Extraction:
+    path, doc_id, fmt = job
+    assert _worker_engine is not None
+    return extract(read_file(path, fmt, doc_id), _worker_engine)
+
+
+class _Cache:
+    """Extractions stored by the transcript's bytes and the knowledge that extracted them."""
+
+    def __init__(self, folder: Path | None, options: Options) -> None:
+        self.folder = folder
+        digest = hashlib.sha256(f"{__version__}|{options.fmt}".encode())
+        for path in options.knowledge_files():
+            digest.update(path.read_bytes())
+        self.knowledge = digest.hexdigest()
+
+    def _file(self, path: Path, doc_id: str) -> Path | None:
+        if self.folder is None:
+            return None
+        key = hashlib.sha256(path.read_bytes() + doc_id.encode() + self.knowledge.encode())
+        return self.folder / f"{key.hexdigest()}.pickle"
+
+    def get(self, path: Path, doc_id: str) -> Extraction | None:
+        file = self._file(path, doc_id)
+        if file is None or not file.exists():
+            return None
+        try:
+            return pickle.loads(file.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def put(self, path: Path, doc_id: str, extraction: Extraction) -> None:
+        file = self._file(path, doc_id)
+        if file is None:
+            return
+        file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = file.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps(extraction))
+        os.replace(temporary, file)
+
+
 def run_extraction(
-    paths: list[Path], engine: Engine, fmt: str | None = None,
-    progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda x: x,
-) -> list[Extraction]:
-    return [extract(read_file(path, fmt), engine) for path in progress(paths)]
+    paths: list[Path],
+    options: Options,
+    engine_factory: Callable[[], Engine],
+    progress: Callable[[list[Path]], Iterable[Path]] = iter,
+) -> tuple[list[Extraction], int]:
+    """Extract every file (from the cache when unchanged); returns extractions and cache hits."""
+    ids = document_ids(paths)
+    cache = _Cache(options.cache, options)
+    done: dict[Path, Extraction] = {}
+    for path in paths:
+        hit = cache.get(path, ids[path])
+        if hit is not None:
+            done[path] = hit
+    todo = [p for p in paths if p not in done]
+    jobs = [(p, ids[p], options.fmt) for p in todo]
+    if options.jobs > 1 and len(todo) > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            options.jobs, context, _start_worker, (options.codebooks, options.rules)
+        ) as pool:
+            results = pool.map(
+                _extract_one, jobs, chunksize=max(1, len(jobs) // (8 * options.jobs))
+            )
+            for path, extraction in zip(progress(todo), results, strict=True):
+                done[path] = extraction
+    else:
+        engine = engine_factory() if todo else None
+        for path in progress(todo):
+            done[path] = extract(read_file(path, options.fmt, ids[path]), engine)
+    for path in todo:
+        cache.put(path, ids[path], done[path])
+    return [done[p] for p in paths], len(paths) - len(todo)
 
 
 def write_outputs(graph: Graph, out: Path, shapes: Graph | None) -> None:
@@ -96,6 +215,8 @@ def write_outputs(graph: Graph, out: Path, shapes: Graph | None) -> None:
     try:
         (staging / "graph.ttl").write_bytes(to_turtle(graph))
         (staging / "graph.jsonld").write_bytes(to_jsonld(graph))
+        for name, data in to_datasets(graph).items():
+            (staging / name).write_bytes(data)
         write_views(graph, staging)
         out.mkdir(exist_ok=True)
         for item in sorted(staging.iterdir()):
@@ -105,15 +226,20 @@ def write_outputs(graph: Graph, out: Path, shapes: Graph | None) -> None:
 
 
 def build(
-    inputs: list[Path], out: Path, codebooks: Iterable[Path] = (), rules: Iterable[Path] = (),
-    fmt: str | None = None, check: bool = True,
-    progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda x: x,
+    inputs: list[Path],
+    out: Path,
+    options: Options | None = None,
+    check: bool = True,
+    progress: Callable[[list[Path]], Iterable[Path]] = iter,
 ) -> tuple[Summary, list[Extraction]]:
+    """Read, extract, make the graph, validate and write it with every view into `out`."""
+    options = options or Options()
     started = time.perf_counter()
     paths = find_transcripts(inputs)
-    codebook, ruleset = load_knowledge(codebooks, rules)
-    engine = build_engine(codebook, ruleset)
-    extractions = run_extraction(paths, engine, fmt, progress)
+    codebook, ruleset = load_knowledge(options.codebooks, options.rules)
+    extractions, _ = run_extraction(
+        paths, options, lambda: build_engine(codebook, ruleset), progress
+    )
     graph = to_rdf(extractions, codebook, load_ontology())
     write_outputs(graph, out, load_shapes() if check else None)
     summary = Summary(

@@ -17,15 +17,27 @@ from graph.codebook import Codebook
 from graph.model import Claim, Document, Evidence, Extraction
 from graph.vocab import CONCEPT, DATA, LG, OA, PREFIXES, SCHEMA, SYMMETRIC
 
-MEDIA_TYPES = {"text": "text/plain", "vtt": "text/vtt", "srt": "application/x-subrip",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+MEDIA_TYPES = {
+    "text": "text/plain",
+    "vtt": "text/vtt",
+    "srt": "application/x-subrip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def new_graph() -> Graph:
     """An empty graph with leadgraph's prefixes bound."""
     graph = Graph(bind_namespaces="none")
-    for prefix, ns in (("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD), ("skos", SKOS),
-                       ("prov", PROV), ("dcterms", DCTERMS), ("foaf", FOAF)):
+    for prefix, ns in (
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("owl", OWL),
+        ("xsd", XSD),
+        ("skos", SKOS),
+        ("prov", PROV),
+        ("dcterms", DCTERMS),
+        ("foaf", FOAF),
+    ):
         graph.bind(prefix, ns)
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
@@ -165,14 +177,57 @@ def _evidence_iri(doc: Document, evidence: Evidence) -> URIRef:
     return sentence_iri(doc, evidence.sentence)
 
 
+def document_graph(extraction: Extraction) -> Graph:
+    """One transcript's triples, for its own named graph."""
+    graph = new_graph()
+    add_document(graph, extraction)
+    return graph
+
+
 def to_rdf(extractions: Iterable[Extraction], codebook: Codebook, ontology: Graph) -> Graph:
-    """The whole graph: ontology, codebook, gazetteer and every extraction."""
+    """The whole graph: ontology, codebook, gazetteer and every transcript's triples."""
     graph = new_graph()
     graph += ontology
     graph += codebook.graph
     for extraction in extractions:
-        add_document(graph, extraction)
+        graph += document_graph(extraction)
     return graph
+
+
+def to_datasets(graph: Graph) -> dict[str, bytes]:
+    """TriG and N-Quads: each transcript in its own named graph (the transcript's IRI), the
+    ontology and codebook in the default graph."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    shared = new_graph()
+    by_document: dict[URIRef, Graph] = {}
+    turn_of = {t: graph.value(t, DCTERMS.isPartOf) for t in graph.subjects(RDF.type, LG.Turn)}
+    for triple in graph:
+        doc = _owner(graph, triple[0], turn_of)
+        target = by_document.setdefault(doc, new_graph()) if doc else shared
+        target.add(triple)
+    store.bulk_load(shared.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    for doc, part in sorted(by_document.items()):
+        store.bulk_load(
+            part.serialize(format="nt", encoding="utf-8"),
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(str(doc)),
+        )
+    prefixes = {p: str(ns) for p, ns in graph.namespaces()}
+    return {
+        "graph.trig": store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes),
+        "graph.nq": store.dump(format=ox.RdfFormat.N_QUADS),
+    }
+
+
+def _owner(graph: Graph, subject, turn_of: dict) -> URIRef | None:
+    """The transcript a subject belongs to, from its IRI (lgd:<doc>/...) or its turn."""
+    text = str(subject)
+    if not text.startswith(str(DATA)):
+        return None
+    doc_id = text.removeprefix(str(DATA)).split("/", 1)[0]
+    return DATA[doc_id]
 
 
 def to_turtle(graph: Graph) -> bytes:

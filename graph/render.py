@@ -14,7 +14,14 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from graph.network import RELATION_STYLES, ClaimRecord, ConceptNetwork, Quote, category_colour
+from graph.network import (
+    RELATION_STYLES,
+    ClaimRecord,
+    ConceptNetwork,
+    Quote,
+    category_colour,
+    claim_order,
+)
 
 TOP_CONCEPTS = 12
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -111,7 +118,7 @@ def _concept_row(net: ConceptNetwork, index: _Index, node: str, data: dict) -> d
         "definition": data["definition"], "degree": data["degree"],
         "pagerank": data["pagerank"], "community": data["community"],
         "x": data["x"], "y": data["y"], "size": data["size"], "color": data["color"],
-        "border": _darker(data["color"]), "font": round(13 + data["size"] / 8, 1), "title": title,
+        "border": _darker(data["color"]), "font": round(17 + data["size"] / 8, 1), "title": title,
         "mentions": [index.quote(q) for q in net.mentions.get(node, ())],
         "denied": [index.claim(c) for c in net.denied.get(node, ())],
     }
@@ -129,7 +136,7 @@ def _edge_rows(net: ConceptNetwork, index: _Index) -> list[dict]:
         curve = {"enabled": True, "type": "curvedCW", "roundness": round(0.18 * seen[pair], 2)}
         rows.append({
             "id": key, "from": u, "to": v, "relation": data["relation"], "weight": data["weight"],
-            "width": round(1.5 + 1.5 * math.log2(data["weight"]), 2),
+            "width": round(2 + 1.5 * math.log2(data["weight"]), 2),
             "smooth": curve if pairs[pair] > 1 else False,
             "title": f"{g.nodes[u]['label']} {data['label']} {g.nodes[v]['label']}\n"
                      f"{_plural(data['claims'], 'claim')}",
@@ -189,7 +196,8 @@ def _claim_rows(net: ConceptNetwork, claims: list[ClaimRecord]) -> list[dict]:
             "subject": g.nodes[c.subject]["label"], "object": g.nodes[c.object]["label"],
             "relation": net.relation_labels.get(c.relation, c.relation),
             "colour": RELATION_STYLES[c.relation].colour,
-            "quotes": c.quotes, "speaker": c.speaker, "rule": c.rule, "hedged": c.hedged,
+            "quotes": c.quotes, "lines": ", ".join(dict.fromkeys(q.lines for q in c.quotes)),
+            "speaker": c.speaker, "rule": c.rule, "hedged": c.hedged,
             "question": c.question, "transcript": titles.get(c.transcript, ""),
         }
         for c in claims
@@ -199,10 +207,10 @@ def _claim_rows(net: ConceptNetwork, claims: list[ClaimRecord]) -> list[dict]:
 def report_data(net: ConceptNetwork) -> dict:
     """What index.html shows: the interviews at a glance."""
     g = net.graph
-    positive = [c for key in net.claims for c in net.claims[key]]
-    denied = sorted({c.iri: c for cs in net.denied.values() for c in cs}.values(),
-                    key=lambda c: (c.quotes and (c.quotes[0].transcript, c.quotes[0].line_start), c.iri))
-    top = sorted(g.nodes(data=True), key=lambda nd: (-nd[1]["mentions"], -nd[1]["degree"], nd[1]["label"]))
+    positive = sorted((c for claims in net.claims.values() for c in claims), key=claim_order)
+    denied = sorted({c.iri: c for cs in net.denied.values() for c in cs}.values(), key=claim_order)
+    top = sorted((d for _, d in g.nodes(data=True)),
+                 key=lambda d: (-d["mentions"], -d["degree"], d["label"]))
     return {
         "title": _title(net),
         "transcripts": net.transcripts,
@@ -214,7 +222,7 @@ def report_data(net: ConceptNetwork) -> dict:
         ],
         "top": [
             {**d, "category_label": net.category_labels.get(d["category"], d["category"])}
-            for _, d in top[:TOP_CONCEPTS]
+            for d in top[:TOP_CONCEPTS]
         ],
         "relations": _claim_rows(net, positive),
         "denied": _claim_rows(net, denied),

@@ -175,7 +175,9 @@ def load_rules(paths: list[Path]) -> RuleSet:
         seen: set[str] = set()
         for number, entry in enumerate(file_header.rules):
             line = lines[number] if number < len(lines) else 0
-            rule_id = entry.get("id", f"#{number + 1}") if isinstance(entry, dict) else f"#{number + 1}"
+            rule_id = (
+                entry.get("id", f"#{number + 1}") if isinstance(entry, dict) else f"#{number + 1}"
+            )
             where = f"{path}:{line}: rule {rule_id!r}"
             try:
                 rule = Rule.model_validate(entry)

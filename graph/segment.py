@@ -12,7 +12,30 @@ _BOUNDARY = re.compile(
     r"""(?:[.!?]+|…|\.\.\.)["”’')\]]*(?=\s+["“‘'(…\[]?[A-Z0-9])""",
 )
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st vs etc eg ie no fig vol jr sr rev hon gen col capt lt sgt".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "vs",
+        "etc",
+        "eg",
+        "ie",
+        "no",
+        "fig",
+        "vol",
+        "jr",
+        "sr",
+        "rev",
+        "hon",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "sgt",
+    ]
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
 

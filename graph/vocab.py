@@ -67,8 +67,15 @@ class LG(DefinedNamespace):
     category: URIRef
 
 
-RELATIONS = ("isConsequenceOf", "requires", "enables", "undermines", "combinesWith",
-             "contrastsWith", "isPartOf")
+RELATIONS = (
+    "isConsequenceOf",
+    "requires",
+    "enables",
+    "undermines",
+    "combinesWith",
+    "contrastsWith",
+    "isPartOf",
+)
 SYMMETRIC = frozenset({"combinesWith", "contrastsWith"})
 PREFIXES = {
     "lg": str(LG._NS),

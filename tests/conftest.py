@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.extract import build_engine
-from graph.pipeline import build, load_knowledge
+from graph.pipeline import Options, build, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -20,8 +20,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-snapshots", action="store_true",
-                     help="Rewrite the golden files under tests/snapshots/ from the current output.")
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="Rewrite the golden files under tests/snapshots/ from the current output.",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -44,14 +47,14 @@ def engine(knowledge):
 def berwick_build(tmp_path_factory):
     """The first input built once into a temporary out/ folder."""
     out = tmp_path_factory.mktemp("berwick") / "out"
-    summary, extractions = build([BERWICK], out)
+    summary, extractions = build([BERWICK], out, Options(cache=None))
     return out, summary, extractions
 
 
 @pytest.fixture(scope="session")
 def vtt_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("vtt") / "out"
-    summary, extractions = build([VTT], out)
+    summary, extractions = build([VTT], out, Options(cache=None))
     return out, summary, extractions
 
 

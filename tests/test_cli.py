@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -35,7 +34,9 @@ def test_build_writes_graph_and_summary(tmp_path):
 
 
 def test_build_py_is_the_same_as_leadgraph_build(tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True
+    )
     assert done.returncode == 0 and "Read transcripts" in done.stdout
 
 
@@ -82,7 +83,9 @@ def test_cp1252_file_builds_with_a_warning(tmp_path):
 
 def test_malformed_codebook_names_the_file_and_line(tmp_path):
     codebook = tmp_path / "mine.ttl"
-    codebook.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n<x> a skos:Concept ;\n  oops .\n")
+    codebook.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n<x> a skos:Concept ;\n  oops .\n"
+    )
     result = run("build", str(BERWICK), "--codebook", str(codebook), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert "mine.ttl:" in result.output and "Traceback" not in result.output
@@ -98,7 +101,11 @@ def test_codebook_concept_without_definition_is_named(tmp_path):
     )
     result = run("build", str(BERWICK), "--codebook", str(codebook), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
-    assert "mine.ttl:5" in result.output and "rota-design" in result.output and "definition" in result.output
+    assert (
+        "mine.ttl:5" in result.output
+        and "rota-design" in result.output
+        and "definition" in result.output
+    )
 
 
 def test_user_codebook_adds_concepts(tmp_path):
@@ -112,7 +119,9 @@ def test_user_codebook_adds_concepts(tmp_path):
     )
     transcript = tmp_path / "t.txt"
     transcript.write_text("Ann Lee: The bed meeting undermines teamwork.\n")
-    result = run("build", str(transcript), "--codebook", str(codebook), "--out", str(tmp_path / "o"))
+    result = run(
+        "build", str(transcript), "--codebook", str(codebook), "--out", str(tmp_path / "o")
+    )
     assert result.exit_code == 0, result.output
     assert "bed-meeting" in (tmp_path / "o" / "graph.ttl").read_text()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from graph.vocab import LG, OA, RELATIONS
 from .conftest import BERWICK, FIXTURES, ROOT, gold
 
 sys.path.insert(0, str(ROOT / "bench"))
-from evaluate import _found  # noqa: E402
+from evaluate import _found
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,9 @@ def test_graph_conforms_to_the_shapes(berwick_graph):
 
 def test_shapes_catch_a_claim_without_its_direct_triple_or_rule(berwick_graph):
     broken = Graph() + berwick_graph
-    positive = next(c for c in broken.subjects(RDF.type, LG.Claim)
-                    if not broken.value(c, LG.negated).toPython())
+    positive = next(
+        c for c in broken.subjects(RDF.type, LG.Claim) if not broken.value(c, LG.negated).toPython()
+    )
     s, p, o = (broken.value(positive, x) for x in (RDF.subject, RDF.predicate, RDF.object))
     broken.remove((s, p, o))
     broken.remove((o, p, s))
@@ -56,15 +57,19 @@ def test_shapes_catch_a_claim_without_its_direct_triple_or_rule(berwick_graph):
     broken = Graph() + berwick_graph
     broken.remove((positive, LG.rule, None))
     conforms, report = validate(broken, load_shapes())
-    assert not conforms and str(LG.rule) in report
+    assert not conforms and ("lg:rule" in report or str(LG.rule) in report)
 
 
-@pytest.mark.parametrize("item", gold("berwick-bohmer-clinical-leadership")["relations"], ids=lambda r: r["id"])
+@pytest.mark.parametrize(
+    "item", gold("berwick-bohmer-clinical-leadership")["relations"], ids=lambda r: r["id"]
+)
 def test_gold_relation_is_found(berwick_graph, item):
     assert _found(item, labelled_claims(berwick_graph), negated=False), item
 
 
-@pytest.mark.parametrize("item", gold("berwick-bohmer-clinical-leadership")["must_not"], ids=lambda r: r["id"])
+@pytest.mark.parametrize(
+    "item", gold("berwick-bohmer-clinical-leadership")["must_not"], ids=lambda r: r["id"]
+)
 def test_must_not_relation_is_absent_and_denial_recorded(berwick_graph, item):
     claims = labelled_claims(berwick_graph)
     assert not _found(item, claims, negated=False)
@@ -90,9 +95,13 @@ def test_negated_claims_are_not_asserted(berwick_graph):
     for claim in berwick_graph.subjects(RDF.type, LG.Claim):
         s, p, o = (berwick_graph.value(claim, x) for x in (RDF.subject, RDF.predicate, RDF.object))
         if berwick_graph.value(claim, LG.negated).toPython():
-            others = [c for c in berwick_graph.subjects(RDF.subject, s)
-                      if berwick_graph.value(c, RDF.object) == o and berwick_graph.value(c, RDF.predicate) == p
-                      and not berwick_graph.value(c, LG.negated).toPython()]
+            others = [
+                c
+                for c in berwick_graph.subjects(RDF.subject, s)
+                if berwick_graph.value(c, RDF.object) == o
+                and berwick_graph.value(c, RDF.predicate) == p
+                and not berwick_graph.value(c, LG.negated).toPython()
+            ]
             assert (s, p, o) not in berwick_graph or others
 
 
@@ -101,7 +110,9 @@ def test_mentioned_people_and_organisations_are_linked_to_turns(berwick_graph):
 
     from graph.vocab import SCHEMA
 
-    names = {str(berwick_graph.value(e, FOAF.name)) for e in berwick_graph.objects(None, SCHEMA.mentions)}
+    names = {
+        str(berwick_graph.value(e, FOAF.name)) for e in berwick_graph.objects(None, SCHEMA.mentions)
+    }
     expected = gold("berwick-bohmer-clinical-leadership")["ingest"]
     for pattern in expected["mentioned_people"] + expected["mentioned_orgs"]:
         assert any(re.search(pattern, n) for n in names), (pattern, names)
@@ -118,8 +129,12 @@ def test_independent_parser_counts_the_same_triples(berwick_build, berwick_graph
     rapper = shutil.which("rapper")
     assert rapper, "rapper (raptor2-utils) is needed for this test"
     out, _, _ = berwick_build
-    run = subprocess.run([rapper, "-i", "turtle", "-c", str(out / "graph.ttl")],
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [rapper, "-i", "turtle", "-c", str(out / "graph.ttl")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     count = int(re.search(r"returned (\d+) triples", run.stderr).group(1))
     assert count == len(berwick_graph)
 
@@ -130,19 +145,28 @@ def test_jsonld_holds_the_same_graph(berwick_build, berwick_graph):
     assert isomorphic(jsonld, berwick_graph)
 
 
-def test_tiny_transcript_matches_its_golden_graph(tmp_path, update_snapshots):
+def test_tiny_transcript_matches_its_golden_graph(tmp_path, knowledge, update_snapshots):
+    """The transcript's own triples (the graph less ontology and codebook) are the golden file."""
     build([FIXTURES / "tiny.txt"], tmp_path)
-    produced = Graph().parse(tmp_path / "graph.ttl")
+    codebook, _ = knowledge
+    produced = Graph().parse(tmp_path / "graph.ttl") - load_ontology() - codebook.graph
     snapshot = Path(__file__).parent / "snapshots" / "tiny.ttl"
     if update_snapshots:
-        snapshot.write_bytes((tmp_path / "graph.ttl").read_bytes())
-    assert isomorphic(produced, Graph().parse(snapshot)), "run pytest --update-snapshots after checking the change"
+        for prefix, ns in Graph().parse(tmp_path / "graph.ttl").namespaces():
+            produced.bind(prefix, ns)
+        snapshot.write_bytes(produced.serialize(format="turtle", encoding="utf-8"))
+    assert isomorphic(produced, Graph().parse(snapshot)), (
+        "run pytest --update-snapshots after checking the change"
+    )
 
 
 def test_ontology_and_vocabulary_agree():
     ontology = load_ontology()
-    declared = {str(s).removeprefix(str(LG._NS)) for s in ontology.subjects()
-                if str(s).startswith(str(LG._NS)) and str(s) != str(LG._NS)}
+    declared = {
+        str(s).removeprefix(str(LG._NS))
+        for s in ontology.subjects()
+        if str(s).startswith(str(LG._NS)) and str(s) != str(LG._NS)
+    }
     in_code = {name for name in LG.__annotations__}
     assert declared == in_code
     for term in declared:

@@ -60,7 +60,9 @@ def test_unlabelled_answered_question_goes_back_to_the_interviewer():
 
 
 def test_question_and_answer_labels():
-    doc = read_text("Q: What matters?\nA: Trust matters. It really does.\nQ: Why?\nA: Because.\n", "qa.txt")
+    doc = read_text(
+        "Q: What matters?\nA: Trust matters. It really does.\nQ: Why?\nA: Because.\n", "qa.txt"
+    )
     assert [t.speaker for t in doc.turns] == ["Interviewer", "Respondent"] * 2
     assert [s.text for s in doc.turns[1].sentences] == ["Trust matters.", "It really does."]
 
@@ -174,7 +176,10 @@ def test_docx_bold_speaker_names(tmp_path):
 
     word = Word()
     word.add_paragraph("Ward leadership interview")
-    for name, words in (("Ann Lee", " How do you build trust?"), ("Bob Kay:", " Trust needs consistency. It takes time.")):
+    for name, words in (
+        ("Ann Lee", " How do you build trust?"),
+        ("Bob Kay:", " Trust needs consistency. It takes time."),
+    ):
         paragraph = word.add_paragraph()
         paragraph.add_run(name).bold = True
         paragraph.add_run(words)
@@ -183,6 +188,9 @@ def test_docx_bold_speaker_names(tmp_path):
     doc = read_file(path)
     assert doc.format == "docx" and doc.title == "Ward leadership interview"
     assert [t.speaker for t in doc.turns] == ["Ann Lee", "Bob Kay"]
-    assert [s.text for s in doc.turns[1].sentences] == ["Trust needs consistency.", "It takes time."]
+    assert [s.text for s in doc.turns[1].sentences] == [
+        "Trust needs consistency.",
+        "It takes time.",
+    ]
     assert [s.line_start for s in doc.turns[1].sentences] == [3, 3]
     assert_located(doc)

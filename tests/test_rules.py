@@ -12,7 +12,6 @@ from graph.extract import extract
 from graph.pipeline import ontology_file
 from graph.readers import read_text
 from graph.rules import RuleError, load_rules
-from graph.segment import normalise_map
 
 RULES = load_rules([ontology_file("rules.yaml")]).rules
 
@@ -32,7 +31,8 @@ def test_rule_finds_its_examples(engine, rule):
         assert claims, f"{rule.id} did not fire on {example.text!r}"
         found = {(label(engine, c.subject), label(engine, c.object)) for c in claims}
         wanted = [
-            pair for pair in found
+            pair
+            for pair in found
             if example.subject in (None, pair[0]) and example.object in (None, pair[1])
         ]
         assert wanted, f"{rule.id} on {example.text!r} found {found}"
@@ -42,9 +42,8 @@ def test_rule_finds_its_examples(engine, rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_ignores_its_counter_examples(engine, rule):
     for text in rule.counter_examples:
-        doc = engine.nlp(normalise_map(text)[0])
-        fired = {engine.rule_by_key[key][0].id for key, *_ in engine.relation(doc)}
-        assert rule.id not in fired, f"{rule.id} matched {text!r}"
+        claims = claims_of(engine, f"Ann Lee: {text}\n")
+        assert not [c for c in claims if c.rule == rule.id], f"{rule.id} fired on {text!r}"
 
 
 def test_every_relation_has_a_rule():
@@ -71,7 +70,9 @@ def test_hedged_claim_is_marked(engine):
 
 
 def test_short_denial_negates_the_sentence_before(engine):
-    claims = claims_of(engine, "Ann Lee: People say the checklist makes theatres safe. It doesn't.\n")
+    claims = claims_of(
+        engine, "Ann Lee: People say the checklist makes theatres safe. It doesn't.\n"
+    )
     assert claims and all(c.negated for c in claims)
 
 
@@ -126,7 +127,7 @@ def test_misspelt_key_names_rule_and_line(tmp_path):
 
 
 def test_bad_token_pattern_is_reported_with_rule_id(tmp_path):
-    bad = BASE.replace("[{LEMMA: \"belong\"}, {LOWER: \"to\"}]", "[{LEMA: \"belong\"}]", 1)
+    bad = BASE.replace('[{LEMMA: "belong"}, {LOWER: "to"}]', '[{LEMA: "belong"}]', 1)
     with pytest.raises(RuleError, match=r"rule 'part-of': \[R002\] pattern 2"):
         load_rules([write(tmp_path, bad)])
 
@@ -138,7 +139,11 @@ def test_duplicate_rule_id_is_an_error(tmp_path):
 
 
 def test_user_rules_override_defaults_by_id(tmp_path):
-    extra = BASE.replace("confidence: 0.85\n    examples:\n      - {text: \"The debrief", "confidence: 0.5\n    examples:\n      - {text: \"The debrief", 1)
+    extra = BASE.replace(
+        'confidence: 0.85\n    examples:\n      - {text: "The debrief',
+        'confidence: 0.5\n    examples:\n      - {text: "The debrief',
+        1,
+    )
     rules = load_rules([ontology_file("rules.yaml"), write(tmp_path, extra)])
     assert {r.id: r.confidence for r in rules.rules}["part-of"] == 0.5
     assert len(rules.rules) == len(RULES)
@@ -148,7 +153,9 @@ def test_cli_reports_bad_rules_without_traceback(tmp_path):
     bad = write(tmp_path, "version: 1\nnegation: []\n")
     transcript = tmp_path / "t.txt"
     transcript.write_text("Ann Lee: Trust needs consistency.\n")
-    result = CliRunner().invoke(main, ["build", str(transcript), "--rules", str(bad), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        main, ["build", str(transcript), "--rules", str(bad), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 1
     assert "rules.yaml" in result.output and "Traceback" not in result.output
 

@@ -28,7 +28,7 @@ def reader_for(content: str, fmt: str | None = None) -> ModuleType:
     """The reader named by `fmt`, or the first whose detect() accepts the content."""
     if fmt:
         for reader in READERS:
-            if reader.NAME == fmt:
+            if fmt == reader.NAME:
                 return reader
         raise ReadError(f"unknown format {fmt!r}; known: {', '.join(r.NAME for r in READERS)}")
     return next(reader for reader in READERS if reader.detect(content))
@@ -56,8 +56,14 @@ def slug(name: str) -> str:
     return "-".join(words) or "x"
 
 
-def read_text(content: str, name: str, data: bytes | None = None, fmt: str | None = None,
-              warnings: tuple[str, ...] = ()) -> Document:
+def read_text(
+    content: str,
+    name: str,
+    data: bytes | None = None,
+    fmt: str | None = None,
+    warnings: tuple[str, ...] = (),
+    doc_id: str | None = None,
+) -> Document:
     """Parse decoded transcript text into a Document."""
     if not content.strip():
         raise ReadError(f"{name}: empty file")
@@ -68,7 +74,7 @@ def read_text(content: str, name: str, data: bytes | None = None, fmt: str | Non
         raise ReadError(f"{name}: no speech found")
     raw = data if data is not None else content.encode("utf-8")
     return Document(
-        id=slug(Path(name).stem),
+        id=doc_id or slug(Path(name).stem),
         source=name,
         sha256=hashlib.sha256(raw).hexdigest(),
         text=content,
@@ -80,7 +86,7 @@ def read_text(content: str, name: str, data: bytes | None = None, fmt: str | Non
     )
 
 
-def read_file(path: Path, fmt: str | None = None) -> Document:
+def read_file(path: Path, fmt: str | None = None, doc_id: str | None = None) -> Document:
     """Read one transcript file."""
     try:
         data = path.read_bytes()
@@ -91,9 +97,9 @@ def read_file(path: Path, fmt: str | None = None) -> Document:
             content = docx.to_text(data)
         except Exception as err:  # python-docx raises several types for damaged files
             raise ReadError(f"{path}: cannot read Word file ({err})") from None
-        return read_text(content, path.name, data, fmt or docx.NAME)
+        return read_text(content, path.name, data, fmt or docx.NAME, (), doc_id)
     content, warnings = decode(data, path.name)
-    return read_text(content, path.name, data, fmt, tuple(warnings))
+    return read_text(content, path.name, data, fmt, tuple(warnings), doc_id)
 
 
 def find_transcripts(paths: list[Path]) -> list[Path]:
@@ -101,9 +107,13 @@ def find_transcripts(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+            )
             if not files:
-                raise ReadError(f"{path}: no transcripts found (looked for {', '.join(sorted(SUFFIXES))})")
+                raise ReadError(
+                    f"{path}: no transcripts found (looked for {', '.join(sorted(SUFFIXES))})"
+                )
             found.extend(files)
         elif path.is_file():
             found.append(path)

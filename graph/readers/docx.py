@@ -44,7 +44,12 @@ def _labelled(paragraph) -> str:
         bold += run.text
     words = paragraph.text
     name = bold.strip().rstrip(":").strip()
-    if name and 0 < len(name.split()) <= 4 and words.startswith(bold) and not bold.strip().endswith(":"):
+    if (
+        name
+        and 0 < len(name.split()) <= 4
+        and words.startswith(bold)
+        and not bold.strip().endswith(":")
+    ):
         rest = words[len(bold) :].lstrip(" :\t")
         return f"{name}: {rest}"
     return words

@@ -18,5 +18,7 @@ def detect(text: str) -> bool:
 def parse(text: str) -> Parsed:
     parsed = parse_cues(text)
     if parsed.turns and all(t.speaker == "Unknown" for t in parsed.turns):
-        parsed.warnings.append("no speaker labels found: the whole text is read as one speaker, 'Unknown'")
+        parsed.warnings.append(
+            "no speaker labels found: the whole text is read as one speaker, 'Unknown'"
+        )
     return parsed

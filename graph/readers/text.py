@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from graph.readers.base import Parsed, RawTurn, Span
 from graph.segment import sentence_spans
@@ -21,17 +22,46 @@ _WORD = r"[A-Z][\w'’.\-]*"
 _LABEL = re.compile(
     rf"^[ \t]*(?:\*\*)?(?P<name>{_WORD}(?:[ \t]{_WORD}){{0,3}})(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*"
 )
+_STAMP = r"\(?\[?\d{1,2}:\d{2}(?::\d{2})?\]?\)?"
 _TIMESTAMP_LABEL = re.compile(
-    rf"^[ \t]*(?P<name>{_WORD}(?:[ \t]{_WORD}){{0,3}})[ \t]{{2,}}\(?\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?\)?[ \t]*$"
+    rf"^[ \t]*(?P<name>{_WORD}(?:[ \t]{_WORD}){{0,3}})[ \t]{{2,}}{_STAMP}[ \t]*$"
 )
 _FOOTER = re.compile(r"^\s*(?:Page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+)\s*$", re.IGNORECASE)
 _DATE = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
+    r"\b(?:\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}"
+    r"|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
 )
-_TERMINAL = tuple(".?!…\"”’)")
+_TERMINAL = tuple('.?!…"”’)')
 _NOT_NAMES = frozenset(
-    "note notes example for however so but and then also yes no well ok okay question answer"
-    " summary title date location duration transcript interview re subject".split()
+    [
+        "note",
+        "notes",
+        "example",
+        "for",
+        "however",
+        "so",
+        "but",
+        "and",
+        "then",
+        "also",
+        "yes",
+        "no",
+        "well",
+        "ok",
+        "okay",
+        "question",
+        "answer",
+        "summary",
+        "title",
+        "date",
+        "location",
+        "duration",
+        "transcript",
+        "interview",
+        "re",
+        "subject",
+    ]
 )
 _ANSWER = re.compile(
     r"(?:yes|no|absolutely|definitely|certainly|exactly|indeed|of course|not at all|never)\b",
@@ -89,7 +119,9 @@ def _lines(text: str) -> list[_Line]:
         if body.strip():
             stripped = body.rstrip()
             previous_ends_sentence = (
-                stripped.endswith(_TERMINAL) or line.label is not None or len(stripped) < _SHORT_LINE
+                stripped.endswith(_TERMINAL)
+                or line.label is not None
+                or len(stripped) < _SHORT_LINE
             )
         start += len(raw)
     return out
@@ -143,7 +175,7 @@ def _paragraph_ends(lines: list[_Line]) -> set[int]:
     a clearly short line that ends a sentence; in single-spaced text, at a blank line.
     """
     content = [i for i, line in enumerate(lines) if not line.blank]
-    gaps = [b - a > 1 for a, b in zip(content, content[1:], strict=False)]
+    gaps = [b - a > 1 for a, b in pairwise(content)]
     double_spaced = bool(gaps) and sum(gaps) > 0.8 * len(gaps)
     ends = set()
     if double_spaced:
@@ -154,7 +186,7 @@ def _paragraph_ends(lines: list[_Line]) -> set[int]:
             if len(text) < short and text.endswith(_TERMINAL):
                 ends.add(lines[i].end)
     else:
-        for a, b in zip(content, content[1:], strict=False):
+        for a, b in pairwise(content):
             if b - a > 1:
                 ends.add(lines[a].end)
     return ends
@@ -223,5 +255,7 @@ def _resolve_initials(parsed: Parsed) -> None:
 def _unlabelled(text: str, lines: list[_Line], title: str | None = None) -> Parsed:
     spans = [Span(line.start, line.end) for line in lines]
     parsed = Parsed(turns=[RawTurn("Unknown", spans)] if spans else [], title=title)
-    parsed.warnings.append("no speaker labels found: the whole text is read as one speaker, 'Unknown'")
+    parsed.warnings.append(
+        "no speaker labels found: the whole text is read as one speaker, 'Unknown'"
+    )
     return parsed

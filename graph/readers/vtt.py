@@ -1,4 +1,4 @@
-"""WebVTT captions: cues with voice tags (<v Name>); NOTE, STYLE and REGION blocks are not speech."""
+"""WebVTT captions: cues with voice tags (<v Name>); NOTE, STYLE, REGION blocks are not speech."""
 
 from __future__ import annotations
 

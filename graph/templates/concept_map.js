@@ -31,7 +31,7 @@
         highlight: { background: c.color, border: HIGHLIGHT },
         hover: { background: c.color, border: HIGHLIGHT },
       },
-      font: { size: c.font },
+      font: { size: c.font }, opacity: c.degree ? 1 : 0.55, widthConstraint: { maximum: 140 },
     };
   }
 
@@ -138,7 +138,7 @@
   function buildControls() {
     const relationList = byId("relation-legend");
     for (const r of data.relations) {
-      relationList.append(legendItem(true, lineSwatch(r), r.label + (r.directed ? " →" : ""), r.count,
+      relationList.append(legendItem(true, lineSwatch(r), r.label, r.count,
         toggle(state.relations, r.id)));
     }
     const categoryList = byId("category-legend");
@@ -224,7 +224,7 @@
     const flags = [c.hedged ? "hedged" : "", c.question ? "answer to a question" : ""].filter(Boolean);
     const rule = el("span", null, "rule ");
     rule.append(code(c.rule));
-    li.append(meta([data.speakers[c.speaker] || "", first ? "lines " + c.quotes.map((q) => data.quotes[q].lines).join(", ") : "",
+    li.append(meta([data.speakers[c.speaker] || "", first ? "lines " + [...new Set(c.quotes.map((q) => data.quotes[q].lines))].join(", ") : "",
       rule, transcriptTitle(c.transcript), flags.join(", ")]));
     return li;
   }
@@ -343,8 +343,11 @@
   function focusConcept(id) {
     if (nodes.get(id).hidden) resetFilters();
     network.selectNodes([id]);
-    network.focus(id, { scale: 1.3, animation: { duration: 450, easingFunction: "easeInOutQuad" } });
     openPanel("node", id);
+    network.focus(id, {
+      scale: 1.2, offset: { x: -byId("panel").offsetWidth / 2, y: 0 },
+      animation: { duration: 450, easingFunction: "easeInOutQuad" },
+    });
   }
 
   function search(ev) {

@@ -1,0 +1,643 @@
+"""SPARQL over a built graph: load it into an embedded Oxigraph store, check a query is safe, bind
+parameters as RDF terms, run it in a worker process that a timeout can stop, and format results.
+
+The same checks and formatting serve a remote store (graph/store.py) and the endpoint
+(graph/serve.py). The query is parsed with rdflib's SPARQL parser to find what it does (SERVICE,
+LOAD, FROM, updates); it is run by Oxigraph, which is an order of magnitude faster.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from graph.vocab import PREFIXES
+
+DEFAULT_TIMEOUT = 30.0
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                  "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+STANDARD_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    **PREFIXES,
+}
+XSD = STANDARD_PREFIXES["xsd"]
+NUMERIC = frozenset(XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",
+                                      "nonNegativeInteger", "positiveInteger", "short", "byte"))
+QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+               "DescribeQuery": "DESCRIBE"}
+VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+PN_LOCAL = re.compile(r"[\w%-][\w%./-]*")
+INTEGER = re.compile(r"[+-]?\d+")
+ABSOLUTE_IRI = re.compile(r"https?://\S+")
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class QueryError(Exception):
+    """A query that cannot be answered; the message says why."""
+
+
+class QuerySyntaxError(QueryError):
+    """Malformed SPARQL, with the 1-based line and column of the error."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(f"malformed SPARQL at line {line}, column {column}: {message}")
+        self.line = line
+        self.column = column
+
+
+class QueryRefused(QueryError):
+    """A query that would write, or reach outside the graph, without the flag that allows it."""
+
+
+class QueryTimeout(QueryError):
+    """A query stopped because it ran longer than its time limit."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a query does, read from its parse tree."""
+
+    text: str
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE
+    variables: frozenset[str]
+    prefixes: Mapping[str, str]
+    service: bool = False  # has a SERVICE (federated) pattern
+    loads: tuple[str, ...] = ()  # IRIs of LOAD operations
+    datasets: tuple[str, ...] = ()  # IRIs named by FROM, FROM NAMED or USING
+    trailing_values: bool = False  # ends with its own VALUES block
+
+    @property
+    def update(self) -> bool:
+        return self.form == "UPDATE"
+
+
+@dataclass(frozen=True)
+class Result:
+    """An answer: SPARQL JSON results (SELECT, ASK), N-Triples (CONSTRUCT, DESCRIBE) or
+    N-Quads (the dataset after an UPDATE)."""
+
+    form: str
+    payload: bytes
+
+    def solutions(self) -> ox.QuerySolutions | ox.QueryBoolean:
+        return ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON)
+
+    def rows(self) -> tuple[list[str], list[list[Term | None]]]:
+        """Variable names and rows of a SELECT answer."""
+        solutions = self.solutions()
+        names = [v.value for v in solutions.variables]
+        return names, [list(solution) for solution in solutions]
+
+
+class Source(Protocol):
+    """Something to run queries on: a loaded file or a remote store."""
+
+    prefixes: Mapping[str, str]
+
+    def check(self, query: ParsedQuery, allow_federation: bool, allow_update: bool) -> None: ...
+
+    def execute(self, query: ParsedQuery, bindings: Mapping[str, Term],
+                timeout: float) -> Result: ...
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadedGraph:
+    """A graph file in an in-memory Oxigraph store; named graphs are queried as one default
+    graph (their union) unless a query says FROM."""
+
+    store: ox.Store
+    prefixes: dict[str, str]
+    graphs: frozenset[str] = field(default_factory=frozenset)
+
+    def check(self, query: ParsedQuery, allow_federation: bool, allow_update: bool) -> None:
+        check_query(query, self.graphs, allow_federation, allow_update)
+
+    def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float) -> Result:
+        return run_local(self, query, bindings, timeout)
+
+
+def load_graph(path: Path) -> LoadedGraph:
+    """Load a Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD file."""
+    suffix = path.suffix.lower()
+    fmt = None if suffix in (".jsonld", ".json") else ox.RdfFormat.from_extension(suffix[1:])
+    if fmt is None and suffix not in (".jsonld", ".json"):
+        raise QueryError(f"{path}: unknown graph format; use .ttl, .nt, .nq, .trig or .jsonld")
+    store = ox.Store()
+    try:
+        if fmt is None:
+            data, prefixes = jsonld_to_nquads(path)
+            store.load(data, ox.RdfFormat.N_QUADS)
+        else:
+            store.load(path=path, format=fmt)
+            prefixes = _leading_prefixes(path, fmt)
+    except FileNotFoundError:
+        raise QueryError(f"{path}: no such file") from None
+    except (SyntaxError, ValueError, OSError) as err:
+        raise QueryError(f"{path}: cannot read the graph: {_one_line(err)}") from None
+    graphs = frozenset(str(g.value) for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    return LoadedGraph(store, {**STANDARD_PREFIXES, **prefixes}, graphs)
+
+
+def _leading_prefixes(path: Path, fmt: ox.RdfFormat) -> dict[str, str]:
+    """The prefixes declared before the first triple (where serialisers put them)."""
+    parser = ox.parse(path=path, format=fmt)
+    next(parser, None)
+    return {k: v for k, v in parser.prefixes.items() if k}
+
+
+def jsonld_to_nquads(path: Path) -> tuple[bytes, dict[str, str]]:
+    """Parse JSON-LD with rdflib, refusing any context that would be fetched from elsewhere."""
+    from rdflib import Dataset
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SyntaxError(f"invalid JSON at line {err.lineno}, column {err.colno}") from None
+    remote = next(remote_contexts(document), None)
+    if remote is not None:
+        raise QueryError(f"{path}: refusing to fetch the JSON-LD context {remote!r}; "
+                         "inline the context in the file")
+    dataset = Dataset()
+    dataset.parse(data=text, format="json-ld")
+    contexts = document.get("@context", {}) if isinstance(document, dict) else {}
+    prefixes = {k: v for k, v in contexts.items()
+                if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#"))}
+    return dataset.serialize(format="nquads", encoding="utf-8"), prefixes
+
+
+def remote_contexts(node: object) -> Iterator[str]:
+    """Every JSON-LD context or import given by reference (a URL or a relative path)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from remote_contexts(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                yield from (v for v in (value if isinstance(value, list) else [value])
+                            if isinstance(v, str))
+            yield from remote_contexts(value)
+
+
+# --- parsing and checking -----------------------------------------------------------------
+
+
+def parse_query(text: str, prefixes: Mapping[str, str] = STANDARD_PREFIXES) -> ParsedQuery:
+    """Parse a query or update, or raise QuerySyntaxError with the line and column."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseQuery(text)
+        return _summarise(text, QUERY_FORMS[tree[1].name], [(tree[0], tree[1])], prefixes)
+    except ParseBaseException as query_error:
+        try:
+            tree = parseUpdate(text)
+        except ParseBaseException as update_error:
+            err = max(query_error, update_error, key=lambda e: e.loc)
+            raise QuerySyntaxError(err.lineno, err.col, _parse_message(err)) from None
+    if "request" not in tree:
+        raise QuerySyntaxError(1, 1, "no query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return _summarise(text, "UPDATE", list(zip(tree["prologue"], tree["request"], strict=False)), prefixes)
+
+
+def _summarise(text: str, form: str, parts: list, prefixes: Mapping[str, str]) -> ParsedQuery:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    variables, datasets, loads, declared = set(), [], [], {}
+    service = False
+    for prologue_tree, body in parts:
+        prologue = _prologue(prologue_tree, prefixes)
+        declared.update(_declared_prefixes(prologue_tree))
+        for node in _walk(body):
+            if isinstance(node, Variable):
+                variables.add(str(node))
+            elif isinstance(node, CompValue):
+                service = service or node.name == "ServiceGraphPattern"
+                if node.name == "Load":
+                    loads.append(_absolute(prologue, dict.get(node, "iri")))
+                if node.name in ("DatasetClause", "UsingClause"):
+                    iri = dict.get(node, "default", dict.get(node, "named"))
+                    datasets.append(_absolute(prologue, iri))
+    trailing = form != "UPDATE" and "valuesClause" in parts[0][1]
+    return ParsedQuery(text, form, frozenset(variables), declared, service, tuple(loads),
+                       tuple(datasets), trailing)
+
+
+def _walk(node: object) -> Iterator[object]:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    yield node
+    if isinstance(node, CompValue):
+        children = list(dict.values(node))
+    elif isinstance(node, ParseResults | list | tuple):
+        children = list(node)
+    else:
+        return
+    for child in children:
+        yield from _walk(child)
+
+
+def _prologue(tree: object, prefixes: Mapping[str, str]):
+    from rdflib.plugins.sparql.algebra import translatePrologue
+
+    return translatePrologue(tree, None, initNs=dict(prefixes))
+
+
+def _declared_prefixes(tree: object) -> dict[str, str]:
+    return {dict.get(node, "prefix") or "": str(dict.get(node, "iri")) for node in _walk(tree)
+            if getattr(node, "name", None) == "PrefixDecl"}
+
+
+def _absolute(prologue, iri: object) -> str:
+    """The IRI a FROM or LOAD names; a name that cannot be resolved is kept as written, so it
+    never matches a graph of the store and is refused."""
+    try:
+        return str(prologue.absolutize(iri))
+    except Exception:  # rdflib raises a bare Exception for an unknown prefix
+        return f"{iri.get('prefix')}:{iri.get('localname')}"
+
+
+def _parse_message(err) -> str:
+    found = err.line[err.col - 1:].split()
+    return f"unexpected {found[0]!r}" if found else "unexpected end of the query"
+
+
+def check_query(query: ParsedQuery, graphs: frozenset[str] | None, allow_federation: bool,
+                allow_update: bool) -> None:
+    """Refuse what reaches outside the graph or writes, unless allowed. `graphs` are the named
+    graphs a FROM may name; None means any (a remote store's own graphs)."""
+    if query.update and not allow_update:
+        raise QueryRefused("SPARQL Update is refused: queries are read-only "
+                           "(pass --allow-update to apply it to a copy and print the result)")
+    if allow_federation:
+        return
+    if query.service:
+        raise QueryRefused("SERVICE (a federated query to another endpoint) is refused "
+                           "(pass --allow-federation to allow it)")
+    if query.loads:
+        raise QueryRefused(f"LOAD <{query.loads[0]}> would fetch data from elsewhere and is "
+                           "refused (pass --allow-federation to allow it)")
+    outside = [iri for iri in query.datasets if graphs is not None and iri not in graphs]
+    if outside:
+        raise QueryRefused(f"FROM <{outside[0]}> names no graph of this file and is refused "
+                           "(pass --allow-federation to allow it)")
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+
+def parse_param(text: str, prefixes: Mapping[str, str]) -> tuple[str, Term]:
+    """`name=value` -> (name, term): an IRI if the value looks like one, else a literal."""
+    name, sep, value = text.partition("=")
+    name = name.strip().removeprefix("?").removeprefix("$")
+    if not sep or not VARNAME.fullmatch(name):
+        raise QueryError(f"--param takes NAME=VALUE, e.g. --param concept=trust; got {text!r}")
+    return name, parse_value(value, prefixes)
+
+
+def parse_value(value: str, prefixes: Mapping[str, str]) -> Term:
+    """`<iri>`, an http(s) IRI or `prefix:local` with a known prefix -> IRI; an integer ->
+    xsd:integer; anything else -> a plain string literal."""
+    value = value.strip()
+    try:
+        value.encode("utf-8")
+        if value.startswith("<") and value.endswith(">"):
+            return ox.NamedNode(value[1:-1])
+        if ABSOLUTE_IRI.fullmatch(value):
+            return ox.NamedNode(value)
+        prefix, colon, local = value.partition(":")
+        if colon and prefix in prefixes and (not local or PN_LOCAL.fullmatch(local)):
+            return ox.NamedNode(prefixes[prefix] + local)
+    except (UnicodeEncodeError, ValueError) as err:
+        raise QueryError(f"{value!r} is not a valid IRI or text: {err}") from None
+    if INTEGER.fullmatch(value):
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+    return ox.Literal(value)
+
+
+def bind_params(source: Source, query: ParsedQuery, params: Sequence[str],
+                kinds: Mapping[str, str] = {}) -> dict[str, Term]:
+    """Parse `name=value` parameters; a `concept` parameter given as a label becomes the concept
+    (matched on prefLabel, then altLabel, any case), a `speaker` one the speaker's name."""
+    bindings: dict[str, Term] = {}
+    for text in params:
+        name, term = parse_param(text, {**source.prefixes, **query.prefixes})
+        if name not in query.variables:
+            raise QueryError(f"the query has no variable ?{name} to bind")
+        kind = kinds.get(name)
+        if kind == "concept" and isinstance(term, ox.Literal):
+            term = resolve_concept(source, term.value)
+        elif kind == "speaker":
+            term = resolve_speaker(source, str(term.value))
+        bindings[name] = term
+    return bindings
+
+
+CONCEPT_LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?concept ?label ?pref WHERE {
+  ?concept a skos:Concept .
+  { ?concept skos:prefLabel ?label BIND(true AS ?pref) }
+  UNION { ?concept skos:altLabel ?label BIND(false AS ?pref) }
+}"""
+SPEAKER_NAMES = """PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX lg: <https://w3id.org/leadgraph/ontology#>
+SELECT DISTINCT ?name WHERE {
+  ?turn a lg:Turn ; prov:wasAttributedTo ?who . ?who foaf:name ?name
+}"""
+
+
+def resolve_concept(source: Source, label: str) -> ox.NamedNode:
+    """The one concept with this preferred label, else with this alternative label."""
+    _, rows = _lookup(source, CONCEPT_LABELS)
+    key = label.casefold()
+    matches = [(row[0], row[2].value == "true") for row in rows if row[1].value.casefold() == key]
+    preferred = {c.value for c, pref in matches if pref} or {c.value for c, _ in matches}
+    if len(preferred) == 1:
+        return ox.NamedNode(preferred.pop())
+    if not preferred:
+        raise QueryError(f"no concept is labelled {label!r} (list them with "
+                         "`leadgraph query GRAPH --name concepts-by-mentions`)")
+    raise QueryError(f"{label!r} labels several concepts: {', '.join(sorted(preferred))}; "
+                     "give the IRI instead")
+
+
+def resolve_speaker(source: Source, name: str) -> ox.Literal:
+    """The speaker's name as written in the graph, matched in any case."""
+    _, rows = _lookup(source, SPEAKER_NAMES)
+    names = sorted({row[0].value for row in rows})
+    found = [n for n in names if n.casefold() == name.casefold()]
+    if not found:
+        raise QueryError(f"no speaker is named {name!r}; speakers: {', '.join(names) or 'none'}")
+    return ox.Literal(found[0])
+
+
+def _lookup(source: Source, text: str) -> tuple[list[str], list[list[Term | None]]]:
+    return source.execute(parse_query(text), {}, DEFAULT_TIMEOUT).rows()
+
+
+def values_clause(bindings: Mapping[str, Term]) -> str:
+    """A trailing VALUES block for engines without bindings (HTTP, roqet): the terms are written
+    in N-Triples syntax by Oxigraph, so no user text reaches the query unescaped."""
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+def answer(source: Source, text: str, params: Sequence[str] = (), kinds: Mapping[str, str] = {},
+           *, allow_federation: bool = False, allow_update: bool = False,
+           timeout: float = DEFAULT_TIMEOUT) -> tuple[ParsedQuery, Result]:
+    """Parse, check, bind and run one query."""
+    query = parse_query(text, source.prefixes)
+    source.check(query, allow_federation, allow_update)
+    bindings = bind_params(source, query, params, kinds)
+    return query, source.execute(query, bindings, timeout)
+
+
+def run_local(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term],
+              timeout: float) -> Result:
+    """Run the query in a forked worker (it inherits the store) and stop it after `timeout`."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_work, args=(graph, query, dict(bindings), sender), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(f"the query was stopped after {timeout:g} s; simplify it or raise "
+                               "--timeout")
+        status, value = receiver.recv()
+    except EOFError:
+        raise QueryError("the query engine stopped without an answer") from None
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+        receiver.close()
+    if status == "syntax":
+        raise _oxigraph_syntax_error(value)
+    if status == "error":
+        raise QueryError(value)
+    return value
+
+
+def _work(graph: LoadedGraph, query: ParsedQuery, bindings: dict[str, Term], sender) -> None:
+    try:
+        outcome = ("ok", execute(graph, query, bindings))
+    except SyntaxError as err:
+        outcome = ("syntax", str(err))
+    except (OSError, ValueError, RuntimeError) as err:
+        outcome = ("error", _one_line(err))
+    sender.send(outcome)
+    sender.close()
+
+
+def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term]) -> Result:
+    """Run the query in this process, without a time limit."""
+    prefixes = {**graph.prefixes, **query.prefixes}
+    if query.update:
+        graph.store.update(query.text, prefixes=prefixes)
+        return Result("UPDATE", graph.store.dump(format=ox.RdfFormat.N_QUADS))
+    answer = graph.store.query(
+        query.text, prefixes=prefixes, use_default_graph_as_union=not query.datasets,
+        substitutions={ox.Variable(k): v for k, v in bindings.items()},
+    )
+    if isinstance(answer, ox.QueryTriples):
+        return Result(query.form, answer.serialize(format=ox.RdfFormat.N_TRIPLES))
+    return Result(query.form, answer.serialize(format=ox.QueryResultsFormat.JSON))
+
+
+def _oxigraph_syntax_error(message: str) -> QuerySyntaxError:
+    """Oxigraph's 'error at 3:16: expected ...', without its lists of character classes."""
+    found = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if not found:
+        return QuerySyntaxError(1, 1, _one_line(message))
+    detail = re.sub(r"\[[^\]]*\]", "", found[3])
+    detail = re.sub(r"(,\s*)+", ", ", detail).strip(" ,")
+    return QuerySyntaxError(int(found[1]), int(found[2]), _one_line(detail)[:200])
+
+
+def _one_line(err: object) -> str:
+    return " ".join(str(err).split())
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def render(result: Result, fmt: str, prefixes: Mapping[str, str], max_width: int = 60) -> bytes:
+    """The answer in `fmt`: a table or W3C results format for SELECT and ASK; Turtle (TriG for
+    several graphs) for CONSTRUCT, DESCRIBE and UPDATE."""
+    if result.form in ("CONSTRUCT", "DESCRIBE", "UPDATE"):
+        return _rdf(result, prefixes)
+    if fmt != "table":
+        return result.solutions().serialize(format=RESULT_FORMATS[fmt])
+    solutions = result.solutions()
+    if isinstance(solutions, ox.QueryBoolean):
+        return b"true\n" if bool(solutions) else b"false\n"
+    names, rows = result.rows()
+    return table(names, rows, prefixes, max_width).encode("utf-8")
+
+
+def _rdf(result: Result, prefixes: Mapping[str, str]) -> bytes:
+    fmt = ox.RdfFormat.N_QUADS if result.form == "UPDATE" else ox.RdfFormat.N_TRIPLES
+    quads = list(ox.parse(result.payload, fmt))
+    named = any(not isinstance(getattr(q, "graph_name", ox.DefaultGraph()), ox.DefaultGraph)
+                for q in quads)
+    out = ox.RdfFormat.TRIG if named else ox.RdfFormat.TURTLE
+    return ox.serialize(quads, format=out, prefixes=dict(prefixes)) or b""
+
+
+def table(names: list[str], rows: list[list[Term | None]], prefixes: Mapping[str, str],
+          max_width: int = 60) -> str:
+    """An aligned plain-text table; IRIs shortened with the prefixes, numbers to the right."""
+    cells = [[_cell(term, prefixes, max_width) for term in row] for row in rows]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(names)]
+    numeric = [bool(rows) and all(_is_number(row[i]) for row in rows if row[i] is not None)
+               for i in range(len(names))]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w)
+                         for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
+
+    out = [line(names), line(["-" * w for w in widths]), *(line(row) for row in cells)]
+    return "\n".join(out) + "\n"
+
+
+def _cell(term: Term | None, prefixes: Mapping[str, str], max_width: int) -> str:
+    if term is None:
+        text = ""
+    elif isinstance(term, ox.NamedNode):
+        text = shorten(term.value, prefixes)
+    elif isinstance(term, ox.BlankNode):
+        text = f"_:{term.value}"
+    else:
+        text = " ".join(term.value.split())
+    if max_width and len(text) > max_width:
+        text = text[: max_width - 1] + "…"
+    return text
+
+
+def _is_number(term: Term | None) -> bool:
+    return isinstance(term, ox.Literal) and term.datatype.value in NUMERIC
+
+
+def shorten(iri: str, prefixes: Mapping[str, str]) -> str:
+    """`prefix:local` with the longest matching namespace, else `<iri>`."""
+    best = max(((p, ns) for p, ns in prefixes.items() if ns and iri.startswith(ns)),
+               key=lambda item: len(item[1]), default=None)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else f"<{iri}>"
+
+
+# --- named queries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "concept", "speaker" or "value"
+    meaning: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A competency question from ontology/queries/NAME.rq and its header comment."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        return {p.name: p.kind for p in self.params}
+
+
+HEADER = re.compile(r"#\s*(title|description|param):\s*(.*)")
+PARAM = re.compile(r"(\w+)(?:\s+\((concept|speaker)\))?\s+-\s+(.+)")
+
+
+def queries_folder() -> Path:
+    from graph.pipeline import ontology_file
+
+    return ontology_file("queries")
+
+
+def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query, by name (the file name without .rq)."""
+    folder = folder or queries_folder()
+    return {path.stem: read_named_query(path) for path in sorted(folder.glob("*.rq"))}
+
+
+def named_query(name: str, folder: Path | None = None) -> NamedQuery:
+    queries = named_queries(folder)
+    if name not in queries:
+        raise QueryError(f"no named query {name!r}; known: {', '.join(queries)}")
+    return queries[name]
+
+
+def read_named_query(path: Path) -> NamedQuery:
+    """Read NAME.rq; its leading comment holds `# title:`, `# description:` (continued on
+    indented comment lines) and one `# param: name [(concept|speaker)] - meaning` a parameter."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    key = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        found = HEADER.fullmatch(line.strip())
+        if found:
+            key, value = found[1], found[2].strip()
+            if key == "param":
+                params.append(_header_param(path, number, value))
+            else:
+                fields[key] = value
+        elif key in fields and line.startswith("#  "):
+            fields[key] += " " + line[1:].strip()
+        elif line.strip() != "#":
+            raise QueryError(f"{path}:{number}: expected `# title:`, `# description:` or "
+                             f"`# param:` in the header, got {line!r}")
+    missing = [k for k in ("title", "description") if not fields.get(k)]
+    if missing:
+        raise QueryError(f"{path}: the header has no `# {missing[0]}:` line")
+    return NamedQuery(path.stem, fields["title"], fields["description"], tuple(params), text)
+
+
+def _header_param(path: Path, number: int, value: str) -> Param:
+    found = PARAM.fullmatch(value)
+    if not found:
+        raise QueryError(f"{path}:{number}: expected `# param: name [(concept|speaker)] - "
+                         f"meaning`, got {value!r}")
+    return Param(found[1], found[2] or "value", found[3])
+
+
+def list_table(queries: Mapping[str, NamedQuery]) -> str:
+    """Name, title and parameters of each named query, as a table."""
+    rows = [[ox.Literal(q.name), ox.Literal(q.title),
+             ox.Literal(", ".join(p.name for p in q.params))] for q in queries.values()]
+    return table(["name", "title", "params"], rows, {}, max_width=0)
