@@ -29,12 +29,21 @@ def screenshot(page_file: Path, png: Path, width: int, height: int, concept: str
         if page_file.name == "concept_map.html":
             page.wait_for_function("window.leadgraphReady === true")
             if concept:
-                page.fill("#search", concept)
-                page.press("#search", "Enter")
-                page.wait_for_timeout(800)
+                _click_concept(page, concept)
         png.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(png), full_page=page_file.name != "concept_map.html")
         browser.close()
+
+
+def _click_concept(page, label: str) -> None:
+    """Click the concept's dot, as a person would, to open its evidence panel."""
+    x, y = page.evaluate(
+        """label => { const [n] = network.body.data.nodes.get({filter: n => n.label === label});
+           const p = network.canvasToDOM(network.getPosition(n.id)); return [p.x, p.y]; }""", label)
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.mouse.move(box["x"] + 4, box["y"] + box["height"] - 4)  # no tooltip in the picture
+    page.wait_for_timeout(300)
 
 
 def main() -> None:
@@ -43,7 +52,7 @@ def main() -> None:
     parser.add_argument("png", type=Path)
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=860)
-    parser.add_argument("--concept", default=None, help="search for this concept first")
+    parser.add_argument("--concept", default=None, help="click this concept to open its panel")
     args = parser.parse_args()
     screenshot(args.page, args.png, args.width, args.height, args.concept)
 

@@ -2,4 +2,4 @@
 
 from graph.cli import main
 
-main()
+main(prog_name="leadgraph")

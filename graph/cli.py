@@ -59,7 +59,7 @@ def main() -> None:
     default=Path("out"),
     show_default=True,
     type=click.Path(path_type=Path),
-    help="Folder to write graph.ttl and graph.jsonld into; left as it was if the build fails.",
+    help="Folder for the graph, map, report and exports; left as it was if the build fails.",
 )
 @knowledge_options
 @click.option(
@@ -193,7 +193,8 @@ EXPORT_FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
     "out",
     default=None,
     type=click.Path(path_type=Path),
-    help="File to write (a folder for csv and html). Default: beside GRAPH_FILE.",
+    help="Folder to write into (or, except for csv and html, a file name with a suffix). "
+    "Default: GRAPH_FILE's folder.",
 )
 def export_command(graph_file: Path, fmt: str, out: Path | None) -> None:
     """Re-render a saved graph (Turtle, N-Triples or JSON-LD) without extracting again.
@@ -214,3 +215,185 @@ def export_command(graph_file: Path, fmt: str, out: Path | None) -> None:
 
 
 # --- sparql commands (query, serve, push) ---
+SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml")  # = graph.query.FORMATS (tested)
+
+
+class MalformedQuery(click.ClickException):
+    """Malformed SPARQL: exit status 2, like a usage error."""
+
+    exit_code = 2
+
+
+def _query_failure(err: Exception) -> click.ClickException:
+    from graph.query import QuerySyntaxError
+
+    return MalformedQuery(str(err)) if isinstance(err, QuerySyntaxError) else _fail(err)
+
+
+@main.command(name="query")
+@click.argument("sources", nargs=-1, metavar="[GRAPH] [QUERY.rq]", type=click.Path(path_type=Path))
+@click.option("-e", "--execute", "text", metavar="SPARQL", help="The query text.")
+@click.option("--name", help="A named query from ontology/queries (see --list).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+    help="Bind ?NAME to an RDF term: <iri>, http(s)://... or prefix:local give an IRI, a whole "
+    "number an integer, anything else text; a named query's concept may be given by its label. "
+    "Repeatable.",
+)
+@click.option("--format", "fmt", type=click.Choice(SPARQL_FORMATS), default=None,
+              help="Results format for SELECT and ASK: table on a terminal, else csv. "
+              "CONSTRUCT and DESCRIBE print Turtle.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Stop the query after this many seconds.")
+@click.option("--max-width", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Cut table cells to this many characters (0: never).")
+@click.option("--endpoint", metavar="URL", help="Query this SPARQL endpoint instead of a file.")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="With --endpoint: the named graph to query (sent as default-graph-uri).")
+@click.option("--allow-federation", is_flag=True,
+              help="Allow SERVICE, LOAD and FROM outside the graph, which reach the network.")
+@click.option("--allow-update", is_flag=True,
+              help="Allow SPARQL Update on an in-memory copy and print the resulting graph as "
+              "Turtle; the file is not changed.")
+def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
+                  list_queries: bool, params: tuple[str, ...], fmt: str | None, timeout: float,
+                  max_width: int, endpoint: str | None, graph_iri: str | None,
+                  allow_federation: bool, allow_update: bool) -> None:
+    """Ask a graph file or a SPARQL endpoint a question: query text (-e), a .rq file or a named
+    query (--name). Read-only unless a flag allows more; malformed SPARQL exits with status 2.
+
+    \b
+    Example:
+      leadgraph query --list
+      leadgraph query out/graph.ttl --name concepts-by-mentions
+      leadgraph query out/graph.ttl --name concept-relations --param concept=trust
+      leadgraph query out/graph.ttl -e 'SELECT ?x WHERE { ?x lg:requires lgc:trust }' --format csv
+      leadgraph query --endpoint http://localhost:7878/query --name denied-claims
+    """
+    from graph import query as q
+
+    if list_queries:
+        click.echo(q.list_table(q.named_queries()), nl=False)
+        return
+    try:
+        source, files = _query_source(list(sources), endpoint, graph_iri)
+        query_text, kinds = _query_text(text, name, files)
+        parsed, result = q.answer(source, query_text, params, kinds, timeout=timeout,
+                                  allow_federation=allow_federation, allow_update=allow_update)
+    except q.QueryError as err:
+        raise _query_failure(err) from None
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    click.echo(q.render(result, fmt, {**source.prefixes, **parsed.prefixes}, max_width), nl=False)
+
+
+def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | None):
+    """The loaded graph file or the endpoint, and the arguments left (a .rq file)."""
+    from graph import query as q
+
+    if endpoint:
+        from graph.store import Endpoint, check_url, credentials
+
+        return Endpoint(check_url(endpoint), graph_iri, credentials()), sources
+    if graph_iri:
+        raise click.UsageError("--graph goes with --endpoint; a file's graphs are all queried")
+    if not sources:
+        raise click.UsageError("give a GRAPH file to query (or --endpoint URL, or --list)")
+    return q.load_graph(sources[0]), sources[1:]
+
+
+def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[str, dict]:
+    """The query and its parameters' kinds, from exactly one of -e, --name or a .rq file."""
+    from graph import query as q
+
+    if len(files) > 1 or sum(x is not None for x in (text, name, *files[:1])) != 1:
+        raise click.UsageError("give exactly one query: -e 'SPARQL', a QUERY.rq file or --name")
+    if text is not None:
+        return text, {}
+    if name is not None:
+        named = q.named_query(name)
+        return named.text, named.kinds
+    try:
+        return files[0].read_text(encoding="utf-8"), q.read_named_query(files[0]).kinds
+    except OSError as err:
+        raise q.QueryError(f"{files[0]}: {err.strerror}") from None
+    except q.QueryError:  # a plain .rq file without a header has no labelled parameters
+        return files[0].read_text(encoding="utf-8"), {}
+
+
+@main.command(name="serve")
+@click.argument("graph_file", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback opens the graph to the network.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Stop a query after this many seconds.")
+def serve_command(graph_file: Path, host: str, port: int, timeout: float) -> None:
+    """Serve a graph file as a read-only SPARQL 1.1 endpoint, with a query page at /.
+
+    Oxigraph's server answers (JSON, CSV, TSV or XML results by the Accept header) behind a
+    proxy that refuses SERVICE and updates. Ctrl-C stops it.
+
+    \b
+    Example:
+      leadgraph serve out/graph.ttl --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=ASK { ?s ?p ?o }' \\
+        http://127.0.0.1:7878/sparql
+    """
+    import signal
+    import threading
+
+    from graph.query import QueryError
+    from graph.serve import ServeError, is_loopback, running
+
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach it can read the graph",
+                   err=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        with running(graph_file, host, port, timeout) as endpoint:
+            click.echo(f"leadgraph: serving {graph_file} ({endpoint.triples} triples) at "
+                       f"{endpoint.url} (SPARQL endpoint: {endpoint.url}sparql); Ctrl-C stops",
+                       err=True)
+            threading.Event().wait()
+    except (ServeError, QueryError) as err:
+        raise _fail(err) from None
+    except KeyboardInterrupt:
+        click.echo("leadgraph: stopped", err=True)
+
+
+@main.command(name="push")
+@click.argument("graph_file", type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store "
+              "(Oxigraph) or http://localhost:3030/ds/data (Fuseki).")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+              help="The named graph to replace. Default: https://w3id.org/leadgraph/data/graph.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0,
+              show_default=True, help="Give up after this many seconds without an answer.")
+def push_command(graph_file: Path, endpoint: str, graph_iri: str | None, timeout: float) -> None:
+    """Load a graph file into a triple store, replacing one named graph (HTTP PUT, SPARQL 1.1
+    Graph Store Protocol). Credentials come from the environment only: LEADGRAPH_TOKEN, or
+    LEADGRAPH_USER and LEADGRAPH_PASSWORD.
+
+    \b
+    Example:
+      leadgraph push out/graph.ttl --endpoint http://localhost:7878/store \\
+        --graph https://example.org/interviews/2024
+      leadgraph query --endpoint http://localhost:7878/query \\
+        --graph https://example.org/interviews/2024 --name concepts-by-mentions
+    """
+    from graph.query import QueryError
+    from graph.store import DEFAULT_GRAPH, credentials, push, sends_secrets_in_clear
+
+    headers = credentials()
+    if sends_secrets_in_clear(endpoint, headers):
+        click.echo("warning: sending credentials over plain http", err=True)
+    try:
+        pushed = push(graph_file, endpoint, graph_iri or DEFAULT_GRAPH, headers, timeout)
+    except QueryError as err:
+        raise _fail(err) from None
+    verb = "created" if pushed.created else "replaced"
+    click.echo(f"leadgraph: {verb} <{graph_iri or DEFAULT_GRAPH}> with {pushed.triples} triples "
+               f"at {endpoint}", err=True)

@@ -220,21 +220,23 @@ def serialise(graph: Graph, fmt: str) -> bytes:
 def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:
     """Re-render a saved graph in one format; returns the files written.
 
-    `out` is a file for gexf, graphml, jsonld, ttl and nt (or a folder to put graph.<ext> in),
-    and a folder for csv and html; by default the graph file's folder.
+    `out` is a folder (an existing one, or a path without a suffix) or, for the one-file formats
+    gexf, graphml, jsonld, ttl and nt, a file; by default the graph file's folder. In a folder
+    the files get their usual names (graph.gexf, nodes.csv, concept_map.html, ...).
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    folder = graph_file.parent if out is None else out
+    is_folder = folder.is_dir() or not folder.suffix
+    if fmt in ("csv", "html") and not is_folder:
+        raise ExportError(f"{folder}: --format {fmt} writes two files; give a folder")
     graph = load_graph(graph_file)
-    folder = out if out is not None else graph_file.parent
     if fmt in ("csv", "html"):
-        if folder.exists() and not folder.is_dir():
-            raise ExportError(f"{folder}: --format {fmt} writes two files; give a folder")
         net = project(graph)
         names = CSV_FILES if fmt == "csv" else VIEW_FILES
         outputs = {folder / name: WRITERS[name](net) for name in names}
     else:
-        target = folder / FILE_NAMES[fmt] if out is None or out.is_dir() else out
+        target = folder / FILE_NAMES[fmt] if is_folder else folder
         if fmt in ("gexf", "graphml"):
             outputs = {target: WRITERS[FILE_NAMES[fmt]](project(graph))}
         else:

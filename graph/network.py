@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS
 
 from graph.vocab import LG, OA, RELATIONS, SYMMETRIC
 
@@ -105,6 +105,7 @@ class ConceptNetwork:
     graph: nx.MultiDiGraph  # edge keys are edge ids ("e1", "e2", ...)
     transcripts: tuple[Transcript, ...]
     relation_labels: dict[str, str]  # relation local name -> label
+    inverse_labels: dict[str, str]  # relation local name -> label of its inverse, read backwards
     category_labels: dict[str, str]  # category local name -> label
     claims: dict[str, tuple[ClaimRecord, ...]]  # edge id -> its positive claims
     mentions: dict[str, tuple[Quote, ...]]  # concept IRI -> sentences that mention it
@@ -266,6 +267,16 @@ def _labels(graph: Graph, names: Iterable[str], term) -> dict[str, str]:
     return {name: _text(graph, term[name], RDFS.label, name) for name in names}
 
 
+def _inverse_labels(graph: Graph, labels: dict[str, str]) -> dict[str, str]:
+    """'is required by' for requires (owl:inverseOf), the label itself for symmetric relations."""
+    inverse = {}
+    for name, label in labels.items():
+        other = graph.value(LG[name], OWL.inverseOf)
+        default = label if name in SYMMETRIC else f"← {label}"
+        inverse[name] = _text(graph, other, RDFS.label, default) if other is not None else default
+    return inverse
+
+
 def project(graph: Graph) -> ConceptNetwork:
     """The concept network of an RDF graph built by leadgraph."""
     claims = read_claims(graph)
@@ -297,6 +308,7 @@ def project(graph: Graph) -> ConceptNetwork:
     used = sorted({d["category"] for _, d in net.nodes(data=True)})
     return ConceptNetwork(
         graph=net, transcripts=transcripts, relation_labels=relation_labels,
+        inverse_labels=_inverse_labels(graph, relation_labels),
         category_labels=_labels(graph, used, LG), claims=evidence,
         mentions={c: mentions.get(c, ()) for c in concepts},
         denied={c: tuple(v) for c, v in sorted(denied.items())},
@@ -353,7 +365,7 @@ def layout(simple: nx.Graph, order: dict[str, tuple[str, ...]]) -> dict[str, tup
     big ones) with edges about EDGE_LENGTH long, and the components are packed in rows, largest
     first; concepts without relations follow in a grid, by `order` (category, then label).
     """
-    blocks = [_component_layout(simple.subgraph(c)) for c in _components(simple) if len(c) > 1]
+    blocks = [_component_layout(_induced(simple, c)) for c in _components(simple) if len(c) > 1]
     isolated = sorted((n for n in simple if not simple.degree(n)), key=lambda n: (order.get(n), n))
     area = sum(_box(b)[2] * _box(b)[3] for b in blocks) + len(isolated) * GRID[0] * GRID[1]
     width = max([math.sqrt(area * ASPECT)] + [_box(b)[2] for b in blocks])
@@ -371,6 +383,15 @@ ASPECT = 1.45  # width / height of the packed layout, about a laptop's map area
 def _components(simple: nx.Graph) -> list[list[str]]:
     found = (sorted(c) for c in nx.connected_components(simple))
     return sorted(found, key=lambda c: (-len(c), c[0]))
+
+
+def _induced(simple: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The subgraph on `nodes`, built in their order: networkx's subgraph views iterate a set,
+    whose order changes with the hash seed, and layouts depend on node order."""
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in simple.edges(nodes)))
+    return sub
 
 
 def _component_layout(sub: nx.Graph) -> dict[str, tuple[float, float]]:

@@ -88,8 +88,8 @@ class ParsedQuery:
 
 @dataclass(frozen=True)
 class Result:
-    """An answer: SPARQL JSON results (SELECT, ASK), N-Triples (CONSTRUCT, DESCRIBE) or
-    N-Quads (the dataset after an UPDATE)."""
+    """An answer: SPARQL JSON results (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE, and the
+    default graph after an UPDATE)."""
 
     form: str
     payload: bytes
@@ -120,8 +120,8 @@ class Source(Protocol):
 
 @dataclass
 class LoadedGraph:
-    """A graph file in an in-memory Oxigraph store; named graphs are queried as one default
-    graph (their union) unless a query says FROM."""
+    """A graph file in an in-memory Oxigraph store. The default graph also holds the merge of
+    the named graphs, so a query sees every transcript unless it says FROM or GRAPH."""
 
     store: ox.Store
     prefixes: dict[str, str]
@@ -153,7 +153,13 @@ def load_graph(path: Path) -> LoadedGraph:
     except (SyntaxError, ValueError, OSError) as err:
         raise QueryError(f"{path}: cannot read the graph: {_one_line(err)}") from None
     graphs = frozenset(str(g.value) for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    if graphs:
+        store.update(MERGE_NAMED_GRAPHS)
     return LoadedGraph(store, {**STANDARD_PREFIXES, **prefixes}, graphs)
+
+
+# Oxigraph's union default graph repeats a triple once per graph that holds it; a merge does not.
+MERGE_NAMED_GRAPHS = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _leading_prefixes(path: Path, fmt: ox.RdfFormat) -> dict[str, str]:
@@ -216,7 +222,8 @@ def parse_query(text: str, prefixes: Mapping[str, str] = STANDARD_PREFIXES) -> P
             raise QuerySyntaxError(err.lineno, err.col, _parse_message(err)) from None
     if "request" not in tree:
         raise QuerySyntaxError(1, 1, "no query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return _summarise(text, "UPDATE", list(zip(tree["prologue"], tree["request"], strict=False)), prefixes)
+    parts = list(zip(tree["prologue"], tree["request"], strict=False))
+    return _summarise(text, "UPDATE", parts, prefixes)
 
 
 def _summarise(text: str, form: str, parts: list, prefixes: Mapping[str, str]) -> ParsedQuery:
@@ -441,8 +448,16 @@ def run_local(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Ter
     if status == "syntax":
         raise _oxigraph_syntax_error(value)
     if status == "error":
-        raise QueryError(value)
+        raise _engine_error(value)
     return value
+
+
+def _engine_error(message: str) -> QueryError:
+    unprojected = re.search(r"variable \?(\w+) in its SELECT projection", message)
+    if unprojected:
+        name = unprojected[1]
+        return QueryError(f"--param {name}: the query must SELECT ?{name} to bind it")
+    return QueryError(message)
 
 
 def _work(graph: LoadedGraph, query: ParsedQuery, bindings: dict[str, Term], sender) -> None:
@@ -457,15 +472,15 @@ def _work(graph: LoadedGraph, query: ParsedQuery, bindings: dict[str, Term], sen
 
 
 def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term]) -> Result:
-    """Run the query in this process, without a time limit."""
+    """Run the query in this process, without a time limit. A parameter is bound by
+    substitution (SEP-0007), so a SELECT must project it."""
     prefixes = {**graph.prefixes, **query.prefixes}
     if query.update:
         graph.store.update(query.text, prefixes=prefixes)
-        return Result("UPDATE", graph.store.dump(format=ox.RdfFormat.N_QUADS))
-    answer = graph.store.query(
-        query.text, prefixes=prefixes, use_default_graph_as_union=not query.datasets,
-        substitutions={ox.Variable(k): v for k, v in bindings.items()},
-    )
+        return Result("UPDATE", graph.store.dump(format=ox.RdfFormat.N_TRIPLES,
+                                                 from_graph=ox.DefaultGraph()))
+    answer = graph.store.query(query.text, prefixes=prefixes,
+                               substitutions={ox.Variable(k): v for k, v in bindings.items()})
     if isinstance(answer, ox.QueryTriples):
         return Result(query.form, answer.serialize(format=ox.RdfFormat.N_TRIPLES))
     return Result(query.form, answer.serialize(format=ox.QueryResultsFormat.JSON))
@@ -489,10 +504,11 @@ def _one_line(err: object) -> str:
 
 
 def render(result: Result, fmt: str, prefixes: Mapping[str, str], max_width: int = 60) -> bytes:
-    """The answer in `fmt`: a table or W3C results format for SELECT and ASK; Turtle (TriG for
-    several graphs) for CONSTRUCT, DESCRIBE and UPDATE."""
+    """The answer in `fmt`: a table or W3C results format for SELECT and ASK; Turtle for
+    CONSTRUCT, DESCRIBE and UPDATE."""
     if result.form in ("CONSTRUCT", "DESCRIBE", "UPDATE"):
-        return _rdf(result, prefixes)
+        triples = ox.parse(result.payload, ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)) or b""
     if fmt != "table":
         return result.solutions().serialize(format=RESULT_FORMATS[fmt])
     solutions = result.solutions()
@@ -500,15 +516,6 @@ def render(result: Result, fmt: str, prefixes: Mapping[str, str], max_width: int
         return b"true\n" if bool(solutions) else b"false\n"
     names, rows = result.rows()
     return table(names, rows, prefixes, max_width).encode("utf-8")
-
-
-def _rdf(result: Result, prefixes: Mapping[str, str]) -> bytes:
-    fmt = ox.RdfFormat.N_QUADS if result.form == "UPDATE" else ox.RdfFormat.N_TRIPLES
-    quads = list(ox.parse(result.payload, fmt))
-    named = any(not isinstance(getattr(q, "graph_name", ox.DefaultGraph()), ox.DefaultGraph)
-                for q in quads)
-    out = ox.RdfFormat.TRIG if named else ox.RdfFormat.TURTLE
-    return ox.serialize(quads, format=out, prefixes=dict(prefixes)) or b""
 
 
 def table(names: list[str], rows: list[list[Term | None]], prefixes: Mapping[str, str],

@@ -161,7 +161,8 @@ def map_data(net: ConceptNetwork) -> dict:
         "speakers": list(index.speakers),
         "transcripts": [{"title": t.title, "source": t.source} for t in net.transcripts],
         "relations": [
-            {"id": r, "label": net.relation_labels[r], "color": s.colour, "dashes": s.dashes,
+            {"id": r, "label": net.relation_labels[r], "inverse": net.inverse_labels[r],
+             "color": s.colour, "dashes": s.dashes,
              "directed": s.directed, "count": relation_counts[r]}
             for r, s in RELATION_STYLES.items()
         ],

@@ -194,13 +194,18 @@
     return p;
   }
 
+  function linesText(lines) {
+    const several = lines.length > 1 || /\D/.test(lines[0]);
+    return (several ? "lines " : "line ") + lines.join(", ");
+  }
+
   function transcriptTitle(i) {
     return data.transcripts.length > 1 && i >= 0 ? data.transcripts[i].title : "";
   }
 
   function quoteBlock(i) {
     const q = data.quotes[i];
-    return [el("blockquote", null, q.text), meta([data.speakers[q.speaker] || "", "lines " + q.lines,
+    return [el("blockquote", null, q.text), meta([data.speakers[q.speaker] || "", linesText([q.lines]),
       transcriptTitle(q.transcript)])];
   }
 
@@ -224,7 +229,7 @@
     const flags = [c.hedged ? "hedged" : "", c.question ? "answer to a question" : ""].filter(Boolean);
     const rule = el("span", null, "rule ");
     rule.append(code(c.rule));
-    li.append(meta([data.speakers[c.speaker] || "", first ? "lines " + [...new Set(c.quotes.map((q) => data.quotes[q].lines))].join(", ") : "",
+    li.append(meta([data.speakers[c.speaker] || "", first ? linesText([...new Set(c.quotes.map((q) => data.quotes[q].lines))]) : "",
       rule, transcriptTitle(c.transcript), flags.join(", ")]));
     return li;
   }
@@ -252,7 +257,7 @@
     const li = el("li");
     const button = el("button", "link-button");
     button.type = "button";
-    const word = el("span", "relation-word", outgoing ? r.label : (r.directed ? "← " + r.label : r.label));
+    const word = el("span", "relation-word", outgoing ? r.label : r.inverse);
     word.style.color = r.color;
     button.append(word, " ", el("span", "target", other.label), " ", el("span", "weight", "(" + e.claims.length + ")"));
     button.addEventListener("click", () => selectEdge(e.id));

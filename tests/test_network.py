@@ -1,0 +1,159 @@
+"""The networkx projection of the built graph: which concepts become nodes, one weighted edge per
+typed relation, denied claims kept beside the edges, plain attributes, stable measures and layout."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+from rdflib import RDF, Graph
+
+from graph.network import RELATION_STYLES, category_colour, local_name, node_size, project
+from graph.pipeline import build
+from graph.vocab import LG, RELATIONS, SYMMETRIC
+
+from .conftest import BERWICK, FIXTURES
+
+PLAIN = (str, int, float)
+
+
+@pytest.fixture(scope="module")
+def berwick(berwick_build) -> tuple[Graph, object]:
+    out, _, _ = berwick_build
+    graph = Graph().parse(out / "graph.ttl", format="turtle")
+    return graph, project(graph)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> tuple[Graph, object]:
+    """tests/fixtures/tiny.txt: one denial ("Does technology undermine compassion?" "No")."""
+    out = tmp_path_factory.mktemp("tiny") / "out"
+    build([FIXTURES / "tiny.txt"], out)
+    graph = Graph().parse(out / "graph.ttl", format="turtle")
+    return graph, project(graph)
+
+
+def claims_of(graph: Graph) -> list[tuple[str, str, str, bool]]:
+    rows = []
+    for c in graph.subjects(RDF.type, LG.Claim):
+        relation = local_name(str(graph.value(c, RDF.predicate)))
+        s, o = str(graph.value(c, RDF.subject)), str(graph.value(c, RDF.object))
+        if relation in SYMMETRIC:
+            s, o = min(s, o), max(s, o)
+        rows.append((s, relation, o, graph.value(c, LG.negated).toPython()))
+    return rows
+
+
+def test_nodes_are_the_concepts_mentioned_or_in_a_claim(berwick):
+    graph, net = berwick
+    mentioned = {str(c) for s, c in graph.subject_objects(LG.mentions)
+                 if (s, RDF.type, LG.Sentence) in graph}
+    in_claims = {c for s, _, o, _ in claims_of(graph) for c in (s, o)}
+    assert mentioned and set(net.graph.nodes) == mentioned | in_claims
+
+
+def test_one_edge_per_typed_relation_weighted_by_its_positive_claims(berwick):
+    graph, net = berwick
+    expected = Counter((s, r, o) for s, r, o, negated in claims_of(graph) if not negated)
+    found = {(u, d["relation"], v): d["weight"] for u, v, d in net.graph.edges(data=True)}
+    assert expected and found == dict(expected)
+    for _, _, d in net.graph.edges(data=True):
+        assert d["claims"] == d["weight"]
+        assert d["directed"] == int(d["relation"] not in SYMMETRIC)
+
+
+def test_every_direct_triple_between_concepts_is_an_edge(berwick):
+    graph, net = berwick
+    edges = {(u, d["relation"], v) for u, v, d in net.graph.edges(data=True)}
+    for relation in RELATIONS:
+        for s, o in graph.subject_objects(LG[relation]):
+            s, o = str(s), str(o)
+            assert (s, relation, o) in edges or (relation in SYMMETRIC and (o, relation, s) in edges)
+
+
+def test_denied_claims_are_not_edges_but_listed_on_their_concepts(tiny):
+    _, net = tiny
+    labels = {d["label"]: n for n, d in net.graph.nodes(data=True)}
+    technology, compassion = labels["technology"], labels["compassion"]
+    [denial] = net.denied[compassion]
+    assert denial.negated and denial in net.denied[technology]
+    assert (denial.subject, denial.relation, denial.object) == (technology, "undermines", compassion)
+    assert not net.graph.has_edge(technology, compassion)
+    assert net.graph.nodes[compassion]["denied"] == 1
+    assert [q.text for q in denial.quotes] == ["Does technology undermine compassion?",
+                                               "No, not at all."]
+    blame, learning = labels["blame"], labels["learning"]
+    assert [d["relation"] for d in net.graph.get_edge_data(blame, learning).values()] == ["undermines"]
+
+
+def test_every_attribute_is_a_plain_str_int_or_float(berwick):
+    _, net = berwick
+    for _, data in net.graph.nodes(data=True):
+        assert all(type(v) in PLAIN for v in data.values()), data
+    for _, _, data in net.graph.edges(data=True):
+        assert all(type(v) in PLAIN for v in data.values()), data
+
+
+def test_edges_carry_quotes_speaker_lines_and_rule_from_the_transcript(berwick):
+    _, net = berwick
+    original = BERWICK.read_text(encoding="utf-8")
+    [transcript] = net.transcripts
+    for _, _, key, data in net.graph.edges(keys=True, data=True):
+        claims = net.claims[key]
+        assert len(claims) == data["weight"]
+        for claim in claims:
+            assert claim.quotes and all(q.text in original for q in claim.quotes)
+            assert claim.speaker in transcript.speakers and claim.rule
+            assert all(0 < q.line_start <= q.line_end for q in claim.quotes)
+        first = claims[0].quotes[0]
+        assert data["quote"] == " ".join(first.text.split())
+        assert (data["speaker"], data["rule"], data["lines"]) == (
+            claims[0].speaker, claims[0].rule, first.lines)
+        assert data["transcript"] == transcript.title
+
+
+def test_node_attributes_follow_the_codebook_and_mentions(berwick):
+    graph, net = berwick
+    for node, data in net.graph.nodes(data=True):
+        assert data["label"] and data["category"] in {
+            local_name(str(c)) for c in graph.objects(None, LG.category)}
+        assert data["mentions"] == len(net.mentions[node])
+        assert data["size"] == node_size(data["mentions"])
+        assert data["color"] == category_colour(data["category"])
+        assert data["degree"] == net.graph.degree(node)
+        assert data["denied"] == len(net.denied.get(node, ()))
+    for _, _, data in net.graph.edges(data=True):
+        assert data["color"] == RELATION_STYLES[data["relation"]].colour
+
+
+def test_measures_and_layout_are_sane(berwick):
+    _, net = berwick
+    nodes = net.graph.nodes(data=True)
+    assert math.isclose(sum(d["pagerank"] for _, d in nodes), 1.0, abs_tol=1e-3)
+    communities = {d["community"] for _, d in nodes}
+    assert communities == set(range(len(communities)))
+    positions = [(d["x"], d["y"]) for _, d in nodes]
+    assert all(math.isfinite(c) for p in positions for c in p)
+    assert len(set(positions)) == len(positions)
+    for u, v in net.graph.edges():
+        if u != v:
+            assert math.dist(positions_of(net, u), positions_of(net, v)) > 100
+
+
+def positions_of(net, node: str) -> tuple[float, float]:
+    return net.graph.nodes[node]["x"], net.graph.nodes[node]["y"]
+
+
+def test_projection_is_deterministic(berwick_build):
+    out, _, _ = berwick_build
+    first = project(Graph().parse(out / "graph.ttl", format="turtle"))
+    second = project(Graph().parse(out / "graph.jsonld", format="json-ld"))
+    assert list(first.graph.nodes(data=True)) == list(second.graph.nodes(data=True))
+    assert list(first.graph.edges(keys=True, data=True)) == list(second.graph.edges(keys=True, data=True))
+    assert first.claims == second.claims and first.denied == second.denied
+
+
+def test_an_empty_graph_projects_to_an_empty_network():
+    net = project(Graph())
+    assert net.graph.number_of_nodes() == 0 and not net.transcripts
