@@ -397,3 +397,6 @@ def push_command(graph_file: Path, endpoint: str, graph_iri: str | None, timeout
     verb = "created" if pushed.created else "replaced"
     click.echo(f"leadgraph: {verb} <{graph_iri or DEFAULT_GRAPH}> with {pushed.triples} triples "
                f"at {endpoint}", err=True)
+
+
+# --- corpus commands (suggest, coverage) ---
