@@ -86,6 +86,11 @@ def main() -> None:
     "transcripts are not extracted again.",
 )
 @click.option("--no-cache", is_flag=True, help="Extract every transcript again; write no cache.")
+@click.option("--same-person", "same_person", multiple=True, metavar="NAME=NAME",
+              help="These speakers, in any interview, are one person (named as on the right). "
+                   "Repeatable. Without it a name in two interviews is two people.")
+@click.option("--people", "people_files", multiple=True, type=click.Path(path_type=Path),
+              help="File of NAME=NAME lines, as for --same-person.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
 def build(
     inputs: tuple[Path, ...],
@@ -96,6 +101,8 @@ def build(
     jobs: int,
     cache: Path | None,
     no_cache: bool,
+    same_person: tuple[str, ...],
+    people_files: tuple[Path, ...],
     no_validate: bool,
 ) -> None:
     """Read transcripts (files or folders) and build the graph into OUT.
@@ -107,18 +114,20 @@ def build(
     Example:
       leadgraph build ../shared/corpus/berwick-bohmer-clinical-leadership.txt --out out/
       leadgraph build interviews/ --jobs 2 --codebook my-concepts.ttl --rules my-rules.yaml
+      leadgraph build interviews/ --same-person "A. Osei=Amara Osei"
     """
-    from graph.pipeline import BuildError, Options, default_cache
+    from graph.pipeline import BuildError, Options, default_cache, parse_people
     from graph.pipeline import build as run_build
 
-    options = Options(
-        codebooks=codebooks,
-        rules=rules,
-        fmt=fmt,
-        jobs=jobs,
-        cache=None if no_cache else (cache or default_cache()),
-    )
     try:
+        options = Options(
+            codebooks=codebooks,
+            rules=rules,
+            fmt=fmt,
+            jobs=jobs,
+            cache=None if no_cache else (cache or default_cache()),
+            people=parse_people(same_person, people_files),
+        )
         summary, extractions = run_build(
             list(inputs), out, options, check=not no_validate, progress=_progress
         )

@@ -24,7 +24,7 @@ from graph.model import (
 )
 from graph.rules import After, Fixed, Rule, RuleSet
 from graph.segment import PLAIN, normalise_map
-from graph.vocab import DATA, SYMMETRIC
+from graph.vocab import CONCEPT, DATA, SYMMETRIC
 
 ANTECEDENT_PENALTY = 0.85
 QUESTION_PENALTY = 0.9
@@ -142,6 +142,7 @@ class _Analysed:
     where: list[int]
     found: list[_Found]
     claims: list[Claim] = field(default_factory=list)
+    provisional: list[tuple[str, str, int, int]] = field(default_factory=list)  # iri, label, span
 
     @property
     def question(self) -> bool:
@@ -253,6 +254,18 @@ def _slot(
     if isinstance(slot, Fixed):
         concept = engine.codebook.by_id(slot.concept)
         return (concept.iri if concept else None), False
+    iri, anaphoric = _codebook_slot(engine, a, match, slot, exclude)
+    if iri is None and not anaphoric and slot in ("left", "right"):
+        phrase = _noun_phrase(a.doc, match, slot)
+        covered = {i for f in a.found for i in range(f.start, f.end)}
+        if phrase and not covered.intersection(range(*phrase)):
+            iri = _provisional(a, *phrase)
+    return iri, anaphoric
+
+
+def _codebook_slot(
+    engine: Engine, a: _Analysed, match: _Match, slot: Any, exclude: str | None
+) -> tuple[str | None, bool]:
     rule = match.rule
     left, right = _boundaries(a.doc, match.start, match.cue_end)
     usable = [f for f in a.found if f.category not in rule.skip and f.iri != exclude]
@@ -378,6 +391,63 @@ def _opens_with(engine: Engine, name: str, doc: Any) -> bool:
     return False
 
 
+_DETERMINERS = frozenset(
+    "the a an their our its his her my your this these those some any more less all every".split()
+)
+_ADVERBS = frozenset("really just also always often sometimes usually actually simply".split())
+_VAGUE = frozenset(
+    "thing things way ways lot lots part kind sort stuff people everyone someone anyone everything"
+    " something anything nothing time times bit one ones place fact issue issues matter point case"
+    " end reason reasons idea ideas".split()
+)
+_NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ship", "ance", "ence", "ing", "ism", "ist",
+                 "er", "or", "age", "ure", "cy")
+
+
+def _noun_phrase(doc: Any, match: _Match, slot: str) -> tuple[int, int] | None:
+    """A noun phrase right next to the cue that no codebook concept covers ("night-shift
+    handovers", "the bed meeting"): up to four content words, joined by hyphens or spaces."""
+    if slot == "right":
+        i = match.cue_end
+        while i < len(doc) and doc[i].lower_ in _DETERMINERS:
+            i += 1
+        start, step, limit = i, 1, len(doc)
+    else:
+        i = match.start - 1
+        while i >= 0 and doc[i].lower_ in _ADVERBS:
+            i -= 1
+        start, step, limit = i, -1, -1
+    words = []
+    while i != limit and len(words) < 4 and _content(doc[i]):
+        words.append(i)
+        i += step
+        if i != limit and doc[i].text == "-" and not doc[i].whitespace_ and not doc[i - 1].whitespace_:
+            i += step  # night-shift
+    if not words:
+        return None
+    first, last = min(words), max(words) + 1
+    head = doc[last - 1]
+    plural = head.lower_.endswith("s") and head.lemma_.lower() != head.lower_
+    nouny = len(words) > 1 or plural or head.lower_.endswith(_NOUN_ENDINGS)
+    if head.lower_ in _VAGUE or len(head) < 3 or not nouny or first < 0 or start < 0:
+        return None
+    return first, last
+
+
+def _content(token: Any) -> bool:
+    return token.is_alpha and not token.is_stop and token.lower_ not in _DETERMINERS
+
+
+def _provisional(a: _Analysed, start: int, end: int) -> str:
+    """The IRI of a provisional concept for tokens start..end, recorded on the sentence."""
+    head = a.doc[end - 1]
+    singular = head.lemma_.lower() if head.lower_.endswith("s") else head.lower_
+    label = "".join([*(t.text_with_ws for t in a.doc[start : end - 1]), singular]).strip()
+    iri = f"{CONCEPT}provisional/{_slug(label)}"
+    a.provisional.append((iri, label, start, end))
+    return iri
+
+
 def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Claim]:
     a = analysed[pos]
     claims: list[Claim] = []
@@ -399,6 +469,10 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
         subject, obj = filled["subject"], filled["object"]
         if not subject or not obj or subject == obj:
             continue
+        if _is_provisional(subject) or _is_provisional(obj):
+            if anaphors or (_is_provisional(subject) and _is_provisional(obj)):
+                continue  # an open concept needs a codebook concept named beside it
+            anaphors += 1
         negated = _cue_at(engine, "negation", a.doc, _negation_start(a, match), match.start)
         hedged = _in_clause(a.doc, match, hedges)
         start, end = a.offsets(match.start, match.end)
@@ -417,6 +491,10 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
             )
         )
     return _unique(claims)
+
+
+def _is_provisional(iri: str) -> bool:
+    return iri.startswith(f"{CONCEPT}provisional/")
 
 
 def _in_clause(doc: Any, match: _Match, positions: list[int]) -> bool:
@@ -529,11 +607,22 @@ def extract(document: Document, engine: Engine) -> Extraction:
         for a in analysed
         for f in a.found
     ]
+    used = {c.subject for c in claims} | {c.object for c in claims}
+    provisional: dict[str, str] = {}
+    for a in analysed:
+        for iri, label, start, end in a.provisional:
+            if iri in used:
+                provisional[iri] = label
+                surface = a.doc[start:end].text
+                mentions.append(
+                    Mention(iri, surface, a.sentence.index, a.turn, *a.offsets(start, end), True)
+                )
     return Extraction(
         document=document,
         mentions=tuple(mentions),
         claims=tuple(_unique_with_sentence(claims)),
         entities=tuple(_entities(engine, document, analysed)),
+        provisional=dict(sorted(provisional.items())),
     )
 
 

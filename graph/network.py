@@ -398,10 +398,21 @@ def _component_layout(sub: nx.Graph) -> dict[str, tuple[float, float]]:
     if len(sub) <= 300:
         raw = nx.kamada_kawai_layout(sub, weight=None)
     else:
-        raw = nx.spring_layout(sub, seed=SEED, iterations=200)
+        raw = nx.spring_layout(sub, seed=SEED, iterations=50)
     lengths = [math.dist(raw[u], raw[v]) for u, v in sub.edges() if u != v]
     factor = EDGE_LENGTH / (sum(lengths) / len(lengths)) if lengths and sum(lengths) else 1.0
+    nearest = _median_nearest(list(raw.values()))
+    if nearest:  # neighbours at least a label apart, for big tangled components
+        factor = max(factor, GRID[1] / nearest)
     return _widest({n: (float(x) * factor, float(y) * factor) for n, (x, y) in raw.items()})
+
+
+def _median_nearest(points: list) -> float:
+    """The median distance from a point to its nearest neighbour."""
+    from scipy.spatial import cKDTree
+
+    distances, _ = cKDTree(points).query(points, k=2)
+    return float(sorted(d[1] for d in distances)[len(points) // 2])
 
 
 def _widest(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:

@@ -94,10 +94,33 @@ class Options:
     fmt: str | None = None
     jobs: int = 1
     cache: Path | None = None  # folder of cached extractions; None turns caching off
+    people: tuple[tuple[str, str], ...] = ()  # speaker name -> one person across interviews
 
     def knowledge_files(self) -> list[Path]:
         names = ("codebook.ttl", "entities.ttl", "rules.yaml")
         return [*(ontology_file(n) for n in names), *self.codebooks, *self.rules]
+
+
+def parse_people(pairs: Iterable[str], files: Iterable[Path] = ()) -> tuple[tuple[str, str], ...]:
+    """'A=B' pairs (from the command line or a people file, one per line, '#' comments):
+    speakers named A or B are one person, named B."""
+    lines = [*pairs]
+    for path in files:
+        try:
+            lines += path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as err:
+            raise BuildError(f"{path}: cannot read people file ({err})") from None
+    people: dict[str, str] = {}
+    for line in lines:
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        alias, sep, name = (part.strip() for part in text.partition("="))
+        if not sep or not alias or not name:
+            raise BuildError(f"--same-person expects 'NAME=NAME', got {line.strip()!r}")
+        people[alias] = name
+        people[name] = name
+    return tuple(sorted(people.items()))
 
 
 def default_cache() -> Path:
@@ -106,17 +129,21 @@ def default_cache() -> Path:
 
 
 def document_ids(paths: list[Path]) -> dict[Path, str]:
-    """A unique, readable id per file: its name, made unique by the folders above it."""
-    ids: dict[Path, str] = {}
-    taken: set[str] = set()
+    """A unique, readable id per file: its name, with as many parent folders as it takes to
+    tell apart files of the same name (ward/notes.txt -> ward-notes)."""
+    by_stem: dict[str, list[Path]] = {}
     for path in paths:
-        parts = path.resolve().parts
-        for depth in range(1, len(parts) + 1):
-            candidate = slug("-".join([*parts[-depth:-1], path.stem]))
-            if candidate not in taken:
+        by_stem.setdefault(slug(path.stem), []).append(path)
+    ids: dict[Path, str] = {}
+    for stem, group in by_stem.items():
+        if len(group) == 1:
+            ids[group[0]] = stem
+            continue
+        for depth in range(1, max(len(p.resolve().parts) for p in group) + 1):
+            names = {p: slug("-".join([*p.resolve().parts[-depth - 1 : -1], p.stem])) for p in group}
+            if len(set(names.values())) == len(group):
+                ids.update(names)
                 break
-        ids[path] = candidate
-        taken.add(candidate)
     return ids
 
 
@@ -240,7 +267,7 @@ def build(
     extractions, _ = run_extraction(
         paths, options, lambda: build_engine(codebook, ruleset), progress
     )
-    graph = to_rdf(extractions, codebook, load_ontology())
+    graph = to_rdf(extractions, codebook, load_ontology(), dict(options.people))
     write_outputs(graph, out, load_shapes() if check else None)
     summary = Summary(
         transcripts=len(extractions),

@@ -491,9 +491,13 @@ def _oxigraph_syntax_error(message: str) -> QuerySyntaxError:
     found = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
     if not found:
         return QuerySyntaxError(1, 1, _one_line(message))
-    detail = re.sub(r"\[[^\]]*\]", "", found[3])
-    detail = re.sub(r"(,\s*)+", ", ", detail).strip(" ,")
-    return QuerySyntaxError(int(found[1]), int(found[2]), _one_line(detail)[:200])
+    detail = _one_line(re.sub(r"\[[^\]]*\]", "", found[3]))
+    items = [i.strip() for i in detail.removeprefix("expected one of").split(",") if i.strip()]
+    sentences = [i for i in items if " " in i and i[0].isalpha()]
+    detail = "; ".join(sentences) if sentences else detail.rstrip(" ,")
+    if detail in ("", "expected"):
+        detail = "not valid SPARQL at this point"
+    return QuerySyntaxError(int(found[1]), int(found[2]), detail[:200])
 
 
 def _one_line(err: object) -> str:

@@ -7,15 +7,16 @@ input gives the same graph; serialisations are sorted so they are byte-identical
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, XSD
 
 from graph.codebook import Codebook
 from graph.model import Claim, Document, Evidence, Extraction
-from graph.vocab import CONCEPT, DATA, LG, OA, PREFIXES, SCHEMA, SYMMETRIC
+from graph.vocab import CONCEPT, DATA, LG, OA, PERSON, PREFIXES, SCHEMA, SYMMETRIC
 
 MEDIA_TYPES = {
     "text": "text/plain",
@@ -52,9 +53,12 @@ def _part(doc: Document, *parts: object) -> URIRef:
     return URIRef(f"{DATA}{doc.id}/" + "/".join(str(p) for p in parts))
 
 
-def speaker_iri(doc: Document, name: str) -> URIRef:
+def speaker_iri(doc: Document, name: str, people: Mapping[str, str] = MappingProxyType({})) -> URIRef:
+    """A speaker is a person of this interview, unless the user said who across interviews."""
     from graph.readers import slug
 
+    if name in people:
+        return PERSON[slug(people[name])]
     return _part(doc, "speaker", slug(name))
 
 
@@ -80,8 +84,13 @@ def _bool(value: bool) -> Literal:
     return Literal(value, datatype=XSD.boolean)
 
 
-def add_document(graph: Graph, extraction: Extraction) -> None:
-    """Add one transcript's description, turns, sentences, mentions and claims."""
+def add_document(
+    graph: Graph, extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
+) -> None:
+    """Add one transcript's description, turns, sentences, mentions and claims.
+
+    `people` maps speaker names to one person's name across interviews (--same-person).
+    """
     doc = extraction.document
     d = document_iri(doc)
     graph.add((d, RDF.type, LG.Transcript))
@@ -93,17 +102,17 @@ def add_document(graph: Graph, extraction: Extraction) -> None:
     if doc.date:
         graph.add((d, DCTERMS.date, Literal(doc.date)))
     for name in doc.speakers:
-        person = speaker_iri(doc, name)
+        person = speaker_iri(doc, name, people)
         graph.add((person, RDF.type, FOAF.Person))
         graph.add((person, RDF.type, PROV.Agent))
-        graph.add((person, FOAF.name, Literal(name)))
+        graph.add((person, FOAF.name, Literal(people.get(name, name))))
         graph.add((d, DCTERMS.contributor, person))
     for turn in doc.turns:
         t = _part(doc, "turn", turn.index)
         graph.add((t, RDF.type, LG.Turn))
         graph.add((t, DCTERMS.isPartOf, d))
         graph.add((t, LG.index, _int(turn.index)))
-        graph.add((t, PROV.wasAttributedTo, speaker_iri(doc, turn.speaker)))
+        graph.add((t, PROV.wasAttributedTo, speaker_iri(doc, turn.speaker, people)))
         graph.add((t, LG.startLine, _int(turn.line_start)))
         graph.add((t, LG.endLine, _int(turn.line_end)))
         for sentence in turn.sentences:
@@ -123,8 +132,11 @@ def add_document(graph: Graph, extraction: Extraction) -> None:
         graph.add((c, RDF.type, LG.ProvisionalConcept))
         graph.add((c, SKOS.prefLabel, Literal(label, lang="en")))
         graph.add((c, LG.category, LG.Provisional))
+    for mention in extraction.mentions:
+        if mention.provisional:
+            graph.add((URIRef(mention.concept), SKOS.hiddenLabel, Literal(mention.surface, lang="en")))
     for claim in extraction.claims:
-        _add_claim(graph, doc, claim)
+        _add_claim(graph, doc, claim, speaker_iri(doc, claim.speaker, people))
 
 
 def _add_sentence(graph: Graph, doc: Document, turn: URIRef, sentence) -> None:
@@ -150,7 +162,7 @@ def _add_sentence(graph: Graph, doc: Document, turn: URIRef, sentence) -> None:
         graph.add((s, LG.endTime, Literal(Decimal(f"{sentence.time_end:.3f}"))))
 
 
-def _add_claim(graph: Graph, doc: Document, claim: Claim) -> None:
+def _add_claim(graph: Graph, doc: Document, claim: Claim, speaker: URIRef) -> None:
     c = claim_iri(doc, claim)
     s, p, o = URIRef(claim.subject), LG[claim.relation], URIRef(claim.object)
     graph.add((c, RDF.type, LG.Claim))
@@ -163,7 +175,7 @@ def _add_claim(graph: Graph, doc: Document, claim: Claim) -> None:
     graph.add((c, LG.confidence, Literal(Decimal(f"{claim.confidence:.3f}"))))
     graph.add((c, LG.rule, Literal(claim.rule)))
     graph.add((c, LG.cue, Literal(claim.cue)))
-    graph.add((c, PROV.wasAttributedTo, speaker_iri(doc, claim.speaker)))
+    graph.add((c, PROV.wasAttributedTo, speaker))
     graph.add((c, LG.evidence, _evidence_iri(doc, claim.evidence)))
     if claim.answer:
         graph.add((c, LG.evidence, _evidence_iri(doc, claim.answer)))
@@ -177,20 +189,25 @@ def _evidence_iri(doc: Document, evidence: Evidence) -> URIRef:
     return sentence_iri(doc, evidence.sentence)
 
 
-def document_graph(extraction: Extraction) -> Graph:
+def document_graph(
+    extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
+) -> Graph:
     """One transcript's triples, for its own named graph."""
     graph = new_graph()
-    add_document(graph, extraction)
+    add_document(graph, extraction, people)
     return graph
 
 
-def to_rdf(extractions: Iterable[Extraction], codebook: Codebook, ontology: Graph) -> Graph:
+def to_rdf(
+    extractions: Iterable[Extraction], codebook: Codebook, ontology: Graph,
+    people: Mapping[str, str] = MappingProxyType({}),
+) -> Graph:
     """The whole graph: ontology, codebook, gazetteer and every transcript's triples."""
     graph = new_graph()
     graph += ontology
     graph += codebook.graph
     for extraction in extractions:
-        graph += document_graph(extraction)
+        graph += document_graph(extraction, people)
     return graph
 
 

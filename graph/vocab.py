@@ -9,6 +9,7 @@ BASE = "https://w3id.org/leadgraph/"
 CONCEPT = Namespace(BASE + "concept/")
 ENTITY = Namespace(BASE + "entity/")
 DATA = Namespace(BASE + "data/")
+PERSON = Namespace(BASE + "person/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 
@@ -82,6 +83,7 @@ PREFIXES = {
     "lgc": str(CONCEPT),
     "lge": str(ENTITY),
     "lgd": str(DATA),
+    "lgp": str(PERSON),
     "oa": str(OA),
     "schema": str(SCHEMA),
 }

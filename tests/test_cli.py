@@ -139,3 +139,50 @@ def test_validate_exit_codes(tmp_path, berwick_build):
     garbage.write_text("this is not turtle <")
     assert run("validate", str(garbage)).exit_code == 2
     assert run("validate", str(tmp_path / "missing.ttl")).exit_code == 2
+
+
+def _two_interviews(tmp_path: Path) -> Path:
+    folder = tmp_path / "interviews"
+    (folder / "ward").mkdir(parents=True)
+    (folder / "theatre").mkdir()
+    (folder / "ward" / "notes.txt").write_text("Ann Lee: Blame kills learning.\n\nBob Kay: Yes.\n")
+    (folder / "theatre" / "notes.txt").write_text("Ann Lee: Trust needs consistency.\n\nCat Roe: Agreed.\n")
+    return folder
+
+
+def test_folder_build_keeps_each_interview_in_its_named_graph(tmp_path):
+    from rdflib import Dataset
+
+    result = run("build", str(_two_interviews(tmp_path)), "--out", str(tmp_path / "o"), "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert "2 transcripts" in result.stderr
+    dataset = Dataset()
+    dataset.parse(tmp_path / "o" / "graph.trig", format="trig")
+    names = {str(g.identifier).rsplit("/", 1)[-1] for g in dataset.graphs()}
+    assert {"theatre-notes", "ward-notes"} <= names
+    nquads = (tmp_path / "o" / "graph.nq").read_text()
+    assert "<https://w3id.org/leadgraph/data/ward-notes> ." in nquads
+    ttl = (tmp_path / "o" / "graph.ttl").read_text()
+    assert ttl.count('foaf:name "Ann Lee"') == 2  # one person per interview by default
+
+
+def test_same_person_joins_speakers_across_interviews(tmp_path):
+    folder = _two_interviews(tmp_path)
+    result = run("build", str(folder), "--out", str(tmp_path / "o"), "--no-cache", "--same-person", "Ann Lee=Ann Lee")
+    assert result.exit_code == 0, result.output
+    ttl = (tmp_path / "o" / "graph.ttl").read_text()
+    assert ttl.count('foaf:name "Ann Lee"') == 1 and "lgp:ann-lee" in ttl
+    bad = run("build", str(folder), "--out", str(tmp_path / "o2"), "--same-person", "Ann Lee")
+    assert bad.exit_code == 1 and "NAME=NAME" in bad.output
+
+
+def test_parallel_and_cached_builds_give_the_same_graph(tmp_path):
+    folder = _two_interviews(tmp_path)
+    cache = tmp_path / "cache"
+    first = run("build", str(folder), "--out", str(tmp_path / "a"), "--jobs", "2", "--cache", str(cache))
+    assert first.exit_code == 0, first.output
+    assert len(list(cache.glob("*.pickle"))) == 2
+    again = run("build", str(folder), "--out", str(tmp_path / "b"), "--cache", str(cache))
+    assert again.exit_code == 0
+    for name in ("graph.ttl", "graph.trig", "graph.nq"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

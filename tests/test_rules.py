@@ -162,3 +162,28 @@ def test_cli_reports_bad_rules_without_traceback(tmp_path):
 
 def _line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_uncovered_noun_phrase_becomes_a_provisional_concept(engine):
+    doc = read_text("Ann Lee: The bed meetings really undermine teamwork.\n", "open.txt")
+    extraction = extract(doc, engine)
+    [claim] = extraction.claims
+    assert claim.subject.endswith("/provisional/bed-meeting")
+    assert extraction.provisional == {claim.subject: "bed meeting"}
+    assert label(engine, claim.object) == "teamwork"
+    assert any(m.provisional and m.surface == "bed meetings" for m in extraction.mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ann Lee: It really undermines teamwork.",  # a pronoun, not a phrase
+        "Ann Lee: The thing undermines teamwork.",  # too vague to be a concept
+        "Ann Lee: Deep undermines teamwork.",  # not a noun phrase
+        "Ann Lee: Fancy widgets undermine shiny gadgets.",  # no codebook concept beside it
+        "Ann Lee: We met without the manager.",  # "met" is no noun
+    ],
+)
+def test_no_provisional_concept_without_a_real_noun_phrase(engine, text):
+    extraction = extract(read_text(text + "\n", "open.txt"), engine)
+    assert not extraction.provisional
