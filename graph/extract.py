@@ -392,16 +392,43 @@ def _opens_with(engine: Engine, name: str, doc: Any) -> bool:
 
 
 _DETERMINERS = frozenset(
-    "the a an their our its his her my your this these those some any more less all every".split()
+    [
+        "the", "a", "an", "their", "our", "its", "his", "her", "my", "your", "this",
+        "these", "those", "some", "any", "more", "less", "all", "every"
+    ]
 )
-_ADVERBS = frozenset("really just also always often sometimes usually actually simply".split())
+_ADVERBS = frozenset(
+    [
+        "really", "just", "also", "always", "often", "sometimes", "usually", "actually",
+        "simply"
+    ]
+)
 _VAGUE = frozenset(
-    "thing things way ways lot lots part kind sort stuff people everyone someone anyone everything"
-    " something anything nothing time times bit one ones place fact issue issues matter point case"
-    " end reason reasons idea ideas".split()
+    [
+        "thing", "things", "way", "ways", "lot", "lots", "part", "kind", "sort", "stuff",
+        "people", "everyone", "someone", "anyone", "everything", "something", "anything",
+        "nothing", "time", "times", "bit", "one", "ones", "place", "fact", "issue",
+        "issues", "matter", "point", "case", "end", "reason", "reasons", "idea", "ideas"
+    ]
 )
-_NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ship", "ance", "ence", "ing", "ism", "ist",
-                 "er", "or", "age", "ure", "cy")
+_NOUN_ENDINGS = (
+    "tion",
+    "sion",
+    "ment",
+    "ness",
+    "ity",
+    "ship",
+    "ance",
+    "ence",
+    "ing",
+    "ism",
+    "ist",
+    "er",
+    "or",
+    "age",
+    "ure",
+    "cy",
+)
 
 
 def _noun_phrase(doc: Any, match: _Match, slot: str) -> tuple[int, int] | None:
@@ -421,7 +448,12 @@ def _noun_phrase(doc: Any, match: _Match, slot: str) -> tuple[int, int] | None:
     while i != limit and len(words) < 4 and _content(doc[i]):
         words.append(i)
         i += step
-        if i != limit and doc[i].text == "-" and not doc[i].whitespace_ and not doc[i - 1].whitespace_:
+        if (
+            i != limit
+            and doc[i].text == "-"
+            and not doc[i].whitespace_
+            and not doc[i - 1].whitespace_
+        ):
             i += step  # night-shift
     if not words:
         return None

@@ -140,7 +140,9 @@ def document_ids(paths: list[Path]) -> dict[Path, str]:
             ids[group[0]] = stem
             continue
         for depth in range(1, max(len(p.resolve().parts) for p in group) + 1):
-            names = {p: slug("-".join([*p.resolve().parts[-depth - 1 : -1], p.stem])) for p in group}
+            names = {
+                p: slug("-".join([*p.resolve().parts[-depth - 1 : -1], p.stem])) for p in group
+            }
             if len(set(names.values())) == len(group):
                 ids.update(names)
                 break

@@ -53,7 +53,9 @@ def _part(doc: Document, *parts: object) -> URIRef:
     return URIRef(f"{DATA}{doc.id}/" + "/".join(str(p) for p in parts))
 
 
-def speaker_iri(doc: Document, name: str, people: Mapping[str, str] = MappingProxyType({})) -> URIRef:
+def speaker_iri(
+    doc: Document, name: str, people: Mapping[str, str] = MappingProxyType({})
+) -> URIRef:
     """A speaker is a person of this interview, unless the user said who across interviews."""
     from graph.readers import slug
 
@@ -134,7 +136,9 @@ def add_document(
         graph.add((c, LG.category, LG.Provisional))
     for mention in extraction.mentions:
         if mention.provisional:
-            graph.add((URIRef(mention.concept), SKOS.hiddenLabel, Literal(mention.surface, lang="en")))
+            graph.add(
+                (URIRef(mention.concept), SKOS.hiddenLabel, Literal(mention.surface, lang="en"))
+            )
     for claim in extraction.claims:
         _add_claim(graph, doc, claim, speaker_iri(doc, claim.speaker, people))
 
@@ -199,7 +203,9 @@ def document_graph(
 
 
 def to_rdf(
-    extractions: Iterable[Extraction], codebook: Codebook, ontology: Graph,
+    extractions: Iterable[Extraction],
+    codebook: Codebook,
+    ontology: Graph,
     people: Mapping[str, str] = MappingProxyType({}),
 ) -> Graph:
     """The whole graph: ontology, codebook, gazetteer and every transcript's triples."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -146,14 +147,18 @@ def _two_interviews(tmp_path: Path) -> Path:
     (folder / "ward").mkdir(parents=True)
     (folder / "theatre").mkdir()
     (folder / "ward" / "notes.txt").write_text("Ann Lee: Blame kills learning.\n\nBob Kay: Yes.\n")
-    (folder / "theatre" / "notes.txt").write_text("Ann Lee: Trust needs consistency.\n\nCat Roe: Agreed.\n")
+    (folder / "theatre" / "notes.txt").write_text(
+        "Ann Lee: Trust needs consistency.\n\nCat Roe: Agreed.\n"
+    )
     return folder
 
 
 def test_folder_build_keeps_each_interview_in_its_named_graph(tmp_path):
     from rdflib import Dataset
 
-    result = run("build", str(_two_interviews(tmp_path)), "--out", str(tmp_path / "o"), "--no-cache")
+    result = run(
+        "build", str(_two_interviews(tmp_path)), "--out", str(tmp_path / "o"), "--no-cache"
+    )
     assert result.exit_code == 0, result.output
     assert "2 transcripts" in result.stderr
     dataset = Dataset()
@@ -168,7 +173,15 @@ def test_folder_build_keeps_each_interview_in_its_named_graph(tmp_path):
 
 def test_same_person_joins_speakers_across_interviews(tmp_path):
     folder = _two_interviews(tmp_path)
-    result = run("build", str(folder), "--out", str(tmp_path / "o"), "--no-cache", "--same-person", "Ann Lee=Ann Lee")
+    result = run(
+        "build",
+        str(folder),
+        "--out",
+        str(tmp_path / "o"),
+        "--no-cache",
+        "--same-person",
+        "Ann Lee=Ann Lee",
+    )
     assert result.exit_code == 0, result.output
     ttl = (tmp_path / "o" / "graph.ttl").read_text()
     assert ttl.count('foaf:name "Ann Lee"') == 1 and "lgp:ann-lee" in ttl
@@ -179,7 +192,9 @@ def test_same_person_joins_speakers_across_interviews(tmp_path):
 def test_parallel_and_cached_builds_give_the_same_graph(tmp_path):
     folder = _two_interviews(tmp_path)
     cache = tmp_path / "cache"
-    first = run("build", str(folder), "--out", str(tmp_path / "a"), "--jobs", "2", "--cache", str(cache))
+    first = run(
+        "build", str(folder), "--out", str(tmp_path / "a"), "--jobs", "2", "--cache", str(cache)
+    )
     assert first.exit_code == 0, first.output
     assert len(list(cache.glob("*.pickle"))) == 2
     again = run("build", str(folder), "--out", str(tmp_path / "b"), "--cache", str(cache))

@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -61,6 +63,17 @@ def test_outputs_are_byte_identical_for_the_same_graph(built, tmp_path):
     write_views(Graph().parse(out / "graph.jsonld", format="json-ld"), again)
     for name in OUTPUTS:
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("seed", ["1", "2"])
+def test_outputs_do_not_depend_on_the_hash_seed(built, tmp_path, seed):
+    out, _ = built
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    for fmt in ("gexf", "html"):
+        subprocess.run([sys.executable, "-m", "graph", "export", str(out / "graph.ttl"), "--format",
+                        fmt, "--out", str(tmp_path)], env=env, check=True, capture_output=True)
+    for name in ("graph.gexf", "concept_map.html", "index.html"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
 def test_gexf_is_read_by_graphology_with_attributes_colours_sizes_and_positions(built, graphology):
