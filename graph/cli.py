@@ -359,7 +359,7 @@ def serve_command(graph_file: Path, host: str, port: int, timeout: float) -> Non
     if not is_loopback(host):
         click.echo(f"warning: listening on {host}: anyone who can reach it can read the graph",
                    err=True)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly
     try:
         with running(graph_file, host, port, timeout) as endpoint:
             click.echo(f"leadgraph: serving {graph_file} ({endpoint.triples} triples) at "
@@ -370,6 +370,8 @@ def serve_command(graph_file: Path, host: str, port: int, timeout: float) -> Non
         raise _fail(err) from None
     except KeyboardInterrupt:
         click.echo("leadgraph: stopped", err=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command(name="push")
@@ -409,3 +411,134 @@ def push_command(graph_file: Path, endpoint: str, graph_iri: str | None, timeout
 
 
 # --- corpus commands (suggest, coverage) ---
+CORPUS_FORMATS = ("table", "csv", "json")
+QUOTE_WIDTH = 70  # characters of a quote in a table
+
+
+def _extract_corpus(inputs: tuple[Path, ...], codebooks: tuple[Path, ...],
+                    rules: tuple[Path, ...]):
+    """Read and extract every transcript (files or folders); the engine and the extractions."""
+    from graph.extract import build_engine
+    from graph.pipeline import Options, load_knowledge, run_extraction
+    from graph.readers import find_transcripts
+
+    options = Options(codebooks=codebooks, rules=rules)
+    try:
+        paths = find_transcripts(list(inputs))
+        engine = build_engine(*load_knowledge(options.codebooks, options.rules))
+        extractions, _ = run_extraction(paths, options, lambda: engine, _progress)
+    except (*EXPECTED, OSError) as err:
+        raise _fail(err) from None
+    for warning in sorted({w for x in extractions for w in x.document.warnings}):
+        click.echo(f"warning: {warning}", err=True)
+    return engine, extractions
+
+
+def _records_table(records: list[dict]) -> str:
+    """Records as an aligned table: numbers to the right, long text cut."""
+    import pyoxigraph as ox
+
+    from graph.query import table
+
+    if not records:
+        return ""
+    rows = [[ox.Literal(value) for value in record.values()] for record in records]
+    return table(list(records[0]), rows, {}, max_width=QUOTE_WIDTH)
+
+
+def _records_csv(records: list[dict]) -> str:
+    import csv
+    import io
+
+    names = list(dict.fromkeys(name for record in records for name in record))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, names, restval="", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return buffer.getvalue()
+
+
+def _json(data: object) -> str:
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@main.command(name="suggest")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@knowledge_options
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
+              help="List at most this many phrases (provisional concepts are all listed).")
+@click.option("--min-count", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Only phrases seen at least this many times.")
+@click.option("--format", "fmt", type=click.Choice(CORPUS_FORMATS), default="table",
+              show_default=True, help="Output format on stdout.")
+@click.option("--write", "write", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the candidates as a SKOS Turtle snippet to review and pass with "
+              "--codebook.")
+def suggest_command(inputs: tuple[Path, ...], codebooks: tuple[Path, ...],
+                    rules: tuple[Path, ...], top: int, min_count: int, fmt: str,
+                    write: Path | None) -> None:
+    """List candidate concepts the codebook lacks: the provisional concepts of claims first,
+    then frequent phrases that are much more common in the interviews than in general English.
+    Each with its count and the first sentence that uses it.
+
+    \b
+    Example:
+      leadgraph suggest ../shared/corpus/ --top 10
+      leadgraph suggest interviews/ --codebook my-concepts.ttl --write candidates.ttl
+    """
+    from graph import suggest as s
+    from graph.export import write_atomic
+
+    engine, extractions = _extract_corpus(inputs, codebooks, rules)
+    candidates = s.suggest(extractions, engine, s.english_lexicon(), min_count, top)
+    records = s.records(candidates)
+    if fmt == "json":
+        click.echo(_json(records), nl=False)
+    elif fmt == "csv":
+        click.echo(_records_csv(records), nl=False)
+    else:
+        click.echo(_records_table(records) or "no candidates\n", nl=False)
+    if write:
+        ids = [concept.id for concept in engine.codebook.concepts.values()]
+        try:
+            write_atomic(write, s.to_turtle(candidates, ids).encode("utf-8"))
+        except OSError as err:
+            raise click.ClickException(f"{write}: {err.strerror or err}") from None
+        click.echo(f"leadgraph: wrote {len(candidates)} candidate concepts to {write}", err=True)
+
+
+@main.command(name="coverage")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@knowledge_options
+@click.option("--uncoded", "uncoded", default=10, show_default=True,
+              type=click.IntRange(min=0), help="List this many uncoded sentences, longest first.")
+@click.option("--format", "fmt", type=click.Choice(CORPUS_FORMATS), default="table",
+              show_default=True, help="Output format on stdout.")
+def coverage_command(inputs: tuple[Path, ...], codebooks: tuple[Path, ...],
+                     rules: tuple[Path, ...], uncoded: int, fmt: str) -> None:
+    """Report the share of sentences that mention a codebook concept, overall, per transcript
+    and per speaker, and list the uncoded sentences, longest first.
+
+    \b
+    Example:
+      leadgraph coverage ../shared/corpus/
+      leadgraph coverage interviews/ --codebook my-concepts.ttl --uncoded 30 --format csv
+    """
+    from graph.coverage import coverage, passage_records, share_records
+
+    _, extractions = _extract_corpus(inputs, codebooks, rules)
+    result = coverage(extractions, uncoded)
+    shares, passages = share_records(result), passage_records(result)
+    if fmt == "json":
+        data = {"coverage": shares, "uncoded": passages, "uncoded_total": result.uncoded_total}
+        click.echo(_json(data), nl=False)
+    elif fmt == "csv":
+        click.echo(_records_csv([*shares, *({"scope": "uncoded", **p} for p in passages)]),
+                   nl=False)
+    else:
+        click.echo(_records_table(shares), nl=False)
+        click.echo(f"\nuncoded sentences: {len(passages)} of {result.uncoded_total}, "
+                   "longest first\n")
+        click.echo(_records_table(passages), nl=False)

@@ -267,6 +267,14 @@ def _labels(graph: Graph, names: Iterable[str], term) -> dict[str, str]:
     return {name: _text(graph, term[name], RDFS.label, name) for name in names}
 
 
+def _category_labels(graph: Graph, net: nx.MultiDiGraph) -> dict[str, str]:
+    """Labels of the categories in use, codebook-defined ones included."""
+    iris = {local_name(str(c)): c for c in sorted(set(graph.objects(None, LG.category)))}
+    used = sorted({d["category"] for _, d in net.nodes(data=True)})
+    return {name: _text(graph, iris[name], RDFS.label, name) if name in iris else name
+            for name in used}
+
+
 def _inverse_labels(graph: Graph, labels: dict[str, str]) -> dict[str, str]:
     """'is required by' for requires (owl:inverseOf), the label itself for symmetric relations."""
     inverse = {}
@@ -305,11 +313,10 @@ def project(graph: Graph) -> ConceptNetwork:
         net.add_edge(s, o, key=key, **edge_attributes(relation, relation_labels[relation],
                                                       evidence[key], titles))
     add_measures(net)
-    used = sorted({d["category"] for _, d in net.nodes(data=True)})
     return ConceptNetwork(
         graph=net, transcripts=transcripts, relation_labels=relation_labels,
         inverse_labels=_inverse_labels(graph, relation_labels),
-        category_labels=_labels(graph, used, LG), claims=evidence,
+        category_labels=_category_labels(graph, net), claims=evidence,
         mentions={c: mentions.get(c, ()) for c in concepts},
         denied={c: tuple(v) for c, v in sorted(denied.items())},
     )

@@ -18,17 +18,27 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from graph import __version__
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
 from graph.extract import Engine, build_engine, extract
 from graph.model import Extraction
-from graph.rdf import to_datasets, to_jsonld, to_rdf, to_turtle
+from graph.rdf import (
+    document_graph,
+    document_iri,
+    new_graph,
+    shared_graph,
+    to_datasets,
+    to_jsonld,
+    to_turtle,
+)
 from graph.readers import find_transcripts, read_file, slug
 from graph.rules import RuleSet, load_rules
 from graph.validate import validate
+
+VALIDATE_AT_MOST = 50  # transcripts whose graphs a build checks against the shapes
 
 
 class BuildError(Exception):
@@ -74,14 +84,22 @@ class Summary:
     claims: int
     negated: int
     triples: int
+    validated: int  # transcripts whose graph was checked against the shapes
     seconds: float
+
+    def _checked(self) -> str:
+        if not self.validated:
+            return "not validated"
+        if self.validated == self.transcripts:
+            return "valid"
+        return f"valid (shapes checked on {self.validated} of {self.transcripts} transcripts)"
 
     def line(self) -> str:
         return (
             f"{self.transcripts} transcript{'s' if self.transcripts != 1 else ''}, "
             f"{self.turns} turns, {self.speakers} speakers, {self.concepts} concepts, "
-            f"{self.claims} claims ({self.negated} negated), {self.triples} triples "
-            f"in {self.seconds:.1f} s"
+            f"{self.claims} claims ({self.negated} negated), {self.triples} triples, "
+            f"{self._checked()} in {self.seconds:.1f} s"
         )
 
 
@@ -233,18 +251,28 @@ def run_extraction(
     return [done[p] for p in paths], len(paths) - len(todo)
 
 
-def write_outputs(graph: Graph, out: Path, shapes: Graph | None) -> None:
-    """Validate, then write every output into a temporary folder and move them into `out`."""
-    if shapes is not None:
-        conforms, report = validate(graph, shapes)
-        if not conforms:
-            raise BuildError("the built graph does not conform to the shapes:\n" + report)
+def check_graph(shared: Graph, parts: dict[URIRef, Graph], shapes: Graph) -> int:
+    """Validate the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
+    sampled, with the shared ontology and codebook); returns how many were checked."""
+    step = max(1, -(-len(parts) // VALIDATE_AT_MOST))
+    sample = [part for i, (_, part) in enumerate(sorted(parts.items())) if i % step == 0]
+    graph = Graph() + shared
+    for part in sample:
+        graph += part
+    conforms, report = validate(graph, shapes)
+    if not conforms:
+        raise BuildError("the built graph does not conform to the shapes:\n" + report)
+    return len(sample)
+
+
+def write_outputs(graph: Graph, datasets: dict[str, bytes], out: Path) -> None:
+    """Write every output into a temporary folder, then move them into `out`."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         (staging / "graph.ttl").write_bytes(to_turtle(graph))
         (staging / "graph.jsonld").write_bytes(to_jsonld(graph))
-        for name, data in to_datasets(graph).items():
+        for name, data in datasets.items():
             (staging / name).write_bytes(data)
         write_views(graph, staging)
         out.mkdir(exist_ok=True)
@@ -269,8 +297,14 @@ def build(
     extractions, _ = run_extraction(
         paths, options, lambda: build_engine(codebook, ruleset), progress
     )
-    graph = to_rdf(extractions, codebook, load_ontology(), dict(options.people))
-    write_outputs(graph, out, load_shapes() if check else None)
+    shared = shared_graph(codebook, load_ontology())
+    parts = {document_iri(x.document): document_graph(x, dict(options.people)) for x in extractions}
+    graph = new_graph()
+    graph += shared
+    for part in parts.values():
+        graph += part
+    checked = check_graph(shared, parts, load_shapes()) if check else 0
+    write_outputs(graph, to_datasets(shared, parts), out)
     summary = Summary(
         transcripts=len(extractions),
         turns=sum(len(x.document.turns) for x in extractions),
@@ -279,6 +313,7 @@ def build(
         claims=sum(len(x.claims) for x in extractions),
         negated=sum(c.negated for x in extractions for c in x.claims),
         triples=len(graph),
+        validated=checked,
         seconds=time.perf_counter() - started,
     )
     return summary, extractions

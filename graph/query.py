@@ -63,6 +63,10 @@ class QuerySyntaxError(QueryError):
 class QueryRefused(QueryError):
     """A query that would write, or reach outside the graph, without the flag that allows it."""
 
+    def __init__(self, reason: str, flag: str | None = None) -> None:
+        super().__init__(f"{reason} (pass {flag} to allow it)" if flag else reason)
+        self.reason = reason
+
 
 class QueryTimeout(QueryError):
     """A query stopped because it ran longer than its time limit."""
@@ -295,20 +299,19 @@ def check_query(query: ParsedQuery, graphs: frozenset[str] | None, allow_federat
     """Refuse what reaches outside the graph or writes, unless allowed. `graphs` are the named
     graphs a FROM may name; None means any (a remote store's own graphs)."""
     if query.update and not allow_update:
-        raise QueryRefused("SPARQL Update is refused: queries are read-only "
-                           "(pass --allow-update to apply it to a copy and print the result)")
+        raise QueryRefused("SPARQL Update is refused: queries are read-only", "--allow-update")
     if allow_federation:
         return
     if query.service:
-        raise QueryRefused("SERVICE (a federated query to another endpoint) is refused "
-                           "(pass --allow-federation to allow it)")
+        raise QueryRefused("SERVICE (a federated query to another endpoint) is refused",
+                           "--allow-federation")
     if query.loads:
         raise QueryRefused(f"LOAD <{query.loads[0]}> would fetch data from elsewhere and is "
-                           "refused (pass --allow-federation to allow it)")
+                           "refused", "--allow-federation")
     outside = [iri for iri in query.datasets if graphs is not None and iri not in graphs]
     if outside:
-        raise QueryRefused(f"FROM <{outside[0]}> names no graph of this file and is refused "
-                           "(pass --allow-federation to allow it)")
+        raise QueryRefused(f"FROM <{outside[0]}> is not a graph of this data and is refused",
+                           "--allow-federation")
 
 
 # --- parameters ---------------------------------------------------------------------------

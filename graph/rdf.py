@@ -7,7 +7,7 @@ input gives the same graph; serialisations are sorted so they are byte-identical
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -202,55 +202,32 @@ def document_graph(
     return graph
 
 
-def to_rdf(
-    extractions: Iterable[Extraction],
-    codebook: Codebook,
-    ontology: Graph,
-    people: Mapping[str, str] = MappingProxyType({}),
-) -> Graph:
-    """The whole graph: ontology, codebook, gazetteer and every transcript's triples."""
+def shared_graph(codebook: Codebook, ontology: Graph) -> Graph:
+    """What every build holds besides its transcripts: the ontology, codebook and gazetteer."""
     graph = new_graph()
     graph += ontology
     graph += codebook.graph
-    for extraction in extractions:
-        graph += document_graph(extraction, people)
     return graph
 
 
-def to_datasets(graph: Graph) -> dict[str, bytes]:
+def to_datasets(shared: Graph, parts: Mapping[URIRef, Graph]) -> dict[str, bytes]:
     """TriG and N-Quads: each transcript in its own named graph (the transcript's IRI), the
     ontology and codebook in the default graph."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    shared = new_graph()
-    by_document: dict[URIRef, Graph] = {}
-    turn_of = {t: graph.value(t, DCTERMS.isPartOf) for t in graph.subjects(RDF.type, LG.Turn)}
-    for triple in graph:
-        doc = _owner(graph, triple[0], turn_of)
-        target = by_document.setdefault(doc, new_graph()) if doc else shared
-        target.add(triple)
     store.bulk_load(shared.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    for doc, part in sorted(by_document.items()):
+    for doc, part in sorted(parts.items()):
         store.bulk_load(
             part.serialize(format="nt", encoding="utf-8"),
             format=ox.RdfFormat.N_TRIPLES,
             to_graph=ox.NamedNode(str(doc)),
         )
-    prefixes = {p: str(ns) for p, ns in graph.namespaces()}
+    prefixes = {p: str(ns) for p, ns in shared.namespaces()}
     return {
         "graph.trig": store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes),
         "graph.nq": store.dump(format=ox.RdfFormat.N_QUADS),
     }
-
-
-def _owner(graph: Graph, subject, turn_of: dict) -> URIRef | None:
-    """The transcript a subject belongs to, from its IRI (lgd:<doc>/...) or its turn."""
-    text = str(subject)
-    if not text.startswith(str(DATA)):
-        return None
-    doc_id = text.removeprefix(str(DATA)).split("/", 1)[0]
-    return DATA[doc_id]
 
 
 def to_turtle(graph: Graph) -> bytes:

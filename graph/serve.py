@@ -243,6 +243,9 @@ class FrontHandler(BaseHTTPRequestHandler):
             outside = [g for g in graphs if g not in self.graphs]
             if outside:
                 raise QueryRefused(f"<{outside[0]}> names no graph of this endpoint")
+        except QueryRefused as err:
+            self._reply(400, "text/plain; charset=utf-8", f"{err.reason}\n".encode())
+            return
         except QueryError as err:
             self._reply(400, "text/plain; charset=utf-8", f"{err}\n".encode())
             return
@@ -295,8 +298,9 @@ def page(queries: dict[str, NamedQuery]) -> str:
         + "</small></li>" for q in queries.values()
     )
     texts = json.dumps({q.name: q.text for q in queries.values()}).replace("</", "<\\/")
-    first = next(iter(queries.values())).text if queries else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
-    return PAGE.format(items=items, texts=texts, first=html.escape(first))
+    first = queries.get("concepts-by-mentions") or next(iter(queries.values()), None)
+    text = first.text if first else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+    return PAGE.format(items=items, texts=texts, first=html.escape(text))
 
 
 PAGE = """<!doctype html>
