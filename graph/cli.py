@@ -506,7 +506,9 @@ def suggest_command(inputs: tuple[Path, ...], codebooks: tuple[Path, ...],
             write_atomic(write, s.to_turtle(candidates, ids).encode("utf-8"))
         except OSError as err:
             raise click.ClickException(f"{write}: {err.strerror or err}") from None
-        click.echo(f"leadgraph: wrote {len(candidates)} candidate concepts to {write}", err=True)
+        plural = "s" if len(candidates) != 1 else ""
+        click.echo(f"leadgraph: wrote {len(candidates)} candidate concept{plural} to {write}",
+                   err=True)
 
 
 @main.command(name="coverage")

@@ -25,7 +25,7 @@ class Share:
     sentences: int
 
     @property
-    def share(self) -> float:
+    def percent(self) -> float:
         """Coded sentences in percent, one decimal."""
         return round(100 * self.coded / self.sentences, 1) if self.sentences else 0.0
 
@@ -48,6 +48,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class Coverage:
+    """Shares overall, per transcript and per speaker, and the uncoded sentences."""
+
     overall: Share
     transcripts: tuple[Share, ...]  # in input order
     speakers: tuple[Share, ...]  # per transcript, in order of first turn
@@ -107,7 +109,7 @@ def share_records(result: Coverage) -> list[dict[str, Any]]:
             "speaker": s.speaker,
             "coded": s.coded,
             "sentences": s.sentences,
-            "share": s.share,
+            "percent": s.percent,
         }
         for scope, s in groups
     ]

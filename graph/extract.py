@@ -29,7 +29,7 @@ from graph.vocab import CONCEPT, DATA, SYMMETRIC
 ANTECEDENT_PENALTY = 0.85
 QUESTION_PENALTY = 0.9
 LOOK_BACK = 3  # sentences searched for the concept a pronoun refers to
-SHORT_DENIAL = 8  # words: "It doesn't, honestly." denies the sentence before it
+SHORT_DENIAL = 4  # words: "It doesn't, honestly." denies the sentence before it
 SHORT_LABEL = 3  # characters: one-word labels this short ("AI", "QI") match as written only
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady)\.?\s+[A-Z][\w'-]+")
 _INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-"})
@@ -287,10 +287,10 @@ def _codebook_slot(
         anchor = positions[0] if positions else match.start
     after = [f for f in usable if f.start >= anchor and f.end <= right]
     if slot == "last":
-        return (after[-1].iri if after else None), _anaphoric(engine, side)
+        return (after[-1].iri if after else None), _anaphoric(engine, side, rule.elided)
     reach_end = max(match.cue_end, anchor) + rule.reach
     after = [f for f in after if f.start <= reach_end]
-    return (after[0].iri if after else None), _anaphoric(engine, side)
+    return (after[0].iri if after else None), _anaphoric(engine, side, rule.elided)
 
 
 _VERBISH = frozenset(
@@ -325,11 +325,12 @@ def _object_pronoun(engine: Engine, side: Any) -> bool:
     return len(side) == 1 or side[1].lower_ not in _VERBISH
 
 
-def _anaphoric(engine: Engine, side: Any) -> bool:
-    """A slot side that is empty or starts with a pronoun points back to an earlier concept."""
+def _anaphoric(engine: Engine, side: Any, elided: bool) -> bool:
+    """A slot side with a pronoun points back to an earlier concept; so does an empty one
+    for rules whose argument may be left out ("I see it as a consequence, not a cause")."""
     words = [t for t in side if not t.is_space]
     if not words or words[0].is_punct:
-        return True
+        return elided
     return any(t.lower_ in engine.rules.pronouns for t in words)
 
 

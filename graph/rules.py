@@ -55,6 +55,7 @@ class Rule(_Strict):
     fallback: list[Literal["previous", "next"]] = ["previous"]
     skip: list[str] = []
     reach: int = Field(default=5, ge=0, le=30)
+    elided: bool = False  # an empty side after the cue refers back ("a consequence, not a cause")
     confidence: float = Field(default=0.8, gt=0, le=1)
     examples: list[Example] = Field(min_length=1)
     counter_examples: list[str] = Field(min_length=1)

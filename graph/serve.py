@@ -48,6 +48,9 @@ MAX_QUERY_BYTES = 1_000_000
 ENDPOINT_PATHS = ("/sparql", "/query")
 DATASET_FIELDS = ("default-graph-uri", "named-graph-uri")
 START_SECONDS = 20.0
+# Oxigraph's own limit, later than ours: when it fires it ends a 200 answer with an error
+# message half-way through the body, so the proxy must stop the query first.
+BACKSTOP = 5
 
 
 class ServeError(Exception):
@@ -117,7 +120,7 @@ def _start_oxigraph(binary: str, folder: Path, timeout: float) -> tuple[subproce
     log = (folder / "oxigraph.log").open("wb")
     process = subprocess.Popen(
         [binary, "serve-read-only", "--location", str(folder / "db"),
-         "--bind", f"127.0.0.1:{port}", "--timeout-s", str(math.ceil(timeout))],
+         "--bind", f"127.0.0.1:{port}", "--timeout-s", str(math.ceil(timeout) + BACKSTOP)],
         stdout=log, stderr=subprocess.STDOUT,
     )
     log.close()
@@ -259,17 +262,22 @@ class FrontHandler(BaseHTTPRequestHandler):
         request = urllib.request.Request(target, data=query.encode("utf-8"), method="POST",
                                          headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout + 5) as response:
-                status, kind, body = response.status, response.headers["Content-Type"], \
-                    response.read()
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                status, kind = response.status, response.headers["Content-Type"]
+                body = _read_by(response, time.monotonic() + self.timeout)
         except urllib.error.HTTPError as err:
             status, kind, body = err.code, err.headers.get("Content-Type"), err.read()
+        except TimeoutError:
+            message = f"the query was stopped after {self.timeout:g} s\n"
+            self._reply(503, "text/plain", message.encode())
+            return
         except (urllib.error.URLError, OSError) as err:
             self._reply(502, "text/plain", f"the query engine did not answer: {err}\n".encode())
             return
         self._reply(status, kind or "application/octet-stream", body)
 
     def _reply(self, status: int, kind: str, body: bytes, headers: Mapping[str, str] = {}) -> None:
+        """Send a whole answer; nothing is streamed, so a stopped query never looks complete."""
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -378,3 +386,13 @@ document.getElementById("form").addEventListener("submit", async (event) => {{
 def is_loopback(host: str) -> bool:
     """True for an address only this machine can reach."""
     return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _read_by(response, deadline: float) -> bytes:
+    """The whole body, or TimeoutError once the deadline has passed."""
+    chunks = []
+    while chunk := response.read1(1 << 16):
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise TimeoutError
+    return b"".join(chunks)

@@ -43,8 +43,8 @@ class Lexicon:
     def surprisal(self, word: str) -> float:
         return -self.log_prob.get(word, self.floor)
 
-    def classes_of(self, *forms: str) -> frozenset[str]:
-        return frozenset(name for name, words in self.classes.items() if words.intersection(forms))
+    def classes_of(self, word: str) -> frozenset[str]:
+        return frozenset(name for name, words in self.classes.items() if word in words)
 
 
 @cache
@@ -146,7 +146,7 @@ def suggest(
         for label, tally in corpus.tallies.items()
         if tally.count >= min_count and label not in taken
     ]
-    phrases = _outermost([c for c in phrases if c.keyness >= MIN_KEYNESS])
+    phrases = _outermost([c for c in phrases if c.keyness >= MIN_KEYNESS], provisional)
     phrases.sort(key=lambda c: (-c.score, -c.count, c.label))
     return provisional + phrases[:top]
 
@@ -164,32 +164,24 @@ def _keyness(label: str, count: int, lexicon: Lexicon, words: int) -> float:
     return round(math.log(count / max(words, count)) + surprisal, 2)
 
 
-def _outermost(candidates: list[Candidate]) -> list[Candidate]:
-    """Drop a phrase that only ever occurs inside one longer phrase ("shift" of "night shift")."""
-    counts = {c.label: c.count for c in candidates}
-    return [
-        c
-        for c in candidates
-        if not any(
-            other != c.label and counts[other] >= c.count and re.search(_inside(c.label), other)
-            for other in counts
-        )
-    ]
-
-
-def _inside(label: str) -> str:
-    return rf"(?:^|[\s-]){re.escape(label)}(?:$|[\s-])"
+def _outermost(candidates: list[Candidate], longer: list[Candidate]) -> list[Candidate]:
+    """Drop a phrase that only ever occurs inside a longer candidate ("lounge" of "discharge
+    lounge"): one that is not more frequent than a phrase around it."""
+    around: dict[str, int] = {}
+    for c in [*candidates, *longer]:
+        words = c.label.split()
+        for size in range(1, len(words)):
+            for start in range(len(words) - size + 1):
+                inner = " ".join(words[start : start + size])
+                around[inner] = max(around.get(inner, 0), c.count)
+    return [c for c in candidates if around.get(c.label, 0) < c.count]
 
 
 def _codebook_labels(engine: Engine) -> frozenset[str]:
     texts = sorted(
         {text for c in engine.codebook.concepts.values() for text in (c.label, *c.alt_labels)}
     )
-    return frozenset(map(_label, _pipe(engine, texts)))
-
-
-def _pipe(engine: Engine, texts: list[str]) -> Iterator[Any]:
-    return engine.nlp.pipe(normalise_map(text)[0] for text in texts)
+    return frozenset(map(_label, engine.nlp.pipe(normalise_map(text)[0] for text in texts)))
 
 
 # --- counting phrases ------------------------------------------------------------------------
@@ -199,15 +191,17 @@ def _count_phrases(
     extraction: Extraction, engine: Engine, lexicon: Lexicon, corpus: _Corpus
 ) -> None:
     document = extraction.document
-    covered = [(m.start, m.end) for m in extraction.mentions if not m.provisional]
+    covered: dict[int, list[tuple[int, int]]] = {}
+    for m in extraction.mentions:
+        if not m.provisional:
+            covered.setdefault(m.sentence, []).append((m.start, m.end))
     names = {word.lower() for speaker in document.speakers for word in speaker.split()}
     speakers = _speakers(document)
-    sentences = document.sentences
-    docs = _pipe(engine, [s.text for s in sentences])
-    for sentence, doc in zip(sentences, docs, strict=True):
+    mapped = [normalise_map(s.text) for s in document.sentences]
+    docs = engine.nlp.pipe(text for text, _ in mapped)
+    for sentence, (_, where), doc in zip(document.sentences, mapped, docs, strict=True):
         corpus.words += sum(t.is_alpha for t in doc)
-        where = normalise_map(sentence.text)[1]
-        blocked = _blocked(engine, doc, sentence, where, covered)
+        blocked = _blocked(engine, doc, sentence, where, covered.get(sentence.index, []))
         groups = _groups(doc)
         usable = [
             not blocked.intersection(t.i for t in word)
@@ -290,7 +284,8 @@ def _content(
 
 
 def _classes(token: Any, lexicon: Lexicon) -> frozenset[str]:
-    return lexicon.classes_of(token.lower_, token.lemma_.lower())
+    """Word classes of the word as written, else of its lemma."""
+    return lexicon.classes_of(token.lower_) or lexicon.classes_of(token.lemma_.lower())
 
 
 def _runs(groups: list[list[Any]], usable: list[bool]) -> Iterator[list[list[Any]]]:
@@ -306,12 +301,23 @@ def _runs(groups: list[list[Any]], usable: list[bool]) -> Iterator[list[list[Any
 
 
 def _phrases(run: list[list[Any]], lexicon: Lexicon) -> Iterator[list[list[Any]]]:
-    """Every stretch of one to MAX_WORDS words of a run that ends in a noun (or unknown word)."""
+    """Stretches of one to MAX_WORDS words of a run that end in a noun (or an unknown word),
+    one word alone not a verb too ("serve", but "follow-up"), and with no plural or verb form
+    before the end ("adds meaning")."""
     for end in range(1, len(run) + 1):
         classes = _classes(run[end - 1][-1], lexicon)
-        if not classes or "noun" in classes:
-            for start in range(max(0, end - MAX_WORDS), end):
-                yield run[start:end]
+        if classes and "noun" not in classes:
+            continue
+        if "verb" not in classes or len(run[end - 1]) > 1:
+            yield run[end - 1 : end]
+        for start in range(end - 2, max(-1, end - 1 - MAX_WORDS), -1):
+            if _inflected(run[start][-1]):
+                break
+            yield run[start:end]
+
+
+def _inflected(token: Any) -> bool:
+    return token.lower_ != token.lemma_.lower() and token.lower_.endswith("s")
 
 
 # --- provisional concepts --------------------------------------------------------------------

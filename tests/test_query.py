@@ -523,6 +523,8 @@ def test_ask_and_construct(fixture_graph):
     assert result.exit_code == 0, result.output
     assert "@prefix lgc: <https://w3id.org/leadgraph/concept/>" in result.stdout
     assert len(rdflib.Graph().parse(data=result.stdout, format="turtle")) == 1
+    described = run("query", str(FIXTURE), "-e", "DESCRIBE lgc:blame")
+    assert 'skos:prefLabel "blame"@en' in described.stdout
 
 
 def test_default_format_is_csv_when_piped():

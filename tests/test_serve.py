@@ -202,3 +202,19 @@ def test_serve_reports_a_busy_port(endpoint):
     result = CliRunner().invoke(main, ["serve", str(FIXTURE), "--port", str(port)])
     assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.output and os.path.exists(FIXTURE)
+
+
+def test_a_runaway_query_is_stopped_with_a_503_and_the_endpoint_goes_on(tmp_path):
+    data = tmp_path / "big.nt"
+    data.write_text("".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n"
+                            for i in range(2000)))
+    runaway = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with running(data, "127.0.0.1", 0, timeout=1) as started:
+        began = time.monotonic()
+        status, _, body = http(started, "/sparql?" + urllib.parse.urlencode({"query": runaway}),
+                               headers={"Accept": "text/csv"})
+        assert status == 503 and b"stopped after 1 s" in body
+        assert time.monotonic() - began < 5
+        status, _, body = http(started, "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
+                               headers={"Accept": "text/csv"})
+        assert (status, body) == (200, b"true")
