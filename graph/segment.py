@@ -89,12 +89,22 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
     yield from _trimmed(text, cursor, end)
 
 
+# Transcriber's markers: not speech. A sentence that is only markers is dropped, and markers
+# inside a sentence are blanked for matching (the quote keeps them).
+MARKER = re.compile(
+    r"\[[^\]\n]{1,40}\]"
+    r"|\((?:laughs?|laughter|laughing|crosstalk|inaudible|unclear|indistinct|pause[sd]?"
+    r"|sighs?|coughs?|silence|applause|overlapping|interruption)[^)\n]{0,20}\)",
+    re.IGNORECASE,
+)
+
+
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if any(ch.isalnum() for ch in text[start:end]):
+    if any(ch.isalnum() for ch in MARKER.sub(" ", text[start:end])):
         yield start, end
 
 
@@ -116,8 +126,9 @@ def normalise_map(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     where: list[int] = []
     space = True
+    blank = {i for m in MARKER.finditer(text) for i in range(m.start(), m.end())}
     for i, ch in enumerate(text):
-        if ch.isspace():
+        if ch.isspace() or i in blank:
             if not space:
                 out.append(" ")
                 where.append(i)

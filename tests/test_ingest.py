@@ -194,3 +194,14 @@ def test_docx_bold_speaker_names(tmp_path):
     ]
     assert [s.line_start for s in doc.turns[1].sentences] == [3, 3]
     assert_located(doc)
+
+
+def test_transcriber_markers_are_not_speech(engine):
+    from graph.extract import extract
+
+    text = "Ann Lee: (laughs)\n\nBob Kay: [inaudible] Blame [crosstalk] kills learning.\n"
+    doc = read_text(text, "m.txt")
+    assert [t.speaker for t in doc.turns] == ["Bob Kay"]
+    assert doc.sentences[0].text == "[inaudible] Blame [crosstalk] kills learning."
+    claims = extract(doc, engine).claims
+    assert [(c.relation, c.cue) for c in claims] == [("undermines", "kills")]

@@ -32,6 +32,9 @@
         hover: { background: c.color, border: HIGHLIGHT },
       },
       font: { size: c.font }, opacity: c.degree ? 1 : 0.55, widthConstraint: { maximum: 140 },
+      // provisional concepts (no codebook entry yet) get a dashed outline
+      shapeProperties: { borderDashes: c.category === "Provisional" ? [4, 3] : false },
+      borderWidth: c.category === "Provisional" ? 2.5 : 1.5,
     };
   }
 
