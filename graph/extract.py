@@ -22,6 +22,7 @@ from graph.model import (
     Mention,
     Sentence,
 )
+from graph.readers import slug
 from graph.rules import After, Fixed, Rule, RuleSet
 from graph.segment import PLAIN, normalise_map
 from graph.vocab import CONCEPT, DATA, SYMMETRIC
@@ -476,7 +477,7 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
     head = a.doc[end - 1]
     singular = head.lemma_.lower() if head.lower_.endswith("s") else head.lower_
     label = "".join([*(t.text_with_ws for t in a.doc[start : end - 1]), singular]).strip()
-    iri = f"{CONCEPT}provisional/{_slug(label)}"
+    iri = f"{CONCEPT}provisional/{slug(label)}"
     a.provisional.append((iri, label, start, end))
     return iri
 
@@ -616,13 +617,9 @@ def _entities(engine: Engine, document: Document, analysed: list[_Analysed]) -> 
         for match in _TITLED.finditer(" ".join(a.sentence.text.translate(PLAIN).split())):
             name = match.group()
             if name not in speakers:
-                iri = f"{DATA}{document.id}/person/{_slug(name)}"
+                iri = f"{DATA}{document.id}/person/{slug(name)}"
                 out.append(EntityMention(iri, name, "person", a.turn, a.sentence.index))
     return list(dict.fromkeys(out))
-
-
-def _slug(text: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "x"
 
 
 def extract(document: Document, engine: Engine) -> Extraction:
