@@ -231,19 +231,23 @@ def _rule_matches(engine: Engine, doc: Any) -> list[_Match]:
     return sorted(kept, key=lambda m: (m.start, m.rule.id))
 
 
-_LEFT_STOPS = frozenset({";", ",", ":", "(", ")", "and", "or", "but"})
+_LEFT_STOPS = frozenset({";", ",", ":", "(", ")"})
+_CONJUNCTIONS = frozenset({"and", "or", "but"})
 
 
-def _clause_stop(token: Any) -> bool:
+def _clause_stop(token: Any, conjunctions: bool = True) -> bool:
     """Punctuation or a conjunction that ends a clause; a dash only between spaces."""
     if token.text in ("-", "--", "..."):
         return bool(token.whitespace_)
+    if token.lower_ in _CONJUNCTIONS:
+        return conjunctions
     return token.text in _LEFT_STOPS
 
 
-def _boundaries(doc: Any, start: int, end: int) -> tuple[int, int]:
-    """Where slots may look: back to the clause's last punctuation, on to the next ';'."""
-    left = max((t.i + 1 for t in doc[:start] if _clause_stop(t)), default=0)
+def _boundaries(doc: Any, start: int, end: int, conjunctions: bool = True) -> tuple[int, int]:
+    """Where slots may look: back to the clause's last punctuation (or conjunction), on to
+    the next ';'."""
+    left = max((t.i + 1 for t in doc[:start] if _clause_stop(t, conjunctions)), default=0)
     right = min((t.i for t in doc[end:] if t.text == ";"), default=len(doc))
     return left, right
 
@@ -268,7 +272,7 @@ def _codebook_slot(
     engine: Engine, a: _Analysed, match: _Match, slot: Any, exclude: str | None
 ) -> tuple[str | None, bool]:
     rule = match.rule
-    left, right = _boundaries(a.doc, match.start, match.cue_end)
+    left, right = _boundaries(a.doc, match.start, match.cue_end, not rule.pairs)
     usable = [f for f in a.found if f.category not in rule.skip and f.iri != exclude]
     if slot == "left":
         before = [

@@ -56,6 +56,7 @@ class Rule(_Strict):
     skip: list[str] = []
     reach: int = Field(default=5, ge=0, le=30)
     elided: bool = False  # an empty side after the cue refers back ("a consequence, not a cause")
+    pairs: bool = False  # slots look past "and" ("A and B go together": subject and object left)
     confidence: float = Field(default=0.8, gt=0, le=1)
     examples: list[Example] = Field(min_length=1)
     counter_examples: list[str] = Field(min_length=1)
