@@ -18,22 +18,14 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from graph import __version__
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
 from graph.extract import Engine, build_engine, extract
 from graph.model import Extraction
-from graph.rdf import (
-    document_graph,
-    document_iri,
-    new_graph,
-    shared_graph,
-    to_datasets,
-    to_jsonld,
-    to_turtle,
-)
+from graph.rdf import Built, assemble, document_iri, document_ntriples, shared_graph
 from graph.readers import find_transcripts, read_file, slug
 from graph.rules import RuleSet, load_rules
 from graph.validate import validate
@@ -167,26 +159,30 @@ def document_ids(paths: list[Path]) -> dict[Path, str]:
     return ids
 
 
-_worker_engine: Engine | None = None
+Result = tuple[Extraction, bytes | None]  # an extraction and its N-Triples, when asked for
+_worker: tuple[Engine, dict[str, str], bool] | None = None
 
 
-def _start_worker(codebooks: tuple[Path, ...], rules: tuple[Path, ...]) -> None:
-    global _worker_engine
-    _worker_engine = build_engine(*load_knowledge(codebooks, rules))
+def _start_worker(options: Options, rdf: bool) -> None:
+    global _worker
+    engine = build_engine(*load_knowledge(options.codebooks, options.rules))
+    _worker = (engine, dict(options.people), rdf)
 
 
-def _extract_one(job: tuple[Path, str, str | None]) -> Extraction:
+def _extract_one(job: tuple[Path, str, str | None]) -> Result:
     path, doc_id, fmt = job
-    assert _worker_engine is not None
-    return extract(read_file(path, fmt, doc_id), _worker_engine)
+    assert _worker is not None
+    engine, people, rdf = _worker
+    extraction = extract(read_file(path, fmt, doc_id), engine)
+    return extraction, document_ntriples(extraction, people) if rdf else None
 
 
 class _Cache:
-    """Extractions stored by the transcript's bytes and the knowledge that extracted them."""
+    """Results stored by the transcript's bytes and the knowledge that extracted them."""
 
     def __init__(self, folder: Path | None, options: Options) -> None:
         self.folder = folder
-        digest = hashlib.sha256(f"{__version__}|{options.fmt}".encode())
+        digest = hashlib.sha256(f"{__version__}|{options.fmt}|{options.people}".encode())
         for path in options.knowledge_files():
             digest.update(path.read_bytes())
         self.knowledge = digest.hexdigest()
@@ -197,7 +193,7 @@ class _Cache:
         key = hashlib.sha256(path.read_bytes() + doc_id.encode() + self.knowledge.encode())
         return self.folder / f"{key.hexdigest()}.pickle"
 
-    def get(self, path: Path, doc_id: str) -> Extraction | None:
+    def get(self, path: Path, doc_id: str) -> Result | None:
         file = self._file(path, doc_id)
         if file is None or not file.exists():
             return None
@@ -206,13 +202,13 @@ class _Cache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             return None
 
-    def put(self, path: Path, doc_id: str, extraction: Extraction) -> None:
+    def put(self, path: Path, doc_id: str, result: Result) -> None:
         file = self._file(path, doc_id)
         if file is None:
             return
         file.parent.mkdir(parents=True, exist_ok=True)
         temporary = file.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(extraction))
+        temporary.write_bytes(pickle.dumps(result))
         os.replace(temporary, file)
 
 
@@ -223,58 +219,66 @@ def run_extraction(
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
 ) -> tuple[list[Extraction], int]:
     """Extract every file (from the cache when unchanged); returns extractions and cache hits."""
+    results, hits = _run(paths, options, engine_factory, progress, rdf=False)
+    return [extraction for extraction, _ in results], hits
+
+
+def _run(
+    paths: list[Path],
+    options: Options,
+    engine_factory: Callable[[], Engine],
+    progress: Callable[[list[Path]], Iterable[Path]],
+    rdf: bool,
+) -> tuple[list[Result], int]:
+    """Extract (and with `rdf`, serialise) every file, in parallel when asked."""
     ids = document_ids(paths)
     cache = _Cache(options.cache, options)
-    done: dict[Path, Extraction] = {}
+    done: dict[Path, Result] = {}
     for path in paths:
         hit = cache.get(path, ids[path])
-        if hit is not None:
+        if hit is not None and (hit[1] is not None or not rdf):
             done[path] = hit
     todo = [p for p in paths if p not in done]
     jobs = [(p, ids[p], options.fmt) for p in todo]
     if options.jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            options.jobs, context, _start_worker, (options.codebooks, options.rules)
-        ) as pool:
-            results = pool.map(
-                _extract_one, jobs, chunksize=max(1, len(jobs) // (8 * options.jobs))
-            )
-            for path, extraction in zip(progress(todo), results, strict=True):
-                done[path] = extraction
-    else:
-        engine = engine_factory() if todo else None
-        for path in progress(todo):
-            done[path] = extract(read_file(path, options.fmt, ids[path]), engine)
+        with ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)) as pool:
+            chunk = max(1, len(jobs) // (8 * options.jobs))
+            results = pool.map(_extract_one, jobs, chunksize=chunk)
+            for path, result in zip(progress(todo), results, strict=True):
+                done[path] = result
+    elif todo:
+        global _worker
+        _worker = (engine_factory(), dict(options.people), rdf)
+        for path, job in zip(progress(todo), jobs, strict=True):
+            done[path] = _extract_one(job)
     for path in todo:
         cache.put(path, ids[path], done[path])
     return [done[p] for p in paths], len(paths) - len(todo)
 
 
-def check_graph(shared: Graph, parts: dict[URIRef, Graph], shapes: Graph) -> int:
+def check_graph(shared: Graph, parts: dict[str, bytes], shapes: Graph) -> int:
     """Validate the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
     sampled, with the shared ontology and codebook); returns how many were checked."""
     step = max(1, -(-len(parts) // VALIDATE_AT_MOST))
-    sample = [part for i, (_, part) in enumerate(sorted(parts.items())) if i % step == 0]
+    sample = [data for i, (_, data) in enumerate(sorted(parts.items())) if i % step == 0]
     graph = Graph() + shared
-    for part in sample:
-        graph += part
+    for data in sample:
+        graph.parse(data=data, format="nt")
     conforms, report = validate(graph, shapes)
     if not conforms:
         raise BuildError("the built graph does not conform to the shapes:\n" + report)
     return len(sample)
 
 
-def write_outputs(graph: Graph, datasets: dict[str, bytes], out: Path) -> None:
+def write_outputs(built: Built, out: Path) -> None:
     """Write every output into a temporary folder, then move them into `out`."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        (staging / "graph.ttl").write_bytes(to_turtle(graph))
-        (staging / "graph.jsonld").write_bytes(to_jsonld(graph))
-        for name, data in datasets.items():
+        for name, data in built.files().items():
             (staging / name).write_bytes(data)
-        write_views(graph, staging)
+        write_views(built.as_rdflib(), staging)
         out.mkdir(exist_ok=True)
         for item in sorted(staging.iterdir()):
             os.replace(item, out / item.name)
@@ -294,17 +298,13 @@ def build(
     started = time.perf_counter()
     paths = find_transcripts(inputs)
     codebook, ruleset = load_knowledge(options.codebooks, options.rules)
-    extractions, _ = run_extraction(
-        paths, options, lambda: build_engine(codebook, ruleset), progress
-    )
+    results, _ = _run(paths, options, lambda: build_engine(codebook, ruleset), progress, rdf=True)
+    extractions = [extraction for extraction, _ in results]
+    parts = {str(document_iri(x.document)): data or b"" for x, data in results}
     shared = shared_graph(codebook, load_ontology())
-    parts = {document_iri(x.document): document_graph(x, dict(options.people)) for x in extractions}
-    graph = new_graph()
-    graph += shared
-    for part in parts.values():
-        graph += part
     checked = check_graph(shared, parts, load_shapes()) if check else 0
-    write_outputs(graph, to_datasets(shared, parts), out)
+    built = assemble(shared, parts)
+    write_outputs(built, out)
     summary = Summary(
         transcripts=len(extractions),
         turns=sum(len(x.document.turns) for x in extractions),
@@ -312,7 +312,7 @@ def build(
         concepts=len({m.concept for x in extractions for m in x.mentions}),
         claims=sum(len(x.claims) for x in extractions),
         negated=sum(c.negated for x in extractions for c in x.claims),
-        triples=len(graph),
+        triples=len(built.union()),
         validated=checked,
         seconds=time.perf_counter() - started,
     )

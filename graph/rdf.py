@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
 from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, XSD
 
 from graph.codebook import Codebook
 from graph.model import Claim, Document, Evidence, Extraction
+from graph.serialise import Names, Triple, jsonld, nquads, parse_lines, trig, turtle
 from graph.vocab import CONCEPT, DATA, LG, OA, PERSON, PREFIXES, SCHEMA, SYMMETRIC
 
 MEDIA_TYPES = {
@@ -210,24 +213,62 @@ def shared_graph(codebook: Codebook, ontology: Graph) -> Graph:
     return graph
 
 
-def to_datasets(shared: Graph, parts: Mapping[URIRef, Graph]) -> dict[str, bytes]:
-    """TriG and N-Quads: each transcript in its own named graph (the transcript's IRI), the
-    ontology and codebook in the default graph."""
-    import pyoxigraph as ox
+def document_ntriples(
+    extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
+) -> bytes:
+    """One transcript's triples as N-Triples, to pass between processes and load in bulk."""
+    return document_graph(extraction, people).serialize(format="nt", encoding="utf-8")
 
-    store = ox.Store()
-    store.bulk_load(shared.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    for doc, part in sorted(parts.items()):
-        store.bulk_load(
-            part.serialize(format="nt", encoding="utf-8"),
-            format=ox.RdfFormat.N_TRIPLES,
-            to_graph=ox.NamedNode(str(doc)),
+
+@dataclass
+class Built:
+    """The graph of a build: the shared triples (ontology, codebook, gazetteer) and each
+    transcript's, as N-Triples terms, with the prefixes to write them with."""
+
+    shared: list[Triple]
+    parts: dict[str, list[Triple]]  # transcript IRI -> its triples
+    prefixes: dict[str, str]
+
+    def union(self) -> set[Triple]:
+        return set(self.shared).union(*self.parts.values())
+
+    def files(self) -> dict[str, bytes]:
+        """graph.ttl and graph.jsonld (every triple once), graph.trig and graph.nq (a named
+        graph per transcript, the shared triples in the default graph)."""
+        names = Names(self.prefixes)
+        union = self.union()
+        return {
+            "graph.ttl": turtle(union, names),
+            "graph.jsonld": jsonld(union, names),
+            "graph.trig": trig(self.shared, self.parts, names),
+            "graph.nq": nquads(self.shared, self.parts),
+        }
+
+    def as_rdflib(self) -> Graph:
+        """The union as an rdflib Graph in an Oxigraph store: quick to load and to query."""
+        import pyoxigraph as ox
+        from oxrdflib import OxigraphStore
+
+        store = ox.Store()
+        lines = "".join(f"{s} {p} {o} .\n" for s, p, o in self.union())
+        store.bulk_load(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        graph = Graph(
+            store=OxigraphStore(store=store),
+            identifier=DATASET_DEFAULT_GRAPH_ID,
+            bind_namespaces="none",
         )
-    prefixes = {p: str(ns) for p, ns in shared.namespaces()}
-    return {
-        "graph.trig": store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes),
-        "graph.nq": store.dump(format=ox.RdfFormat.N_QUADS),
-    }
+        for prefix, ns in self.prefixes.items():
+            graph.bind(prefix, ns)
+        return graph
+
+
+def assemble(shared: Graph, parts: Mapping[str, bytes]) -> Built:
+    """The build's graph from the shared graph and each transcript's N-Triples (by IRI)."""
+    return Built(
+        shared=parse_lines(shared.serialize(format="nt", encoding="utf-8")),
+        parts={doc: parse_lines(data) for doc, data in sorted(parts.items())},
+        prefixes={p: str(ns) for p, ns in shared.namespaces()},
+    )
 
 
 def to_turtle(graph: Graph) -> bytes:
