@@ -208,13 +208,14 @@ def _has_remote_context(data: object) -> bool:
 def serialise(graph: Graph, fmt: str) -> bytes:
     """The RDF serialisations, byte-stable."""
     from graph.rdf import to_jsonld, to_turtle
+    from graph.serialise import nquads, parse_lines
 
     if fmt == "ttl":
         return to_turtle(graph)
     if fmt == "jsonld":
         return to_jsonld(graph)
-    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
-    return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+    triples = parse_lines(graph.serialize(format="nt", encoding="utf-8"))
+    return nquads(triples, {})
 
 
 def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:

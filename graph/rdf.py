@@ -6,10 +6,10 @@ input gives the same graph; serialisations are sorted so they are byte-identical
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from types import MappingProxyType
 
 from rdflib import RDF, Graph, Literal, URIRef
@@ -229,14 +229,16 @@ class Built:
     parts: dict[str, list[Triple]]  # transcript IRI -> its triples
     prefixes: dict[str, str]
 
-    def union(self) -> set[Triple]:
-        return set(self.shared).union(*self.parts.values())
+    @cached_property
+    def union(self) -> list[Triple]:
+        """Every triple once, sorted."""
+        return sorted(set(self.shared).union(*self.parts.values()))
 
     def files(self) -> dict[str, bytes]:
         """graph.ttl and graph.jsonld (every triple once), graph.trig and graph.nq (a named
         graph per transcript, the shared triples in the default graph)."""
         names = Names(self.prefixes)
-        union = self.union()
+        union = self.union
         return {
             "graph.ttl": turtle(union, names),
             "graph.jsonld": jsonld(union, names),
@@ -250,7 +252,7 @@ class Built:
         from oxrdflib import OxigraphStore
 
         store = ox.Store()
-        lines = "".join(f"{s} {p} {o} .\n" for s, p, o in self.union())
+        lines = "".join(f"{s} {p} {o} .\n" for s, p, o in self.union)
         store.bulk_load(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         graph = Graph(
             store=OxigraphStore(store=store),
@@ -271,19 +273,16 @@ def assemble(shared: Graph, parts: Mapping[str, bytes]) -> Built:
     )
 
 
+def _triples_of(graph: Graph) -> tuple[list[Triple], Names]:
+    triples = parse_lines(graph.serialize(format="nt", encoding="utf-8"))
+    return triples, Names({p: str(ns) for p, ns in graph.namespaces()})
+
+
 def to_turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+    """Turtle as a build writes it: sorted, prefixed, byte-stable."""
+    return turtle(*_triples_of(graph))
 
 
 def to_jsonld(graph: Graph) -> bytes:
-    """JSON-LD with an inline context (no remote fetch), nodes and values sorted."""
-    context = {prefix: str(ns) for prefix, ns in graph.namespaces()}
-    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    nodes = data.get("@graph", [data])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    nodes.sort(key=lambda n: n.get("@id", ""))
-    out = {"@context": data.get("@context", context), "@graph": nodes}
-    return (json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    """JSON-LD as a build writes it: expanded, sorted, the prefixes as its context."""
+    return jsonld(*_triples_of(graph))

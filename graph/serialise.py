@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 _LINE = re.compile(r"^(\S+) (\S+) (.*) \.$")
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _LITERAL = re.compile(r'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$', re.DOTALL)
+_DECODER = json.JSONDecoder(strict=False)  # N-Triples keeps control characters raw
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 Triple = tuple[str, str, str]  # N-Triples terms: subject, predicate, object
@@ -35,6 +36,7 @@ class Names:
     def __init__(self, prefixes: Mapping[str, str]) -> None:
         self.prefixes = dict(sorted(prefixes.items()))
         self._by_length = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self._short: dict[str, str] = {}
 
     def term(self, term: str) -> str:
         if term.startswith("<"):
@@ -45,6 +47,12 @@ class Names:
         return term
 
     def iri(self, term: str) -> str:
+        short = self._short.get(term)
+        if short is None:
+            short = self._short[term] = self._shorten(term)
+        return short
+
+    def _shorten(self, term: str) -> str:
         iri = term[1:-1]
         for prefix, ns in self._by_length:
             if iri.startswith(ns):
@@ -114,8 +122,9 @@ def jsonld(triples: Iterable[Triple], names: Names) -> bytes:
             node.setdefault("@type", []).append(o[1:-1])
         else:
             node.setdefault(p[1:-1], []).append(_value(o))
-    document = {"@context": names.prefixes, "@graph": nodes}
-    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    context = json.dumps({"@context": names.prefixes}, ensure_ascii=False)[:-1]
+    body = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes)
+    return f'{context}, "@graph": [\n{body}\n]}}\n'.encode()
 
 
 def _value(term: str) -> dict:
@@ -126,7 +135,8 @@ def _value(term: str) -> dict:
     literal = _LITERAL.match(term)
     if literal is None:
         raise ValueError(f"not an N-Triples term: {term[:80]}")
-    text = json.loads('"' + _long_escapes(literal[1]) + '"', strict=False)
+    body = literal[1]
+    text = _DECODER.decode('"' + _long_escapes(body) + '"') if "\\" in body else body
     if literal[2]:
         return {"@value": text, "@language": literal[2]}
     if literal[3]:
