@@ -205,3 +205,23 @@ def test_transcriber_markers_are_not_speech(engine):
     assert doc.sentences[0].text == "[inaudible] Blame [crosstalk] kills learning."
     claims = extract(doc, engine).claims
     assert [(c.relation, c.cue) for c in claims] == [("undermines", "kills")]
+
+
+def test_own_webvtt_fixture_voices_classes_ids_and_notes():
+    vtt = (
+        "WEBVTT - ward round\n\n"
+        "NOTE recorded on a ward\nnot speech\n\n"
+        "intro\n00:00:01.500 --> 00:00:04.000\n<v.loud Jo Bell>Trust takes time.</v>\n\n"
+        "00:00:04.000 --> 00:00:06.250 align:start\n<v Jo Bell>It really does.\n\n"
+        "00:01:02.000 --> 00:01:05.000\n<v Kim Ng>Why?\n"
+    )
+    doc = read_text(vtt, "own.vtt")
+    assert doc.format == "vtt"
+    assert [(t.speaker, [s.text for s in t.sentences]) for t in doc.turns] == [
+        ("Jo Bell", ["Trust takes time.", "It really does."]),
+        ("Kim Ng", ["Why?"]),
+    ]
+    times = [(s.time_start, s.time_end) for s in doc.sentences]
+    assert times == [(1.5, 4.0), (4.0, 6.25), (62.0, 65.0)]
+    assert [s.line_start for s in doc.sentences] == [8, 11, 14]
+    assert_located(doc)
