@@ -290,7 +290,9 @@ def _codebook_slot(
     if isinstance(slot, After):
         positions = [match.start + i for i, el in enumerate(match.tokens) if el == slot.after]
         anchor = positions[0] if positions else match.start
-    after = [f for f in usable if f.start >= anchor and f.end <= right]
+    # after the anchor, or holding it ("make people feel safe": "feel safe" holds "safe")
+    after = [f for f in usable if (f.end > anchor if isinstance(slot, After) else f.start >= anchor)
+             and f.end <= right]
     if slot == "last":
         return (after[-1].iri if after else None), _anaphoric(engine, side, rule.elided)
     reach_end = max(match.cue_end, anchor) + rule.reach

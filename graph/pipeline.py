@@ -276,7 +276,7 @@ def write_outputs(built: Built, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        for name, data in built.files().items():
+        for name, data in built.files():
             (staging / name).write_bytes(data)
         write_views(built.as_rdflib(), staging)
         out.mkdir(exist_ok=True)
@@ -301,9 +301,11 @@ def build(
     results, _ = _run(paths, options, lambda: build_engine(codebook, ruleset), progress, rdf=True)
     extractions = [extraction for extraction, _ in results]
     parts = {str(document_iri(x.document)): data or b"" for x, data in results}
+    del results
     shared = shared_graph(codebook, load_ontology())
     checked = check_graph(shared, parts, load_shapes()) if check else 0
     built = assemble(shared, parts)
+    del parts
     write_outputs(built, out)
     summary = Summary(
         transcripts=len(extractions),

@@ -341,8 +341,8 @@ def parse_value(value: str, prefixes: Mapping[str, str]) -> Term:
             return ox.NamedNode(prefixes[prefix] + local)
     except (UnicodeEncodeError, ValueError) as err:
         raise QueryError(f"{value!r} is not a valid IRI or text: {err}") from None
-    if INTEGER.fullmatch(value):
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+    if INTEGER.fullmatch(value):  # canonical form: "007" is 7, as the store keeps it
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
     return ox.Literal(value)
 
 

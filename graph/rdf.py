@@ -6,7 +6,7 @@ input gives the same graph; serialisations are sorted so they are byte-identical
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -234,17 +234,14 @@ class Built:
         """Every triple once, sorted."""
         return sorted(set(self.shared).union(*self.parts.values()))
 
-    def files(self) -> dict[str, bytes]:
+    def files(self) -> Iterator[tuple[str, bytes]]:
         """graph.ttl and graph.jsonld (every triple once), graph.trig and graph.nq (a named
-        graph per transcript, the shared triples in the default graph)."""
+        graph per transcript, the shared triples in the default graph), one at a time."""
         names = Names(self.prefixes)
-        union = self.union
-        return {
-            "graph.ttl": turtle(union, names),
-            "graph.jsonld": jsonld(union, names),
-            "graph.trig": trig(self.shared, self.parts, names),
-            "graph.nq": nquads(self.shared, self.parts),
-        }
+        yield "graph.ttl", turtle(self.union, names)
+        yield "graph.jsonld", jsonld(self.union, names)
+        yield "graph.trig", trig(self.shared, self.parts, names)
+        yield "graph.nq", nquads(self.shared, self.parts)
 
     def as_rdflib(self) -> Graph:
         """The union as an rdflib Graph in an Oxigraph store: quick to load and to query."""

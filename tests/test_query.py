@@ -449,7 +449,8 @@ def test_a_concept_may_be_given_by_its_label(label, concept, fixture_graph):
 def test_any_param_value_is_bound_as_one_term_and_never_changes_the_query(value):
     term = query.parse_value(value, query.STANDARD_PREFIXES)
     if isinstance(term, ox.Literal):
-        assert term.value == value.strip()
+        integer = query.INTEGER.fullmatch(value.strip())
+        assert term.value == (str(int(value)) if integer else value.strip())
     store = ox.Store()
     substituted = list(store.query("SELECT ?x WHERE {}", substitutions={ox.Variable("x"): term}))
     appended = query.parse_query("SELECT ?x WHERE { }" + query.values_clause({"x": term}))
