@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from sys import intern
 
 _LINE = re.compile(r"^(\S+) (\S+) (.*) \.$")
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -26,7 +27,11 @@ def parse_lines(data: bytes) -> list[Triple]:
     for line in data.decode("utf-8").split("\n"):  # not splitlines(): \x1e is no line end
         match = _LINE.match(line)
         if match:
-            triples.append((match[1], match[2], match[3]))
+            obj = match[3]
+            # IRIs recur across a corpus: one string object each keeps memory down
+            triples.append(
+                (intern(match[1]), intern(match[2]), intern(obj) if obj[0] == "<" else obj)
+            )
     return triples
 
 
