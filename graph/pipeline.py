@@ -183,7 +183,8 @@ class _Cache:
     def __init__(self, folder: Path | None, options: Options) -> None:
         self.folder = folder
         digest = hashlib.sha256(f"{__version__}|{options.fmt}|{options.people}".encode())
-        for path in options.knowledge_files():
+        code = sorted(Path(__file__).parent.rglob("*.py"))  # a changed extractor is new knowledge
+        for path in [*options.knowledge_files(), *code]:
             digest.update(path.read_bytes())
         self.knowledge = digest.hexdigest()
 
