@@ -275,10 +275,15 @@ def _codebook_slot(
     left, right = _boundaries(a.doc, match.start, match.cue_end, not rule.pairs)
     usable = [f for f in a.found if f.category not in rule.skip and f.iri != exclude]
     if slot == "left":
+        aside = 0
+        if left == match.start:  # "Bullying, on the other hand, destroys": skip the aside
+            left, aside = _before_aside(a.doc, left, usable)
         before = [
             f
             for f in usable
-            if left <= f.start and f.end <= match.start and match.start - f.end <= rule.reach
+            if left <= f.start
+            and f.end <= match.start
+            and match.start - f.end - aside <= rule.reach
         ]
         side = a.doc[max(left, match.start - 4) : match.start]
         pronoun = any(t.lower_ in engine.rules.pronouns for t in side)
@@ -291,8 +296,11 @@ def _codebook_slot(
         positions = [match.start + i for i, el in enumerate(match.tokens) if el == slot.after]
         anchor = positions[0] if positions else match.start
     # after the anchor, or holding it ("make people feel safe": "feel safe" holds "safe")
-    after = [f for f in usable if (f.end > anchor if isinstance(slot, After) else f.start >= anchor)
-             and f.end <= right]
+    after = [
+        f
+        for f in usable
+        if (f.end > anchor if isinstance(slot, After) else f.start >= anchor) and f.end <= right
+    ]
     if slot == "last":
         return (after[-1].iri if after else None), _anaphoric(engine, side, rule.elided)
     reach_end = max(match.cue_end, anchor) + rule.reach
@@ -323,6 +331,24 @@ _VERBISH = frozenset(
         "should",
     ]
 )
+
+
+ASIDE = 5  # words: the longest aside between commas a subject may stand before
+
+
+def _before_aside(doc: Any, left: int, found: list[_Found]) -> tuple[int, int]:
+    """Where the clause before a short aside between commas starts, and the aside's length,
+    when a concept ends right before the aside's first comma; else (`left`, 0)."""
+    if left < 2 or doc[left - 1].text != ",":
+        return left, 0
+    commas = (i for i in range(left - 2, max(-1, left - 2 - ASIDE), -1) if doc[i].text == ",")
+    opening = next(commas, None)
+    if opening is None or any(opening < f.start < left for f in found):
+        return left, 0
+    if any(f.end == opening for f in found):
+        start = max((t.i + 1 for t in doc[:opening] if _clause_stop(t)), default=0)
+        return start, left - opening
+    return left, 0
 
 
 def _object_pronoun(engine: Engine, side: Any) -> bool:
@@ -401,22 +427,67 @@ def _opens_with(engine: Engine, name: str, doc: Any) -> bool:
 
 _DETERMINERS = frozenset(
     [
-        "the", "a", "an", "their", "our", "its", "his", "her", "my", "your", "this",
-        "these", "those", "some", "any", "more", "less", "all", "every"
+        "the",
+        "a",
+        "an",
+        "their",
+        "our",
+        "its",
+        "his",
+        "her",
+        "my",
+        "your",
+        "this",
+        "these",
+        "those",
+        "some",
+        "any",
+        "more",
+        "less",
+        "all",
+        "every",
     ]
 )
 _ADVERBS = frozenset(
-    [
-        "really", "just", "also", "always", "often", "sometimes", "usually", "actually",
-        "simply"
-    ]
+    ["really", "just", "also", "always", "often", "sometimes", "usually", "actually", "simply"]
 )
 _VAGUE = frozenset(
     [
-        "thing", "things", "way", "ways", "lot", "lots", "part", "kind", "sort", "stuff",
-        "people", "everyone", "someone", "anyone", "everything", "something", "anything",
-        "nothing", "time", "times", "bit", "one", "ones", "place", "fact", "issue",
-        "issues", "matter", "point", "case", "end", "reason", "reasons", "idea", "ideas"
+        "thing",
+        "things",
+        "way",
+        "ways",
+        "lot",
+        "lots",
+        "part",
+        "kind",
+        "sort",
+        "stuff",
+        "people",
+        "everyone",
+        "someone",
+        "anyone",
+        "everything",
+        "something",
+        "anything",
+        "nothing",
+        "time",
+        "times",
+        "bit",
+        "one",
+        "ones",
+        "place",
+        "fact",
+        "issue",
+        "issues",
+        "matter",
+        "point",
+        "case",
+        "end",
+        "reason",
+        "reasons",
+        "idea",
+        "ideas",
     ]
 )
 _NOUN_ENDINGS = (
@@ -469,7 +540,8 @@ def _noun_phrase(doc: Any, match: _Match, slot: str) -> tuple[int, int] | None:
     head = doc[last - 1]
     plural = head.lower_.endswith("s") and head.lemma_.lower() != head.lower_
     nouny = len(words) > 1 or plural or head.lower_.endswith(_NOUN_ENDINGS)
-    if head.lower_ in _VAGUE or len(head) < 3 or not nouny or first < 0 or start < 0:
+    vague = len(words) == 1 and head.lower_ in _VAGUE  # "time", but not "protected time"
+    if vague or len(head) < 3 or not nouny or first < 0 or start < 0:
         return None
     return first, last
 
@@ -500,7 +572,9 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
             other = filled.get("subject")
             iri, anaphoric = _slot(engine, a, match, getattr(rule, role), other)
             if iri is None and anaphoric and "previous" in rule.fallback:
-                iri = _antecedent(analysed, pos, role, other)
+                # "Huddles help us share information, and that builds awareness"
+                earlier = _Analysed(a.sentence, a.turn, a.speaker, a.doc, a.where, a.found, claims)
+                iri = _from_claims(earlier, role, other) or _antecedent(analysed, pos, role, other)
                 anaphors += iri is not None
             if iri is None and "next" in rule.fallback:
                 iri = _following(analysed, pos, other)
