@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -15,7 +14,7 @@ from graph.pipeline import Options, build
 from .conftest import FIXTURES, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from evaluate import _claims, _found  # noqa: E402
+from evaluate import _claims, _found
 
 INTERVIEWS = FIXTURES / "interviews"
 GOLDS = sorted(INTERVIEWS.glob("*.gold.json"))
