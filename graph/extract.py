@@ -563,6 +563,8 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
 def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Claim]:
     a = analysed[pos]
     claims: list[Claim] = []
+    if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
+        return claims  # nothing named and nothing pointing back: no relation to find
     hedges = [start for _, start, _end in engine.cues["hedges"](a.doc)]
     for match in _rule_matches(engine, a.doc):
         rule = match.rule
@@ -658,6 +660,8 @@ def _settle(
 ) -> list[Claim]:
     """Resolve questions by their answers, and apply a short denial in the next sentence."""
     a = analysed[pos]
+    if not claims:
+        return claims
     if a.question or _reported(engine, a.doc):
         for answer in _answer(analysed, pos):
             for verdict in ("deny", "confirm"):
