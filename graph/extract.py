@@ -734,18 +734,7 @@ def extract(document: Document, engine: Engine) -> Extraction:
     return Extraction(
         document=document,
         mentions=tuple(mentions),
-        claims=tuple(_unique_with_sentence(claims)),
+        claims=tuple(claims),  # unique: each sentence's claims are (see _claims_in)
         entities=tuple(_entities(engine, document, analysed)),
         provisional=dict(sorted(provisional.items())),
     )
-
-
-def _unique_with_sentence(claims: list[Claim]) -> list[Claim]:
-    seen: set[tuple[str, str, str, int]] = set()
-    out = []
-    for c in claims:
-        key = (c.subject, c.relation, c.object, c.evidence.sentence)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out

@@ -17,7 +17,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, XSD
 
 from graph.codebook import Codebook
-from graph.model import Claim, Document, Evidence, Extraction
+from graph.model import Claim, Document, Extraction
 from graph.serialise import Names, Triple, jsonld, nquads, parse_lines, trig, turtle
 from graph.vocab import CONCEPT, DATA, LG, OA, PERSON, PREFIXES, SCHEMA, SYMMETRIC
 
@@ -183,17 +183,13 @@ def _add_claim(graph: Graph, doc: Document, claim: Claim, speaker: URIRef) -> No
     graph.add((c, LG.rule, Literal(claim.rule)))
     graph.add((c, LG.cue, Literal(claim.cue)))
     graph.add((c, PROV.wasAttributedTo, speaker))
-    graph.add((c, LG.evidence, _evidence_iri(doc, claim.evidence)))
+    graph.add((c, LG.evidence, sentence_iri(doc, claim.evidence.sentence)))
     if claim.answer:
-        graph.add((c, LG.evidence, _evidence_iri(doc, claim.answer)))
+        graph.add((c, LG.evidence, sentence_iri(doc, claim.answer.sentence)))
     if not claim.negated:
         if claim.relation in SYMMETRIC and (o, p, s) in graph:
             return
         graph.add((s, p, o))
-
-
-def _evidence_iri(doc: Document, evidence: Evidence) -> URIRef:
-    return sentence_iri(doc, evidence.sentence)
 
 
 def document_graph(
