@@ -10,10 +10,12 @@ import click
 
 from graph.codebook import CodebookError
 from graph.readers import ReadError
+from graph.lexicon import LexiconError
+from graph.nlp import PipelineError
 from graph.rules import RuleError
 
 PROGRESS_FROM = 5  # files: show a progress bar from this many on
-EXPECTED = (ReadError, RuleError, CodebookError)
+EXPECTED = (ReadError, RuleError, CodebookError, LexiconError, PipelineError)
 
 
 def _fail(err: Exception) -> click.ClickException:
@@ -418,14 +420,13 @@ QUOTE_WIDTH = 70  # characters of a quote in a table
 def _extract_corpus(inputs: tuple[Path, ...], codebooks: tuple[Path, ...],
                     rules: tuple[Path, ...]):
     """Read and extract every transcript (files or folders); the engine and the extractions."""
-    from graph.extract import build_engine
-    from graph.pipeline import Options, load_knowledge, run_extraction
+    from graph.pipeline import Options, load_knowledge, make_engine, run_extraction
     from graph.readers import find_transcripts
 
     options = Options(codebooks=codebooks, rules=rules)
     try:
         paths = find_transcripts(list(inputs))
-        engine = build_engine(*load_knowledge(options.codebooks, options.rules))
+        engine = make_engine(*load_knowledge(options.codebooks, options.rules))
         extractions, _ = run_extraction(paths, options, lambda: engine, _progress)
     except (*EXPECTED, OSError) as err:
         raise _fail(err) from None

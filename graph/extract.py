@@ -23,6 +23,8 @@ from graph.model import (
     Sentence,
 )
 from graph.readers import slug
+from graph import syntax
+from graph.lexicon import Lexicon
 from graph.rules import After, Fixed, Rule, RuleSet
 from graph.segment import PLAIN, normalise_map
 from graph.vocab import CONCEPT, DATA, SYMMETRIC
@@ -53,6 +55,10 @@ class Engine:
     cues: dict[str, Any]  # Matcher per cue list: negation, hedges, confirm, deny
     by_lemmas: dict[str, str]  # lemma form of each label -> concept IRI
     rule_by_key: dict[int, tuple[Rule, tuple[bool, ...]]] = field(default_factory=dict)
+    lexicon: Lexicon | None = None  # cue lexicon and constructions, for the parse
+    parser: Any = None  # the tagging and parsing pipeline (graph.nlp)
+    dependencies: Any = None  # DependencyMatcher of the constructions
+    cue_words: frozenset[str] = frozenset()  # first words of every cue: sentences worth parsing
 
 
 def make_nlp() -> Any:
@@ -65,7 +71,14 @@ def make_nlp() -> Any:
     return nlp
 
 
-def build_engine(codebook: Codebook, rules: RuleSet, nlp: Any | None = None) -> Engine:
+def build_engine(
+    codebook: Codebook,
+    rules: RuleSet,
+    nlp: Any | None = None,
+    lexicon: Lexicon | None = None,
+    parser: Any = None,
+) -> Engine:
+    """Matchers for the codebook and rules; with a lexicon and a parser, the parse path too."""
     from spacy.matcher import Matcher, PhraseMatcher
 
     nlp = nlp or make_nlp()
@@ -100,6 +113,10 @@ def build_engine(codebook: Codebook, rules: RuleSet, nlp: Any | None = None) -> 
         matcher = Matcher(nlp.vocab)
         matcher.add(name, [list(map(dict, p)) for p in patterns])
         engine.cues[name] = matcher
+    if lexicon is not None and parser is not None:
+        engine.lexicon, engine.parser = lexicon, parser
+        engine.dependencies = syntax.build_matcher(parser, lexicon)
+        engine.cue_words = lexicon.first_words()
     return engine
 
 
@@ -144,6 +161,7 @@ class _Analysed:
     found: list[_Found]
     claims: list[Claim] = field(default_factory=list)
     provisional: list[tuple[str, str, int, int]] = field(default_factory=list)  # iri, label, span
+    parsed: Any = None  # the dependency parse, for sentences that may hold a claim
 
     @property
     def question(self) -> bool:
@@ -198,7 +216,26 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
     for (turn, sentence), (_, where), doc in zip(sentences, normalised, docs, strict=True):
         found = _concepts(engine, doc)
         out.append(_Analysed(sentence, turn.index, turn.speaker, doc, where, found))
+    _parse(engine, out)
     return out
+
+
+def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
+    """Cheap filter before the parse: a cue word, and a concept or a word pointing back."""
+    words = {t.lower_ for t in a.doc} | {t.lemma_.lower() for t in a.doc}
+    if not words.intersection(engine.cue_words):
+        return False
+    return bool(a.found) or bool(words.intersection(engine.rules.pronouns))
+
+
+def _parse(engine: Engine, analysed: list[_Analysed]) -> None:
+    """Tag and parse the sentences that may hold a claim, in one batch."""
+    if engine.parser is None:
+        return
+    chosen = [a for a in analysed if _worth_parsing(engine, a)]
+    for a, parsed in zip(chosen, engine.parser.pipe(a.doc.text for a in chosen), strict=True):
+        if [t.text for t in parsed] == [t.text for t in a.doc]:
+            a.parsed = parsed
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -561,10 +598,25 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
 
 
 def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Claim]:
+    """The claims of one sentence: from the parse, and from the token rules where the parse
+    gave none for the same cue words (the parse fails on some gerunds and garden paths)."""
     a = analysed[pos]
-    claims: list[Claim] = []
     if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
-        return claims  # nothing named and nothing pointing back: no relation to find
+        return []  # nothing named and nothing pointing back: no relation to find
+    parsed = _parse_claims(engine, analysed, pos)
+    covered = {i for _, (start, end) in parsed for i in range(start, end)}
+    claims = [claim for claim, _ in parsed]
+    for claim, (start, end) in _token_claims(engine, analysed, pos, claims):
+        if not covered.intersection(range(start, end)):
+            claims.append(claim)
+    return _unique(claims)
+
+
+def _token_claims(
+    engine: Engine, analysed: list[_Analysed], pos: int, earlier: list[Claim]
+) -> list[tuple[Claim, tuple[int, int]]]:
+    a = analysed[pos]
+    claims: list[tuple[Claim, tuple[int, int]]] = []
     hedges = [start for _, start, _end in engine.cues["hedges"](a.doc)]
     for match in _rule_matches(engine, a.doc):
         rule = match.rule
@@ -575,8 +627,9 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
             iri, anaphoric = _slot(engine, a, match, getattr(rule, role), other)
             if iri is None and anaphoric and "previous" in rule.fallback:
                 # "Huddles help us share information, and that builds awareness"
-                earlier = _Analysed(a.sentence, a.turn, a.speaker, a.doc, a.where, a.found, claims)
-                iri = _from_claims(earlier, role, other) or _antecedent(analysed, pos, role, other)
+                so_far = [*earlier, *(c for c, _ in claims)]
+                here = _Analysed(a.sentence, a.turn, a.speaker, a.doc, a.where, a.found, so_far)
+                iri = _from_claims(here, role, other) or _antecedent(analysed, pos, role, other)
                 anaphors += iri is not None
             if iri is None and "next" in rule.fallback:
                 iri = _following(analysed, pos, other)
@@ -592,21 +645,177 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
         negated = _cue_at(engine, "negation", a.doc, _negation_start(a, match), match.start)
         hedged = _in_clause(a.doc, match, hedges)
         start, end = a.offsets(match.start, match.end)
-        claims.append(
-            Claim(
-                subject=subject,
-                relation=rule.relation,
-                object=obj,
-                speaker=a.speaker,
-                rule=rule.id,
-                evidence=_evidence(a),
-                negated=negated,
-                hedged=hedged,
-                confidence=round(rule.confidence * ANTECEDENT_PENALTY**anaphors, 3),
-                cue=a.sentence.text[start - a.sentence.start : end - a.sentence.start],
-            )
+        claim = Claim(
+            subject=subject,
+            relation=rule.relation,
+            object=obj,
+            speaker=a.speaker,
+            rule=rule.id,
+            evidence=_evidence(a),
+            negated=negated,
+            hedged=hedged,
+            confidence=round(rule.confidence * ANTECEDENT_PENALTY**anaphors, 3),
+            cue=a.sentence.text[start - a.sentence.start : end - a.sentence.start],
         )
-    return _unique(claims)
+        claims.append((claim, (match.start, match.cue_end)))
+    return claims
+
+
+# --- claims from the parse ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Side:
+    """An argument resolved to a concept."""
+
+    iri: str
+    direction: str  # "", "more", "less", "absent"
+    anaphoric: bool
+
+
+def _parse_claims(
+    engine: Engine, analysed: list[_Analysed], pos: int
+) -> list[tuple[Claim, tuple[int, int]]]:
+    a = analysed[pos]
+    if a.parsed is None or engine.lexicon is None:
+        return []
+    out = []
+    for link in syntax.links(a.parsed, engine.dependencies, engine.lexicon):
+        subject = _side(engine, analysed, pos, link.subject, "subject", None, link.cue)
+        if subject is None:
+            continue
+        obj = _side(engine, analysed, pos, link.object, "object", subject.iri, link.cue)
+        if obj is None or obj.iri == subject.iri:
+            continue
+        if _is_provisional(subject.iri) and _is_provisional(obj.iri):
+            continue  # an open concept needs a codebook concept beside it
+        anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
+        start, end = a.offsets(*link.cue)
+        claim = Claim(
+            subject=subject.iri,
+            relation=link.relation,
+            object=obj.iri,
+            speaker=a.speaker,
+            rule=link.rule,
+            evidence=_evidence(a),
+            negated=link.negated,
+            hedged=link.hedged,
+            confidence=round(link.confidence * ANTECEDENT_PENALTY**anaphors, 3),
+            cue=a.sentence.text[start - a.sentence.start : end - a.sentence.start],
+            subject_direction=subject.direction,
+            object_direction=obj.direction,
+        )
+        out.append((claim, link.cue))
+    return out
+
+
+def _depth(token: Any) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 100:
+        token, depth = token.head, depth + 1
+    return depth
+
+
+def _side(
+    engine: Engine,
+    analysed: list[_Analysed],
+    pos: int,
+    arg: syntax.Arg,
+    role: str,
+    exclude: str | None,
+    cue: tuple[int, int],
+) -> _Side | None:
+    """The concept an argument names: a codebook concept inside it (the head's first, else the
+    one nearest the root), else a provisional one from its head noun phrase; a pronoun, or a
+    discourse marker opening the sentence, points back to the previous sentences."""
+    a = analysed[pos]
+    doc = a.parsed
+    if arg.head is None and arg.window is None:
+        iri = _antecedent(analysed, pos, role, exclude)
+        return _Side(iri, "", True) if iri else None
+    if arg.window is not None:
+        tokens = set(range(*arg.window))
+        head = None
+    else:
+        head = doc[arg.head]
+        direction, head = _marked(engine, head) if arg.keep_polarity else ("", head)
+        tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
+    inside = [f for f in a.found if f.iri != exclude and all(i in tokens for i in range(f.start, f.end))]
+    if inside:
+        chosen = _salient(doc, inside, head, arg.window, cue)
+        if head is None:
+            direction = _window_direction(engine, doc, chosen.start)
+        return _Side(chosen.iri, direction, False)
+    words = [doc[i] for i in sorted(tokens)]
+    if any(t.lower_ in engine.rules.pronouns or t.lower_ in ("they", "them") for t in words[:3]):
+        iri = _antecedent(analysed, pos, role, exclude)
+        return _Side(iri, "" if head is None else direction, True) if iri else None
+    if head is not None and head.dep_ == "nsubj" and head.lower_ in ("which", "that", "who"):
+        return _side(engine, analysed, pos, syntax.Arg(head.head.head.i), role, exclude, cue)
+    phrase = _head_phrase(engine, head) if head is not None else None
+    if phrase is None:
+        return None
+    return _Side(_provisional(a, *phrase), direction, False)
+
+
+def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[int, int]) -> _Found:
+    if head is not None:
+        holding = [f for f in found if f.start <= head.i < f.end]
+        if holding:
+            return holding[0]
+        return min(found, key=lambda f: (min(_depth(doc[i]) for i in range(f.start, f.end)), f.start))
+    before = window[1] <= cue[0]  # a window before the cue: the concept nearest the cue
+    return max(found, key=lambda f: f.start) if before else min(found, key=lambda f: f.start)
+
+
+def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
+    """The quantity or presence the words mark on an argument ("fewer errors", "lack of trust",
+    "no time"), and the head of what is marked ("lack of trust": "trust")."""
+    polarity = engine.lexicon.polarity if engine.lexicon else {}
+    lemma = head.lemma_.lower()
+    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    for direction, words in polarity.items():
+        if lemma in words and of:
+            inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")]
+            if inner:
+                return direction, inner[0]
+    for child in head.children:
+        if child.dep_ in ("det", "amod", "nummod", "advmod", "quantmod", "neg"):
+            for direction, words in polarity.items():
+                if child.lower_ in words or child.lemma_.lower() in words:
+                    return direction, head
+    return "", head
+
+
+def _window_direction(engine: Engine, doc: Any, start: int) -> str:
+    polarity = engine.lexicon.polarity if engine.lexicon else {}
+    for token in doc[max(0, start - 2) : start]:
+        for direction, words in polarity.items():
+            if token.lower_ in words or token.lemma_.lower() in words:
+                return direction
+    return ""
+
+
+def _head_phrase(engine: Engine, head: Any) -> tuple[int, int] | None:
+    """The noun phrase an argument's head stands for, when it can be a concept: its compound
+    and adjective modifiers right before it, no determiner, no vague or cue word."""
+    if head.pos_ not in ("NOUN", "PROPN") and not (head.pos_ == "VERB" and head.tag_ == "VBG"):
+        return None
+    if head.lower_ in _VAGUE or len(head.text) < 3 or not head.is_alpha:
+        return None
+    if engine.lexicon and head.lemma_.lower() in engine.cue_words:
+        return None
+    start = head.i
+    for child in reversed(list(head.lefts)):
+        if child.i == start - 1 and child.dep_ in ("compound", "amod") and _content(child):
+            start = child.i
+    polarity = set().union(*engine.lexicon.polarity.values()) if engine.lexicon else set()
+    while start < head.i and head.doc[start].lower_ in polarity:
+        start += 1
+    end = head.i + 1
+    particle = [c for c in head.rights if c.dep_ == "prt" and c.i == end]
+    end += len(particle)
+    return start, end
 
 
 def _is_provisional(iri: str) -> bool:

@@ -110,6 +110,30 @@ class Claim:
     question: bool = False  # an interviewer's proposition the speaker answered
     cue: str = ""  # the words that triggered the rule
     answer: Evidence | None = None  # the answering sentence, for claims put as questions
+    subject_direction: str = ""  # "more", "less" or "absent" when the words mark it
+    object_direction: str = ""
+
+    def reading(self) -> tuple[str, str, str]:
+        """The relation the claim asserts between the concepts themselves, with the marks on
+        its sides read in: "lack of A undermines B" is A enables B; "fewer B is a consequence
+        of A" is A undermines B; "A requires less B" is B undermines A."""
+        sign = _sign(self.subject_direction) * _sign(self.object_direction)
+        if sign > 0 or self.relation not in CAUSAL:
+            return self.subject, self.relation, self.object
+        if self.relation == "enables":
+            return self.subject, "undermines", self.object
+        if self.relation == "undermines":
+            return self.subject, "enables", self.object
+        if self.relation == "isConsequenceOf":  # fewer B because of A: A undermines B
+            return self.object, "undermines", self.subject
+        return self.object, "undermines", self.subject  # A requires less B: B undermines A
+
+
+CAUSAL = frozenset({"enables", "undermines", "isConsequenceOf", "requires"})
+
+
+def _sign(direction: str) -> int:
+    return -1 if direction in ("less", "absent") else 1
 
 
 @dataclass(frozen=True)

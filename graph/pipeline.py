@@ -23,7 +23,9 @@ from rdflib import Graph
 from graph import __version__
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
+from graph import nlp
 from graph.extract import Engine, build_engine, extract
+from graph.lexicon import load_lexicon
 from graph.model import Extraction
 from graph.rdf import Built, assemble, document_iri, document_ntriples, shared_graph
 from graph.readers import find_transcripts, read_file, slug
@@ -67,6 +69,12 @@ def load_knowledge(
     return codebook, load_rules([ontology_file("rules.yaml"), *rules])
 
 
+def make_engine(codebook: Codebook, ruleset: RuleSet, pipeline: str | None = None) -> Engine:
+    """The extraction engine: codebook, token rules, cue lexicon and the English parser."""
+    lexicon = load_lexicon(ontology_file("cues.yaml"), ontology_file("syntax.yaml"))
+    return build_engine(codebook, ruleset, lexicon=lexicon, parser=nlp.load(pipeline))
+
+
 @dataclass(frozen=True)
 class Summary:
     transcripts: int
@@ -105,9 +113,10 @@ class Options:
     jobs: int = 1
     cache: Path | None = None  # folder of cached extractions; None turns caching off
     people: tuple[tuple[str, str], ...] = ()  # speaker name -> one person across interviews
+    pipeline: str | None = None  # the English parsing pipeline (graph.nlp); None: the default
 
     def knowledge_files(self) -> list[Path]:
-        names = ("codebook.ttl", "entities.ttl", "rules.yaml")
+        names = ("codebook.ttl", "entities.ttl", "rules.yaml", "cues.yaml", "syntax.yaml")
         return [*(ontology_file(n) for n in names), *self.codebooks, *self.rules]
 
 
@@ -165,7 +174,7 @@ _worker: tuple[Engine, dict[str, str], bool] | None = None
 
 def _start_worker(options: Options, rdf: bool) -> None:
     global _worker
-    engine = build_engine(*load_knowledge(options.codebooks, options.rules))
+    engine = make_engine(*load_knowledge(options.codebooks, options.rules), options.pipeline)
     _worker = (engine, dict(options.people), rdf)
 
 
@@ -182,7 +191,10 @@ class _Cache:
 
     def __init__(self, folder: Path | None, options: Options) -> None:
         self.folder = folder
-        digest = hashlib.sha256(f"{__version__}|{options.fmt}|{options.people}".encode())
+        digest = hashlib.sha256(
+            f"{__version__}|{options.fmt}|{options.people}|{nlp.pipeline_name(options.pipeline)}"
+            .encode()
+        )
         code = sorted(Path(__file__).parent.rglob("*.py"))  # a changed extractor is new knowledge
         for path in [*options.knowledge_files(), *code]:
             digest.update(path.read_bytes())
@@ -299,7 +311,9 @@ def build(
     started = time.perf_counter()
     paths = find_transcripts(inputs)
     codebook, ruleset = load_knowledge(options.codebooks, options.rules)
-    results, _ = _run(paths, options, lambda: build_engine(codebook, ruleset), progress, rdf=True)
+    results, _ = _run(
+        paths, options, lambda: make_engine(codebook, ruleset, options.pipeline), progress, rdf=True
+    )
     extractions = [extraction for extraction, _ in results]
     parts = {str(document_iri(x.document)): data or b"" for x, data in results}
     del results

@@ -1,0 +1,213 @@
+"""Load and validate the cue lexicon (ontology/cues.yaml) and the constructions over the
+dependency parse (ontology/syntax.yaml).
+
+Errors are collected and reported at once, each with a code, the file and the line:
+``cues.yaml:42: [L002] group 3 (undermines verb): 'erode' is listed twice``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from graph.vocab import RELATIONS
+
+CLASSES = ("verb", "adjective", "noun", "subordinator", "preposition", "coordinator", "discourse")
+Class = Literal[CLASSES]  # type: ignore[valid-type]
+Direction = Literal["more", "less", "absent"]
+
+
+class LexiconError(Exception):
+    """A lexicon or constructions file that cannot be used; names the file and line."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Example(_Strict):
+    text: str = Field(min_length=1)
+    subject: str
+    object: str
+    negated: bool = False
+
+
+class Group(_Strict):
+    relation: Literal[RELATIONS]  # type: ignore[valid-type]
+    word_class: Class = Field(alias="class")
+    lemmas: list[str] = Field(min_length=1)
+    prep: list[str] = []
+    with_: list[str] = Field(default=[], alias="with")
+    reverse: bool = False
+    initial: bool = True  # a discourse cue may open a sentence
+    confidence: float = Field(default=0.8, gt=0, le=1)
+    example: Example
+    counter: str = Field(min_length=1)
+
+
+class _Lexicon(_Strict):
+    version: int
+    groups: list[Any]
+    polarity: dict[Direction, list[str]]
+
+
+class Construction(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    description: str = Field(min_length=1)
+    word_class: Class | None = Field(default=None, alias="class")
+    relation: Literal[RELATIONS] | None = None  # type: ignore[valid-type]
+    pattern: list[dict[str, Any]] = Field(min_length=2)
+    examples: list[Example] = Field(min_length=1)
+
+
+class _Syntax(_Strict):
+    version: int
+    constructions: list[Any]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue entry: a word of a class that states a relation."""
+
+    lemma: str  # one word, or several separated by spaces ("as a result")
+    word_class: str
+    relation: str
+    prep: tuple[str, ...]
+    with_: tuple[str, ...]
+    reverse: bool
+    initial: bool
+    confidence: float
+    group: int  # index of its group, for tests and explanations
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    cues: tuple[Cue, ...]
+    groups: tuple[Group, ...]
+    polarity: dict[str, frozenset[str]]  # direction -> words
+    constructions: tuple[Construction, ...]
+
+    def lemmas(self, word_class: str) -> frozenset[str]:
+        return frozenset(c.lemma for c in self.cues if c.word_class == word_class)
+
+    def lookup(self, word_class: str, lemma: str) -> list[Cue]:
+        return [c for c in self.cues if c.word_class == word_class and c.lemma == lemma]
+
+    def first_words(self) -> frozenset[str]:
+        """The first word of every cue: a sentence without any of them holds no parse claim."""
+        return frozenset(c.lemma.split()[0] for c in self.cues)
+
+
+def _compose(path: Path) -> tuple[Any, yaml.Node]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise LexiconError(f"{path}: cannot read ({err})") from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise LexiconError(f"{path}{where}: [L001] not valid YAML") from None
+
+
+def _lines(node: yaml.Node, key: str) -> list[int]:
+    if isinstance(node, yaml.MappingNode):
+        for k, value in node.value:
+            if k.value == key and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _messages(err: ValidationError) -> list[str]:
+    return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
+
+
+def _load_groups(path: Path, errors: list[str]) -> tuple[list[Group], dict[str, frozenset[str]]]:
+    data, node = _compose(path)
+    try:
+        top = _Lexicon.model_validate(data)
+    except ValidationError as err:
+        errors += [f"{path}: [L001] {m}" for m in _messages(err)]
+        return [], {}
+    groups = []
+    for number, (entry, line) in enumerate(zip(top.groups, _lines(node, "groups"), strict=False)):
+        try:
+            group = Group.model_validate(entry)
+        except ValidationError as err:
+            errors += [f"{path}:{line}: [L003] group {number + 1}: {m}" for m in _messages(err)]
+            continue
+        twice = sorted({lemma for lemma in group.lemmas if group.lemmas.count(lemma) > 1})
+        if twice:
+            errors.append(f"{path}:{line}: [L002] group {number + 1}: listed twice: {twice}")
+        groups.append(group)
+    return groups, {k: frozenset(v) for k, v in top.polarity.items()}
+
+
+def _check_pattern(pattern: list[dict[str, Any]]) -> str | None:
+    from spacy.matcher import DependencyMatcher
+    from spacy.vocab import Vocab
+
+    try:
+        DependencyMatcher(Vocab(), validate=True).add("check", [pattern])
+    except Exception as err:  # spaCy raises ValueError with its own error codes
+        return " ".join(str(err).split())[:300]
+    return None
+
+
+def _load_constructions(path: Path, errors: list[str]) -> list[Construction]:
+    data, node = _compose(path)
+    try:
+        top = _Syntax.model_validate(data)
+    except ValidationError as err:
+        errors += [f"{path}: [L001] {m}" for m in _messages(err)]
+        return []
+    out = []
+    for entry, line in zip(top.constructions, _lines(node, "constructions"), strict=False):
+        name = entry.get("id", "?") if isinstance(entry, dict) else "?"
+        where = f"{path}:{line}: construction {name!r}"
+        try:
+            construction = Construction.model_validate(entry)
+        except ValidationError as err:
+            errors += [f"{where}: [L003] {m}" for m in _messages(err)]
+            continue
+        names = {node["RIGHT_ID"] for node in construction.pattern}
+        if not {"a", "b"} <= names:
+            errors.append(f"{where}: [L004] the pattern must name nodes 'a' and 'b'")
+        if (construction.word_class is None) == (construction.relation is None):
+            errors.append(f"{where}: [L004] give either a cue class or a fixed relation")
+        if construction.word_class and "cue" not in names:
+            errors.append(f"{where}: [L004] a construction with a cue class names a 'cue' node")
+        problem = _check_pattern(construction.pattern)
+        if problem:
+            errors.append(f"{where}: [L005] {problem}")
+        out.append(construction)
+    return out
+
+
+def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
+    errors: list[str] = []
+    groups, polarity = _load_groups(cues, errors)
+    constructions = _load_constructions(syntax, errors)
+    if errors:
+        raise LexiconError("\n".join(errors))
+    entries = tuple(
+        Cue(
+            lemma=lemma.lower(),
+            word_class=group.word_class,
+            relation=group.relation,
+            prep=tuple(group.prep),
+            with_=tuple(group.with_),
+            reverse=group.reverse,
+            initial=group.initial,
+            confidence=group.confidence,
+            group=number,
+        )
+        for number, group in enumerate(groups)
+        for lemma in group.lemmas
+    )
+    return Lexicon(entries, tuple(groups), polarity, tuple(constructions))

@@ -1,0 +1,342 @@
+"""Relations read from the dependency parse of one sentence: cue words from the lexicon, the
+constructions of syntax.yaml for verbs, adjectives and nouns, and clause-level handlers for
+connectives (subordinators, prepositions, coordinators, discourse markers).
+
+This module finds *links* between argument heads (token positions); turning an argument into a
+concept, and an anaphor into its antecedent, is the extractor's job (graph.extract).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graph.lexicon import Cue, Lexicon
+
+NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "hardly", "nobody"})
+MODALS = frozenset({"may", "might", "could"})
+HEDGE_ADVERBS = frozenset({"maybe", "perhaps", "possibly", "probably", "arguably", "conceivably"})
+HEDGE_VERBS = frozenset({"suspect", "guess", "suppose", "wonder", "imagine", "reckon"})
+OPINION_VERBS = frozenset({"think", "believe", "say", "feel", "agree", "accept", "see"})
+CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "conj", "parataxis", "csubj", "xcomp"})
+INTERJECTIONS = frozenset({"and", "but", "well", "so", "oh", "um", "uh", ",", "-", "--"})
+REACH = 6  # tokens a coordinator's side may span
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An argument: the subtree of `head` without the tokens in `exclude`; `head` None means
+    the argument is the previous sentence (a discourse marker opening the sentence)."""
+
+    head: int | None
+    exclude: frozenset[int] = frozenset()
+    window: tuple[int, int] | None = None  # a plain token window, where the parse is not used
+    keep_polarity: bool = True
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relation the sentence states between two arguments, subject first."""
+
+    relation: str
+    subject: Arg
+    object: Arg
+    cue: tuple[int, int]  # token span of the cue words
+    rule: str  # construction id, or the cue class for connectives
+    confidence: float
+    negated: bool
+    hedged: bool
+
+
+def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
+    """A DependencyMatcher with every construction, its cue node bound to its class's lemmas."""
+    from spacy.matcher import DependencyMatcher
+
+    matcher = DependencyMatcher(nlp.vocab)
+    for construction in lexicon.constructions:
+        pattern = [dict(node) for node in construction.pattern]
+        if construction.word_class:
+            for node in pattern:
+                if node["RIGHT_ID"] == "cue":
+                    lemmas = sorted(lexicon.lemmas(construction.word_class))
+                    node["RIGHT_ATTRS"] = {**node["RIGHT_ATTRS"], "LEMMA": {"IN": lemmas}}
+        matcher.add(construction.id, [pattern])
+    return matcher
+
+
+def links(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
+    """Every link the parse of `doc` states, in token order, without repeats."""
+    found = _constructions(doc, matcher, lexicon)
+    found += _connectives(doc, lexicon)
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for link in sorted(found, key=lambda x: (x.cue, x.rule)):
+        key = (link.relation, link.subject.head, link.object.head, link.cue)
+        if key not in seen:
+            seen.add(key)
+            out.append(link)
+    return out
+
+
+# --- verbs, adjectives and nouns: the constructions --------------------------------------
+
+
+def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
+    by_id = {c.id: c for c in lexicon.constructions}
+    out = []
+    for key, tokens in matcher(doc):
+        construction = by_id[doc.vocab.strings[key]]
+        names = [node["RIGHT_ID"] for node in construction.pattern]
+        nodes = {name: doc[i] for name, i in zip(names, tokens, strict=True)}
+        a, b = nodes["a"], nodes["b"]
+        if construction.relation:  # a fixed relation: "A isn't B"
+            out += _pairs(construction.relation, a, b, a.head, construction.id, 0.7, False, doc)
+            continue
+        cue = _entry(construction.word_class, nodes, lexicon)
+        if cue is None:
+            continue
+        subject, obj = (b, a) if cue.reverse else (a, b)
+        anchor = nodes.get("verb", nodes["cue"])
+        negated = _negated(nodes["cue"]) or _negated(anchor)
+        out += _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
+                      negated, doc, hedged=_hedged(nodes["cue"]) or _hedged(anchor))
+    return out
+
+
+def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | None:
+    """The lexicon entry a construction's cue stands for: its preposition must be one the entry
+    allows, and an entry that needs a word beside the cue ("drive ... underground") wins."""
+    cue = nodes["cue"]
+    prep = nodes.get("prep")
+    entries = [
+        e
+        for e in lexicon.lookup(word_class, cue.lemma_.lower())
+        if (prep is None) == (not e.prep) and (prep is None or prep.lower_ in e.prep)
+    ]
+    near = {t.lower_ for t in cue.children} | {t.lower_ for t in cue.doc[cue.i + 1 : cue.i + 4]}
+    near |= {nodes["complement"].lemma_.lower()} if "complement" in nodes else set()
+    specific = [e for e in entries if e.with_ and near.intersection(e.with_)]
+    if specific:
+        return specific[0]
+    if "complement" in nodes:
+        return None  # a complement is only read for entries that name its word
+    plain = [e for e in entries if not e.with_]
+    return plain[0] if plain else None
+
+
+def _pairs(
+    relation: str,
+    subject: Any,
+    obj: Any,
+    cue: Any,
+    rule: str,
+    confidence: float,
+    negated: bool,
+    doc: Any,
+    hedged: bool = False,
+) -> list[Link]:
+    """One link per pair of conjuncts: "A and B undermine C" gives two."""
+    span = (cue.i, cue.i + 1)
+    return [
+        Link(relation, Arg(s.i, _others(s)), Arg(o.i, _others(o)), span, rule, confidence,
+             negated, hedged)
+        for s in _conjuncts(subject)
+        for o in _conjuncts(obj)
+        if s.i != o.i
+    ]
+
+
+def _conjuncts(token: Any) -> list[Any]:
+    return [token, *token.conjuncts] if token.pos_ != "VERB" else [token]
+
+
+def _others(token: Any) -> frozenset[int]:
+    """Tokens of the conjuncts of `token` and of relative clauses: not part of its argument."""
+    out: set[int] = set()
+    for child in token.children:
+        if child.dep_ in ("conj", "cc", "relcl", "appos", "punct") or child.dep_ in CLAUSE_DEPS:
+            out.update(t.i for t in child.subtree)
+    return frozenset(out)
+
+
+def _negated(token: Any) -> bool:
+    """A negation on the word, or a governing "I don't think" over its clause."""
+    if any(c.dep_ == "neg" or c.lower_ in ("never",) for c in token.children):
+        return True
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) and token.pos_ == "NOUN":
+        return True
+    head = token
+    while head.dep_ in ("ccomp", "xcomp", "conj") and head.head.i != head.i:
+        head = head.head
+        if head.lemma_ in OPINION_VERBS and any(c.dep_ == "neg" for c in head.children):
+            return True
+    return False
+
+
+def _hedged(token: Any) -> bool:
+    """A modal or a hedging adverb on the word, or a hedging verb governing its clause."""
+    if any(c.lower_ in MODALS or c.lower_ in HEDGE_ADVERBS for c in token.children):
+        return True
+    head = token
+    while head.head.i != head.i:
+        head = head.head
+        if head.lemma_ in HEDGE_VERBS or head.lower_ in HEDGE_ADVERBS:
+            return True
+        if any(c.lower_ in HEDGE_ADVERBS for c in head.children):
+            return True
+    return False
+
+
+# --- connectives: clause-level cues ------------------------------------------------------
+
+
+def _phrases(doc: Any, lexicon: Lexicon, word_class: str) -> list[tuple[Cue, int, int]]:
+    """Where the cues of a class stand in the sentence, longest first at each position."""
+    words = [t.lower_ for t in doc]
+    out: list[tuple[Cue, int, int]] = []
+    taken: set[int] = set()
+    cues = sorted(
+        (c for c in lexicon.cues if c.word_class == word_class),
+        key=lambda c: -len(c.lemma.split()),
+    )
+    for cue in cues:
+        parts = _split_clitics(cue.lemma)
+        n = len(parts)
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == parts and not taken.intersection(range(i, i + n)):
+                out.append((cue, i, i + n))
+                taken.update(range(i, i + n))
+    return sorted(out, key=lambda x: x[1])
+
+
+def _split_clitics(phrase: str) -> list[str]:
+    out = []
+    for word in phrase.split():
+        if "'" in word:
+            stem, _, rest = word.partition("'")
+            out += [stem, "'" + rest]
+        else:
+            out.append(word)
+    return out
+
+
+def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
+    out: list[Link] = []
+    for cue, start, end in _phrases(doc, lexicon, "subordinator"):
+        out += _subordinate(doc, lexicon, cue, start, end)
+    for cue, start, end in _phrases(doc, lexicon, "preposition"):
+        out += _preposition(doc, cue, start, end)
+    for cue, start, end in _phrases(doc, lexicon, "coordinator"):
+        out += _coordinate(doc, cue, start, end)
+    for cue, start, end in _phrases(doc, lexicon, "discourse"):
+        out += _discourse(doc, cue, start, end)
+    return out
+
+
+def _clause_verb(token: Any) -> Any:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> list[Link]:
+    """ "A because B", "A unless B", "if B, A": the clause the cue opens, and its head clause."""
+    marker = doc[end - 1]
+    if marker.dep_ not in ("mark", "advmod", "prep", "ROOT") and marker.head.dep_ != "advcl":
+        return []
+    inner = marker.head if marker.dep_ == "mark" else marker
+    if inner.dep_ not in ("advcl", "ccomp", "prep", "pcomp") or inner.head.i == inner.i:
+        return []
+    main = _clause_verb(inner.head)
+    if end - start == 1 and any(c.lower_ == "only" for c in main.children):
+        only = lexicon.lookup("subordinator", f"only {cue.lemma}")
+        cue = only[0] if only else cue
+    inner_arg = Arg(inner.i, frozenset())
+    main_arg = Arg(main.i, frozenset(t.i for t in inner.subtree))
+    subject, obj = (inner_arg, main_arg) if cue.reverse else (main_arg, inner_arg)
+    negated = cue.relation != "requires" and _negated(main)
+    return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
+                 cue.confidence, negated, _hedged(main))]
+
+
+def _preposition(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
+    """ "A because of B", "no A without B": the prepositional phrase and what it hangs on."""
+    last = doc[end - 1]
+    prep = last if last.dep_ in ("prep", "pcomp") else doc[start]
+    objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    if not objects:
+        objects = [c for c in last.children if c.dep_ in ("pobj", "pcomp")]
+    if not objects:
+        return []
+    head = doc[start].head
+    if head.i in range(start, end):
+        head = head.head
+    inner = Arg(objects[0].i, frozenset())
+    outer = Arg(_clause_verb(head).i if head.pos_ in ("VERB", "AUX") else head.i,
+                frozenset(t.i for t in prep.subtree) | frozenset(range(start, end)),
+                keep_polarity=cue.relation != "requires")
+    negated = _negated(_clause_verb(head))
+    if cue.relation == "requires":  # "no A without B" says A requires B; "A without B" does not
+        denied = negated or any(c.lower_ == "no" for t in doc[: start] for c in [t])
+        negated = not denied
+    subject, obj = (inner, outer) if cue.reverse else (outer, inner)
+    return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
+                 cue.confidence, negated, _hedged(head))]
+
+
+def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
+    """ "A plus B", "A rather than B", "A, not B": the words just before and after the cue."""
+    if cue.lemma in ("both", "together"):
+        return _both(doc, cue, start, end)
+    if cue.lemma == "not" and (start == 0 or doc[start - 1].lower_ not in (",", "and", "but")):
+        return []
+    left = max((t.i + 1 for t in doc[:start] if _stop(t)), default=0)
+    left = max(left, start - REACH)
+    right = next((t.i for t in doc[end:] if _stop(t) or t.pos_ in ("VERB", "AUX")), len(doc))
+    right = min(right, end + REACH)
+    if left >= start or right <= end:
+        return []
+    a = Arg(None, window=(left, start))
+    b = Arg(None, window=(end, right))
+    subject, obj = (b, a) if cue.reverse else (a, b)
+    return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
+                 cue.confidence, False, False)]
+
+
+def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
+    """ "both A and B", "A and B go together": two conjuncts the cue governs."""
+    token = doc[start]
+    heads = [token.head] if cue.lemma == "both" else [
+        c for c in token.head.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")
+    ]
+    out = []
+    for head in heads:
+        for other in head.conjuncts:
+            out.append(Link(cue.relation, Arg(head.i, _others(head)), Arg(other.i, _others(other)),
+                            (start, end), f"cue-{cue.word_class}", cue.confidence, False, False))
+    return out
+
+
+def _stop(token: Any) -> bool:
+    return token.text in (";", ":", "(", ")", ".", "?", "!") or (
+        token.text in ("-", "--") and bool(token.whitespace_)
+    )
+
+
+def _discourse(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
+    """ "B, so A", "That's why A": the clause after the cue is the first argument, the clause
+    before it (or the previous sentence, when the cue opens the sentence) the second."""
+    opening = all(t.lower_ in INTERJECTIONS or t.is_punct for t in doc[:start])
+    if opening and not cue.initial:
+        return []
+    after_end = next((t.i for t in doc[end:] if _stop(t)), len(doc))
+    if after_end <= end:
+        return []
+    after = Arg(None, window=(end, after_end))
+    if opening:
+        before = Arg(None)
+    else:
+        left = max((t.i + 1 for t in doc[:start] if _stop(t)), default=0)
+        before = Arg(None, window=(left, start))
+    return [Link(cue.relation, after, before, (start, end), f"cue-{cue.word_class}",
+                 cue.confidence, False, _hedged(doc[end]) if end < len(doc) else False)]
