@@ -26,6 +26,7 @@ class Concept:
     definition: str
     category: str  # local name of the lg:Category, e.g. "Practice"
     broader: tuple[str, ...] = ()
+    opposite_labels: tuple[str, ...] = ()  # words naming its absence ("turnover": retention)
 
     @property
     def id(self) -> str:
@@ -103,6 +104,7 @@ def _concept(graph: Graph, iri: URIRef, where: str, errors: list[str]) -> Concep
         definition=definitions[0],
         category=names[0],
         broader=tuple(sorted(str(b) for b in graph.objects(iri, SKOS.broader))),
+        opposite_labels=tuple(_literals(graph, iri, LG.oppositeLabel)),
     )
 
 

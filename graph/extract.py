@@ -34,6 +34,7 @@ QUESTION_PENALTY = 0.9
 LOOK_BACK = 3  # sentences searched for the concept a pronoun refers to
 SHORT_DENIAL = 4  # words: "It doesn't, honestly." denies the sentence before it
 SHORT_LABEL = 3  # characters: one-word labels this short ("AI", "QI") match as written only
+OPPOSITE = "opposite:"  # match key prefix of a word naming a concept's absence ("turnover")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady)\.?\s+[A-Z][\w'-]+")
 _INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-"})
 
@@ -92,6 +93,10 @@ def build_engine(
         lemma.add(iri, [doc for doc in docs if len(doc) > 1 or len(doc.text) > SHORT_LABEL])
         for doc in docs:
             by_lemmas.setdefault(_lemmas(doc), iri)
+        if concept.opposite_labels:
+            opposites = list(nlp.pipe(sorted({normalise_map(x)[0] for x in concept.opposite_labels})))
+            lower.add(OPPOSITE + iri, opposites)
+            lemma.add(OPPOSITE + iri, opposites)
     entities = PhraseMatcher(nlp.vocab, attr="LOWER")
     for iri, entity in sorted(codebook.entities.items()):
         names = sorted({normalise_map(x)[0] for x in (entity.name, *entity.alt_labels)})
@@ -147,6 +152,7 @@ class _Found:
     start: int  # token index
     end: int
     category: str
+    opposite: bool = False  # named by a word for its absence ("turnover" for retention)
 
 
 @dataclass
@@ -189,8 +195,11 @@ def _concepts(engine: Engine, doc: Any) -> list[_Found]:
         if taken.intersection(range(start, end)):
             continue
         taken.update(range(start, end))
-        iri = _qualified(engine, doc, start, end, engine.nlp.vocab.strings[key])
-        found.append(_Found(iri, start, end, engine.codebook.concepts[iri].category))
+        name = engine.nlp.vocab.strings[key]
+        opposite = name.startswith(OPPOSITE)
+        iri = name.removeprefix(OPPOSITE)
+        iri = iri if opposite else _qualified(engine, doc, start, end, iri)
+        found.append(_Found(iri, start, end, engine.codebook.concepts[iri].category, opposite))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -508,8 +517,12 @@ _VAGUE = frozenset(
         "something",
         "anything",
         "nothing",
-        "time",
         "times",
+        "amount",
+        "number",
+        "deal",
+        "level",
+        "sense",
         "bit",
         "one",
         "ones",
@@ -687,8 +700,8 @@ def _parse_claims(
         obj = _side(engine, analysed, pos, link.object, "object", subject.iri, link.cue)
         if obj is None or obj.iri == subject.iri:
             continue
-        if _is_provisional(subject.iri) and _is_provisional(obj.iri):
-            continue  # an open concept needs a codebook concept beside it
+        if _is_provisional(subject.iri) and _is_provisional(obj.iri) and link.rule.startswith("cue-"):
+            continue  # two open concepts only where the parse links them directly
         anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
         start, end = a.offsets(*link.cue)
         claim = Claim(
@@ -743,22 +756,64 @@ def _side(
     inside = [f for f in a.found if f.iri != exclude and all(i in tokens for i in range(f.start, f.end))]
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
+        specific = _specific_role(engine, a, chosen, head)
+        if specific:
+            return _Side(specific, direction, False)
         if head is None:
             direction = _window_direction(engine, doc, chosen.start)
+        if chosen.opposite:  # "reduces turnover": less turnover is more retention
+            direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
     words = [doc[i] for i in sorted(tokens)]
     if any(t.lower_ in engine.rules.pronouns or t.lower_ in ("they", "them") for t in words[:3]):
         iri = _antecedent(analysed, pos, role, exclude)
         return _Side(iri, "" if head is None else direction, True) if iri else None
-    if head is not None and head.dep_ == "nsubj" and head.lower_ in ("which", "that", "who"):
-        return _side(engine, analysed, pos, syntax.Arg(head.head.head.i), role, exclude, cue)
+    if head is not None and head.dep_ == "nsubj" and head.lower_ in _RELATIVE:
+        target = _relative_target(head)
+        if target is not None:
+            return _side(engine, analysed, pos, syntax.Arg(target.i), role, exclude, cue)
+    if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: its subject names it
+        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        head = subjects[0] if subjects and subjects[0].pos_ in ("NOUN", "PROPN") else head
     phrase = _head_phrase(engine, head) if head is not None else None
     if phrase is None:
         return None
     return _Side(_provisional(a, *phrase), direction, False)
 
 
+_RELATIVE = frozenset({"which", "that", "who", "what"})
+
+
+def _relative_target(pronoun: Any) -> Any:
+    """What a relative or free-relative subject stands for: the noun a relative clause hangs on
+    ("the on-call that burns people out"), or the other side of the copula of a pseudo-cleft
+    ("what causes harm is a delayed transfer", "that's what wrecks continuity")."""
+    verb = pronoun.head
+    if verb.dep_ == "relcl":
+        return verb.head
+    if verb.dep_ in ("csubj", "ccomp", "attr", "xcomp") and verb.head.lemma_ == "be":
+        wanted = ("attr", "acomp") if verb.dep_ == "csubj" else ("nsubj",)
+        others = [c for c in verb.head.children if c.dep_ in wanted and c.i != verb.i]
+        return others[0] if others else None
+    return None
+
+
+def _specific_role(engine: Engine, a: _Analysed, chosen: _Found, head: Any) -> str | None:
+    """A provisional concept for a role the words make specific ("agency staff", "night
+    nurses"), where the codebook names only the role."""
+    if head is None or chosen.category != "Role" or not chosen.start <= head.i < chosen.end:
+        return None
+    compounds = [c for c in head.lefts if c.dep_ == "compound" and c.i == chosen.start - 1]
+    if not compounds or not _content(compounds[0]):
+        return None
+    return _provisional(a, compounds[0].i, chosen.end)
+
+
 def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[int, int]) -> _Found:
+    """The concept an argument is about: the one holding its head, else the one nearest the
+    root; for a whole clause or a window, people's roles only when nothing else is named."""
+    if head is None or head.pos_ in ("VERB", "AUX"):
+        found = [f for f in found if f.category != "Role"] or found
     if head is not None:
         holding = [f for f in found if f.start <= head.i < f.end]
         if holding:

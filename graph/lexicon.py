@@ -53,6 +53,7 @@ class _Lexicon(_Strict):
     version: int
     groups: list[Any]
     polarity: dict[Direction, list[str]]
+    failure: list[str]
 
 
 class Construction(_Strict):
@@ -90,6 +91,7 @@ class Lexicon:
     groups: tuple[Group, ...]
     polarity: dict[str, frozenset[str]]  # direction -> words
     constructions: tuple[Construction, ...]
+    failure: frozenset[str] = frozenset()  # words judging an outcome as failing
 
     def lemmas(self, word_class: str) -> frozenset[str]:
         return frozenset(c.lemma for c in self.cues if c.word_class == word_class)
@@ -127,13 +129,13 @@ def _messages(err: ValidationError) -> list[str]:
     return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
 
 
-def _load_groups(path: Path, errors: list[str]) -> tuple[list[Group], dict[str, frozenset[str]]]:
+def _load_groups(path: Path, errors: list[str]) -> tuple[list[Group], _Lexicon | None]:
     data, node = _compose(path)
     try:
         top = _Lexicon.model_validate(data)
     except ValidationError as err:
         errors += [f"{path}: [L001] {m}" for m in _messages(err)]
-        return [], {}
+        return [], None
     groups = []
     for number, (entry, line) in enumerate(zip(top.groups, _lines(node, "groups"), strict=False)):
         try:
@@ -145,7 +147,7 @@ def _load_groups(path: Path, errors: list[str]) -> tuple[list[Group], dict[str, 
         if twice:
             errors.append(f"{path}:{line}: [L002] group {number + 1}: listed twice: {twice}")
         groups.append(group)
-    return groups, {k: frozenset(v) for k, v in top.polarity.items()}
+    return groups, top
 
 
 def _check_pattern(pattern: list[dict[str, Any]]) -> str | None:
@@ -189,11 +191,31 @@ def _load_constructions(path: Path, errors: list[str]) -> list[Construction]:
     return out
 
 
+def _ambiguous(path: Path, entries: tuple[Cue, ...]) -> list[str]:
+    """A word of one class in two groups that take the same preposition and the same
+    companion word: the lexicon could not tell which relation it states."""
+    by_word: dict[tuple[str, str], list[Cue]] = {}
+    for cue in entries:
+        by_word.setdefault((cue.word_class, cue.lemma), []).append(cue)
+    errors = []
+    for (word_class, lemma), cues in sorted(by_word.items()):
+        for i, first in enumerate(cues):
+            for second in cues[i + 1 :]:
+                preps = set(first.prep) & set(second.prep) or not (first.prep or second.prep)
+                withs = set(first.with_) & set(second.with_) or not (first.with_ or second.with_)
+                if preps and withs:
+                    errors.append(
+                        f"{path}: [L006] {word_class} {lemma!r} is in groups {first.group + 1} "
+                        f"({first.relation}) and {second.group + 1} ({second.relation})"
+                    )
+    return errors
+
+
 def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
     errors: list[str] = []
-    groups, polarity = _load_groups(cues, errors)
+    groups, top = _load_groups(cues, errors)
     constructions = _load_constructions(syntax, errors)
-    if errors:
+    if errors or top is None:
         raise LexiconError("\n".join(errors))
     entries = tuple(
         Cue(
@@ -210,4 +232,8 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
         for number, group in enumerate(groups)
         for lemma in group.lemmas
     )
-    return Lexicon(entries, tuple(groups), polarity, tuple(constructions))
+    errors += _ambiguous(cues, entries)
+    if errors:
+        raise LexiconError("\n".join(errors))
+    polarity = {k: frozenset(v) for k, v in top.polarity.items()}
+    return Lexicon(entries, tuple(groups), polarity, tuple(constructions), frozenset(top.failure))

@@ -72,9 +72,9 @@ def sentence_iri(doc: Document, index: int) -> URIRef:
 
 
 def claim_iri(doc: Document, claim: Claim) -> URIRef:
-    s = _concept_id(claim.subject)
-    o = _concept_id(claim.object)
-    return _part(doc, "claim", claim.evidence.sentence, f"{s}--{claim.relation}--{o}")
+    subject, relation, obj = claim.reading()
+    s, o = _concept_id(subject), _concept_id(obj)
+    return _part(doc, "claim", claim.evidence.sentence, f"{s}--{relation}--{o}")
 
 
 def _concept_id(iri: str) -> str:
@@ -171,7 +171,8 @@ def _add_sentence(graph: Graph, doc: Document, turn: URIRef, sentence) -> None:
 
 def _add_claim(graph: Graph, doc: Document, claim: Claim, speaker: URIRef) -> None:
     c = claim_iri(doc, claim)
-    s, p, o = URIRef(claim.subject), LG[claim.relation], URIRef(claim.object)
+    subject, relation, obj = claim.reading()
+    s, p, o = URIRef(subject), LG[relation], URIRef(obj)
     graph.add((c, RDF.type, LG.Claim))
     graph.add((c, RDF.subject, s))
     graph.add((c, RDF.predicate, p))
@@ -182,6 +183,14 @@ def _add_claim(graph: Graph, doc: Document, claim: Claim, speaker: URIRef) -> No
     graph.add((c, LG.confidence, Literal(Decimal(f"{claim.confidence:.3f}"))))
     graph.add((c, LG.rule, Literal(claim.rule)))
     graph.add((c, LG.cue, Literal(claim.cue)))
+    if (subject, relation, obj) != (claim.subject, claim.relation, claim.object):
+        graph.add((c, LG.statedRelation, LG[claim.relation]))
+        graph.add((c, LG.statedSubject, URIRef(claim.subject)))
+        graph.add((c, LG.statedObject, URIRef(claim.object)))
+    for prop, direction in ((LG.subjectDirection, claim.subject_direction),
+                            (LG.objectDirection, claim.object_direction)):
+        if direction:
+            graph.add((c, prop, Literal(direction)))
     graph.add((c, PROV.wasAttributedTo, speaker))
     graph.add((c, LG.evidence, sentence_iri(doc, claim.evidence.sentence)))
     if claim.answer:

@@ -21,6 +21,9 @@ OPINION_VERBS = frozenset({"think", "believe", "say", "feel", "agree", "accept",
 CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "conj", "parataxis", "csubj", "xcomp"})
 INTERJECTIONS = frozenset({"and", "but", "well", "so", "oh", "um", "uh", ",", "-", "--"})
 REACH = 6  # tokens a coordinator's side may span
+SYMMETRIC = frozenset({"combinesWith", "contrastsWith"})
+# adjectives are matched as written: a participle ("based on") has its verb as lemma
+_CUE_ATTR = {"verb": "LEMMA", "noun": "LEMMA", "adjective": "LOWER"}
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,9 @@ def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
         if construction.word_class:
             for node in pattern:
                 if node["RIGHT_ID"] == "cue":
-                    lemmas = sorted(lexicon.lemmas(construction.word_class))
-                    node["RIGHT_ATTRS"] = {**node["RIGHT_ATTRS"], "LEMMA": {"IN": lemmas}}
+                    words = sorted(lexicon.lemmas(construction.word_class))
+                    key = _CUE_ATTR[construction.word_class]
+                    node["RIGHT_ATTRS"] = {**node["RIGHT_ATTRS"], key: {"IN": words}}
         matcher.add(construction.id, [pattern])
     return matcher
 
@@ -67,7 +71,8 @@ def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
 def links(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
     """Every link the parse of `doc` states, in token order, without repeats."""
     found = _constructions(doc, matcher, lexicon)
-    found += _connectives(doc, lexicon)
+    taken = {i for link in found for i in range(*link.cue)}
+    found += [x for x in _connectives(doc, lexicon) if not taken.intersection(range(*x.cue))]
     seen: set[tuple[Any, ...]] = set()
     out = []
     for link in sorted(found, key=lambda x: (x.cue, x.rule)):
@@ -89,12 +94,17 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         names = [node["RIGHT_ID"] for node in construction.pattern]
         nodes = {name: doc[i] for name, i in zip(names, tokens, strict=True)}
         a, b = nodes["a"], nodes["b"]
-        if construction.relation:  # a fixed relation: "A isn't B"
+        if construction.relation:  # a fixed relation: "A isn't B", but not "A isn't a cause of B"
+            if b.lemma_.lower() in lexicon.lemmas("noun") | lexicon.lemmas("adjective"):
+                continue
             out += _pairs(construction.relation, a, b, a.head, construction.id, 0.7, False, doc)
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is None:
             continue
+        if cue.relation in SYMMETRIC and construction.word_class == "noun" and b.conjuncts:
+            a = b  # "it is a mix of A and B": the mix is of its conjuncts
+            b = b.conjuncts[0]
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
         negated = _negated(nodes["cue"]) or _negated(anchor)
@@ -108,9 +118,10 @@ def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | No
     allows, and an entry that needs a word beside the cue ("drive ... underground") wins."""
     cue = nodes["cue"]
     prep = nodes.get("prep")
+    word = cue.lower_ if _CUE_ATTR[word_class] == "LOWER" else cue.lemma_.lower()
     entries = [
         e
-        for e in lexicon.lookup(word_class, cue.lemma_.lower())
+        for e in lexicon.lookup(word_class, word)
         if (prep is None) == (not e.prep) and (prep is None or prep.lower_ in e.prep)
     ]
     near = {t.lower_ for t in cue.children} | {t.lower_ for t in cue.doc[cue.i + 1 : cue.i + 4]}
@@ -225,7 +236,7 @@ def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
     for cue, start, end in _phrases(doc, lexicon, "subordinator"):
         out += _subordinate(doc, lexicon, cue, start, end)
     for cue, start, end in _phrases(doc, lexicon, "preposition"):
-        out += _preposition(doc, cue, start, end)
+        out += _preposition(doc, lexicon, cue, start, end)
     for cue, start, end in _phrases(doc, lexicon, "coordinator"):
         out += _coordinate(doc, cue, start, end)
     for cue, start, end in _phrases(doc, lexicon, "discourse"):
@@ -259,7 +270,7 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
                  cue.confidence, negated, _hedged(main))]
 
 
-def _preposition(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
+def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> list[Link]:
     """ "A because of B", "no A without B": the prepositional phrase and what it hangs on."""
     last = doc[end - 1]
     prep = last if last.dep_ in ("prep", "pcomp") else doc[start]
@@ -276,9 +287,14 @@ def _preposition(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
                 frozenset(t.i for t in prep.subtree) | frozenset(range(start, end)),
                 keep_polarity=cue.relation != "requires")
     negated = _negated(_clause_verb(head))
-    if cue.relation == "requires":  # "no A without B" says A requires B; "A without B" does not
-        denied = negated or any(c.lower_ == "no" for t in doc[: start] for c in [t])
-        negated = not denied
+    if cue.relation == "requires":
+        # "no A without B", "A without B is hazardous" say A requires B; "A without B" alone
+        # says nothing of the kind
+        failing = any(t.lower_ in ("no", "nothing") or t.lemma_.lower() in lexicon.failure
+                      for t in doc if t.i not in range(start, end))
+        if not (negated or failing):
+            return []
+        negated = False
     subject, obj = (inner, outer) if cue.reverse else (outer, inner)
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
                  cue.confidence, negated, _hedged(head))]
@@ -292,7 +308,7 @@ def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
         return []
     left = max((t.i + 1 for t in doc[:start] if _stop(t)), default=0)
     left = max(left, start - REACH)
-    right = next((t.i for t in doc[end:] if _stop(t) or t.pos_ in ("VERB", "AUX")), len(doc))
+    right = next((t.i for t in doc[end:] if _stop(t)), len(doc))
     right = min(right, end + REACH)
     if left >= start or right <= end:
         return []

@@ -56,6 +56,12 @@ class LG(DefinedNamespace):
     rule: URIRef
     cue: URIRef
     fromQuestion: URIRef
+    statedRelation: URIRef
+    oppositeLabel: URIRef
+    statedSubject: URIRef
+    statedObject: URIRef
+    subjectDirection: URIRef
+    objectDirection: URIRef
     evidence: URIRef
     # document properties
     sha256: URIRef
