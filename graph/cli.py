@@ -94,6 +94,9 @@ def main() -> None:
 @click.option("--people", "people_files", multiple=True, type=click.Path(path_type=Path),
               help="File of NAME=NAME lines, as for --same-person.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
+@click.option("--pipeline", default=None, metavar="NAME",
+              help="An installed spaCy pipeline to parse with, instead of the pinned English one "
+                   "(also LEADGRAPH_PIPELINE).")
 def build(
     inputs: tuple[Path, ...],
     out: Path,
@@ -106,6 +109,7 @@ def build(
     same_person: tuple[str, ...],
     people_files: tuple[Path, ...],
     no_validate: bool,
+    pipeline: str | None,
 ) -> None:
     """Read transcripts (files or folders) and build the graph into OUT.
 
@@ -129,6 +133,7 @@ def build(
             jobs=jobs,
             cache=None if no_cache else (cache or default_cache()),
             people=parse_people(same_person, people_files),
+            pipeline=pipeline,
         )
         summary, extractions = run_build(
             list(inputs), out, options, check=not no_validate, progress=_progress
@@ -545,3 +550,37 @@ def coverage_command(inputs: tuple[Path, ...], codebooks: tuple[Path, ...],
         click.echo(f"\nuncoded sentences: {len(passages)} of {result.uncoded_total}, "
                    "longest first\n")
         click.echo(_records_table(passages), nl=False)
+
+
+@main.command(name="explain")
+@click.argument("transcript", type=click.Path(path_type=Path))
+@knowledge_options
+@click.option("--line", type=click.IntRange(min=1), default=None,
+              help="Explain the sentences on this line of the file.")
+@click.option("--grep", "grep", default=None, metavar="TEXT",
+              help="Explain the sentences containing this text (any case).")
+@click.option("--format", "fmt", default=None, type=click.Choice(["text", "vtt", "srt", "docx"]),
+              help="Transcript format, instead of detecting it from the content.")
+def explain_command(transcript: Path, codebooks: tuple[Path, ...], rules: tuple[Path, ...],
+                    line: int | None, grep: str | None, fmt: str | None) -> None:
+    """Show why sentences did or did not give claims: the parse (token, tag, head,
+    dependency), the concepts, the cue words, what each construction read and the claims kept.
+
+    \b
+    Example:
+      leadgraph explain interview.txt --line 32
+      leadgraph explain interview.txt --grep "drives reporting"
+    """
+    from graph.explain import Selection, explain
+    from graph.pipeline import load_knowledge, make_engine
+    from graph.readers import read_file
+
+    if line is None and not grep:
+        raise click.UsageError("give --line N or --grep TEXT")
+    try:
+        document = read_file(transcript, fmt)
+        engine = make_engine(*load_knowledge(codebooks, rules))
+    except (*EXPECTED, OSError) as err:
+        raise _fail(err) from None
+    for text in explain(document, engine, Selection(line, grep)):
+        click.echo(text)

@@ -59,7 +59,7 @@ class Engine:
     lexicon: Lexicon | None = None  # cue lexicon and constructions, for the parse
     parser: Any = None  # the tagging and parsing pipeline (graph.nlp)
     dependencies: Any = None  # DependencyMatcher of the constructions
-    cue_words: frozenset[str] = frozenset()  # first words of every cue: sentences worth parsing
+    cue_words: frozenset[str] = frozenset()  # key words of the cues: sentences worth parsing
 
 
 def make_nlp() -> Any:
@@ -121,7 +121,7 @@ def build_engine(
     if lexicon is not None and parser is not None:
         engine.lexicon, engine.parser = lexicon, parser
         engine.dependencies = syntax.build_matcher(parser, lexicon)
-        engine.cue_words = lexicon.first_words()
+        engine.cue_words = lexicon.key_words()
     return engine
 
 
@@ -242,9 +242,19 @@ def _parse(engine: Engine, analysed: list[_Analysed]) -> None:
     if engine.parser is None:
         return
     chosen = [a for a in analysed if _worth_parsing(engine, a)]
-    for a, parsed in zip(chosen, engine.parser.pipe(a.doc.text for a in chosen), strict=True):
-        if [t.text for t in parsed] == [t.text for t in a.doc]:
+    texts = (_cased(a) for a in chosen)
+    for a, parsed in zip(chosen, engine.parser.pipe(texts), strict=True):
+        if [t.lower_ for t in parsed] == [t.text for t in a.doc]:
             a.parsed = parsed
+
+
+def _cased(a: _Analysed) -> str:
+    """The normalised sentence with the case of the original restored: the tagger needs it."""
+    original = a.sentence.text
+    return "".join(
+        original[a.where[i]] if original[a.where[i]].lower() == ch else ch
+        for i, ch in enumerate(a.doc.text)
+    )
 
 
 # --- rules --------------------------------------------------------------------------------

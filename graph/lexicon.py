@@ -99,9 +99,10 @@ class Lexicon:
     def lookup(self, word_class: str, lemma: str) -> list[Cue]:
         return [c for c in self.cues if c.word_class == word_class and c.lemma == lemma]
 
-    def first_words(self) -> frozenset[str]:
-        """The first word of every cue: a sentence without any of them holds no parse claim."""
-        return frozenset(c.lemma.split()[0] for c in self.cues)
+    def key_words(self) -> frozenset[str]:
+        """The longest word of every cue ("result" of "as a result"): a sentence without any
+        of them holds no claim for the parse to find."""
+        return frozenset(max(reversed(c.lemma.split()), key=len) for c in self.cues)
 
 
 def _compose(path: Path) -> tuple[Any, yaml.Node]:
