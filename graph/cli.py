@@ -450,11 +450,13 @@ def _records_csv(records: list[dict]) -> str:
     import csv
     import io
 
+    from graph.export import csv_cell
+
     names = list(dict.fromkeys(name for record in records for name in record))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, names, restval="", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({k: csv_cell(v) for k, v in record.items()} for record in records)
     return buffer.getvalue()
 
 
