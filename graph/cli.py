@@ -34,7 +34,8 @@ def knowledge_options(command):
         "codebooks",
         multiple=True,
         type=click.Path(path_type=Path),
-        help="Extra SKOS codebook (Turtle); adds or overrides concepts by IRI. Repeatable.",
+        help="Extra SKOS codebook (Turtle), or a REFI-QDA codebook (.qdc) from a QDA package; "
+        "adds or overrides concepts by IRI. Repeatable.",
     )(command)
 
 
@@ -184,7 +185,7 @@ def validate_command(graph_file: Path, shapes: Path | None) -> None:
 
 
 # --- export commands (views and Gephi) ---
-EXPORT_FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html", "qdpx", "qdc")
 
 
 @main.command(name="export")
@@ -195,7 +196,8 @@ EXPORT_FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
     required=True,
     type=click.Choice(EXPORT_FORMATS),
     help="gexf and graphml for Gephi; csv writes nodes.csv and edges.csv; html writes "
-    "concept_map.html and index.html; jsonld, ttl and nt are RDF.",
+    "concept_map.html and index.html; jsonld, ttl and nt are RDF; qdpx is a REFI-QDA project "
+    "and qdc its codebook, for ATLAS.ti, NVivo, MAXQDA and QualCoder.",
 )
 @click.option(
     "--out",
@@ -212,6 +214,7 @@ def export_command(graph_file: Path, fmt: str, out: Path | None) -> None:
     Example:
       leadgraph export out/graph.ttl --format gexf --out berwick.gexf
       leadgraph export out/graph.jsonld --format html --out site/
+      leadgraph export out/graph.ttl --format qdpx --out interviews.qdpx
     """
     from graph.export import ExportError, export
 

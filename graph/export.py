@@ -26,8 +26,8 @@ from graph.render import render_map, render_report
 VIEW_FILES = ("concept_map.html", "index.html")
 CSV_FILES = ("nodes.csv", "edges.csv")
 FILE_NAMES = {"gexf": "graph.gexf", "graphml": "graph.graphml", "jsonld": "graph.jsonld",
-              "ttl": "graph.ttl", "nt": "graph.nt"}
-FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
+              "ttl": "graph.ttl", "nt": "graph.nt", "qdpx": "project.qdpx", "qdc": "codebook.qdc"}
+FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html", "qdpx", "qdc")
 NODE_COLUMNS = ("Id", "Label", "Category", "Mentions", "Degree", "PageRank", "Community", "Denied",
                 "Definition", "Color", "Size", "X", "Y")
 EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "Weight", "Relation", "Claims",
@@ -262,12 +262,22 @@ def serialise(graph: Graph, fmt: str) -> bytes:
     return nquads(triples, {})
 
 
+def _qda(graph: Graph, fmt: str) -> bytes:
+    """A REFI-QDA project (.qdpx) or codebook (.qdc) of the graph."""
+    from graph.qda import QdaError, to_qdc, to_qdpx
+
+    try:
+        return to_qdpx(graph) if fmt == "qdpx" else to_qdc(graph)
+    except QdaError as err:
+        raise ExportError(f"cannot write {fmt}: {err}") from None
+
+
 def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:
     """Re-render a saved graph in one format; returns the files written.
 
     `out` is a folder (an existing one, or a path without a suffix) or, for the one-file formats
-    gexf, graphml, jsonld, ttl and nt, a file; by default the graph file's folder. In a folder
-    the files get their usual names (graph.gexf, nodes.csv, concept_map.html, ...).
+    gexf, graphml, jsonld, ttl, nt, qdpx and qdc, a file; by default the graph file's folder. In
+    a folder the files get their usual names (graph.gexf, nodes.csv, project.qdpx, ...).
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -284,6 +294,8 @@ def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:
         target = folder / FILE_NAMES[fmt] if is_folder else folder
         if fmt in ("gexf", "graphml"):
             outputs = {target: WRITERS[FILE_NAMES[fmt]](project(graph))}
+        elif fmt in ("qdpx", "qdc"):
+            outputs = {target: _qda(graph, fmt)}
         else:
             outputs = {target: serialise(graph, fmt)}
     for path, data in outputs.items():
