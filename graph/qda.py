@@ -7,8 +7,8 @@ In a project, each transcript is a TextSource whose plain text holds every sente
 character offsets (Unicode code points from 0, end exclusive, as QualCoder counts them), so a
 selection's startPosition and endPosition are the sentence's offsets in the transcript. The text
 between sentences (speaker labels, time stamps) is not in the graph: it becomes white space, with
-"Speaker: " before the first sentence of a turn where it fits. Concepts are Codes (nested by
-skos:broader, coloured by category), each sentence that mentions one is a PlainTextSelection
+"Speaker: " (or "SP: ") before a turn's first sentence where it fits. Concepts are Codes (nested
+by skos:broader, coloured by category), each sentence that mentions one is a PlainTextSelection
 coded with it, each claim a Note referenced from its evidence and from a Link between the two
 codes, and the relations a network view (Graphs/Graph). GUIDs are uuid5 of the IRIs and the zip
 has fixed timestamps, so the same graph gives the same bytes.
@@ -193,16 +193,25 @@ def read_sources(graph: Graph) -> tuple[Source, ...]:
     return tuple(sources)
 
 
+def speaker_labels(speaker: str) -> tuple[str, ...]:
+    """'Richard Bohmer: ', then the shorter 'RB: ', to write before a turn."""
+    words = speaker.split()
+    if not words:
+        return ()
+    initials = "".join(w[0] for w in words).upper()
+    return tuple(dict.fromkeys((f"{' '.join(words)}: ", f"{initials}: ")))
+
+
 def plain_text(passages: Iterable[Passage]) -> str:
     """The sentences at their offsets; in between, line breaks where the lines change (trailing
-    white space before them) and "Speaker: " before a turn's first sentence where it fits."""
+    white space before them) and "Speaker: " (or "SP: ") before a turn's first sentence where it
+    fits."""
     parts, cursor, line, turn = [], 0, 1, None
     for passage in passages:
         gap = passage.start - cursor
         breaks = min(gap, max(0, passage.line_start - line))
-        label = f"{passage.speaker}: " if passage.turn != turn and passage.speaker else ""
-        if len(label) > gap - breaks:
-            label = ""
+        labels = speaker_labels(passage.speaker) if passage.turn != turn else ()
+        label = next((lab for lab in labels if len(lab) <= gap - breaks), "")
         parts += [" " * (gap - breaks - len(label)), "\n" * breaks, label, passage.text]
         cursor, line, turn = passage.end, passage.line_end, passage.turn
     return xml_safe("".join(parts))
