@@ -130,6 +130,8 @@ def load_codebook(paths: list[Path], entities: list[Path] | None = None) -> Code
         versions += [
             str(v) for v in graph.objects(None, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))
         ]
+        for iri in set(graph.subjects(RDF.type, SKOS.Concept)):
+            merged.remove((iri, None, None))  # a concept declared again replaces the earlier one
         merged += graph
     for concept in concepts.values():
         for broader in concept.broader:

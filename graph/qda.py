@@ -126,7 +126,7 @@ def read_codes(graph: Graph) -> tuple[Code, ...]:
         category = graph.value(iri, LG.category)
         return Code(
             iri=concept,
-            name=_text(graph, iri, SKOS.prefLabel, local_name(concept)),
+            name=_text(graph, iri, SKOS.prefLabel) or local_name(concept),
             description=_text(graph, iri, SKOS.definition),
             colour=category_colour(local_name(str(category)) if category is not None else ""),
             children=tuple(code(c) for c in children[concept]),
@@ -220,7 +220,7 @@ def plain_text(passages: Iterable[Passage]) -> str:
 # --- writing ----------------------------------------------------------------------------------
 
 def _element(parent: Element | None, tag: str, **attributes: str) -> Element:
-    attrs = {k: xml_safe(v) for k, v in attributes.items() if v != ""}
+    attrs = {k: xml_safe(v) for k, v in attributes.items()}
     return Element(tag, attrs) if parent is None else SubElement(parent, tag, attrs)
 
 
@@ -529,6 +529,10 @@ def read_qdc(path: Path) -> tuple[ReadCode, ...]:
     codes = _codes_of(root.find(f"{{{CODEBOOK_NS}}}Codes"), CODEBOOK_NS)
     problems = [f"code {i} (guid {c.guid or '?'}) has no name" for i, c in enumerate(codes, 1)
                 if not c.name.strip()]
+    problems += [f"code {c.name!r} has no guid" for c in codes if not c.guid]
+    guids = [c.guid for c in codes if c.guid]
+    problems += [f"guid {g} is used by two codes" for g in sorted(set(guids))
+                 if guids.count(g) > 1]
     if problems:
         raise CodebookError("\n".join(f"{path}: {p}" for p in problems))
     if not any(c.codable for c in codes):

@@ -321,6 +321,21 @@ def test_build_with_a_qdc_codebook_finds_its_codes(tmp_path):
     assert list(graph.subjects(LG.mentions, CONCEPT["bed-meeting"]))
 
 
+def test_a_qdc_code_named_like_a_built_in_concept_replaces_it(tmp_path):
+    path = tmp_path / "team.qdc"
+    path.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="d7aa29da-519b-'
+                    '4946-9b90-253b6db8fd0a" name="Trust" isCodable="true"><Description>Our '
+                    'meaning.</Description></Code></Codes></CodeBook>', encoding="utf-8")
+    from graph.pipeline import ontology_file
+
+    codebook = load_codebook([ontology_file("codebook.ttl"), path])
+    trust = codebook.by_id("trust")
+    assert (trust.label, trust.definition) == ("Trust", "Our meaning.")
+    assert sorted(map(str, codebook.graph.objects(CONCEPT["trust"], SKOS.prefLabel))) == ["Trust"]
+    assert [str(d) for d in codebook.graph.objects(CONCEPT["trust"], SKOS.definition)] == [
+        "Our meaning."]
+
+
 @pytest.mark.parametrize("text, message", [
     ("<CodeBook", "not well-formed XML"),
     ('<Project xmlns="urn:QDA-XML:project:1.0" name="x"/>', "not a REFI-QDA codebook"),
@@ -329,6 +344,8 @@ def test_build_with_a_qdc_codebook_finds_its_codes(tmp_path):
     ('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{g}" name="Trust" '
      'isCodable="true"/><Code guid="{h}" name="trust!" isCodable="true"/></Codes></CodeBook>',
      "give the same concept id 'trust'"),
+    ('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code name="Trust" isCodable="true"/>'
+     '</Codes></CodeBook>', "code 'Trust' has no guid"),
 ])
 def test_a_bad_qdc_is_a_one_line_error_naming_the_file(tmp_path, text, message):
     path = tmp_path / "bad.qdc"
