@@ -5,6 +5,9 @@ escape hostile text; a .qdc codebook seeds a build."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import uuid
 import zipfile
 from pathlib import Path
@@ -216,6 +219,18 @@ def test_export_is_byte_identical_and_guids_are_stable(exported):
     codes = {c.guid for c in read_qdpx(data).codes}
     assert codes == {str(uuid.uuid5(uuid.NAMESPACE_URL, str(c)))
                      for c in graph.subjects(RDF.type, SKOS.Concept)}
+
+
+def test_export_does_not_depend_on_the_hash_seed(berwick_build, tmp_path):
+    out, _, _ = berwick_build
+    made = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"seed{seed}.qdpx"
+        subprocess.run([sys.executable, "-m", "graph", "export", str(out / "graph.ttl"), "--format",
+                        "qdpx", "--out", str(target)], env={**os.environ, "PYTHONHASHSEED": seed},
+                       check=True, capture_output=True)
+        made.append(target.read_bytes())
+    assert made[0] == made[1]
 
 
 def test_vtt_offsets_are_the_sentence_offsets(vtt_build):
