@@ -36,7 +36,8 @@ def knowledge_options(command):
         "codebooks",
         multiple=True,
         type=click.Path(path_type=Path),
-        help="Extra SKOS codebook (Turtle); adds or overrides concepts by IRI. Repeatable.",
+        help="Extra SKOS codebook (Turtle), or a REFI-QDA codebook (.qdc) from a QDA package; "
+        "adds or overrides concepts by IRI. Repeatable.",
     )(command)
 
 
@@ -191,7 +192,7 @@ def validate_command(graph_file: Path, shapes: Path | None) -> None:
 
 
 # --- export commands (views and Gephi) ---
-EXPORT_FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html", "qdpx", "qdc")
 
 
 @main.command(name="export")
@@ -202,7 +203,8 @@ EXPORT_FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
     required=True,
     type=click.Choice(EXPORT_FORMATS),
     help="gexf and graphml for Gephi; csv writes nodes.csv and edges.csv; html writes "
-    "concept_map.html and index.html; jsonld, ttl and nt are RDF.",
+    "concept_map.html and index.html; jsonld, ttl and nt are RDF; qdpx is a REFI-QDA project "
+    "and qdc its codebook, for ATLAS.ti, NVivo, MAXQDA and QualCoder.",
 )
 @click.option(
     "--out",
@@ -219,6 +221,7 @@ def export_command(graph_file: Path, fmt: str, out: Path | None) -> None:
     Example:
       leadgraph export out/graph.ttl --format gexf --out berwick.gexf
       leadgraph export out/graph.jsonld --format html --out site/
+      leadgraph export out/graph.ttl --format qdpx --out interviews.qdpx
     """
     from graph.export import ExportError, export
 
@@ -456,11 +459,13 @@ def _records_csv(records: list[dict]) -> str:
     import csv
     import io
 
+    from graph.export import csv_cell
+
     names = list(dict.fromkeys(name for record in records for name in record))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, names, restval="", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({k: csv_cell(v) for k, v in record.items()} for record in records)
     return buffer.getvalue()
 
 

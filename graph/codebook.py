@@ -1,4 +1,5 @@
-"""Load and validate the SKOS codebook (ontology/codebook.ttl) and the entity gazetteer."""
+"""Load and validate the SKOS codebook (ontology/codebook.ttl, or a REFI-QDA .qdc file) and the
+entity gazetteer."""
 
 from __future__ import annotations
 
@@ -116,15 +117,23 @@ def load_codebook(paths: list[Path], entities: list[Path] | None = None) -> Code
     versions = []
     for path in paths:
         graph = Graph()
-        _parse(path, graph)
+        qdc = path.suffix.lower() == ".qdc"
+        if qdc:
+            from graph.qda import qdc_graph
+
+            graph += qdc_graph(path)
+        else:
+            _parse(path, graph)
         for iri in sorted(set(graph.subjects(RDF.type, SKOS.Concept))):
-            where = f"{path}:{_line_of(path, str(iri))}"
+            where = str(path) if qdc else f"{path}:{_line_of(path, str(iri))}"
             concept = _concept(graph, iri, where, errors)
             if concept:
                 concepts[concept.iri] = concept
         versions += [
             str(v) for v in graph.objects(None, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))
         ]
+        for iri in set(graph.subjects(RDF.type, SKOS.Concept)):
+            merged.remove((iri, None, None))  # a concept declared again replaces the earlier one
         merged += graph
     for concept in concepts.values():
         for broader in concept.broader:

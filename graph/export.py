@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,12 +26,18 @@ from graph.render import render_map, render_report
 VIEW_FILES = ("concept_map.html", "index.html")
 CSV_FILES = ("nodes.csv", "edges.csv")
 FILE_NAMES = {"gexf": "graph.gexf", "graphml": "graph.graphml", "jsonld": "graph.jsonld",
-              "ttl": "graph.ttl", "nt": "graph.nt"}
-FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html")
+              "ttl": "graph.ttl", "nt": "graph.nt", "qdpx": "project.qdpx", "qdc": "codebook.qdc"}
+FORMATS = ("gexf", "graphml", "csv", "jsonld", "ttl", "nt", "html", "qdpx", "qdc")
 NODE_COLUMNS = ("Id", "Label", "Category", "Mentions", "Degree", "PageRank", "Community", "Denied",
                 "Definition", "Color", "Size", "X", "Y")
 EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "Weight", "Relation", "Claims",
-                "Confidence", "Quote", "Speaker", "Lines", "Rule", "Transcript", "Color")
+                "Confidence", "Quote", "Speaker", "Lines", "Rule", "Transcript", "Color", "Quotes",
+                "Claim IRIs")
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+QUOTE_SEPARATOR = "\n"  # between the claims' quotes in an edge's `quotes` (quotes are one line)
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return; surrogates; U+FFFE/FFFF).
+XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads these as a formula
 
 
 class ExportError(Exception):
@@ -53,34 +60,69 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def xml_safe(text: str) -> str:
+    """`text` with every character XML 1.0 forbids replaced by U+FFFD (same length, so
+    character offsets into it still hold)."""
+    return XML_ILLEGAL.sub("\ufffd", text)
+
+
+def csv_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with a single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_attributes(data: dict) -> dict:
+    return {k: xml_safe(v) if isinstance(v, str) else v for k, v in data.items()}
+
+
+def edge_evidence(net: ConceptNetwork, key: str) -> dict[str, str]:
+    """Every claim behind an edge: its quotes (a line per claim, in the order of `claim_iris`)
+    and the claims' IRIs, space-separated."""
+    claims = net.claims.get(key, ())
+    quotes = (" ".join(" ".join(q.text.split()) for q in c.quotes) for c in claims)
+    return {"quotes": QUOTE_SEPARATOR.join(quotes), "claim_iris": " ".join(c.iri for c in claims)}
+
+
 def _rgba(colour: str) -> dict[str, int | float]:
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return {"r": r, "g": g, "b": b, "a": 1.0}
 
 
 def gexf_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
-    """A copy with GEXF viz data (colour with alpha, size, position; y up as in Gephi)."""
+    """A copy with GEXF viz data (colour with alpha, size, position; y up as in Gephi), every
+    claim's quote on its edge, and text made XML-safe.
+
+    Every edge is directed (networkx refuses an undirected edge in a directed graph, and
+    graphology-gexf one of type "mutual" first): a symmetric relation is two edges, KEY and
+    KEY-reverse, both with `symmetric` 1.
+    """
     g = nx.MultiDiGraph()
     for node, data in net.graph.nodes(data=True):
         attrs = {k: v for k, v in data.items() if k not in ("x", "y", "size", "color")}
         attrs["viz"] = {"color": _rgba(data["color"]), "size": data["size"],
                         "position": {"x": data["x"], "y": -data["y"], "z": 0.0}}
-        g.add_node(node, **attrs)
+        g.add_node(xml_safe(node), **_safe_attributes(attrs))
     for u, v, key, data in net.graph.edges(keys=True, data=True):
         attrs = {k: v for k, v in data.items() if k not in ("color", "dashes", "directed")}
-        attrs["id"] = key
-        attrs["type"] = "directed" if data["directed"] else "undirected"
+        attrs.update(edge_evidence(net, key), symmetric=1 - data["directed"], type="directed")
         attrs["viz"] = {"color": _rgba(data["color"]), "thickness": float(data["weight"]),
                         "shape": data["dashes"]}
-        g.add_edge(u, v, key=key, **attrs)
+        ends = [(u, v, key)] + ([] if data["directed"] else [(v, u, f"{key}-reverse")])
+        for source, target, ident in ends:
+            g.add_edge(xml_safe(source), xml_safe(target), key=ident,
+                       **_safe_attributes({**attrs, "id": ident}))
     return g
 
 
 def to_gexf(net: ConceptNetwork) -> bytes:
-    """GEXF 1.2 with declared attribute types and viz; no date nor multigraph key (stable bytes)."""
+    """GEXF 1.3 (directed by default) with declared attribute types and viz; no date nor
+    multigraph key (stable bytes)."""
     from networkx.readwrite.gexf import GEXFWriter
 
-    writer = GEXFWriter(version="1.2draft")
+    writer = GEXFWriter(version="1.3")
+    writer.xml.set("xmlns:xsi", XSI_NS)  # networkx 3 writes a wrong XSI namespace for 1.3
     writer.add_graph(gexf_graph(net))
     meta = writer.xml.find("meta")
     meta.attrib.pop("lastmodifieddate", None)
@@ -111,8 +153,10 @@ def graphml_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for node, data in net.graph.nodes(data=True):
         rgb = {k: v for k, v in _rgba(data["color"]).items() if k != "a"}
-        g.add_node(node, **{**data, "y": -data["y"], **rgb})
-    g.add_edges_from(net.graph.edges(keys=True, data=True))
+        g.add_node(xml_safe(node), **_safe_attributes({**data, "y": -data["y"], **rgb}))
+    for u, v, key, data in net.graph.edges(keys=True, data=True):
+        attrs = _safe_attributes({**data, **edge_evidence(net, key)})
+        g.add_edge(xml_safe(u), xml_safe(v), key=key, **attrs)
     return g
 
 
@@ -125,7 +169,7 @@ def _csv(header: tuple[str, ...], rows: list[tuple]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -144,7 +188,7 @@ def to_edges_csv(net: ConceptNetwork) -> bytes:
     rows = [
         (u, v, "Directed" if d["directed"] else "Undirected", key, d["label"], d["weight"],
          d["relation"], d["claims"], d["confidence"], d["quote"], d["speaker"], d["lines"],
-         d["rule"], d["transcript"], d["color"])
+         d["rule"], d["transcript"], d["color"], *edge_evidence(net, key).values())
         for u, v, key, d in net.graph.edges(keys=True, data=True)
     ]
     return _csv(EDGE_COLUMNS, rows)
@@ -218,12 +262,22 @@ def serialise(graph: Graph, fmt: str) -> bytes:
     return nquads(triples, {})
 
 
+def _qda(graph: Graph, fmt: str) -> bytes:
+    """A REFI-QDA project (.qdpx) or codebook (.qdc) of the graph."""
+    from graph.qda import QdaError, to_qdc, to_qdpx
+
+    try:
+        return to_qdpx(graph) if fmt == "qdpx" else to_qdc(graph)
+    except QdaError as err:
+        raise ExportError(f"cannot write {fmt}: {err}") from None
+
+
 def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:
     """Re-render a saved graph in one format; returns the files written.
 
     `out` is a folder (an existing one, or a path without a suffix) or, for the one-file formats
-    gexf, graphml, jsonld, ttl and nt, a file; by default the graph file's folder. In a folder
-    the files get their usual names (graph.gexf, nodes.csv, concept_map.html, ...).
+    gexf, graphml, jsonld, ttl, nt, qdpx and qdc, a file; by default the graph file's folder. In
+    a folder the files get their usual names (graph.gexf, nodes.csv, project.qdpx, ...).
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -240,6 +294,8 @@ def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:
         target = folder / FILE_NAMES[fmt] if is_folder else folder
         if fmt in ("gexf", "graphml"):
             outputs = {target: WRITERS[FILE_NAMES[fmt]](project(graph))}
+        elif fmt in ("qdpx", "qdc"):
+            outputs = {target: _qda(graph, fmt)}
         else:
             outputs = {target: serialise(graph, fmt)}
     for path, data in outputs.items():

@@ -15,16 +15,30 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
 
 import graph.export as export_module
 from graph.cli import EXPORT_FORMATS, main
-from graph.export import EDGE_COLUMNS, FORMATS, NODE_COLUMNS, write_atomic, write_views
+from graph.export import (
+    EDGE_COLUMNS,
+    FORMATS,
+    NODE_COLUMNS,
+    to_edges_csv,
+    to_gexf,
+    to_graphml,
+    to_nodes_csv,
+    write_atomic,
+    write_views,
+)
 from graph.network import project
+from graph.vocab import CONCEPT, DATA, LG, OA
 
 JS = Path(__file__).parent / "js"
 OUTPUTS = ("concept_map.html", "index.html", "graph.gexf", "graph.graphml", "nodes.csv", "edges.csv")
-GEXF_NS = {"g": "http://www.gexf.net/1.2draft", "viz": "http://www.gexf.net/1.2draft/viz"}
+GEXF_NS = {"g": "http://gexf.net/1.3", "viz": "http://gexf.net/1.3/viz"}
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +93,7 @@ def test_outputs_do_not_depend_on_the_hash_seed(built, tmp_path, seed):
 def test_gexf_is_read_by_graphology_with_attributes_colours_sizes_and_positions(built, graphology):
     out, net = built
     read = read_with_graphology(graphology, "gexf", out / "graph.gexf")
-    assert (read["order"], read["size"]) == (net.graph.number_of_nodes(), net.graph.number_of_edges())
+    assert read["order"] == net.graph.number_of_nodes()
     for node, data in net.graph.nodes(data=True):
         attrs = read["nodes"][node]
         for name in ("label", "category", "mentions", "degree", "pagerank", "community"):
@@ -87,15 +101,53 @@ def test_gexf_is_read_by_graphology_with_attributes_colours_sizes_and_positions(
         r, g, b = (int(data["color"][i:i + 2], 16) for i in (1, 3, 5))
         assert attrs["color"] == f"rgba({r},{g},{b},1.0)"
         assert (attrs["size"], attrs["x"], attrs["y"]) == (data["size"], data["x"], -data["y"])
-    for _, _, key, data in net.graph.edges(keys=True, data=True):
+    symmetric = sum(1 for *_, d in net.graph.edges(data="directed") if not d)
+    assert symmetric and read["size"] == net.graph.number_of_edges() + symmetric
+    assert read["type"] == "directed"
+    for u, v, key, data in net.graph.edges(keys=True, data=True):
         edge = read["edges"][key]
-        assert edge["undirected"] == (not data["directed"])
+        assert (edge["source"], edge["target"], edge["undirected"]) == (u, v, False)
         for name in ("relation", "weight", "claims", "quote", "label"):
             assert edge["attributes"][name] == data[name], name
+        assert edge["attributes"]["symmetric"] == 1 - data["directed"]
+        if not data["directed"]:
+            reverse = read["edges"][f"{key}-reverse"]
+            assert (reverse["source"], reverse["target"]) == (v, u)
+            assert reverse["attributes"]["relation"] == data["relation"]
+
+
+def test_gexf_edges_carry_every_claims_quote_and_iri(built, graphology):
+    out, net = built
+    read = read_with_graphology(graphology, "gexf", out / "graph.gexf")
+    for _, _, key, data in net.graph.edges(keys=True, data=True):
+        attrs = read["edges"][key]["attributes"]
+        claims = net.claims[key]
+        assert attrs["claim_iris"].split(" ") == [c.iri for c in claims]
+        quotes = attrs["quotes"].split("\n")
+        assert len(quotes) == len(claims) == data["weight"]
+        for claim, line in zip(claims, quotes, strict=True):
+            assert all(" ".join(q.text.split()) in line for q in claim.quotes)
+
+
+def test_gexf_is_read_by_networkx_as_a_directed_multigraph_of_the_relations(built):
+    import networkx as nx
+
+    out, net = built
+    read = nx.read_gexf(out / "graph.gexf")
+    assert read.is_directed()
+    assert set(read.nodes) == set(net.graph.nodes)
+    for u, v, key, data in net.graph.edges(keys=True, data=True):
+        ends = [(u, v)] if data["directed"] else [(u, v), (v, u)]
+        for a, b in ends:
+            found = [d for d in read.get_edge_data(a, b).values()] if read.is_multigraph() else [
+                read.get_edge_data(a, b)]
+            match = [d for d in found if d["relation"] == data["relation"]]
+            assert match and match[0]["weight"] == data["weight"], (a, b, key)
+            assert match[0]["claim_iris"].split(" ") == [c.iri for c in net.claims[key]]
 
 
 def test_gexf_declares_typed_attributes_and_alpha_and_no_date(built):
-    out, net = built
+    out, _ = built
     root = ElementTree.parse(out / "graph.gexf").getroot()
     declared = {(a.get("title"), a.get("type")) for a in root.iterfind(".//g:attribute", GEXF_NS)}
     assert {("category", "string"), ("mentions", "long"), ("pagerank", "double"),
@@ -103,9 +155,29 @@ def test_gexf_declares_typed_attributes_and_alpha_and_no_date(built):
             ("quote", "string")} <= declared
     assert not {t for t, _ in declared} & {"id", "pid", "label", "networkx_key", "viz"}
     colours = root.findall(".//viz:color", GEXF_NS)
-    assert len(colours) == net.graph.number_of_nodes() + net.graph.number_of_edges()
+    assert len(colours) == len(root.findall(".//g:node", GEXF_NS)) + len(
+        root.findall(".//g:edge", GEXF_NS))
     assert all(c.get("a") == "1.0" for c in colours)
     assert root.find("g:meta", GEXF_NS).get("lastmodifieddate") is None
+
+
+def test_gexf_is_version_1_3_with_its_schema_location_and_types(built):
+    out, _ = built
+    root = ElementTree.parse(out / "graph.gexf").getroot()
+    assert root.tag == "{http://gexf.net/1.3}gexf" and root.get("version") == "1.3"
+    location = root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation")
+    assert location == "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
+    graph_element = root.find("g:graph", GEXF_NS)
+    assert graph_element.get("defaultedgetype") == "directed"
+    assert {e.get("type") for e in graph_element.iterfind(".//g:edge", GEXF_NS)} == {"directed"}
+    # the attribute types and viz shapes GEXF 1.3's schema allows
+    types = {a.get("type") for a in root.iterfind(".//g:attribute", GEXF_NS)}
+    assert types <= {"integer", "long", "double", "float", "boolean", "string", "liststring",
+                     "anyURI"}
+    shapes = {s.get("value") for s in root.iterfind(".//viz:shape", GEXF_NS)}
+    assert shapes <= {"solid", "dotted", "dashed", "double"}
+    ids = [e.get("id") for e in root.iterfind(".//g:edge", GEXF_NS)]
+    assert len(ids) == len(set(ids))
 
 
 def test_graphml_is_read_by_graphology(built, graphology):
@@ -147,6 +219,8 @@ def test_csv_tables_use_gephi_spreadsheet_columns(built):
         assert row["Type"] == ("Directed" if data["directed"] else "Undirected")
         assert (row["Relation"], int(row["Weight"]), row["Quote"]) == (
             data["relation"], data["weight"], data["quote"])
+        assert row["Claim IRIs"].split(" ") == [c.iri for c in net.claims[row["Id"]]]
+        assert len(row["Quotes"].split("\n")) == data["weight"]
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
@@ -241,3 +315,124 @@ def test_export_of_two_files_needs_a_folder(built, tmp_path):
 def test_export_help_shows_an_example():
     result = invoke("--help")
     assert result.exit_code == 0 and "leadgraph export out/graph.ttl --format gexf" in result.output
+
+
+# --- hostile text: a graph made by hand, so any text can go anywhere -------------------------------
+
+def hand_graph(label: str = "Candour", quote: str = "Candour needs trust.", title: str = "T",
+               speaker: str = "Ann") -> Graph:
+    """One transcript with two sentences by one speaker; concepts `label` and trust; two claims
+    that candour requires trust (one per sentence) and one that they combine."""
+    g = Graph()
+    doc, person, turn = DATA["t"], DATA["t/speaker/ann"], DATA["t/turn/0"]
+    candour, trust = CONCEPT["candour"], CONCEPT["trust"]
+    for concept, name, category in ((candour, label, LG.Value), (trust, "trust", LG.Condition)):
+        g.add((concept, RDF.type, SKOS.Concept))
+        g.add((concept, SKOS.prefLabel, Literal(name, lang="en")))
+        g.add((concept, SKOS.definition, Literal(f"What {name} means.", lang="en")))
+        g.add((concept, LG.category, category))
+    g.add((candour, SKOS.broader, trust))
+    g.add((doc, RDF.type, LG.Transcript))
+    g.add((doc, DCTERMS.title, Literal(title)))
+    g.add((doc, DCTERMS.source, Literal("t.txt")))
+    g.add((doc, DCTERMS.contributor, person))
+    g.add((person, RDF.type, FOAF.Person))
+    g.add((person, FOAF.name, Literal(speaker)))
+    g.add((turn, RDF.type, LG.Turn))
+    g.add((turn, PROV.wasAttributedTo, person))
+    texts = [quote, "And trust again."]
+    start = len(speaker) + 2
+    for index, text in enumerate(texts):
+        sentence = DATA[f"t/sentence/{index}"]
+        g.add((sentence, RDF.type, LG.Sentence))
+        g.add((sentence, DCTERMS.isPartOf, turn))
+        g.add((sentence, OA.hasSource, doc))
+        g.add((sentence, LG.index, Literal(index, datatype=XSD.integer)))
+        g.add((sentence, LG.startLine, Literal(1, datatype=XSD.integer)))
+        g.add((sentence, LG.endLine, Literal(1, datatype=XSD.integer)))
+        g.add((sentence, LG.mentions, candour))
+        g.add((sentence, LG.mentions, trust))
+        for kind, values in ((OA.TextQuoteSelector, {OA.exact: Literal(text)}),
+                             (OA.TextPositionSelector, {OA.start: Literal(start),
+                                                        OA.end: Literal(start + len(text))})):
+            selector = URIRef(f"{sentence}/{kind.rsplit('#', 1)[-1]}")
+            g.add((sentence, OA.hasSelector, selector))
+            g.add((selector, RDF.type, kind))
+            for p, o in values.items():
+                g.add((selector, p, o))
+        start += len(text) + 1
+    claims = [(0, "requires"), (1, "requires"), (0, "combinesWith")]
+    for index, relation in claims:
+        claim = DATA[f"t/claim/{index}/{relation}"]
+        g.add((claim, RDF.type, LG.Claim))
+        g.add((claim, RDF.subject, candour))
+        g.add((claim, RDF.predicate, LG[relation]))
+        g.add((claim, RDF.object, trust))
+        g.add((claim, LG.negated, Literal(False)))
+        g.add((claim, LG.confidence, Literal(0.9)))
+        g.add((claim, LG.rule, Literal("hand")))
+        g.add((claim, PROV.wasAttributedTo, person))
+        g.add((claim, LG.evidence, DATA[f"t/sentence/{index}"]))
+    return g
+
+
+def test_an_edge_with_two_claims_carries_both_quotes_and_iris():
+    net = project(hand_graph())
+    (key, data), = [(k, d) for _, _, k, d in net.graph.edges(keys=True, data=True)
+                    if d["relation"] == "requires"]
+    root = ElementTree.fromstring(to_gexf(net))
+    titles = {a.get("id"): a.get("title") for a in root.iterfind(".//g:attribute", GEXF_NS)}
+    edge = root.find(f".//g:edge[@id='{key}']", GEXF_NS)
+    values = {titles[v.get("for")]: v.get("value") for v in edge.iterfind(".//g:attvalue", GEXF_NS)}
+    assert float(edge.get("weight")) == data["weight"] == 2
+    assert values["quotes"].split("\n") == ["Candour needs trust.", "And trust again."]
+    assert values["claim_iris"].split(" ") == [str(DATA["t/claim/0/requires"]),
+                                               str(DATA["t/claim/1/requires"])]
+
+
+HOSTILE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
+                  max_size=40) | st.sampled_from(
+    ["=HYPERLINK(\"http://x\")", "+SUM(A1)", "-2+3", "@SUM(A1)", "a\x01b\x1bc", "\ufffe<&>'\"",
+     "\tTab", "\rCR"])
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(label=HOSTILE, quote=HOSTILE, title=HOSTILE, speaker=HOSTILE)
+def test_any_text_gives_well_formed_xml_and_csv_cells_that_run_no_formula(label, quote, title,
+                                                                          speaker):
+    from lxml import etree
+
+    net = project(hand_graph(label, quote, title, speaker))
+    for data in (to_gexf(net), to_graphml(net)):
+        ElementTree.fromstring(data)
+        etree.fromstring(data)
+    for data in (to_nodes_csv(net), to_edges_csv(net)):
+        for row in csv.reader(io.StringIO(data.decode("utf-8"), newline="")):
+            for cell in row:
+                assert not cell.startswith(FORMULA) or _is_number(cell), cell
+
+
+def test_control_characters_are_replaced_not_dropped_silently():
+    net = project(hand_graph(label="Can\x01dour\x1b", quote="Say \x0b it."))
+    root = ElementTree.fromstring(to_gexf(net))
+    labels = {n.get("label") for n in root.iterfind(".//g:node", GEXF_NS)}
+    assert "Can\ufffddour\ufffd" in labels
+    graphml = ElementTree.fromstring(to_graphml(net))
+    assert any("Can\ufffddour" in (d.text or "") for d in graphml.iter())
+
+
+def test_csv_cells_that_look_like_formulas_get_a_quote():
+    net = project(hand_graph(label="=HYPERLINK(\"http://evil\",\"x\")", quote="@SUM(A1) now."))
+    nodes = list(csv.DictReader(io.StringIO(to_nodes_csv(net).decode("utf-8"))))
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in {row["Label"] for row in nodes}
+    edges = list(csv.DictReader(io.StringIO(to_edges_csv(net).decode("utf-8"))))
+    assert {row["Quote"] for row in edges} == {"'@SUM(A1) now."}
