@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from graph.codebook import CodebookError
-from graph.readers import ReadError
 from graph.lexicon import LexiconError
 from graph.nlp import PipelineError
+from graph.readers import ReadError
 from graph.rules import RuleError
 
 PROGRESS_FROM = 5  # files: show a progress bar from this many on

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph import syntax
-from graph.extract import Engine, _Analysed, _analyse, _parse_claims, _side, extract
+from graph.extract import Engine, _analyse, _Analysed, _parse_claims, _side, extract
 from graph.model import Claim, Document
 
 
@@ -71,7 +71,8 @@ def _parse_table(doc: Any) -> Iterator[str]:
     yield "parse:"
     yield f"  {'i':>3}  {'token':<16} {'tag':<5} {'pos':<6} {'dep':<10} head"
     for t in doc:
-        yield f"  {t.i:>3}  {t.text:<16} {t.tag_:<5} {t.pos_:<6} {t.dep_:<10} {t.head.i} {t.head.text}"
+        head = f"{t.head.i} {t.head.text}"
+        yield f"  {t.i:>3}  {t.text:<16} {t.tag_:<5} {t.pos_:<6} {t.dep_:<10} {head}"
 
 
 def _links(engine: Engine, analysed: list[_Analysed], pos: int, label: Any) -> Iterator[str]:
@@ -118,5 +119,6 @@ def _claim(claim: Claim, label: Any) -> str:
     if (subject, relation, obj) != (claim.subject, claim.relation, claim.object):
         stated = (f" (stated: {claim.subject_direction or ''} {label(claim.subject)} "
                   f"{claim.relation} {claim.object_direction or ''} {label(claim.object)})")
+    tail = f"; {', '.join(flags)}" if flags else ""
     return (f"{label(subject)} {relation} {label(obj)}{stated}; rule {claim.rule}, cue "
-            f"'{claim.cue}', confidence {claim.confidence}" + (f"; {', '.join(flags)}" if flags else ""))
+            f"'{claim.cue}', confidence {claim.confidence}{tail}")

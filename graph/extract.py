@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from graph import syntax
 from graph.codebook import Codebook
+from graph.lexicon import Lexicon
 from graph.model import (
     Claim,
     Document,
@@ -23,8 +25,6 @@ from graph.model import (
     Sentence,
 )
 from graph.readers import slug
-from graph import syntax
-from graph.lexicon import Lexicon
 from graph.rules import After, Fixed, Rule, RuleSet
 from graph.segment import PLAIN, normalise_map
 from graph.vocab import CONCEPT, DATA, SYMMETRIC
@@ -94,7 +94,8 @@ def build_engine(
         for doc in docs:
             by_lemmas.setdefault(_lemmas(doc), iri)
         if concept.opposite_labels:
-            opposites = list(nlp.pipe(sorted({normalise_map(x)[0] for x in concept.opposite_labels})))
+            words = sorted({normalise_map(x)[0] for x in concept.opposite_labels})
+            opposites = list(nlp.pipe(words))
             lower.add(OPPOSITE + iri, opposites)
             lemma.add(OPPOSITE + iri, opposites)
     entities = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -703,33 +704,61 @@ def _parse_claims(
     if a.parsed is None or engine.lexicon is None:
         return []
     out = []
-    for link in syntax.links(a.parsed, engine.dependencies, engine.lexicon):
+    lemmas = [t.lemma_.lower() or t.lower_ for t in a.doc]
+    for link in syntax.links(a.parsed, engine.dependencies, engine.lexicon, lemmas):
         subject = _side(engine, analysed, pos, link.subject, "subject", None, link.cue)
         if subject is None:
             continue
         obj = _side(engine, analysed, pos, link.object, "object", subject.iri, link.cue)
         if obj is None or obj.iri == subject.iri:
             continue
-        if _is_provisional(subject.iri) and _is_provisional(obj.iri) and link.rule.startswith("cue-"):
-            continue  # two open concepts only where the parse links them directly
-        anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
-        start, end = a.offsets(*link.cue)
-        claim = Claim(
-            subject=subject.iri,
-            relation=link.relation,
-            object=obj.iri,
-            speaker=a.speaker,
-            rule=link.rule,
-            evidence=_evidence(a),
-            negated=link.negated,
-            hedged=link.hedged,
-            confidence=round(link.confidence * ANTECEDENT_PENALTY**anaphors, 3),
-            cue=a.sentence.text[start - a.sentence.start : end - a.sentence.start],
-            subject_direction=subject.direction,
-            object_direction=obj.direction,
-        )
-        out.append((claim, link.cue))
+        for other in _coordinated(a, link.subject, subject):
+            out += _parse_claims_for(engine, a, link, other, obj)
+        out += _parse_claims_for(engine, a, link, subject, obj)
     return out
+
+
+def _coordinated(a: _Analysed, arg: syntax.Arg, side: _Side) -> list[_Side]:
+    """Concepts joined by "and" (or a comma) to a window's subject: "A and B erode C"."""
+    if arg.window is None or side.anaphoric:
+        return []
+    chosen = [f for f in a.found if f.iri == side.iri and f.end <= arg.window[1]]
+    if not chosen:
+        return []
+    out, current = [], chosen[-1]
+    while current.start >= 2 and a.doc[current.start - 1].lower_ in ("and", "or", ","):
+        before = [f for f in a.found if f.end == current.start - 1]
+        if not before:
+            break
+        current = before[0]
+        out.append(_Side(current.iri, "", False))
+    return out
+
+
+def _parse_claims_for(
+    engine: Engine, a: _Analysed, link: syntax.Link, subject: _Side, obj: _Side
+) -> list[tuple[Claim, tuple[int, int]]]:
+    if subject.iri == obj.iri:
+        return []
+    if _is_provisional(subject.iri) and _is_provisional(obj.iri) and link.rule.startswith("cue-"):
+        return []  # two open concepts only where the parse links them directly
+    anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
+    start, end = a.offsets(*link.cue)
+    claim = Claim(
+        subject=subject.iri,
+        relation=link.relation,
+        object=obj.iri,
+        speaker=a.speaker,
+        rule=link.rule,
+        evidence=_evidence(a),
+        negated=link.negated,
+        hedged=link.hedged,
+        confidence=round(link.confidence * ANTECEDENT_PENALTY**anaphors, 3),
+        cue=a.sentence.text[start - a.sentence.start : end - a.sentence.start],
+        subject_direction=subject.direction,
+        object_direction=obj.direction,
+    )
+    return [(claim, link.cue)]
 
 
 def _depth(token: Any) -> int:
@@ -763,7 +792,9 @@ def _side(
         head = doc[arg.head]
         direction, head = _marked(engine, head) if arg.keep_polarity else ("", head)
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
-    inside = [f for f in a.found if f.iri != exclude and all(i in tokens for i in range(f.start, f.end))]
+    inside = [
+        f for f in a.found if f.iri != exclude and all(i in tokens for i in range(f.start, f.end))
+    ]
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
         specific = _specific_role(engine, a, chosen, head)
@@ -828,7 +859,7 @@ def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[i
         holding = [f for f in found if f.start <= head.i < f.end]
         if holding:
             return holding[0]
-        return min(found, key=lambda f: (min(_depth(doc[i]) for i in range(f.start, f.end)), f.start))
+        return min(found, key=lambda f: (min(map(_depth, doc[f.start : f.end])), f.start))
     before = window[1] <= cue[0]  # a window before the cue: the concept nearest the cue
     return max(found, key=lambda f: f.start) if before else min(found, key=lambda f: f.start)
 

@@ -20,10 +20,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph import __version__
+from graph import __version__, nlp
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
-from graph import nlp
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.model import Extraction

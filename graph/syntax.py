@@ -68,11 +68,17 @@ def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
     return matcher
 
 
-def links(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
-    """Every link the parse of `doc` states, in token order, without repeats."""
+def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = None) -> list[Link]:
+    """Every link the parse of `doc` states, in token order, without repeats. Where the parse
+    reads no construction around a cue verb (the tagger takes "erodes" for a noun, a gerund
+    for the verb), the words on either side of the verb are its arguments: `lemmas` are the
+    tokens' lemmas from a lookup table, which do not depend on the tagger."""
     found = _constructions(doc, matcher, lexicon)
     taken = {i for link in found for i in range(*link.cue)}
     found += [x for x in _connectives(doc, lexicon) if not taken.intersection(range(*x.cue))]
+    taken = {i for link in found for i in range(*link.cue)}
+    if lemmas is not None:
+        found += [x for x in _verb_windows(doc, lexicon, lemmas) if x.cue[0] not in taken]
     seen: set[tuple[Any, ...]] = set()
     out = []
     for link in sorted(found, key=lambda x: (x.cue, x.rule)):
@@ -168,6 +174,66 @@ def _others(token: Any) -> frozenset[int]:
         if child.dep_ in ("conj", "cc", "relcl", "appos", "punct") or child.dep_ in CLAUSE_DEPS:
             out.update(t.i for t in child.subtree)
     return frozenset(out)
+
+
+AUXILIARIES = frozenset({"can", "could", "will", "would", "may", "might", "must", "should",
+                         "does", "do", "did", "to", "'ll", "'d", "n't", "not", "never", "also",
+                         "really", "just", "always", "often"})
+NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "cannot"})
+BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "gets", "get",
+                "got"})
+
+
+def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
+    """Cue verbs read from the words around them: "A erodes B", "A and B erode C",
+    "B is eroded by A", "A leads to B"; only a word in a verb's form (inflected, or after an
+    auxiliary) counts."""
+    out = []
+    for i, token in enumerate(doc):
+        entries = [c for c in lexicon.lookup("verb", lemmas[i]) if not c.with_]
+        if not entries or not _verb_form(doc, i, lemmas[i]):
+            continue
+        after = i + 1
+        entry = next((e for e in entries if e.prep and after < len(doc)
+                      and doc[after].lower_ in e.prep), None)
+        entry = entry or next((e for e in entries if not e.prep), None)
+        if entry is None:
+            continue
+        after += bool(entry.prep)
+        left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","), default=0)
+        right = next((t.i for t in doc[after:] if _stop(t) or t.text == ","), len(doc))
+        passive = i > 0 and doc[i - 1].lower_ in BE and token.lower_.endswith(("ed", "en"))
+        if passive:
+            by = next((t.i for t in doc[after:right] if t.lower_ == "by"), None)
+            if by is None:
+                continue
+            agent, patient = Arg(None, window=(by + 1, min(right, by + 1 + REACH))), Arg(
+                None, window=(max(left, i - REACH), i))
+        else:
+            agent = Arg(None, window=(max(left, i - REACH), i))
+            patient = Arg(None, window=(after, min(right, after + REACH)))
+        subject, obj = (patient, agent) if entry.reverse else (agent, patient)
+        before = {t.lower_ for t in doc[max(left, i - 3) : i]}
+        out.append(Link(entry.relation, subject, obj, (i, after), "cue-verb-words",
+                        round(entry.confidence * 0.9, 3),
+                        bool(before & NEGATION_WORDS) or _negated(token),
+                        bool(before & MODALS) or _hedged(token)))
+    return out
+
+
+def _verb_form(doc: Any, i: int, lemma: str) -> bool:
+    """An inflected verb ("erodes", "eroded", "is eroding"), or a base form after an
+    auxiliary ("can erode") or after a plural subject ("A and B erode")."""
+    if i == 0:
+        return False
+    word, previous = doc[i].lower_, doc[i - 1]
+    if word.endswith("ing"):
+        return previous.lower_ in BE
+    if word != lemma and word.endswith(("s", "ed", "en")):
+        return True
+    plural = previous.pos_ in ("NOUN", "PROPN", "PRON") and previous.lower_.endswith(("s", "y"))
+    followed = i + 1 < len(doc) and doc[i + 1].lower_ != "of"
+    return previous.lower_ in AUXILIARIES or (plural and followed)
 
 
 def _negated(token: Any) -> bool:

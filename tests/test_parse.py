@@ -1,0 +1,210 @@
+"""Extraction over the dependency parse: the pinned pipeline, the cue lexicon (every entry run
+through its group's example), the constructions, polarity, negation and hedges, and explain."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from graph import nlp
+from graph.cli import main
+from graph.extract import extract
+from graph.lexicon import LexiconError, load_lexicon
+from graph.pipeline import ontology_file
+from graph.readers import read_text
+
+
+@pytest.fixture(scope="module")
+def parsing(knowledge):
+    from graph.pipeline import make_engine
+
+    return make_engine(*knowledge)
+
+
+def _claims(engine, text: str):
+    source = f"Interviewer: Go on.\nPat Lee: {text}\n"
+    return extract(read_text(source, "t.txt", source.encode()), engine).claims
+
+
+def _label(engine, iri: str) -> str:
+    concept = engine.codebook.concepts.get(iri)
+    return concept.label if concept else iri.rsplit("/", 1)[-1].replace("-", " ")
+
+
+def _stated(engine, claims):
+    return {(_label(engine, c.subject), c.relation, _label(engine, c.object), c.negated)
+            for c in claims}
+
+
+def _readings(engine, claims):
+    out = set()
+    for c in claims:
+        s, r, o = c.reading()
+        out.add((_label(engine, s), r, _label(engine, o), c.negated))
+    return out
+
+
+def _sentence(template: str, cue: str, prep: str) -> str:
+    text = template.format(cue=cue, prep=prep)
+    return re.sub(r"(^|\. )(\w)", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+def _groups():
+    lexicon = load_lexicon(ontology_file("cues.yaml"), ontology_file("syntax.yaml"))
+    return [pytest.param(n, g, id=f"{n + 1}-{g.relation}-{g.word_class}")
+            for n, g in enumerate(lexicon.groups)]
+
+
+def test_the_lexicon_has_four_hundred_cues_and_covers_every_relation():
+    lexicon = load_lexicon(ontology_file("cues.yaml"), ontology_file("syntax.yaml"))
+    assert len(lexicon.cues) >= 400
+    per_relation = {}
+    for cue in lexicon.cues:
+        per_relation[cue.relation] = per_relation.get(cue.relation, 0) + 1
+    assert len(per_relation) == 7 and min(per_relation.values()) >= 40, per_relation
+
+
+@pytest.mark.parametrize(("number", "group"), _groups())
+def test_every_cue_entry_gives_its_relation_in_its_groups_example(parsing, number, group):
+    prep = group.prep[0] if group.prep else ""
+    want = (group.example.subject, group.relation, group.example.object, group.example.negated)
+    failed = []
+    for lemma in group.lemmas:
+        claims = _stated(parsing, _claims(parsing, _sentence(group.example.text, lemma, prep)))
+        counter = _claims(parsing, _sentence(group.counter, lemma, prep))
+        asserted = [c for c in counter if c.relation == group.relation and not c.negated]
+        if want not in claims or asserted:
+            failed.append(lemma)
+    assert not failed, f"group {number + 1}: {failed}"
+
+
+@pytest.mark.parametrize("construction", load_lexicon(
+    ontology_file("cues.yaml"), ontology_file("syntax.yaml")).constructions, ids=lambda c: c.id)
+def test_every_construction_reads_its_examples(parsing, construction):
+    for example in construction.examples:
+        found = _stated(parsing, _claims(parsing, example.text))
+        pairs = {pair for s, _, o, neg in found if not neg for pair in ((s, o), (o, s))}
+        assert (example.subject, example.object) in pairs, (example.text, found)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Fewer errors are a consequence of speaking up.", ("speaking up", "undermines", "error")),
+    ("Support from senior leaders reduces turnover.", ("support", "enables", "staff retention")),
+    ("Morale is eroded by bullying.", ("bullying", "undermines", "morale")),
+    ("Psychological safety is essential for speaking up.",
+     ("speaking up", "requires", "psychological safety")),
+    ("No improvement happens without clinical leadership.",
+     ("quality improvement", "requires", "clinical leadership")),
+    ("Staff won't speak up unless they feel safe.", ("speaking up", "requires", "psychological safety")),
+    ("A just culture isn't a no-blame culture.", ("just culture", "contrastsWith", "blame")),
+    ("Lack of recognition erodes morale.", ("recognition", "enables", "morale")),
+])
+def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_marked_side_keeps_its_mark_and_its_stated_relation(parsing):
+    claims = [c for c in _claims(parsing, "Lack of recognition erodes morale.")
+              if c.relation == "undermines"]
+    assert claims and claims[0].subject_direction == "absent"
+    assert claims[0].reading()[1] == "enables"
+
+
+def test_conjoined_subjects_give_one_claim_each(parsing):
+    found = _stated(parsing, _claims(parsing, "Bullying and incivility erode morale."))
+    assert {("bullying", "undermines", "morale", False),
+            ("incivility", "undermines", "morale", False)} <= found
+
+
+@pytest.mark.parametrize(("text", "negated", "hedged"), [
+    ("Hierarchy does not undermine speaking up.", True, False),
+    ("I don't think hierarchy undermines speaking up.", True, False),
+    ("Hierarchy might undermine speaking up.", False, True),
+    ("I suspect hierarchy undermines speaking up.", False, True),
+    ("Hierarchy undermines speaking up.", False, False),
+])
+def test_negation_and_hedges_come_from_the_parse(parsing, text, negated, hedged):
+    claims = [c for c in _claims(parsing, text) if c.relation == "undermines"]
+    assert claims, text
+    assert (claims[0].negated, claims[0].hedged) == (negated, hedged)
+
+
+def test_a_without_phrase_alone_states_no_requirement(parsing):
+    assert not [c for c in _claims(parsing, "We improved without clinical leadership.")
+                if c.relation == "requires" and not c.negated]
+
+
+def test_a_pronoun_argument_resolves_to_the_previous_sentences_concept(parsing):
+    claims = _claims(parsing, "Bullying is everywhere here. It erodes morale.")
+    assert ("bullying", "undermines", "morale", False) in _stated(parsing, claims)
+
+
+def test_a_changed_pipeline_file_is_refused(tmp_path):
+    root = nlp._package_root(nlp.DEFAULT_PIPELINE)
+    copy = tmp_path / "pipeline"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    nlp.verify(copy)  # an exact copy passes
+    meta = next(copy.rglob("meta.json"))
+    meta.write_text(meta.read_text() + " ")
+    with pytest.raises(nlp.PipelineError, match="not the published one"):
+        nlp.verify(copy)
+
+
+def test_an_unknown_pipeline_is_a_clear_error():
+    with pytest.raises(nlp.PipelineError, match="not installed"):
+        nlp._package_root("no_such_pipeline_here")
+
+
+def test_a_cue_in_two_groups_is_refused_with_its_file(tmp_path):
+    cues = tmp_path / "cues.yaml"
+    text = ontology_file("cues.yaml").read_text(encoding="utf-8")
+    cues.write_text(text.replace("lemmas: [enable, allow,", "lemmas: [undermine, enable, allow,"),
+                    encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"cues.yaml: \[L006\] verb 'undermine'"):
+        load_lexicon(cues, ontology_file("syntax.yaml"))
+
+
+def test_a_misspelt_key_in_the_lexicon_names_the_file_and_line(tmp_path):
+    cues = tmp_path / "cues.yaml"
+    text = ontology_file("cues.yaml").read_text(encoding="utf-8")
+    cues.write_text(text.replace("    reverse: true\n", "    revers: true\n", 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"cues.yaml:\d+: \[L003\] .*revers"):
+        load_lexicon(cues, ontology_file("syntax.yaml"))
+
+
+def test_a_bad_tree_pattern_is_refused(tmp_path):
+    syntax = tmp_path / "syntax.yaml"
+    text = ontology_file("syntax.yaml").read_text(encoding="utf-8")
+    syntax.write_text(text.replace('REL_OP: ">", RIGHT_ID: a', 'REL_OP: "~~", RIGHT_ID: a', 1),
+                      encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"syntax.yaml:\d+: construction 'verb-object': \[L005\]"):
+        load_lexicon(ontology_file("cues.yaml"), syntax)
+
+
+def test_explain_shows_the_parse_the_concepts_and_the_claim(tmp_path):
+    source = tmp_path / "talk.txt"
+    source.write_text("Interviewer: Go on.\nPat Lee: Bullying erodes morale.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(source), "--line", "2"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"erodes\s+VBZ\s+VERB\s+ROOT", result.output)
+    assert "concepts: bullying [Bullying], morale [morale]" in result.output
+    assert "verb-object: 'erodes' undermines" in result.output
+    assert "bullying undermines morale; rule verb-object" in result.output
+
+
+def test_explain_says_why_nothing_was_found(tmp_path):
+    source = tmp_path / "talk.txt"
+    source.write_text("Interviewer: Go on.\nPat Lee: Morale was low. We met.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(source), "--grep", "we met"])
+    assert result.exit_code == 0, result.output
+    assert "not parsed" in result.output and "claims: none" in result.output
+
+
+def test_explain_needs_a_line_or_text(tmp_path):
+    source = tmp_path / "talk.txt"
+    source.write_text("Interviewer: Go on.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(source)])
+    assert result.exit_code == 2 and "give --line N or --grep TEXT" in result.output
