@@ -4,7 +4,9 @@ Usage: python bench/evaluate.py GOLD.json [GOLD.json ...] GRAPH.ttl
 
 For each gold file: recall of its relations, the misses, the must-not violations, whether each
 denied relation is recorded as a negated claim, and the number of typed relations, counted over
-the claims whose evidence comes from that gold file's transcript. Exit status 0 always when the
+the claims whose evidence comes from that gold file's transcript. A gold file marked
+`"exhaustive": true` lists every relation of its transcript, so the share of typed relations that
+match one of them is a precision. Exit status 0 always when the
 files could be read (this is a measurement, not a test); 2 on unreadable input.
 """
 
@@ -69,6 +71,10 @@ def evaluate(gold: dict, claims: set[tuple[str, str, str, bool]]) -> tuple[list[
         lines.append(
             f"  VIOLATION {v['id']}: /{v['s']}/ {v['rel']} /{v['o']}/ ({v.get('why', '')})"
         )
+    if gold.get("exhaustive"):
+        right = [t for t in typed if any(_found(r, {(*t, False)}, negated=False) for r in relations)]
+        precision = len(right) / len(typed) if typed else 1.0
+        lines.append(f"precision (exhaustive gold): {precision:.2f} ({len(right)}/{len(typed)})")
     for m in gold.get("must_not", []):
         if m.get("negated_claim_expected"):
             ok = _found(m, claims, negated=True)
