@@ -231,11 +231,9 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
 
 
 def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
-    """Cheap filter before the parse: a cue word, and a concept or a word pointing back."""
+    """Cheap filter before the parse: a cue word (its arguments may be new concepts)."""
     words = {t.lower_ for t in a.doc} | {t.lemma_.lower() for t in a.doc}
-    if not words.intersection(engine.cue_words):
-        return False
-    return bool(a.found) or bool(words.intersection(engine.rules.pronouns))
+    return bool(words.intersection(engine.cue_words))
 
 
 def _parse(engine: Engine, analysed: list[_Analysed]) -> None:
@@ -625,9 +623,9 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     """The claims of one sentence: from the parse, and from the token rules where the parse
     gave none for the same cue words (the parse fails on some gerunds and garden paths)."""
     a = analysed[pos]
-    if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
-        return []  # nothing named and nothing pointing back: no relation to find
     parsed = _parse_claims(engine, analysed, pos)
+    if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
+        return _unique(c for c, _ in parsed)  # the token rules need a named concept
     covered = {i for _, (start, end) in parsed for i in range(start, end)}
     claims = [claim for claim, _ in parsed]
     for claim, (start, end) in _token_claims(engine, analysed, pos, claims):
@@ -806,8 +804,11 @@ def _side(
             direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
     words = [doc[i] for i in sorted(tokens)]
-    if any(t.lower_ in engine.rules.pronouns or t.lower_ in ("they", "them") for t in words[:3]):
-        iri = _antecedent(analysed, pos, role, exclude)
+    pronouns = [t for t in words[:3] if t.lower_ in engine.rules.pronouns or t.lower_ in _THEY]
+    if pronouns:
+        singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
+        earlier = _earlier_in_sentence(engine, a, pronouns[0], exclude) if singular else None
+        iri = earlier or _antecedent(analysed, pos, role, exclude)
         return _Side(iri, "" if head is None else direction, True) if iri else None
     if head is not None and head.dep_ == "nsubj" and head.lower_ in _RELATIVE:
         target = _relative_target(head)
@@ -823,6 +824,25 @@ def _side(
 
 
 _RELATIVE = frozenset({"which", "that", "who", "what"})
+_THEY = frozenset({"they", "them"})
+
+
+def _earlier_in_sentence(
+    engine: Engine, a: _Analysed, pronoun: Any, exclude: str | None
+) -> str | None:
+    """What a pronoun in a later clause stands for when an earlier clause of its sentence
+    names it: "the hierarchy is still there, and it still stops people speaking up"."""
+    clause_break = {t.i for t in a.parsed[: pronoun.i] if t.text in (",", ";", "and", "but")}
+    if not clause_break:
+        return None
+    before = [f for f in a.found if f.end <= min(clause_break) and f.iri != exclude
+              and f.category != "Role"]
+    if before:
+        return before[0].iri
+    root = a.parsed[pronoun.i].sent.root
+    subjects = [c for c in root.children if c.dep_ == "nsubj" and c.i < min(clause_break)]
+    phrase = _head_phrase(engine, subjects[0]) if subjects else None
+    return _provisional(a, *phrase) if phrase else None
 
 
 def _relative_target(pronoun: Any) -> Any:

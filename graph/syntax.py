@@ -395,7 +395,7 @@ def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     for head in heads:
         for other in head.conjuncts:
             out.append(Link(cue.relation, Arg(head.i, _others(head)), Arg(other.i, _others(other)),
-                            (start, end), f"cue-{cue.word_class}", cue.confidence, False, False))
+                            (start, end), "coordination-both", cue.confidence, False, False))
     return out
 
 
