@@ -922,9 +922,12 @@ def _head_phrase(engine: Engine, head: Any) -> tuple[int, int] | None:
     if engine.lexicon and head.lemma_.lower() in engine.cue_words:
         return None
     start = head.i
+    doc = head.doc
     for child in reversed(list(head.lefts)):
         if child.i == start - 1 and child.dep_ in ("compound", "amod") and _content(child):
             start = child.i
+            while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
+                start -= 2  # "task-focused care"
     polarity = set().union(*engine.lexicon.polarity.values()) if engine.lexicon else set()
     while start < head.i and head.doc[start].lower_ in polarity:
         start += 1
