@@ -228,15 +228,15 @@ SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml")  # = graph.query.FORMATS
 
 
 class MalformedQuery(click.ClickException):
-    """Malformed SPARQL: exit status 2, like a usage error."""
+    """Malformed SPARQL, or over the size or nesting limit: exit status 2, like a usage error."""
 
     exit_code = 2
 
 
 def _query_failure(err: Exception) -> click.ClickException:
-    from graph.query import QuerySyntaxError
+    from graph.query import BadQuery
 
-    return MalformedQuery(str(err)) if isinstance(err, QuerySyntaxError) else _fail(err)
+    return MalformedQuery(str(err)) if isinstance(err, BadQuery) else _fail(err)
 
 
 @main.command(name="query")

@@ -3,14 +3,19 @@ parameters as RDF terms, run it in a worker process that a timeout can stop, and
 
 The same checks and formatting serve a remote store (graph/store.py) and the endpoint
 (graph/serve.py). The query is parsed with rdflib's SPARQL parser to find what it does (SERVICE,
-LOAD, FROM, updates); it is run by Oxigraph, which is an order of magnitude faster.
+LOAD, FROM, updates); it is run by Oxigraph, which is an order of magnitude faster. The two
+parsers read some texts differently (Oxigraph ends a comment at CR too; rdflib expands \\u
+escapes before parsing), so SERVICE and LOAD are also looked for the way Oxigraph reads the text,
+and the query runs in a worker that can open no network connection (graph/sandbox.py). Parsing
+and running both count against the time limit.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import re
+import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +23,13 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from graph import sandbox
 from graph.vocab import PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
+MAX_QUERY_BYTES = 100_000  # a query's size in UTF-8; larger ones are refused unparsed
+MAX_NESTING = 50  # brackets ( { [ inside each other
+PARSER_RECURSION = 20_000  # Python frames for rdflib's recursive parser in the worker
 FORMATS = ("table", "csv", "tsv", "json", "xml")
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                   "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
@@ -51,13 +60,25 @@ class QueryError(Exception):
     """A query that cannot be answered; the message says why."""
 
 
-class QuerySyntaxError(QueryError):
+class BadQuery(QueryError):
+    """A query text that cannot be run as written (the command exits with status 2)."""
+
+
+class QuerySyntaxError(BadQuery):
     """Malformed SPARQL, with the 1-based line and column of the error."""
 
     def __init__(self, line: int, column: int, message: str) -> None:
         super().__init__(f"malformed SPARQL at line {line}, column {column}: {message}")
         self.line = line
         self.column = column
+        self.message = message
+
+    def __reduce__(self):
+        return type(self), (self.line, self.column, self.message)
+
+
+class QueryTooLarge(BadQuery):
+    """A query over the size or nesting limit."""
 
 
 class QueryRefused(QueryError):
@@ -66,6 +87,10 @@ class QueryRefused(QueryError):
     def __init__(self, reason: str, flag: str | None = None) -> None:
         super().__init__(f"{reason} (pass {flag} to allow it)" if flag else reason)
         self.reason = reason
+        self.flag = flag
+
+    def __reduce__(self):
+        return type(self), (self.reason, self.flag)
 
 
 class QueryTimeout(QueryError):
@@ -116,7 +141,7 @@ class Source(Protocol):
     def check(self, query: ParsedQuery, allow_federation: bool, allow_update: bool) -> None: ...
 
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term],
-                timeout: float) -> Result: ...
+                timeout: float, network: bool = False) -> Result: ...
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -134,8 +159,9 @@ class LoadedGraph:
     def check(self, query: ParsedQuery, allow_federation: bool, allow_update: bool) -> None:
         check_query(query, self.graphs, allow_federation, allow_update)
 
-    def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float) -> Result:
-        return run_local(self, query, bindings, timeout)
+    def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float,
+                network: bool = False) -> Result:
+        return run_local(self, query, bindings, timeout, network)
 
 
 def load_graph(path: Path) -> LoadedGraph:
@@ -210,20 +236,54 @@ def remote_contexts(node: object) -> Iterator[str]:
 # --- parsing and checking -----------------------------------------------------------------
 
 
+def parse_query_within(text: str, prefixes: Mapping[str, str], timeout: float) -> ParsedQuery:
+    """parse_query in a worker stopped after `timeout` seconds (rdflib's parser can take
+    minutes on a large query, and is not safe to share between threads)."""
+    import rdflib.plugins.sparql.parser  # noqa: F401  (imported once, not in every worker)
+
+    check_size(text)
+    try:
+        return sandbox.run(_parse_in_worker, (text, dict(prefixes)), timeout)
+    except sandbox.Timeout:
+        raise QueryTimeout(f"the query was stopped after {timeout:g} s while being parsed; "
+                           "simplify it or raise --timeout") from None
+    except sandbox.SandboxError as err:
+        raise QueryError(f"the query parser stopped without an answer ({err})") from None
+
+
+def _parse_in_worker(text: str, prefixes: dict[str, str]) -> ParsedQuery:
+    sys.setrecursionlimit(PARSER_RECURSION)  # the worker's thread has a large stack
+    return parse_query(text, prefixes)
+
+
+def check_size(text: str) -> None:
+    """Refuse a query over MAX_QUERY_BYTES or nested deeper than MAX_NESTING."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_QUERY_BYTES:
+        raise QueryTooLarge(f"the query is {size:,} bytes; the limit is {MAX_QUERY_BYTES:,}")
+    depth = engine_view(text)[1]
+    if depth > MAX_NESTING:
+        raise QueryTooLarge(f"the query nests brackets {depth} deep; the limit is {MAX_NESTING}")
+
+
 def parse_query(text: str, prefixes: Mapping[str, str] = STANDARD_PREFIXES) -> ParsedQuery:
     """Parse a query or update, or raise QuerySyntaxError with the line and column."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    check_size(text)
     try:
-        tree = parseQuery(text)
-        return _summarise(text, QUERY_FORMS[tree[1].name], [(tree[0], tree[1])], prefixes)
-    except ParseBaseException as query_error:
         try:
-            tree = parseUpdate(text)
-        except ParseBaseException as update_error:
-            err = max(query_error, update_error, key=lambda e: e.loc)
-            raise QuerySyntaxError(err.lineno, err.col, _parse_message(err)) from None
+            tree = parseQuery(text)
+            return _summarise(text, QUERY_FORMS[tree[1].name], [(tree[0], tree[1])], prefixes)
+        except ParseBaseException as query_error:
+            try:
+                tree = parseUpdate(text)
+            except ParseBaseException as update_error:
+                err = max(query_error, update_error, key=lambda e: e.loc)
+                raise QuerySyntaxError(err.lineno, err.col, _parse_message(err)) from None
+    except RecursionError:
+        raise QueryTooLarge("the query is nested too deeply to parse; simplify it") from None
     if "request" not in tree:
         raise QuerySyntaxError(1, 1, "no query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     parts = list(zip(tree["prologue"], tree["request"], strict=False))
@@ -250,8 +310,44 @@ def _summarise(text: str, form: str, parts: list, prefixes: Mapping[str, str]) -
                     iri = dict.get(node, "default", dict.get(node, "named"))
                     datasets.append(_absolute(prologue, iri))
     trailing = form != "UPDATE" and "valuesClause" in parts[0][1]
+    words = engine_view(text)[0]
+    service = service or "SERVICE" in words
+    if "LOAD" in words and not loads:
+        loads.append("(an IRI read differently by the engine)")
     return ParsedQuery(text, form, frozenset(variables), declared, service, tuple(loads),
                        tuple(datasets), trailing)
+
+
+# The query text as Oxigraph's lexer reads it: a comment ends at CR or LF, strings keep their
+# backslash escapes, an IRI has no spaces. Only bare words outside these can be keywords.
+ENGINE_TOKEN = re.compile("|".join([
+    r"(?P<comment>#[^\r\n]*)",
+    r'(?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}'
+    r"|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"
+    r'|"(?:[^"\\\r\n]|\\.)*"'
+    r"|'(?:[^'\\\r\n]|\\.)*')",
+    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
+    r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+    r"(?P<name>[?$_:]?[^\W\d][\w.\-\u00B7]*(?::[\w.\-:%\\]*)?|:[\w.\-:%\\]*)",
+    r"(?P<open>[({\[])",
+    r"(?P<close>[)}\]])",
+]), re.S)
+
+
+def engine_view(text: str) -> tuple[frozenset[str], int]:
+    """The bare words of the query in upper case (its keywords among them) and the deepest
+    nesting of brackets, read as Oxigraph reads the text."""
+    words, depth, deepest = set(), 0, 0
+    for token in ENGINE_TOKEN.finditer(text):
+        kind = token.lastgroup
+        if kind == "name":
+            words.add(token[0].upper())
+        elif kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+    return frozenset(words), deepest
 
 
 def _walk(node: object) -> Iterator[object]:
@@ -404,7 +500,7 @@ def resolve_speaker(source: Source, name: str) -> ox.Literal:
 
 
 def _lookup(source: Source, text: str) -> tuple[list[str], list[list[Term | None]]]:
-    return source.execute(parse_query(text), {}, DEFAULT_TIMEOUT).rows()
+    return source.execute(parse_query(text, STANDARD_PREFIXES), {}, DEFAULT_TIMEOUT).rows()
 
 
 def values_clause(bindings: Mapping[str, Term]) -> str:
@@ -421,38 +517,36 @@ def values_clause(bindings: Mapping[str, Term]) -> str:
 def answer(source: Source, text: str, params: Sequence[str] = (), kinds: Mapping[str, str] = {},
            *, allow_federation: bool = False, allow_update: bool = False,
            timeout: float = DEFAULT_TIMEOUT) -> tuple[ParsedQuery, Result]:
-    """Parse, check, bind and run one query."""
-    query = parse_query(text, source.prefixes)
+    """Parse, check, bind and run one query; `timeout` covers the parsing and the run."""
+    deadline = time.monotonic() + timeout
+    query = parse_query_within(text, source.prefixes, timeout)
     source.check(query, allow_federation, allow_update)
     bindings = bind_params(source, query, params, kinds)
-    return query, source.execute(query, bindings, timeout)
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _stopped(timeout)
+    try:
+        return query, source.execute(query, bindings, left, network=allow_federation)
+    except QueryTimeout as err:  # say the limit the user gave, not the time that was left
+        raise (_stopped(timeout) if isinstance(source, LoadedGraph) else err) from None
+
+
+def _stopped(seconds: float) -> QueryTimeout:
+    return QueryTimeout(f"the query was stopped after {seconds:g} s; simplify it or raise "
+                        "--timeout")
 
 
 def run_local(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term],
-              timeout: float) -> Result:
-    """Run the query in a forked worker (it inherits the store) and stop it after `timeout`."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(graph, query, dict(bindings), sender), daemon=True)
-    worker.start()
-    sender.close()
+              timeout: float, network: bool = False) -> Result:
+    """Run the query in a forked worker (it inherits the store) that can open no network
+    connection unless `network`, and stop it after `timeout` seconds."""
     try:
-        if not receiver.poll(timeout):
-            raise QueryTimeout(f"the query was stopped after {timeout:g} s; simplify it or raise "
-                               "--timeout")
-        status, value = receiver.recv()
-    except EOFError:
-        raise QueryError("the query engine stopped without an answer") from None
-    finally:
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
-        receiver.close()
-    if status == "syntax":
-        raise _oxigraph_syntax_error(value)
-    if status == "error":
-        raise _engine_error(value)
-    return value
+        return sandbox.run(_execute_checked, (graph, query, dict(bindings)), timeout, network)
+    except sandbox.Timeout:
+        raise _stopped(timeout) from None
+    except sandbox.SandboxError:
+        raise QueryError("the query engine stopped without an answer (a very long or deeply "
+                         "nested expression can do this); simplify the query") from None
 
 
 def _engine_error(message: str) -> QueryError:
@@ -460,18 +554,21 @@ def _engine_error(message: str) -> QueryError:
     if unprojected:
         name = unprojected[1]
         return QueryError(f"--param {name}: the query must SELECT ?{name} to bind it")
+    if "os error 13" in message or "Permission denied" in message:
+        return QueryRefused("the query tried to reach the network (SERVICE or LOAD), which is "
+                            "refused", "--allow-federation")
     return QueryError(message)
 
 
-def _work(graph: LoadedGraph, query: ParsedQuery, bindings: dict[str, Term], sender) -> None:
+def _execute_checked(graph: LoadedGraph, query: ParsedQuery,
+                     bindings: dict[str, Term]) -> Result:
+    """execute, with the engine's errors as one-line QueryErrors (in the worker)."""
     try:
-        outcome = ("ok", execute(graph, query, bindings))
+        return execute(graph, query, bindings)
     except SyntaxError as err:
-        outcome = ("syntax", str(err))
+        raise _oxigraph_syntax_error(str(err)) from None
     except (OSError, ValueError, RuntimeError) as err:
-        outcome = ("error", _one_line(err))
-    sender.send(outcome)
-    sender.close()
+        raise _engine_error(_one_line(err)) from None
 
 
 def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term]) -> Result:

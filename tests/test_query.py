@@ -259,6 +259,49 @@ def test_service_is_refused_before_any_network_call(text, listener, fixture_grap
     assert hits == []
 
 
+# Oxigraph ends a comment at CR as well as LF, and reads \u escapes only inside strings, where
+# rdflib expands them before parsing: each of these hides a SERVICE from a check done by rdflib.
+HIDDEN_SERVICE_QUERIES = [
+    "SELECT * WHERE { ?s ?p ?o #\r SERVICE <{url}/cr> { ?a ?b ?c }\n}",
+    'SELECT * WHERE { ?s ?p ?o BIND("\\u0022" AS ?x) SERVICE <{url}/u> { ?a ?b ?c } '
+    'BIND("\\u0022" AS ?y) }',
+    "select * where { ?s ?p ?o #\r service silent <{url}/silent> { ?a ?b ?c }\n}",
+    "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o #\r SERVICE <{url}/sub> { ?s ?b ?c }\n} } }",
+    "SELECT * WHERE { ?s ?p ?o OPTIONAL { ?s ?p ?o #\r SERVICE <{url}/opt> { ?a ?b ?c }\n} }",
+    "SELECT * WHERE { { ?s ?p ?o } UNION { ?s ?p ?o #\r Service <{url}/union> { ?a ?b ?c }\n} }",
+    "PREFIX r: <{url}/>\rSELECT * WHERE { ?s ?p ?o #\rSERVICE r:x { ?a ?b ?c }\n}",
+    "ASK { ?s ?p ?o FILTER EXISTS { ?s ?p ?o #\r SERVICE <{url}/exists> { ?a ?b ?c }\n} }",
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_SERVICE_QUERIES)
+def test_a_service_hidden_from_one_parser_is_refused_without_a_request(text, listener,
+                                                                         fixture_graph):
+    url, hits = listener
+    with pytest.raises(query.QueryRefused, match="SERVICE"):
+        query.answer(fixture_graph, text.replace("{url}", url))
+    assert hits == []
+
+
+@pytest.mark.parametrize("text", HIDDEN_SERVICE_QUERIES[:2])
+def test_the_command_refuses_a_hidden_service_in_one_line(text, listener):
+    url, hits = listener
+    result = run("query", str(FIXTURE), "-e", text.replace("{url}", url))
+    assert result.exit_code == 1 and "SERVICE" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert hits == []
+
+
+def test_the_query_engine_cannot_open_a_connection_even_past_the_checks(listener, fixture_graph):
+    """The check is not the only guard: a worker runs queries with no network sockets."""
+    url, hits = listener
+    text = f"SELECT * WHERE {{ ?s ?p ?o SERVICE <{url}/sandbox> {{ ?a ?b ?c }} }} LIMIT 1"
+    unchecked = query.ParsedQuery(text, "SELECT", frozenset(), {})
+    with pytest.raises(query.QueryError):
+        query.run_local(fixture_graph, unchecked, {}, 10)
+    assert hits == []
+
+
 def test_allow_federation_lets_service_through(listener, fixture_graph):
     url, hits = listener
     with pytest.raises(query.QueryError):  # the listener is no SPARQL endpoint
