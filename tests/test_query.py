@@ -411,6 +411,39 @@ def test_malformed_sparql_exits_2_with_line_and_column(text, where):
     assert "Traceback" not in result.output
 
 
+def nested(depth: int) -> str:
+    return "SELECT * WHERE { " + "{ " * depth + "?s ?p ?o" + " }" * depth + " }"
+
+
+def test_a_query_nested_past_the_limit_is_a_one_line_error_exit_2():
+    result = run("query", str(FIXTURE), "-e", nested(query.MAX_NESTING + 10))
+    assert result.exit_code == 2, result.output
+    assert f"the limit is {query.MAX_NESTING}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_a_query_nested_up_to_the_limit_is_answered():
+    result = run("query", str(FIXTURE), "-e", nested(query.MAX_NESTING - 1), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(rows_of(result.stdout)[1]) == len(rdflib.Graph().parse(FIXTURE))
+
+
+def test_a_query_over_the_size_limit_is_refused_unparsed():
+    text = "ASK { VALUES ?x { " + "1 " * (query.MAX_QUERY_BYTES // 2) + "} }"
+    started = time.monotonic()
+    result = run("query", str(FIXTURE), "-e", text)
+    assert result.exit_code == 2 and f"the limit is {query.MAX_QUERY_BYTES:,}" in result.stderr
+    assert time.monotonic() - started < 5
+
+
+def test_the_timeout_covers_parsing():
+    text = "SELECT * WHERE { BIND(" + "+".join(["1"] * 8000) + " AS ?x) }"  # 16 KB, slow to parse
+    started = time.monotonic()
+    result = run("query", str(FIXTURE), "--timeout", "1", "-e", text)
+    assert result.exit_code == 1 and "stopped after 1 s" in result.stderr, result.output
+    assert time.monotonic() - started < 6
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.sampled_from(list("SELCTWHR{}?sp.o<>:\"' \n#()*")), max_size=40))
 def test_any_query_text_is_parsed_or_refused_with_a_position(text):
