@@ -4,16 +4,13 @@ safety (SERVICE, LOAD, FROM, updates), the time limit, parameters and output for
 from __future__ import annotations
 
 import csv
-import http.server
 import io
 import json
 import multiprocessing
 import re
 import shutil
 import subprocess
-import threading
 import time
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -214,33 +211,6 @@ def test_every_format_of_a_build_gives_the_same_rows(name, berwick_build):
 
 
 # --- safety ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server that records every request it gets: proof of a network call."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            body = b'{"@context": {}, "@id": "http://example.org/x"}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_POST = do_GET
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
 
 
 SERVICE_QUERIES = [

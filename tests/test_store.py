@@ -4,7 +4,10 @@ fixture starts on a free loopback port (and always stops)."""
 from __future__ import annotations
 
 import http.server
+import shutil
+import socket
 import subprocess
+import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import main
-from graph.serve import free_port, oxigraph_binary
 from graph.store import DEFAULT_GRAPH, credentials, sends_secrets_in_clear
 
 from .test_query import CASES, FIXTURE, NAMES, case_id, rows_of
@@ -22,6 +24,20 @@ from .test_query import CASES, FIXTURE, NAMES, case_id, rows_of
 FIXTURE_GRAPH = "https://example.org/interviews/fixture"
 BERWICK_GRAPH = "https://example.org/interviews/berwick"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` server program (from the `oxigraph` package): on PATH or beside Python."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = shutil.which("oxigraph") or (str(beside) if beside.exists() else None)
+    assert found, "the oxigraph server is not installed: pip install oxigraph"
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def run(*args: str, env: dict[str, str] | None = None):
