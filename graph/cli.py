@@ -164,13 +164,17 @@ def validate_command(graph_file: Path, shapes: Path | None) -> None:
     from rdflib import Graph
 
     from graph.pipeline import load_shapes
+    from graph.rdffile import RdfFileError, parse_into
     from graph.validate import validate
 
     try:
-        data = Graph().parse(graph_file)
+        data = parse_into(Graph(), graph_file)
         shape_graph = Graph().parse(shapes, format="turtle") if shapes else load_shapes()
     except FileNotFoundError as err:
         click.echo(f"Error: {err.filename}: no such file", err=True)
+        sys.exit(2)
+    except RdfFileError as err:
+        click.echo(f"Error: {err}", err=True)
         sys.exit(2)
     except Exception as err:  # rdflib's parsers raise many exception types
         click.echo(f"Error: cannot parse: {' '.join(str(err).split())[:300]}", err=True)

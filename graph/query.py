@@ -12,7 +12,6 @@ and running both count against the time limit.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import time
@@ -203,34 +202,18 @@ def jsonld_to_nquads(path: Path) -> tuple[bytes, dict[str, str]]:
     """Parse JSON-LD with rdflib, refusing any context that would be fetched from elsewhere."""
     from rdflib import Dataset
 
-    text = path.read_text(encoding="utf-8")
+    from graph.rdffile import RdfFileError, read_jsonld
+
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise SyntaxError(f"invalid JSON at line {err.lineno}, column {err.colno}") from None
-    remote = next(remote_contexts(document), None)
-    if remote is not None:
-        raise QueryError(f"{path}: refusing to fetch the JSON-LD context {remote!r}; "
-                         "inline the context in the file")
+        text, document = read_jsonld(path)
+    except RdfFileError as err:
+        raise QueryError(str(err)) from None
     dataset = Dataset()
     dataset.parse(data=text, format="json-ld")
     contexts = document.get("@context", {}) if isinstance(document, dict) else {}
     prefixes = {k: v for k, v in contexts.items()
                 if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#"))}
     return dataset.serialize(format="nquads", encoding="utf-8"), prefixes
-
-
-def remote_contexts(node: object) -> Iterator[str]:
-    """Every JSON-LD context or import given by reference (a URL or a relative path)."""
-    if isinstance(node, list):
-        for item in node:
-            yield from remote_contexts(item)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("@context", "@import"):
-                yield from (v for v in (value if isinstance(value, list) else [value])
-                            if isinstance(v, str))
-            yield from remote_contexts(value)
 
 
 # --- parsing and checking -----------------------------------------------------------------

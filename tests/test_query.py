@@ -453,16 +453,37 @@ def test_usage_errors_exit_2(args):
     assert run("query", *args).exit_code == 2
 
 
-def test_remote_json_ld_contexts_are_refused_without_fetching(listener, tmp_path):
+def remote_context_documents(url: str, folder: Path) -> list[dict]:
+    """JSON-LD documents that name a context to fetch: over HTTP, as a file:// URL, as a path
+    beside the file, by @import, and inside a term definition (a scoped context)."""
+    local = folder / "context.jsonld"
+    local.write_text(json.dumps({"@context": {"ex": "http://example.org/"}}))
+    data = {"@id": "http://example.org/a", "http://example.org/p": "x"}
+    return [{"@context": context, **data} for context in (
+        f"{url}/context.jsonld",
+        [{"ex": "http://example.org/"}, f"{url}/c2"],
+        {"@import": f"{url}/c3"},
+        local.as_uri(),
+        "context.jsonld",
+        {"t": {"@id": "http://example.org/t", "@context": f"{url}/c4"}},
+    )]
+
+
+@pytest.mark.parametrize("command", ["query", "validate", "export"])
+def test_every_command_refuses_json_ld_contexts_to_fetch(command, listener, tmp_path):
     url, hits = listener
-    for context in (f"{url}/context.jsonld", [{"ex": "http://example.org/"}, f"{url}/c2"],
-                    {"@import": f"{url}/c3"}):
-        data = tmp_path / "remote.jsonld"
-        data.write_text(json.dumps({"@context": context, "@id": "http://example.org/a",
-                                    "http://example.org/p": "x"}))
-        with pytest.raises(query.QueryError, match="refusing to fetch the JSON-LD context"):
-            query.load_graph(data)
+    for number, document in enumerate(remote_context_documents(url, tmp_path)):
+        data = tmp_path / f"remote{number}.jsonld"
+        data.write_text(json.dumps(document))
+        args = {"query": ["query", str(data), "-e", "ASK {}"], "validate": ["validate", str(data)],
+                "export": ["export", str(data), "--format", "ttl", "--out",
+                           str(tmp_path / "out.ttl")]}[command]
+        result = run(*args)
+        assert result.exit_code in (1, 2), (document, result.output)
+        assert "remote JSON-LD @context is not fetched" in result.stderr, result.output
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert hits == []
+    assert not (tmp_path / "out.ttl").exists()
 
 
 # --- parameters --------------------------------------------------------------------------
