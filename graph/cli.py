@@ -298,6 +298,8 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
         raise _query_failure(err) from None
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     click.echo(q.render(result, fmt, {**source.prefixes, **parsed.prefixes}, max_width), nl=False)
+    for hint in q.empty_answer_hints(source, parsed, result, params, kinds, timeout):
+        click.echo(f"hint: {hint}", err=True)
 
 
 def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | None):

@@ -142,6 +142,9 @@ class Source(Protocol):
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term],
                 timeout: float, network: bool = False) -> Result: ...
 
+    def empty_hint(self, timeout: float) -> str | None:
+        """Why a query may have found nothing here, if the source can tell."""
+
 
 # --- loading ------------------------------------------------------------------------------
 
@@ -161,6 +164,9 @@ class LoadedGraph:
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float,
                 network: bool = False) -> Result:
         return run_local(self, query, bindings, timeout, network)
+
+    def empty_hint(self, timeout: float) -> str | None:
+        return None  # the default graph holds every named graph
 
 
 def load_graph(path: Path) -> LoadedGraph:
@@ -585,6 +591,52 @@ def _oxigraph_syntax_error(message: str) -> QuerySyntaxError:
 
 def _one_line(err: object) -> str:
     return " ".join(str(err).split())
+
+
+# --- hints -------------------------------------------------------------------------------
+
+LANGUAGE_HINT = ('labels and quotes carry a language tag ("trust"@en), which a plain string such '
+                 'as "trust" never equals: compare LCASE(STR(?label)) = "trust" instead (a named '
+                 "query's concept or speaker parameter matches in any case and language)")
+
+
+def empty_answer_hints(source: Source, query: ParsedQuery, result: Result,
+                       params: Sequence[str], kinds: Mapping[str, str] = {},
+                       timeout: float = DEFAULT_TIMEOUT) -> list[str]:
+    """Why a SELECT found no rows, when a likely cause is visible: a plain string compared with
+    tagged literals, or a store whose data is in named graphs."""
+    if query.form != "SELECT" or result.rows()[1]:
+        return []
+    hints = []
+    if plain_strings(query.text) or _text_params(params, kinds, source.prefixes):
+        hints.append(LANGUAGE_HINT)
+    store_hint = source.empty_hint(timeout)
+    return hints + ([store_hint] if store_hint else [])
+
+
+def plain_strings(text: str) -> bool:
+    """True if the query has a string literal with neither a language tag nor a datatype."""
+    tokens = list(ENGINE_TOKEN.finditer(text))
+    for token, after in zip(tokens, [*tokens[1:], None], strict=True):
+        if token.lastgroup == "string" and not (
+                after is not None and after.start() == token.end()
+                and (after.lastgroup == "lang" or text.startswith("^^", token.end()))):
+            return True
+    return False
+
+
+def _text_params(params: Sequence[str], kinds: Mapping[str, str],
+                 prefixes: Mapping[str, str]) -> bool:
+    """True if a parameter without a kind that resolves it is bound as a plain string."""
+    for text in params:
+        try:
+            name, term = parse_param(text, prefixes)
+        except QueryError:
+            continue
+        if name not in kinds and isinstance(term, ox.Literal) and \
+                term.datatype.value == XSD + "string":
+            return True
+    return False
 
 
 # --- output -------------------------------------------------------------------------------

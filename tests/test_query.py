@@ -486,6 +486,33 @@ def test_every_command_refuses_json_ld_contexts_to_fetch(command, listener, tmp_
     assert not (tmp_path / "out.ttl").exists()
 
 
+# --- labels carry a language tag -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["TRUST", "Mutual Trust", "mutual trust"])
+def test_a_named_query_matches_a_concept_label_in_any_case_and_language(label):
+    result = run("query", str(FIXTURE), "--name", "concept-relations", "--param",
+                 f"concept={label}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert {row[0] for row in rows_of(result.stdout)[1]} == {query.PREFIXES["lgc"] + "trust"}
+
+
+@pytest.mark.parametrize("args", [
+    ["-e", 'SELECT ?c WHERE { ?c skos:prefLabel ?label FILTER(?label = "trust") }'],
+    ["-e", "SELECT ?c ?label WHERE { ?c skos:prefLabel ?label }", "--param", "label=trust"],
+])
+def test_a_plain_string_that_finds_nothing_gets_a_hint_about_language_tags(args):
+    result = run("query", str(FIXTURE), *args, "--format", "csv")
+    assert result.exit_code == 0 and rows_of(result.stdout)[1] == []
+    assert "language tag" in result.stderr and "LCASE(STR(" in result.stderr
+
+
+def test_no_hint_when_rows_are_found():
+    result = run("query", str(FIXTURE), "--format", "csv", "-e",
+                 'SELECT ?c WHERE { ?c skos:prefLabel ?label FILTER(STR(?label) = "trust") }')
+    assert rows_of(result.stdout)[1] and result.stderr == ""
+
+
 # --- parameters --------------------------------------------------------------------------
 
 
