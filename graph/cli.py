@@ -347,8 +347,9 @@ def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[
 def serve_command(graph_file: Path, host: str, port: int, timeout: float) -> None:
     """Serve a graph file as a read-only SPARQL 1.1 endpoint, with a query page at /.
 
-    Oxigraph's server answers (JSON, CSV, TSV or XML results by the Accept header) behind a
-    proxy that refuses SERVICE and updates. Ctrl-C stops it.
+    Each query runs in a worker that can open no network connection (JSON, CSV, TSV or XML
+    results by the Accept header); SERVICE and updates are refused, and only requests whose
+    Host header names this machine are answered. Ctrl-C stops it.
 
     \b
     Example:
