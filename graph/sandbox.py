@@ -169,12 +169,11 @@ def _on_big_stack(function: Callable[..., Any], args: tuple) -> tuple[bool, Any]
 def _read_until(fd: int, deadline: float) -> bytes | None:
     """Everything until end of file, or None if the deadline passes first."""
     chunks = []
+    waiting = select.poll()  # not select(): a busy server has descriptors past FD_SETSIZE
+    waiting.register(fd, select.POLLIN)
     while True:
         left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
+        if left <= 0 or not waiting.poll(left * 1000):
             return None
         chunk = os.read(fd, 1 << 16)
         if not chunk:
