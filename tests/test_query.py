@@ -262,6 +262,34 @@ def test_the_command_refuses_a_hidden_service_in_one_line(text, listener):
     assert hits == []
 
 
+# Pieces that Oxigraph and rdflib may read differently: comments, line ends, escapes, quotes.
+LEXICAL_PIECES = ["#", "# x", "\r", "\n", "\\u000A", "\\u000D", ' BIND("\\u0022" AS ?v) ',
+                  " BIND('\\u0027' AS ?w) ", '"', '"""']
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(before=st.lists(st.sampled_from(LEXICAL_PIECES), max_size=4),
+       after=st.lists(st.sampled_from(LEXICAL_PIECES), max_size=4))
+def test_a_service_the_engine_would_follow_is_always_seen_by_the_check(before, after, listener,
+                                                                        fixture_graph):
+    """Whatever surrounds a SERVICE: if Oxigraph would follow it (it tries to connect, and the
+    worker stops it), the check refuses the query before it gets there."""
+    url, hits = listener
+    text = (f"SELECT * WHERE {{ ?s ?p ?o {''.join(before)} SERVICE <{url}/fuzz> {{ ?a ?b ?c }} "
+            f"{''.join(after)}\n}}")
+    unchecked = query.ParsedQuery(text, "SELECT", frozenset(), {})
+    try:
+        query.run_local(fixture_graph, unchecked, {}, 10)
+    except query.QueryRefused:  # the engine tried to connect
+        with pytest.raises(query.QueryError):
+            parsed = query.parse_query(text)
+            query.check_query(parsed, frozenset(), False, False)
+    except query.QueryError:
+        pass
+    assert hits == []
+
+
 def test_the_query_engine_cannot_open_a_connection_even_past_the_checks(listener, fixture_graph):
     """The check is not the only guard: a worker runs queries with no network sockets."""
     url, hits = listener
