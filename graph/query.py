@@ -308,13 +308,15 @@ def _summarise(text: str, form: str, parts: list, prefixes: Mapping[str, str]) -
 
 
 # The query text as Oxigraph's lexer reads it: a comment ends at CR or LF, strings keep their
-# backslash escapes, an IRI has no spaces. Only bare words outside these can be keywords.
+# backslash escapes, an IRI has no spaces. Only bare words outside these can be keywords. A
+# string left open runs to the end of its line (or of the text, for a long one), as no engine
+# could parse past it: so every character is read once, whatever the text.
 ENGINE_TOKEN = re.compile("|".join([
     r"(?P<comment>#[^\r\n]*)",
-    r'(?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}'
-    r"|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"
-    r'|"(?:[^"\\\r\n]|\\.)*"'
-    r"|'(?:[^'\\\r\n]|\\.)*')",
+    r'(?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*(?:"{3}|\\?\Z)'
+    r"|'{3}(?:[^'\\]|\\.|'(?!''))*(?:'{3}|\\?\Z)"
+    r'|"(?:[^"\\\r\n]|\\[^\r\n])*(?:"|\\?(?=[\r\n])|\\?\Z)'
+    r"|'(?:[^'\\\r\n]|\\[^\r\n])*(?:'|\\?(?=[\r\n])|\\?\Z))",
     r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
     r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
     r"(?P<name>[?$_:]?[^\W\d][\w.\-\u00B7]*(?::[\w.\-:%\\]*)?|:[\w.\-:%\\]*)",

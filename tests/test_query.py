@@ -434,6 +434,14 @@ def test_a_query_over_the_size_limit_is_refused_unparsed():
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.parametrize("piece", ['"\\', "'\\", '"""a', "'" * 3 + "a", "<a", "?a", '"a\n', '"'])
+def test_checking_the_largest_query_takes_linear_time(piece):
+    text = piece * (query.MAX_QUERY_BYTES // len(piece.encode()))
+    started = time.monotonic()
+    query.engine_view(text)
+    assert time.monotonic() - started < 2
+
+
 def test_the_timeout_covers_parsing():
     text = "SELECT * WHERE { BIND(" + "+".join(["1"] * 8000) + " AS ?x) }"  # 16 KB, slow to parse
     started = time.monotonic()
