@@ -35,6 +35,8 @@ AF_UNIX = 1
 SYSCALLS = {"x86_64": (0xC000003E, 41, 425), "aarch64": (0xC00000B7, 198, 425)}
 X32_BIT = 0x40000000
 WORKER_STACK = 256 << 20  # bytes: deep expressions recurse in the engine
+HEADER = struct.Struct("<Q")  # the length of the message that follows
+POLL_SECONDS = 0.05  # how often a waiting parent checks that its child is still alive
 
 
 class SandboxError(Exception):
@@ -112,11 +114,13 @@ def run(function: Callable[..., Any], args: tuple, timeout: float, network: bool
         os.close(reader)
         _child(parent, writer, function, args, network)
     os.close(writer)
+    reaped = False
     try:
-        data = _read_until(reader, time.monotonic() + timeout)
+        data, reaped = _receive(reader, pid, time.monotonic() + timeout)
     finally:
         os.close(reader)
-        _reap(pid)
+        if not reaped:
+            _reap(pid)
     if data is None:
         raise Timeout(f"stopped after {timeout:g} s")
     if not data:
@@ -142,7 +146,7 @@ def _child(parent: int, writer: int, function: Callable[..., Any], args: tuple,
         except Exception as err:  # an answer that cannot travel still gets a message across
             data = pickle.dumps((False, SandboxError(" ".join(str(err).split()))))
         with os.fdopen(writer, "wb") as out:
-            out.write(data)
+            out.write(HEADER.pack(len(data)) + data)
     except BaseException:  # the parent reads "no answer"; nothing may escape a forked child
         code = 1
     finally:
@@ -166,19 +170,33 @@ def _on_big_stack(function: Callable[..., Any], args: tuple) -> tuple[bool, Any]
     return outcome[0]
 
 
-def _read_until(fd: int, deadline: float) -> bytes | None:
-    """Everything until end of file, or None if the deadline passes first."""
-    chunks = []
+def _receive(fd: int, pid: int, deadline: float) -> tuple[bytes | None, bool]:
+    """The child's whole message (b"" if it died without one, None at the deadline), and
+    whether the child was reaped. The message says its length, so no end of file is awaited:
+    a worker forked at the same moment from another thread may hold this pipe open too."""
+    buffer = bytearray()
     waiting = select.poll()  # not select(): a busy server has descriptors past FD_SETSIZE
     waiting.register(fd, select.POLLIN)
     while True:
+        if len(buffer) >= HEADER.size:
+            end = HEADER.size + HEADER.unpack_from(buffer)[0]
+            if len(buffer) >= end:
+                return bytes(buffer[HEADER.size:end]), False
         left = deadline - time.monotonic()
-        if left <= 0 or not waiting.poll(left * 1000):
-            return None
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+        if left <= 0:
+            return None, False
+        if waiting.poll(min(left, POLL_SECONDS) * 1000):
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:  # every copy of the pipe is closed: no whole message will come
+                return b"", False
+            buffer += chunk
+        elif os.waitpid(pid, os.WNOHANG)[0]:  # the child is gone: only the pipe is left
+            while waiting.poll(0) and (chunk := os.read(fd, 1 << 16)):
+                buffer += chunk
+            end = HEADER.size + (HEADER.unpack_from(buffer)[0] if len(buffer) >= HEADER.size
+                                 else 0)
+            complete = len(buffer) >= HEADER.size and len(buffer) >= end
+            return (bytes(buffer[HEADER.size:end]) if complete else b""), True
 
 
 def _reap(pid: int) -> None:

@@ -58,3 +58,22 @@ def test_an_exception_comes_back_and_a_dead_worker_is_reported():
 
 def test_a_large_answer_comes_back_whole():
     assert sandbox.run(bytes, (5_000_000,), 30) == bytes(5_000_000)
+
+
+def start_sleeper() -> int:
+    """Fork a process that holds every descriptor of this one (as a worker forked at the same
+    moment from another thread does) and outlives it; its pid."""
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(20)
+        os._exit(0)
+    return pid
+
+
+def test_an_answer_does_not_wait_for_another_process_holding_the_pipe():
+    started = time.monotonic()
+    sleeper = sandbox.run(start_sleeper, (), 10)
+    try:
+        assert time.monotonic() - started < 5
+    finally:
+        os.kill(sleeper, signal.SIGKILL)
