@@ -172,13 +172,17 @@ def validate_command(graph_file: Path, shapes: Path | None) -> None:
     from rdflib import Graph
 
     from graph.pipeline import load_shapes
+    from graph.rdffile import RdfFileError, parse_into
     from graph.validate import validate
 
     try:
-        data = Graph().parse(graph_file)
+        data = parse_into(Graph(), graph_file)
         shape_graph = Graph().parse(shapes, format="turtle") if shapes else load_shapes()
     except FileNotFoundError as err:
         click.echo(f"Error: {err.filename}: no such file", err=True)
+        sys.exit(2)
+    except RdfFileError as err:
+        click.echo(f"Error: {err}", err=True)
         sys.exit(2)
     except Exception as err:  # rdflib's parsers raise many exception types
         click.echo(f"Error: cannot parse: {' '.join(str(err).split())[:300]}", err=True)
@@ -238,15 +242,15 @@ SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml")  # = graph.query.FORMATS
 
 
 class MalformedQuery(click.ClickException):
-    """Malformed SPARQL: exit status 2, like a usage error."""
+    """Malformed SPARQL, or over the size or nesting limit: exit status 2, like a usage error."""
 
     exit_code = 2
 
 
 def _query_failure(err: Exception) -> click.ClickException:
-    from graph.query import QuerySyntaxError
+    from graph.query import BadQuery
 
-    return MalformedQuery(str(err)) if isinstance(err, QuerySyntaxError) else _fail(err)
+    return MalformedQuery(str(err)) if isinstance(err, BadQuery) else _fail(err)
 
 
 @main.command(name="query")
@@ -304,6 +308,8 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
         raise _query_failure(err) from None
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     click.echo(q.render(result, fmt, {**source.prefixes, **parsed.prefixes}, max_width), nl=False)
+    for hint in q.empty_answer_hints(source, parsed, result, params, kinds, timeout):
+        click.echo(f"hint: {hint}", err=True)
 
 
 def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | None):
@@ -351,8 +357,9 @@ def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[
 def serve_command(graph_file: Path, host: str, port: int, timeout: float) -> None:
     """Serve a graph file as a read-only SPARQL 1.1 endpoint, with a query page at /.
 
-    Oxigraph's server answers (JSON, CSV, TSV or XML results by the Accept header) behind a
-    proxy that refuses SERVICE and updates. Ctrl-C stops it.
+    Each query runs in a worker that can open no network connection (JSON, CSV, TSV or XML
+    results by the Accept header); SERVICE and updates are refused, and only requests whose
+    Host header names this machine are answered. Ctrl-C stops it.
 
     \b
     Example:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import tempfile
@@ -216,37 +215,18 @@ def load_graph(path: Path) -> Graph:
     """A saved graph (Turtle, N-Triples or JSON-LD); JSON-LD with a remote @context is refused."""
     from rdflib.util import guess_format
 
+    from graph.rdffile import RdfFileError, parse_into
+
     if not path.is_file():
         raise ExportError(f"{path}: no such file")
     fmt = guess_format(str(path)) or "turtle"
-    if fmt == "json-ld":
-        _refuse_remote_context(path)
     try:
-        return Graph().parse(path, format=fmt)
+        return parse_into(Graph(), path, fmt)
+    except RdfFileError as err:
+        raise ExportError(str(err)) from None
     except Exception as err:  # rdflib's parsers raise many exception types
         message = " ".join(str(err).split())[:300]
         raise ExportError(f"{path}: cannot parse as {fmt}: {message}") from None
-
-
-def _refuse_remote_context(path: Path) -> None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ExportError(f"{path}: cannot parse as JSON-LD: {err}") from None
-    if _has_remote_context(data):
-        raise ExportError(f"{path}: remote JSON-LD @context is not fetched; inline the context")
-
-
-def _has_remote_context(data: object) -> bool:
-    if isinstance(data, dict):
-        context = data.get("@context")
-        contexts = context if isinstance(context, list) else [context]
-        if any(isinstance(c, str) for c in contexts):
-            return True
-        return any(_has_remote_context(v) for v in data.values())
-    if isinstance(data, list):
-        return any(_has_remote_context(v) for v in data)
-    return False
 
 
 def serialise(graph: Graph, fmt: str) -> bytes:

@@ -3,14 +3,18 @@ parameters as RDF terms, run it in a worker process that a timeout can stop, and
 
 The same checks and formatting serve a remote store (graph/store.py) and the endpoint
 (graph/serve.py). The query is parsed with rdflib's SPARQL parser to find what it does (SERVICE,
-LOAD, FROM, updates); it is run by Oxigraph, which is an order of magnitude faster.
+LOAD, FROM, updates); it is run by Oxigraph, which is an order of magnitude faster. The two
+parsers read some texts differently (Oxigraph ends a comment at CR too; rdflib expands \\u
+escapes before parsing), so SERVICE and LOAD are also looked for the way Oxigraph reads the text,
+and the query runs in a worker that can open no network connection (graph/sandbox.py). Parsing
+and running both count against the time limit.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
 import re
+import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +22,13 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from graph import sandbox
 from graph.vocab import PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
+MAX_QUERY_BYTES = 100_000  # a query's size in UTF-8; larger ones are refused unparsed
+MAX_NESTING = 50  # brackets ( { [ inside each other
+PARSER_RECURSION = 20_000  # Python frames for rdflib's recursive parser in the worker
 FORMATS = ("table", "csv", "tsv", "json", "xml")
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                   "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
@@ -51,13 +59,25 @@ class QueryError(Exception):
     """A query that cannot be answered; the message says why."""
 
 
-class QuerySyntaxError(QueryError):
+class BadQuery(QueryError):
+    """A query text that cannot be run as written (the command exits with status 2)."""
+
+
+class QuerySyntaxError(BadQuery):
     """Malformed SPARQL, with the 1-based line and column of the error."""
 
     def __init__(self, line: int, column: int, message: str) -> None:
         super().__init__(f"malformed SPARQL at line {line}, column {column}: {message}")
         self.line = line
         self.column = column
+        self.message = message
+
+    def __reduce__(self):
+        return type(self), (self.line, self.column, self.message)
+
+
+class QueryTooLarge(BadQuery):
+    """A query over the size or nesting limit."""
 
 
 class QueryRefused(QueryError):
@@ -66,6 +86,10 @@ class QueryRefused(QueryError):
     def __init__(self, reason: str, flag: str | None = None) -> None:
         super().__init__(f"{reason} (pass {flag} to allow it)" if flag else reason)
         self.reason = reason
+        self.flag = flag
+
+    def __reduce__(self):
+        return type(self), (self.reason, self.flag)
 
 
 class QueryTimeout(QueryError):
@@ -116,7 +140,10 @@ class Source(Protocol):
     def check(self, query: ParsedQuery, allow_federation: bool, allow_update: bool) -> None: ...
 
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term],
-                timeout: float) -> Result: ...
+                timeout: float, network: bool = False) -> Result: ...
+
+    def empty_hint(self, timeout: float) -> str | None:
+        """Why a query may have found nothing here, if the source can tell."""
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -134,8 +161,12 @@ class LoadedGraph:
     def check(self, query: ParsedQuery, allow_federation: bool, allow_update: bool) -> None:
         check_query(query, self.graphs, allow_federation, allow_update)
 
-    def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float) -> Result:
-        return run_local(self, query, bindings, timeout)
+    def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float,
+                network: bool = False) -> Result:
+        return run_local(self, query, bindings, timeout, network)
+
+    def empty_hint(self, timeout: float) -> str | None:
+        return None  # the default graph holds every named graph
 
 
 def load_graph(path: Path) -> LoadedGraph:
@@ -177,15 +208,12 @@ def jsonld_to_nquads(path: Path) -> tuple[bytes, dict[str, str]]:
     """Parse JSON-LD with rdflib, refusing any context that would be fetched from elsewhere."""
     from rdflib import Dataset
 
-    text = path.read_text(encoding="utf-8")
+    from graph.rdffile import RdfFileError, read_jsonld
+
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise SyntaxError(f"invalid JSON at line {err.lineno}, column {err.colno}") from None
-    remote = next(remote_contexts(document), None)
-    if remote is not None:
-        raise QueryError(f"{path}: refusing to fetch the JSON-LD context {remote!r}; "
-                         "inline the context in the file")
+        text, document = read_jsonld(path)
+    except RdfFileError as err:
+        raise QueryError(str(err)) from None
     dataset = Dataset()
     dataset.parse(data=text, format="json-ld")
     contexts = document.get("@context", {}) if isinstance(document, dict) else {}
@@ -194,20 +222,37 @@ def jsonld_to_nquads(path: Path) -> tuple[bytes, dict[str, str]]:
     return dataset.serialize(format="nquads", encoding="utf-8"), prefixes
 
 
-def remote_contexts(node: object) -> Iterator[str]:
-    """Every JSON-LD context or import given by reference (a URL or a relative path)."""
-    if isinstance(node, list):
-        for item in node:
-            yield from remote_contexts(item)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("@context", "@import"):
-                yield from (v for v in (value if isinstance(value, list) else [value])
-                            if isinstance(v, str))
-            yield from remote_contexts(value)
-
-
 # --- parsing and checking -----------------------------------------------------------------
+
+
+def parse_query_within(text: str, prefixes: Mapping[str, str], timeout: float) -> ParsedQuery:
+    """parse_query in a worker stopped after `timeout` seconds (rdflib's parser can take
+    minutes on a large query, and is not safe to share between threads)."""
+    import rdflib.plugins.sparql.parser  # noqa: F401  (imported once, not in every worker)
+
+    check_size(text)
+    try:
+        return sandbox.run(_parse_in_worker, (text, dict(prefixes)), timeout)
+    except sandbox.Timeout:
+        raise QueryTimeout(f"the query was stopped after {timeout:g} s while being parsed; "
+                           "simplify it or raise --timeout") from None
+    except sandbox.SandboxError as err:
+        raise QueryError(f"the query parser stopped without an answer ({err})") from None
+
+
+def _parse_in_worker(text: str, prefixes: dict[str, str]) -> ParsedQuery:
+    sys.setrecursionlimit(PARSER_RECURSION)  # the worker's thread has a large stack
+    return parse_query(text, prefixes)
+
+
+def check_size(text: str) -> None:
+    """Refuse a query over MAX_QUERY_BYTES or nested deeper than MAX_NESTING."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_QUERY_BYTES:
+        raise QueryTooLarge(f"the query is {size:,} bytes; the limit is {MAX_QUERY_BYTES:,}")
+    depth = engine_view(text)[1]
+    if depth > MAX_NESTING:
+        raise QueryTooLarge(f"the query nests brackets {depth} deep; the limit is {MAX_NESTING}")
 
 
 def parse_query(text: str, prefixes: Mapping[str, str] = STANDARD_PREFIXES) -> ParsedQuery:
@@ -215,15 +260,19 @@ def parse_query(text: str, prefixes: Mapping[str, str] = STANDARD_PREFIXES) -> P
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    check_size(text)
     try:
-        tree = parseQuery(text)
-        return _summarise(text, QUERY_FORMS[tree[1].name], [(tree[0], tree[1])], prefixes)
-    except ParseBaseException as query_error:
         try:
-            tree = parseUpdate(text)
-        except ParseBaseException as update_error:
-            err = max(query_error, update_error, key=lambda e: e.loc)
-            raise QuerySyntaxError(err.lineno, err.col, _parse_message(err)) from None
+            tree = parseQuery(text)
+            return _summarise(text, QUERY_FORMS[tree[1].name], [(tree[0], tree[1])], prefixes)
+        except ParseBaseException as query_error:
+            try:
+                tree = parseUpdate(text)
+            except ParseBaseException as update_error:
+                err = max(query_error, update_error, key=lambda e: e.loc)
+                raise QuerySyntaxError(err.lineno, err.col, _parse_message(err)) from None
+    except RecursionError:
+        raise QueryTooLarge("the query is nested too deeply to parse; simplify it") from None
     if "request" not in tree:
         raise QuerySyntaxError(1, 1, "no query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     parts = list(zip(tree["prologue"], tree["request"], strict=False))
@@ -250,8 +299,46 @@ def _summarise(text: str, form: str, parts: list, prefixes: Mapping[str, str]) -
                     iri = dict.get(node, "default", dict.get(node, "named"))
                     datasets.append(_absolute(prologue, iri))
     trailing = form != "UPDATE" and "valuesClause" in parts[0][1]
+    words = engine_view(text)[0]
+    service = service or "SERVICE" in words
+    if "LOAD" in words and not loads:
+        loads.append("(an IRI read differently by the engine)")
     return ParsedQuery(text, form, frozenset(variables), declared, service, tuple(loads),
                        tuple(datasets), trailing)
+
+
+# The query text as Oxigraph's lexer reads it: a comment ends at CR or LF, strings keep their
+# backslash escapes, an IRI has no spaces. Only bare words outside these can be keywords. A
+# string left open runs to the end of its line (or of the text, for a long one), as no engine
+# could parse past it: so every character is read once, whatever the text.
+ENGINE_TOKEN = re.compile("|".join([
+    r"(?P<comment>#[^\r\n]*)",
+    r'(?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*(?:"{3}|\\?\Z)'
+    r"|'{3}(?:[^'\\]|\\.|'(?!''))*(?:'{3}|\\?\Z)"
+    r'|"(?:[^"\\\r\n]|\\[^\r\n])*(?:"|\\?(?=[\r\n])|\\?\Z)'
+    r"|'(?:[^'\\\r\n]|\\[^\r\n])*(?:'|\\?(?=[\r\n])|\\?\Z))",
+    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
+    r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+    r"(?P<name>[?$_:]?[^\W\d][\w.\-\u00B7]*(?::[\w.\-:%\\]*)?|:[\w.\-:%\\]*)",
+    r"(?P<open>[({\[])",
+    r"(?P<close>[)}\]])",
+]), re.S)
+
+
+def engine_view(text: str) -> tuple[frozenset[str], int]:
+    """The bare words of the query in upper case (its keywords among them) and the deepest
+    nesting of brackets, read as Oxigraph reads the text."""
+    words, depth, deepest = set(), 0, 0
+    for token in ENGINE_TOKEN.finditer(text):
+        kind = token.lastgroup
+        if kind == "name":
+            words.add(token[0].upper())
+        elif kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+    return frozenset(words), deepest
 
 
 def _walk(node: object) -> Iterator[object]:
@@ -404,7 +491,7 @@ def resolve_speaker(source: Source, name: str) -> ox.Literal:
 
 
 def _lookup(source: Source, text: str) -> tuple[list[str], list[list[Term | None]]]:
-    return source.execute(parse_query(text), {}, DEFAULT_TIMEOUT).rows()
+    return source.execute(parse_query(text, STANDARD_PREFIXES), {}, DEFAULT_TIMEOUT).rows()
 
 
 def values_clause(bindings: Mapping[str, Term]) -> str:
@@ -421,38 +508,36 @@ def values_clause(bindings: Mapping[str, Term]) -> str:
 def answer(source: Source, text: str, params: Sequence[str] = (), kinds: Mapping[str, str] = {},
            *, allow_federation: bool = False, allow_update: bool = False,
            timeout: float = DEFAULT_TIMEOUT) -> tuple[ParsedQuery, Result]:
-    """Parse, check, bind and run one query."""
-    query = parse_query(text, source.prefixes)
+    """Parse, check, bind and run one query; `timeout` covers the parsing and the run."""
+    deadline = time.monotonic() + timeout
+    query = parse_query_within(text, source.prefixes, timeout)
     source.check(query, allow_federation, allow_update)
     bindings = bind_params(source, query, params, kinds)
-    return query, source.execute(query, bindings, timeout)
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _stopped(timeout)
+    try:
+        return query, source.execute(query, bindings, left, network=allow_federation)
+    except QueryTimeout as err:  # say the limit the user gave, not the time that was left
+        raise (_stopped(timeout) if isinstance(source, LoadedGraph) else err) from None
+
+
+def _stopped(seconds: float) -> QueryTimeout:
+    return QueryTimeout(f"the query was stopped after {seconds:g} s; simplify it or raise "
+                        "--timeout")
 
 
 def run_local(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term],
-              timeout: float) -> Result:
-    """Run the query in a forked worker (it inherits the store) and stop it after `timeout`."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(graph, query, dict(bindings), sender), daemon=True)
-    worker.start()
-    sender.close()
+              timeout: float, network: bool = False) -> Result:
+    """Run the query in a forked worker (it inherits the store) that can open no network
+    connection unless `network`, and stop it after `timeout` seconds."""
     try:
-        if not receiver.poll(timeout):
-            raise QueryTimeout(f"the query was stopped after {timeout:g} s; simplify it or raise "
-                               "--timeout")
-        status, value = receiver.recv()
-    except EOFError:
-        raise QueryError("the query engine stopped without an answer") from None
-    finally:
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
-        receiver.close()
-    if status == "syntax":
-        raise _oxigraph_syntax_error(value)
-    if status == "error":
-        raise _engine_error(value)
-    return value
+        return sandbox.run(_execute_checked, (graph, query, dict(bindings)), timeout, network)
+    except sandbox.Timeout:
+        raise _stopped(timeout) from None
+    except sandbox.SandboxError:
+        raise QueryError("the query engine stopped without an answer (a very long or deeply "
+                         "nested expression can do this); simplify the query") from None
 
 
 def _engine_error(message: str) -> QueryError:
@@ -460,18 +545,21 @@ def _engine_error(message: str) -> QueryError:
     if unprojected:
         name = unprojected[1]
         return QueryError(f"--param {name}: the query must SELECT ?{name} to bind it")
+    if "os error 13" in message or "Permission denied" in message:
+        return QueryRefused("the query tried to reach the network (SERVICE or LOAD), which is "
+                            "refused", "--allow-federation")
     return QueryError(message)
 
 
-def _work(graph: LoadedGraph, query: ParsedQuery, bindings: dict[str, Term], sender) -> None:
+def _execute_checked(graph: LoadedGraph, query: ParsedQuery,
+                     bindings: dict[str, Term]) -> Result:
+    """execute, with the engine's errors as one-line QueryErrors (in the worker)."""
     try:
-        outcome = ("ok", execute(graph, query, bindings))
+        return execute(graph, query, bindings)
     except SyntaxError as err:
-        outcome = ("syntax", str(err))
+        raise _oxigraph_syntax_error(str(err)) from None
     except (OSError, ValueError, RuntimeError) as err:
-        outcome = ("error", _one_line(err))
-    sender.send(outcome)
-    sender.close()
+        raise _engine_error(_one_line(err)) from None
 
 
 def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term]) -> Result:
@@ -505,6 +593,52 @@ def _oxigraph_syntax_error(message: str) -> QuerySyntaxError:
 
 def _one_line(err: object) -> str:
     return " ".join(str(err).split())
+
+
+# --- hints -------------------------------------------------------------------------------
+
+LANGUAGE_HINT = ('labels and quotes carry a language tag ("trust"@en), which a plain string such '
+                 'as "trust" never equals: compare LCASE(STR(?label)) = "trust" instead (a named '
+                 "query's concept or speaker parameter matches in any case and language)")
+
+
+def empty_answer_hints(source: Source, query: ParsedQuery, result: Result,
+                       params: Sequence[str], kinds: Mapping[str, str] = {},
+                       timeout: float = DEFAULT_TIMEOUT) -> list[str]:
+    """Why a SELECT found no rows, when a likely cause is visible: a plain string compared with
+    tagged literals, or a store whose data is in named graphs."""
+    if query.form != "SELECT" or result.rows()[1]:
+        return []
+    hints = []
+    if plain_strings(query.text) or _text_params(params, kinds, source.prefixes):
+        hints.append(LANGUAGE_HINT)
+    store_hint = source.empty_hint(timeout)
+    return hints + ([store_hint] if store_hint else [])
+
+
+def plain_strings(text: str) -> bool:
+    """True if the query has a string literal with neither a language tag nor a datatype."""
+    tokens = list(ENGINE_TOKEN.finditer(text))
+    for token, after in zip(tokens, [*tokens[1:], None], strict=True):
+        if token.lastgroup == "string" and not (
+                after is not None and after.start() == token.end()
+                and (after.lastgroup == "lang" or text.startswith("^^", token.end()))):
+            return True
+    return False
+
+
+def _text_params(params: Sequence[str], kinds: Mapping[str, str],
+                 prefixes: Mapping[str, str]) -> bool:
+    """True if a parameter without a kind that resolves it is bound as a plain string."""
+    for text in params:
+        try:
+            name, term = parse_param(text, prefixes)
+        except QueryError:
+            continue
+        if name not in kinds and isinstance(term, ox.Literal) and \
+                term.datatype.value == XSD + "string":
+            return True
+    return False
 
 
 # --- output -------------------------------------------------------------------------------

@@ -1,30 +1,27 @@
 """`leadgraph serve`: a read-only SPARQL 1.1 Protocol endpoint over a graph file.
 
-Oxigraph's own server (`oxigraph serve-read-only`, from the `oxigraph` package on PyPI) answers
-the queries, on a private loopback port. In front of it, a small proxy on the standard library's
+The graph is loaded into an in-memory Oxigraph store. A small server on the standard library's
 HTTP server listens where the user asked and
-- refuses SERVICE, updates and FROM outside the graph with the checks `leadgraph query` uses,
-  because Oxigraph always follows SERVICE and has no switch to forbid it;
-- serves our own page at / (a query box and the named queries, no script from a CDN: Oxigraph's
-  page loads YASGUI from one) instead of Oxigraph's.
-Content negotiation (JSON, CSV, TSV, XML results; Turtle, N-Triples for graphs) is Oxigraph's.
+- answers each query in a forked worker (graph/sandbox.py) that can open no network
+  connection, dies with the server and is killed at the time limit; at most WORKERS run at once,
+  the others wait (their wait counts against the time limit);
+- refuses SERVICE, updates and FROM outside the graph with the checks `leadgraph query` uses;
+- refuses requests whose Host is not a loopback name or the address it listens on (DNS
+  rebinding), bodies over MAX_BODY_BYTES (413) and a missing or malformed Content-Length;
+- serves our own page at / (a query box and the named queries, no script from a CDN).
+Content negotiation: JSON, CSV, TSV or XML results; Turtle, N-Triples or RDF/XML for graphs.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
-import math
-import shutil
+import os
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,8 +30,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph import sandbox
 from graph.query import (
     DEFAULT_TIMEOUT,
+    MAX_QUERY_BYTES,
+    PARSER_RECURSION,
+    BadQuery,
+    LoadedGraph,
     NamedQuery,
     QueryError,
     QueryRefused,
@@ -44,17 +46,25 @@ from graph.query import (
     parse_query,
 )
 
-MAX_QUERY_BYTES = 1_000_000
+MAX_BODY_BYTES = 2 * MAX_QUERY_BYTES  # a form-encoded query grows as it is escaped
 ENDPOINT_PATHS = ("/sparql", "/query")
 DATASET_FIELDS = ("default-graph-uri", "named-graph-uri")
-START_SECONDS = 20.0
-# Oxigraph's own limit, later than ours: when it fires it ends a 200 answer with an error
-# message half-way through the body, so the proxy must stop the query first.
-BACKSTOP = 5
+WORKERS = max(2, os.cpu_count() or 2)  # queries run at once
+BACKLOG = 1024  # connections waiting to be accepted
+SOCKET_TIMEOUT = 60.0  # seconds a client may take to send its request
+LOOPBACK_NAMES = ("localhost", "localhost.")
+WILDCARDS = ("0.0.0.0", "::", "")
+RESULTS_DEFAULT = ox.QueryResultsFormat.JSON
+GRAPH_DEFAULT = ox.RdfFormat.TURTLE
+GRAPH_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML)
 
 
 class ServeError(Exception):
     """The endpoint cannot start; the message says why."""
+
+
+class NotAcceptable(QueryError):
+    """No results format the client accepts."""
 
 
 @dataclass
@@ -65,137 +75,95 @@ class Running:
     triples: int
 
 
-def oxigraph_binary() -> str:
-    """The `oxigraph` server program: on PATH, or beside this Python (an unactivated venv)."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = shutil.which("oxigraph") or (str(beside) if beside.exists() else None)
-    if not found:
-        raise ServeError("the oxigraph server is not installed: pip install oxigraph")
-    return found
-
-
 @contextmanager
 def running(path: Path, host: str = "127.0.0.1", port: int = 7878,
             timeout: float = DEFAULT_TIMEOUT) -> Iterator[Running]:
-    """Load the graph into an Oxigraph database, start Oxigraph and the proxy, and stop both
-    (and delete the database) on leaving."""
-    binary = oxigraph_binary()
-    folder = Path(tempfile.mkdtemp(prefix="leadgraph-serve-"))
-    backend = None
-    front = None
+    """Load the graph, start the server in a thread, and stop it on leaving."""
+    loaded = load_graph(path)
+    triples = sum(1 for _ in loaded.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    queries = named_queries()
+    for named in queries.values():  # the parser's first use is slow: pay it once, not per worker
+        parse_query(named.text)
+    server = _server(host, port, loaded, timeout, queries)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        graphs, triples = _prepare(binary, path, folder)
-        backend, backend_url = _start_oxigraph(binary, folder, timeout)
-        server = _front(host, port, backend_url, graphs, timeout)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        front = server
-        bound_host, bound_port = front.server_address[:2]
+        bound_host, bound_port = server.server_address[:2]
         yield Running(f"http://{_url_host(str(bound_host))}:{bound_port}/", triples)
     finally:
-        if front is not None:
-            front.shutdown()
-            front.server_close()
-        if backend is not None:
-            _stop(backend)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _prepare(binary: str, path: Path, folder: Path) -> tuple[frozenset[str], int]:
-    """Write the graph (its named graphs and their merge as the default graph) as N-Quads and
-    bulk-load it with `oxigraph load`."""
-    loaded = load_graph(path)
-    data = folder / "data.nq"
-    loaded.store.dump(data, format=ox.RdfFormat.N_QUADS)
-    done = subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(data)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise ServeError(f"oxigraph load failed: {' '.join(done.stderr.split())[:300]}")
-    data.unlink()
-    triples = sum(1 for _ in loaded.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return loaded.graphs, triples
-
-
-def _start_oxigraph(binary: str, folder: Path, timeout: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    log = (folder / "oxigraph.log").open("wb")
-    process = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(folder / "db"),
-         "--bind", f"127.0.0.1:{port}", "--timeout-s", str(math.ceil(timeout) + BACKSTOP)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    log.close()
-    url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            detail = " ".join((folder / "oxigraph.log").read_text(errors="replace").split())
-            raise ServeError(f"oxigraph stopped at start: {detail[:300]}")
-        if _answers(url):
-            return process, url
-        time.sleep(0.05)
-    _stop(process)
-    raise ServeError(f"oxigraph did not start within {START_SECONDS:g} s")
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1):
-            return True
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nobody listens on now (the OS's choice)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+        server.shutdown()
+        server.server_close()
 
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-# --- the proxy ----------------------------------------------------------------------------
-
-
-def _front(host: str, port: int, backend: str, graphs: frozenset[str],
-           timeout: float) -> ThreadingHTTPServer:
-    handler = type("Handler", (FrontHandler,), {
-        "backend": backend, "graphs": graphs, "timeout": timeout,
-        "home": page(named_queries()).encode("utf-8"),
+def _server(host: str, port: int, graph: LoadedGraph, timeout: float,
+            queries: dict[str, NamedQuery]) -> ThreadingHTTPServer:
+    handler = type("Handler", (Handler,), {
+        "graph": graph, "query_timeout": timeout, "allowed_host": host.strip("[]").lower(),
+        "workers": threading.BoundedSemaphore(WORKERS), "home": page(queries).encode("utf-8"),
     })
-    server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+    server_class = _IPv6Server if ":" in host else _Server
     try:
         return server_class((host, port), handler)
     except OSError as err:
         raise ServeError(f"cannot listen on {host}:{port}: {err.strerror}") from None
 
 
-class _IPv6Server(ThreadingHTTPServer):
+class _Server(ThreadingHTTPServer):
+    request_queue_size = BACKLOG
+    daemon_threads = True
+
+
+class _IPv6Server(_Server):
     address_family = socket.AF_INET6
 
 
-class FrontHandler(BaseHTTPRequestHandler):
-    """GET / (the page); GET and POST /sparql (SPARQL 1.1 Protocol queries, checked, then
-    answered by Oxigraph); anything that would write is refused."""
+def host_allowed(header: str | None, bound: str) -> bool:
+    """True for a Host header naming loopback, or the address the server listens on; when it
+    listens on every address, any IP address (DNS rebinding needs a host name)."""
+    if not header:
+        return False
+    try:
+        name = (urllib.parse.urlsplit("//" + header).hostname or "").lower()
+    except ValueError:
+        return False
+    if name in LOOPBACK_NAMES or (name and name == bound):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or bound in WILDCARDS
 
-    backend: str
-    graphs: frozenset[str]
-    timeout: float
+
+class Handler(BaseHTTPRequestHandler):
+    """GET / (the page); GET and POST /sparql (SPARQL 1.1 Protocol queries, checked, then
+    answered by a worker); anything that would write is refused."""
+
+    graph: LoadedGraph
+    query_timeout: float
+    allowed_host: str
+    workers: threading.BoundedSemaphore
     home: bytes
+    timeout = SOCKET_TIMEOUT
     server_version = "leadgraph"
 
+    def handle_one_request(self) -> None:
+        """Every failure is answered, never a dropped connection."""
+        try:
+            super().handle_one_request()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception as err:  # a bug must not cost the client its answer
+            self.close_connection = True
+            self._reply(500, "text/plain; charset=utf-8",
+                        f"internal error: {' '.join(str(err).split())[:300]}\n".encode())
+
     def do_GET(self) -> None:
+        if not self._host_checked():
+            return
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/":
             self._reply(200, "text/html; charset=utf-8", self.home)
@@ -205,15 +173,15 @@ class FrontHandler(BaseHTTPRequestHandler):
             self._reply(404, "text/plain", b"not found: the SPARQL endpoint is /sparql\n")
 
     def do_POST(self) -> None:
+        if not self._host_checked():
+            return
         url = urllib.parse.urlsplit(self.path)
         if url.path not in ENDPOINT_PATHS:
             self._reply(404, "text/plain", b"not found: the SPARQL endpoint is /sparql\n")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_QUERY_BYTES:
-            self._reply(413, "text/plain", b"the request is too large\n")
+        body = self._body()
+        if body is None:
             return
-        body = self.rfile.read(length).decode("utf-8", "replace")
         fields = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         kind = self.headers.get_content_type()
         if kind == "application/x-www-form-urlencoded":
@@ -229,9 +197,35 @@ class FrontHandler(BaseHTTPRequestHandler):
         self._query(fields)
 
     def do_PUT(self) -> None:
-        self._reply(405, "text/plain", b"this endpoint is read-only\n", {"Allow": "GET, POST"})
+        if self._host_checked():
+            self._reply(405, "text/plain", b"this endpoint is read-only\n", {"Allow": "GET, POST"})
 
     do_DELETE = do_PATCH = do_PUT
+
+    def _host_checked(self) -> bool:
+        if host_allowed(self.headers.get("Host"), self.allowed_host):
+            return True
+        self._reply(403, "text/plain", b"refused: the Host header must name this machine "
+                    b"(localhost, 127.0.0.1, ::1) or the address the server listens on\n")
+        return False
+
+    def _body(self) -> str | None:
+        """The request body as text, or None once an error is answered."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self._reply(411, "text/plain", b"send the body with a Content-Length\n")
+            return None
+        length = self.headers.get("Content-Length")
+        if length is None:
+            self._reply(411, "text/plain", b"a POST needs a Content-Length\n")
+            return None
+        if not length.strip().isdigit():
+            self._reply(400, "text/plain", b"Content-Length is not a whole number\n")
+            return None
+        if int(length) > MAX_BODY_BYTES:
+            message = f"the request body is over the limit of {MAX_BODY_BYTES:,} bytes\n"
+            self._reply(413, "text/plain", message.encode())
+            return None
+        return self.rfile.read(int(length)).decode("utf-8", "replace")
 
     def _query(self, fields: dict[str, list[str]]) -> None:
         if "update" in fields:
@@ -240,41 +234,40 @@ class FrontHandler(BaseHTTPRequestHandler):
         if len(fields.get("query", [])) != 1:
             self._reply(400, "text/plain", b"give exactly one `query` parameter\n")
             return
-        graphs = [g for k in DATASET_FIELDS for g in fields.get(k, [])]
+        dataset = {k: fields.get(k, []) for k in DATASET_FIELDS}
+        outside = [g for graphs in dataset.values() for g in graphs if g not in self.graph.graphs]
+        if outside:
+            self._reply(400, "text/plain; charset=utf-8",
+                        f"<{outside[0]}> names no graph of this endpoint\n".encode())
+            return
         try:
-            check_query(parse_query(fields["query"][0]), self.graphs, False, False)
-            outside = [g for g in graphs if g not in self.graphs]
-            if outside:
-                raise QueryRefused(f"<{outside[0]}> names no graph of this endpoint")
+            kind, body = self._answer(fields["query"][0], dataset)
         except QueryRefused as err:
             self._reply(400, "text/plain; charset=utf-8", f"{err.reason}\n".encode())
-            return
-        except QueryError as err:
-            self._reply(400, "text/plain; charset=utf-8", f"{err}\n".encode())
-            return
-        self._forward(fields["query"][0], fields)
-
-    def _forward(self, query: str, fields: dict[str, list[str]]) -> None:
-        names = [(k, v) for k in DATASET_FIELDS for v in fields.get(k, [])]
-        target = self.backend + ("?" + urllib.parse.urlencode(names) if names else "")
-        headers = {"Content-Type": "application/sparql-query",
-                   "Accept": self.headers.get("Accept") or "application/sparql-results+json"}
-        request = urllib.request.Request(target, data=query.encode("utf-8"), method="POST",
-                                         headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                status, kind = response.status, response.headers["Content-Type"]
-                body = _read_by(response, time.monotonic() + self.timeout)
-        except urllib.error.HTTPError as err:
-            status, kind, body = err.code, err.headers.get("Content-Type"), err.read()
-        except TimeoutError:
-            message = f"the query was stopped after {self.timeout:g} s\n"
+        except NotAcceptable as err:
+            self._reply(406, "text/plain; charset=utf-8", f"{err}\n".encode())
+        except (sandbox.Timeout, TimeoutError):
+            message = f"the query was stopped after {self.query_timeout:g} s\n"
             self._reply(503, "text/plain", message.encode())
-            return
-        except (urllib.error.URLError, OSError) as err:
-            self._reply(502, "text/plain", f"the query engine did not answer: {err}\n".encode())
-            return
-        self._reply(status, kind or "application/octet-stream", body)
+        except (QueryError, sandbox.SandboxError) as err:
+            self._reply(400, "text/plain; charset=utf-8", f"{err}\n".encode())
+        else:
+            self._reply(200, kind, body)
+
+    def _answer(self, text: str, dataset: dict[str, list[str]]) -> tuple[str, bytes]:
+        """Wait for a free worker, then parse, check and run the query in it, all within the
+        time limit."""
+        deadline = time.monotonic() + self.query_timeout
+        if not self.workers.acquire(timeout=self.query_timeout):
+            raise TimeoutError
+        try:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            accept = self.headers.get("Accept") or "*/*"
+            return sandbox.run(respond, (self.graph, text, dataset, accept), left)
+        finally:
+            self.workers.release()
 
     def _reply(self, status: int, kind: str, body: bytes, headers: Mapping[str, str] = {}) -> None:
         """Send a whole answer; nothing is streamed, so a stopped query never looks complete."""
@@ -288,6 +281,59 @@ class FrontHandler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+# --- the worker ---------------------------------------------------------------------------
+
+
+def respond(graph: LoadedGraph, text: str, dataset: dict[str, list[str]],
+            accept: str) -> tuple[str, bytes]:
+    """(Content-Type, body) for one query, in the worker: parse, check, run, serialise."""
+    import sys
+
+    sys.setrecursionlimit(PARSER_RECURSION)
+    query = parse_query(text, graph.prefixes)
+    check_query(query, graph.graphs, False, False)
+    graphs = {k: [ox.NamedNode(g) for g in v] for k, v in dataset.items()}
+    try:
+        answer = graph.store.query(
+            query.text, prefixes={**graph.prefixes, **query.prefixes},
+            default_graph=graphs["default-graph-uri"] or None,
+            named_graphs=graphs["named-graph-uri"] or None,
+        )
+        if isinstance(answer, ox.QueryTriples):
+            fmt = negotiate(accept, GRAPH_FORMATS, GRAPH_DEFAULT, ox.RdfFormat.from_media_type)
+            prefixes = graph.prefixes if fmt is ox.RdfFormat.TURTLE else None
+            return fmt.media_type, ox.serialize(answer, format=fmt, prefixes=prefixes) or b""
+        fmt = negotiate(accept, None, RESULTS_DEFAULT, ox.QueryResultsFormat.from_media_type)
+        return fmt.media_type, answer.serialize(format=fmt)
+    except SyntaxError as err:
+        raise BadQuery(f"malformed SPARQL: {' '.join(str(err).split())[:300]}") from None
+    except (OSError, ValueError, RuntimeError) as err:
+        raise QueryError(" ".join(str(err).split())[:300]) from None
+
+
+def negotiate(accept: str, allowed, default, lookup):
+    """The format the Accept header prefers (by q value, then order) among those `lookup`
+    knows (and `allowed` lists, if given); the default for */*; NotAcceptable otherwise."""
+    choices = []
+    for position, item in enumerate(accept.split(",")):
+        media, *params = (part.strip() for part in item.split(";"))
+        quality = next((p[2:] for p in params if p.startswith("q=")), "1")
+        try:
+            weight = float(quality)
+        except ValueError:
+            weight = 0.0
+        if media and weight > 0:
+            choices.append((-weight, position, media.lower()))
+    for _, _, media in sorted(choices):
+        if media in ("*/*", "application/*", "text/*"):
+            return default
+        found = lookup(media)
+        if found is not None and (allowed is None or found in allowed):
+            return found
+    raise NotAcceptable(f"cannot answer in {accept!r}; ask for JSON, CSV, TSV or XML results, "
+                        "or Turtle, N-Triples or RDF/XML for a graph")
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -386,13 +432,3 @@ document.getElementById("form").addEventListener("submit", async (event) => {{
 def is_loopback(host: str) -> bool:
     """True for an address only this machine can reach."""
     return host in ("localhost", "::1") or host.startswith("127.")
-
-
-def _read_by(response, deadline: float) -> bytes:
-    """The whole body, or TimeoutError once the deadline has passed."""
-    chunks = []
-    while chunk := response.read1(1 << 16):
-        chunks.append(chunk)
-        if time.monotonic() > deadline:
-            raise TimeoutError
-    return b"".join(chunks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,6 +28,7 @@ from graph.query import (
     QueryTimeout,
     Result,
     Term,
+    _oxigraph_syntax_error,
     check_query,
     load_graph,
     values_clause,
@@ -86,9 +88,13 @@ class Endpoint:
                                "use `leadgraph push` to replace a graph")
         check_query(query, None, allow_federation, allow_update)
 
-    def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float) -> Result:
-        """POST the query; parameters travel as a trailing VALUES block written by Oxigraph."""
-        text = query.text
+    def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float,
+                network: bool = False) -> Result:
+        """POST the query, with PREFIX lines for the standard prefixes it uses without declaring
+        them (as a local query may); parameters travel as a trailing VALUES block written by
+        Oxigraph. `network` is for the store to decide: the store runs the query."""
+        prologue = prefix_lines(query, self.prefixes)
+        text = prologue + query.text
         if bindings:
             if query.trailing_values:
                 raise QueryError("cannot add parameters to a query that ends with VALUES")
@@ -100,8 +106,50 @@ class Endpoint:
             method="POST", headers={**self.headers, "Accept": accept,
                                     "Content-Type": "application/x-www-form-urlencoded"},
         )
-        _, body = _send(request, timeout)
+        try:
+            _, body = _send(request, timeout)
+        except StoreError as err:
+            raise StoreError(_engine_message(str(err), prologue.count("\n"))) from None
         return Result(query.form, body)
+
+
+    def empty_hint(self, timeout: float) -> str | None:
+        """A hint when the store keeps its data in named graphs and no --graph was given."""
+        if self.graph:
+            return None
+        lookup = ParsedQuery(NAMED_GRAPHS, "SELECT", frozenset({"g"}), {})
+        try:
+            _, rows = self.execute(lookup, {}, timeout).rows()
+        except QueryError:
+            return None
+        names = [f"<{row[0].value}>" for row in rows if row[0] is not None]
+        if not names:
+            return None
+        listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        return (f"the store's default graph has no match, and it has named graphs ({listed}): "
+                "pass --graph IRI to query one (leadgraph push writes into a named graph)")
+
+
+def _engine_message(message: str, added_lines: int) -> str:
+    """A store's "error at LINE:COLUMN: expected one of [character classes]..." as our one-line
+    syntax message, with the line counted in the query as the user wrote it."""
+    found = re.search(r"error at (\d+):(\d+): .*", message)
+    if not found:
+        return message
+    line = max(int(found[1]) - added_lines, 1)
+    cleaned = _oxigraph_syntax_error(f"error at {line}:{found[2]}: " + found[0].split(": ", 1)[1])
+    return f"{message[:found.start()]}{cleaned}"
+
+
+NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g LIMIT 6"
+PREFIX_USE = re.compile(r"(?<![\w.:?$-])([A-Za-z][\w.-]*)?:")
+
+
+def prefix_lines(query: ParsedQuery, prefixes: Mapping[str, str]) -> str:
+    """PREFIX declarations for the known prefixes the query names but does not declare."""
+    used = {found[1] or "" for found in PREFIX_USE.finditer(query.text)}
+    return "".join(f"PREFIX {name}: <{prefixes[name]}>\n" for name in sorted(used)
+                   if name in prefixes and name not in query.prefixes)
 
 
 @dataclass(frozen=True)
@@ -147,7 +195,7 @@ def _send(request: urllib.request.Request, timeout: float) -> tuple[int, bytes]:
         with opener.open(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as err:
-        detail = " ".join(err.read(300).decode("utf-8", "replace").split())
+        detail = " ".join(err.read(4000).decode("utf-8", "replace").split())[:1000]
         hint = " (check LEADGRAPH_USER / LEADGRAPH_PASSWORD or LEADGRAPH_TOKEN)" \
             if err.code in (401, 403) else ""
         raise StoreError(f"the store at {where} answered HTTP {err.code} {err.reason}{hint}"

@@ -4,16 +4,13 @@ safety (SERVICE, LOAD, FROM, updates), the time limit, parameters and output for
 from __future__ import annotations
 
 import csv
-import http.server
 import io
 import json
 import multiprocessing
 import re
 import shutil
 import subprocess
-import threading
 import time
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -216,33 +213,6 @@ def test_every_format_of_a_build_gives_the_same_rows(name, berwick_build):
 # --- safety ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server that records every request it gets: proof of a network call."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            body = b'{"@context": {}, "@id": "http://example.org/x"}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_POST = do_GET
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
-
-
 SERVICE_QUERIES = [
     "SELECT * WHERE { SERVICE <{url}/sparql> { ?s ?p ?o } }",
     "select * where { ?a ?b ?c FILTER EXISTS { service silent <{url}/x> { ?s ?p ?o } } }",
@@ -256,6 +226,77 @@ def test_service_is_refused_before_any_network_call(text, listener, fixture_grap
     url, hits = listener
     with pytest.raises(query.QueryRefused, match="SERVICE"):
         query.answer(fixture_graph, text.replace("{url}", url))
+    assert hits == []
+
+
+# Oxigraph ends a comment at CR as well as LF, and reads \u escapes only inside strings, where
+# rdflib expands them before parsing: each of these hides a SERVICE from a check done by rdflib.
+HIDDEN_SERVICE_QUERIES = [
+    "SELECT * WHERE { ?s ?p ?o #\r SERVICE <{url}/cr> { ?a ?b ?c }\n}",
+    'SELECT * WHERE { ?s ?p ?o BIND("\\u0022" AS ?x) SERVICE <{url}/u> { ?a ?b ?c } '
+    'BIND("\\u0022" AS ?y) }',
+    "select * where { ?s ?p ?o #\r service silent <{url}/silent> { ?a ?b ?c }\n}",
+    "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o #\r SERVICE <{url}/sub> { ?s ?b ?c }\n} } }",
+    "SELECT * WHERE { ?s ?p ?o OPTIONAL { ?s ?p ?o #\r SERVICE <{url}/opt> { ?a ?b ?c }\n} }",
+    "SELECT * WHERE { { ?s ?p ?o } UNION { ?s ?p ?o #\r Service <{url}/union> { ?a ?b ?c }\n} }",
+    "PREFIX r: <{url}/>\rSELECT * WHERE { ?s ?p ?o #\rSERVICE r:x { ?a ?b ?c }\n}",
+    "ASK { ?s ?p ?o FILTER EXISTS { ?s ?p ?o #\r SERVICE <{url}/exists> { ?a ?b ?c }\n} }",
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_SERVICE_QUERIES)
+def test_a_service_hidden_from_one_parser_is_refused_without_a_request(text, listener,
+                                                                         fixture_graph):
+    url, hits = listener
+    with pytest.raises(query.QueryRefused, match="SERVICE"):
+        query.answer(fixture_graph, text.replace("{url}", url))
+    assert hits == []
+
+
+@pytest.mark.parametrize("text", HIDDEN_SERVICE_QUERIES[:2])
+def test_the_command_refuses_a_hidden_service_in_one_line(text, listener):
+    url, hits = listener
+    result = run("query", str(FIXTURE), "-e", text.replace("{url}", url))
+    assert result.exit_code == 1 and "SERVICE" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert hits == []
+
+
+# Pieces that Oxigraph and rdflib may read differently: comments, line ends, escapes, quotes.
+LEXICAL_PIECES = ["#", "# x", "\r", "\n", "\\u000A", "\\u000D", ' BIND("\\u0022" AS ?v) ',
+                  " BIND('\\u0027' AS ?w) ", '"', '"""']
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(before=st.lists(st.sampled_from(LEXICAL_PIECES), max_size=4),
+       after=st.lists(st.sampled_from(LEXICAL_PIECES), max_size=4))
+def test_a_service_the_engine_would_follow_is_always_seen_by_the_check(before, after, listener,
+                                                                        fixture_graph):
+    """Whatever surrounds a SERVICE: if Oxigraph would follow it (it tries to connect, and the
+    worker stops it), the check refuses the query before it gets there."""
+    url, hits = listener
+    text = (f"SELECT * WHERE {{ ?s ?p ?o {''.join(before)} SERVICE <{url}/fuzz> {{ ?a ?b ?c }} "
+            f"{''.join(after)}\n}}")
+    unchecked = query.ParsedQuery(text, "SELECT", frozenset(), {})
+    try:
+        query.run_local(fixture_graph, unchecked, {}, 10)
+    except query.QueryRefused:  # the engine tried to connect
+        with pytest.raises(query.QueryError):
+            parsed = query.parse_query(text)
+            query.check_query(parsed, frozenset(), False, False)
+    except query.QueryError:
+        pass
+    assert hits == []
+
+
+def test_the_query_engine_cannot_open_a_connection_even_past_the_checks(listener, fixture_graph):
+    """The check is not the only guard: a worker runs queries with no network sockets."""
+    url, hits = listener
+    text = f"SELECT * WHERE {{ ?s ?p ?o SERVICE <{url}/sandbox> {{ ?a ?b ?c }} }} LIMIT 1"
+    unchecked = query.ParsedQuery(text, "SELECT", frozenset(), {})
+    with pytest.raises(query.QueryError):
+        query.run_local(fixture_graph, unchecked, {}, 10)
     assert hits == []
 
 
@@ -368,6 +409,47 @@ def test_malformed_sparql_exits_2_with_line_and_column(text, where):
     assert "Traceback" not in result.output
 
 
+def nested(depth: int) -> str:
+    return "SELECT * WHERE { " + "{ " * depth + "?s ?p ?o" + " }" * depth + " }"
+
+
+def test_a_query_nested_past_the_limit_is_a_one_line_error_exit_2():
+    result = run("query", str(FIXTURE), "-e", nested(query.MAX_NESTING + 10))
+    assert result.exit_code == 2, result.output
+    assert f"the limit is {query.MAX_NESTING}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_a_query_nested_up_to_the_limit_is_answered():
+    result = run("query", str(FIXTURE), "-e", nested(query.MAX_NESTING - 1), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(rows_of(result.stdout)[1]) == len(rdflib.Graph().parse(FIXTURE))
+
+
+def test_a_query_over_the_size_limit_is_refused_unparsed():
+    text = "ASK { VALUES ?x { " + "1 " * (query.MAX_QUERY_BYTES // 2) + "} }"
+    started = time.monotonic()
+    result = run("query", str(FIXTURE), "-e", text)
+    assert result.exit_code == 2 and f"the limit is {query.MAX_QUERY_BYTES:,}" in result.stderr
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("piece", ['"\\', "'\\", '"""a', "'" * 3 + "a", "<a", "?a", '"a\n', '"'])
+def test_checking_the_largest_query_takes_linear_time(piece):
+    text = piece * (query.MAX_QUERY_BYTES // len(piece.encode()))
+    started = time.monotonic()
+    query.engine_view(text)
+    assert time.monotonic() - started < 2
+
+
+def test_the_timeout_covers_parsing():
+    text = "SELECT * WHERE { BIND(" + "+".join(["1"] * 8000) + " AS ?x) }"  # 16 KB, slow to parse
+    started = time.monotonic()
+    result = run("query", str(FIXTURE), "--timeout", "1", "-e", text)
+    assert result.exit_code == 1 and "stopped after 1 s" in result.stderr, result.output
+    assert time.monotonic() - started < 6
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.sampled_from(list("SELCTWHR{}?sp.o<>:\"' \n#()*")), max_size=40))
 def test_any_query_text_is_parsed_or_refused_with_a_position(text):
@@ -407,16 +489,64 @@ def test_usage_errors_exit_2(args):
     assert run("query", *args).exit_code == 2
 
 
-def test_remote_json_ld_contexts_are_refused_without_fetching(listener, tmp_path):
+def remote_context_documents(url: str, folder: Path) -> list[dict]:
+    """JSON-LD documents that name a context to fetch: over HTTP, as a file:// URL, as a path
+    beside the file, by @import, and inside a term definition (a scoped context)."""
+    local = folder / "context.jsonld"
+    local.write_text(json.dumps({"@context": {"ex": "http://example.org/"}}))
+    data = {"@id": "http://example.org/a", "http://example.org/p": "x"}
+    return [{"@context": context, **data} for context in (
+        f"{url}/context.jsonld",
+        [{"ex": "http://example.org/"}, f"{url}/c2"],
+        {"@import": f"{url}/c3"},
+        local.as_uri(),
+        "context.jsonld",
+        {"t": {"@id": "http://example.org/t", "@context": f"{url}/c4"}},
+    )]
+
+
+@pytest.mark.parametrize("command", ["query", "validate", "export"])
+def test_every_command_refuses_json_ld_contexts_to_fetch(command, listener, tmp_path):
     url, hits = listener
-    for context in (f"{url}/context.jsonld", [{"ex": "http://example.org/"}, f"{url}/c2"],
-                    {"@import": f"{url}/c3"}):
-        data = tmp_path / "remote.jsonld"
-        data.write_text(json.dumps({"@context": context, "@id": "http://example.org/a",
-                                    "http://example.org/p": "x"}))
-        with pytest.raises(query.QueryError, match="refusing to fetch the JSON-LD context"):
-            query.load_graph(data)
+    for number, document in enumerate(remote_context_documents(url, tmp_path)):
+        data = tmp_path / f"remote{number}.jsonld"
+        data.write_text(json.dumps(document))
+        args = {"query": ["query", str(data), "-e", "ASK {}"], "validate": ["validate", str(data)],
+                "export": ["export", str(data), "--format", "ttl", "--out",
+                           str(tmp_path / "out.ttl")]}[command]
+        result = run(*args)
+        assert result.exit_code in (1, 2), (document, result.output)
+        assert "remote JSON-LD @context is not fetched" in result.stderr, result.output
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert hits == []
+    assert not (tmp_path / "out.ttl").exists()
+
+
+# --- labels carry a language tag -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["TRUST", "Mutual Trust", "mutual trust"])
+def test_a_named_query_matches_a_concept_label_in_any_case_and_language(label):
+    result = run("query", str(FIXTURE), "--name", "concept-relations", "--param",
+                 f"concept={label}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert {row[0] for row in rows_of(result.stdout)[1]} == {query.PREFIXES["lgc"] + "trust"}
+
+
+@pytest.mark.parametrize("args", [
+    ["-e", 'SELECT ?c WHERE { ?c skos:prefLabel ?label FILTER(?label = "trust") }'],
+    ["-e", "SELECT ?c ?label WHERE { ?c skos:prefLabel ?label }", "--param", "label=trust"],
+])
+def test_a_plain_string_that_finds_nothing_gets_a_hint_about_language_tags(args):
+    result = run("query", str(FIXTURE), *args, "--format", "csv")
+    assert result.exit_code == 0 and rows_of(result.stdout)[1] == []
+    assert "language tag" in result.stderr and "LCASE(STR(" in result.stderr
+
+
+def test_no_hint_when_rows_are_found():
+    result = run("query", str(FIXTURE), "--format", "csv", "-e",
+                 'SELECT ?c WHERE { ?c skos:prefLabel ?label FILTER(STR(?label) = "trust") }')
+    assert rows_of(result.stdout)[1] and result.stderr == ""
 
 
 # --- parameters --------------------------------------------------------------------------

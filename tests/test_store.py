@@ -4,7 +4,10 @@ fixture starts on a free loopback port (and always stops)."""
 from __future__ import annotations
 
 import http.server
+import shutil
+import socket
 import subprocess
+import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import main
-from graph.serve import free_port, oxigraph_binary
 from graph.store import DEFAULT_GRAPH, credentials, sends_secrets_in_clear
 
 from .test_query import CASES, FIXTURE, NAMES, case_id, rows_of
@@ -22,6 +24,20 @@ from .test_query import CASES, FIXTURE, NAMES, case_id, rows_of
 FIXTURE_GRAPH = "https://example.org/interviews/fixture"
 BERWICK_GRAPH = "https://example.org/interviews/berwick"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` server program (from the `oxigraph` package): on PATH or beside Python."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = shutil.which("oxigraph") or (str(beside) if beside.exists() else None)
+    assert found, "the oxigraph server is not installed: pip install oxigraph"
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def run(*args: str, env: dict[str, str] | None = None):
@@ -142,6 +158,40 @@ def test_service_and_updates_are_refused_before_reaching_the_store(store):
                           ("CLEAR ALL", "use `leadgraph push`")):
         result = run("query", "--endpoint", f"{store}/query", "-e", text)
         assert result.exit_code == 1 and message in result.stderr
+
+
+def test_a_remote_query_may_use_the_graph_prefixes_like_a_local_one(store, pushed):
+    text = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a lg:Claim ; rdf:subject lgc:trust }"
+    local = run("query", str(FIXTURE), "-e", text, "--format", "csv")
+    remote = run("query", "--endpoint", f"{store}/query", "--graph", FIXTURE_GRAPH, "-e", text,
+                 "--format", "csv")
+    assert remote.exit_code == 0, remote.output
+    assert rows_of(remote.stdout) == rows_of(local.stdout) and rows_of(local.stdout)[1][0] != ("0",)
+
+
+def test_a_query_the_store_rejects_gives_a_one_line_error(store, pushed):
+    result = run("query", "--endpoint", f"{store}/query", "-e",
+                 "SELECT * WHERE { ?s ?p ?o } GROUP BY ?s")
+    assert result.exit_code in (1, 2) and "HTTP 400" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and len(result.stderr) < 400
+
+
+def test_a_store_syntax_error_is_one_line_at_the_line_the_user_wrote(store, pushed):
+    result = run("query", "--endpoint", f"{store}/query", "-e",
+                 "SELECT *\nWHERE { ?s a lg:Claim }\nGROUP BY ?s")  # rdflib lets it through
+    assert result.exit_code in (1, 2), result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "['" not in result.stderr
+    assert "line 3, column" in result.stderr and "GROUP BY" in result.stderr
+
+
+def test_an_empty_answer_from_a_store_with_named_graphs_gives_a_hint(store, pushed):
+    result = run("query", "--endpoint", f"{store}/query", "--name", "concepts-by-mentions",
+                 "--format", "csv")
+    assert result.exit_code == 0 and rows_of(result.stdout)[1] == []
+    assert "--graph" in result.stderr and FIXTURE_GRAPH in result.stderr
+    with_graph = run("query", "--endpoint", f"{store}/query", "--graph", FIXTURE_GRAPH,
+                     "--name", "concepts-by-mentions", "--format", "csv")
+    assert rows_of(with_graph.stdout)[1] and "--graph" not in with_graph.stderr
 
 
 @pytest.mark.parametrize("command", [
