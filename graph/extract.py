@@ -666,6 +666,9 @@ def _token_claims(
             anaphors += 1
         negated = _cue_at(engine, "negation", a.doc, _negation_start(a, match), match.start)
         hedged = _in_clause(a.doc, match, hedges)
+        if a.parsed is not None:  # "I don't think the locked door makes anyone safer"
+            negated = negated or syntax.is_negated(a.parsed[match.start])
+            hedged = hedged or syntax.is_hedged(a.parsed[match.start])
         start, end = a.offsets(match.start, match.end)
         claim = Claim(
             subject=subject,
@@ -825,6 +828,7 @@ def _side(
 
 _RELATIVE = frozenset({"which", "that", "who", "what"})
 _THEY = frozenset({"they", "them"})
+_CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
 
 
 def _earlier_in_sentence(
@@ -875,6 +879,9 @@ def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[i
     root; for a whole clause or a window, people's roles only when nothing else is named."""
     if head is None or head.pos_ in ("VERB", "AUX"):
         found = [f for f in found if f.category != "Role"] or found
+    if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: what it is about
+        core = {t.i for c in head.children if c.dep_ in _CORE for t in c.subtree}
+        found = [f for f in found if core.intersection(range(f.start, f.end))] or found
     if head is not None:
         holding = [f for f in found if f.start <= head.i < f.end]
         if holding:

@@ -20,7 +20,8 @@ HEDGE_VERBS = frozenset({"suspect", "guess", "suppose", "wonder", "imagine", "re
 OPINION_VERBS = frozenset({"think", "believe", "say", "feel", "agree", "accept", "see"})
 CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "conj", "parataxis", "csubj", "xcomp"})
 INTERJECTIONS = frozenset({"and", "but", "well", "so", "oh", "um", "uh", ",", "-", "--"})
-REACH = 6  # tokens a coordinator's side may span
+REACH = 6  # tokens a side read from words around a cue may span
+TIGHT = 3  # tokens a coordinator's side may span: "trust, not blame"
 SYMMETRIC = frozenset({"combinesWith", "contrastsWith"})
 # adjectives are matched as written: a participle ("based on") has its verb as lemma
 _CUE_ATTR = {"verb": "LEMMA", "noun": "LEMMA", "adjective": "LOWER"}
@@ -113,9 +114,9 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             b = b.conjuncts[0]
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
-        negated = _negated(nodes["cue"]) or _negated(anchor)
+        negated = is_negated(nodes["cue"]) or is_negated(anchor)
         out += _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
-                      negated, doc, hedged=_hedged(nodes["cue"]) or _hedged(anchor))
+                      negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
     return out
 
 
@@ -216,8 +217,8 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         before = {t.lower_ for t in doc[max(left, i - 3) : i]}
         out.append(Link(entry.relation, subject, obj, (i, after), "cue-verb-words",
                         round(entry.confidence * 0.9, 3),
-                        bool(before & NEGATION_WORDS) or _negated(token),
-                        bool(before & MODALS) or _hedged(token)))
+                        bool(before & NEGATION_WORDS) or is_negated(token),
+                        bool(before & MODALS) or is_hedged(token)))
     return out
 
 
@@ -236,7 +237,7 @@ def _verb_form(doc: Any, i: int, lemma: str) -> bool:
     return previous.lower_ in AUXILIARIES or (plural and followed)
 
 
-def _negated(token: Any) -> bool:
+def is_negated(token: Any) -> bool:
     """A negation on the word, or a governing "I don't think" over its clause."""
     if any(c.dep_ == "neg" or c.lower_ in ("never",) for c in token.children):
         return True
@@ -250,7 +251,7 @@ def _negated(token: Any) -> bool:
     return False
 
 
-def _hedged(token: Any) -> bool:
+def is_hedged(token: Any) -> bool:
     """A modal or a hedging adverb on the word, or a hedging verb governing its clause."""
     if any(c.lower_ in MODALS or c.lower_ in HEDGE_ADVERBS for c in token.children):
         return True
@@ -331,9 +332,9 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     inner_arg = Arg(inner.i, frozenset())
     main_arg = Arg(main.i, frozenset(t.i for t in inner.subtree))
     subject, obj = (inner_arg, main_arg) if cue.reverse else (main_arg, inner_arg)
-    negated = cue.relation != "requires" and _negated(main)
+    negated = cue.relation != "requires" and is_negated(main)
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
-                 cue.confidence, negated, _hedged(main))]
+                 cue.confidence, negated, is_hedged(main))]
 
 
 def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> list[Link]:
@@ -352,7 +353,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     outer = Arg(_clause_verb(head).i if head.pos_ in ("VERB", "AUX") else head.i,
                 frozenset(t.i for t in prep.subtree) | frozenset(range(start, end)),
                 keep_polarity=cue.relation != "requires")
-    negated = _negated(_clause_verb(head))
+    negated = is_negated(_clause_verb(head))
     if cue.relation == "requires":
         # "no A without B", "A without B is hazardous" say A requires B; "A without B" alone
         # says nothing of the kind
@@ -363,7 +364,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
         negated = False
     subject, obj = (inner, outer) if cue.reverse else (outer, inner)
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
-                 cue.confidence, negated, _hedged(head))]
+                 cue.confidence, negated, is_hedged(head))]
 
 
 def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
@@ -373,9 +374,9 @@ def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     if cue.lemma == "not" and (start == 0 or doc[start - 1].lower_ not in (",", "and", "but")):
         return []
     left = max((t.i + 1 for t in doc[:start] if _stop(t)), default=0)
-    left = max(left, start - REACH)
+    left = max(left, start - TIGHT - (doc[start - 1].text == ","))
     right = next((t.i for t in doc[end:] if _stop(t)), len(doc))
-    right = min(right, end + REACH)
+    right = min(right, end + TIGHT)
     if left >= start or right <= end:
         return []
     a = Arg(None, window=(left, start))
@@ -421,4 +422,4 @@ def _discourse(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
         left = max((t.i + 1 for t in doc[:start] if _stop(t)), default=0)
         before = Arg(None, window=(left, start))
     return [Link(cue.relation, after, before, (start, end), f"cue-{cue.word_class}",
-                 cue.confidence, False, _hedged(doc[end]) if end < len(doc) else False)]
+                 cue.confidence, False, is_hedged(doc[end]) if end < len(doc) else False)]
