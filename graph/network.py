@@ -387,7 +387,7 @@ def add_measures(net: nx.MultiDiGraph) -> None:
     """Degree, PageRank, Louvain community and layout position, as node attributes."""
     simple = _summed(net, nx.Graph)
     directed = _summed(net, nx.DiGraph)
-    ranks = nx.pagerank(directed, weight="weight") if len(directed) else {}
+    ranks = pagerank(directed)
     communities = communities_of(simple)
     order = {n: (d["category"], d["label"].lower()) for n, d in net.nodes(data=True)}
     top_degree = max((d for _, d in net.degree()), default=0)
@@ -407,6 +407,31 @@ def add_measures(net: nx.MultiDiGraph) -> None:
         data["x"], data["y"] = positions[node]
 
 
+def pagerank(graph: nx.DiGraph, alpha: float = 0.85, tol: float = 1.0e-6) -> dict[str, float]:
+    """Weighted PageRank by power iteration, as networkx's (dangling nodes link to all), without
+    the SciPy import networkx's own version costs."""
+    import numpy as np
+
+    nodes = list(graph)
+    if not nodes:
+        return {}
+    index = {n: i for i, n in enumerate(nodes)}
+    size = len(nodes)
+    matrix = np.zeros((size, size))
+    for u, v, weight in graph.edges(data="weight", default=1):
+        matrix[index[u], index[v]] += weight
+    out = matrix.sum(axis=1)
+    dangling = out == 0
+    matrix[~dangling] /= out[~dangling, None]
+    rank = np.full(size, 1.0 / size)
+    for _ in range(100):
+        previous = rank
+        rank = alpha * (rank @ matrix + rank[dangling].sum() / size) + (1 - alpha) / size
+        if np.abs(rank - previous).sum() < size * tol:
+            break
+    return dict(zip(nodes, (float(r) for r in rank), strict=True))
+
+
 def communities_of(simple: nx.Graph) -> dict[str, int]:
     """Louvain communities of the concepts with relations (fixed seed), numbered from the
     largest (ties by first member); concepts without relations belong to none."""
@@ -423,13 +448,15 @@ def communities_of(simple: nx.Graph) -> dict[str, int]:
 # `size` with its label below it, in lines of at most WRAP characters; the label's box is
 # estimated from the advance widths of DejaVu Sans / Verdana (the map's font), per 100 px.
 FONT = 14.0  # label font size of the least connected concept; hubs get up to FONT_MAX
-FONT_MAX = 20.0
-RADIUS = (7.0, 26.0)  # smallest and largest dot
-WRAP = 18
+FONT_MAX = 16.0
+RADIUS = (6.0, 22.0)  # smallest and largest dot
+WRAP = 12
 LINE_HEIGHT = 1.17  # of the font size, as vis-network sets multi-line labels
 LABEL_GAP = 4.0  # between a dot and its label
-MARGIN = 10.0  # kept free between two concepts' boxes
-EDGE_LENGTH = 3.2  # median edge length, in label heights of the base font
+MARGIN = 6.0  # kept free between two concepts' boxes
+DENSITY = 0.4  # share of the layout's area the concepts' boxes take, before spreading
+COMPACTION = 12  # rounds of shrinking by a tenth and spreading again
+ASPECT = 1.45  # width / height the layout is stretched to, at most (a laptop's map area)
 GRID = (170.0, 90.0)  # cells for concepts without relations (only exported files place them)
 _WIDTHS = dict(zip(
     (chr(c) for c in range(32, 127)),  # printable ASCII, in order
@@ -506,19 +533,29 @@ def _induced(simple: nx.Graph, nodes: list[str]) -> nx.Graph:
 
 
 def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -> Positions:
-    """ForceAtlas2 (LinLog off, gravity on, so separate components stay near), rotated to lie
-    wide, scaled to a readable edge length, then spread until the boxes are apart."""
+    """ForceAtlas2 with strong gravity (separate components stay close), rotated to lie wide,
+    stretched to about ASPECT, scaled so the concepts' boxes cover about DENSITY of its area,
+    then spread until the boxes are apart."""
     if len(sub) == 1:
         return {next(iter(sub)): (0.0, 0.0)}
     iterations = 300 if len(sub) <= 500 else 120
-    raw = nx.forceatlas2_layout(sub, max_iter=iterations, scaling_ratio=2.0, gravity=1.0,
+    raw = nx.forceatlas2_layout(sub, max_iter=iterations, gravity=1.0, strong_gravity=True,
                                 weight="weight", seed=SEED)
     points = _widest({n: (float(x), float(y)) for n, (x, y) in raw.items()})
-    lengths = sorted(math.dist(points[u], points[v]) for u, v in sub.edges())
-    target = EDGE_LENGTH * FONT * LINE_HEIGHT * 2
-    factor = target / lengths[len(lengths) // 2] if lengths and lengths[len(lengths) // 2] else 1
-    points = {n: (x * factor * 1.25, y * factor) for n, (x, y) in points.items()}
-    return remove_overlaps(points, boxes)
+    xs, ys = [x for x, _ in points.values()], [y for _, y in points.values()]
+    width, height = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
+    stretch = math.sqrt(max(1.0, ASPECT * height / width))
+    width, height = width * stretch, height / stretch
+    area = sum(w * (above + below) for w, above, below in (boxes[n] for n in points)) / DENSITY
+    factor = math.sqrt(area / (width * height))
+    points = remove_overlaps({n: (x * stretch * factor, y / stretch * factor)
+                              for n, (x, y) in points.items()}, boxes)
+    for _ in range(COMPACTION):  # pull in what spreading left too far apart, and settle again
+        xs, ys = [x for x, _ in points.values()], [y for _, y in points.values()]
+        aspect = max(max(xs) - min(xs), 1.0) / max(max(ys) - min(ys), 1.0)
+        points = remove_overlaps({n: (x * 0.9, y * 0.9) for n, (x, y) in points.items()}, boxes,
+                                 bias=max(1.0, aspect / ASPECT))  # too wide: push up and down
+    return points
 
 
 Positions = dict[str, tuple[float, float]]
@@ -538,47 +575,56 @@ def _widest(points: Positions) -> Positions:
 
 
 def remove_overlaps(points: Positions, boxes: dict[str, tuple[float, float, float]],
-                    rounds: int = 60) -> Positions:
+                    rounds: int = 60, bias: float = 1.0) -> Positions:
     """Push apart every two concepts whose boxes (with MARGIN) overlap, along the axis of least
     overlap, until none do; if pushing does not settle, spread the whole layout a little and go
-    on (spreading alone always ends it, the boxes keeping their size)."""
+    on (spreading alone always ends it, the boxes keeping their size). A `bias` above 1 makes
+    sideways pushes that much dearer."""
+    import numpy as np
+
     nodes = sorted(points)
-    xs = [points[n][0] for n in nodes]
-    ys = [points[n][1] for n in nodes]
-    half = [boxes[n][0] / 2 + MARGIN / 2 for n in nodes]
-    above = [boxes[n][1] + MARGIN / 2 for n in nodes]
-    below = [boxes[n][2] + MARGIN / 2 for n in nodes]
+    xy = np.array([points[n] for n in nodes], dtype=float)
+    extents = np.array([boxes[n] for n in nodes], dtype=float)
+    extents[:, 0] /= 2  # half width, above, below
+    extents += MARGIN / 2
     for _ in range(200):
         for _round in range(rounds):
-            if not _push(xs, ys, half, above, below):
-                return {n: (xs[i], ys[i]) for i, n in enumerate(nodes)}
-        xs = [x * 1.1 for x in xs]
-        ys = [y * 1.1 for y in ys]
+            if not _push(xy, extents, bias):
+                return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
+        xy *= 1.1
     raise RuntimeError("could not separate the concepts' labels")  # pragma: no cover
 
 
-def _push(xs: list[float], ys: list[float], half: list[float], above: list[float],
-          below: list[float]) -> bool:
-    """One sweep over the pairs whose boxes overlap; True if any moved."""
-    moved = False
-    order = sorted(range(len(xs)), key=lambda i: xs[i] - half[i])
-    for a, i in enumerate(order):
-        for j in order[a + 1:]:
-            if xs[j] - half[j] >= xs[i] + half[i]:
-                break
-            ox = min(xs[i] + half[i], xs[j] + half[j]) - max(xs[i] - half[i], xs[j] - half[j])
-            oy = min(ys[i] + below[i], ys[j] + below[j]) - max(ys[i] - above[i], ys[j] - above[j])
-            if ox <= 0 or oy <= 0:
-                continue
-            moved = True
-            if ox * 0.6 < oy:  # labels are wide: sideways moves are cheaper, but not free
-                step = ox / 2 + 0.5
-                sign = 1 if (xs[j], j) >= (xs[i], i) else -1
-                xs[i] -= sign * step
-                xs[j] += sign * step
-            else:
-                step = oy / 2 + 0.5
-                sign = 1 if (ys[j], j) >= (ys[i], i) else -1
-                ys[i] -= sign * step
-                ys[j] += sign * step
-    return moved
+BLOCK = 512  # rows of the pairwise overlap matrix computed at once
+
+
+def _push(xy, extents, bias: float) -> bool:
+    """Move both concepts of every overlapping pair half the overlap apart, all at once (the
+    sideways or the up-and-down way, whichever is less, sideways counted `bias` times);
+    True if any overlapped."""
+    import numpy as np
+
+    left, right = xy[:, 0] - extents[:, 0], xy[:, 0] + extents[:, 0]
+    top, bottom = xy[:, 1] - extents[:, 1], xy[:, 1] + extents[:, 2]
+    move = np.zeros_like(xy)
+    found = False
+    for start in range(0, len(xy), BLOCK):
+        rows = slice(start, start + BLOCK)
+        ox = np.minimum(right[rows, None], right) - np.maximum(left[rows, None], left)
+        oy = np.minimum(bottom[rows, None], bottom) - np.maximum(top[rows, None], top)
+        i, j = np.nonzero((ox > 0) & (oy > 0))
+        i, j, ox, oy = i + start, j, ox[i, j], oy[i, j]
+        keep = i < j
+        i, j, ox, oy = i[keep], j[keep], ox[keep], oy[keep]
+        if not len(i):
+            continue
+        found = True
+        sideways = ox * bias < oy
+        for axis, overlap, chosen in ((0, ox, sideways), (1, oy, ~sideways)):
+            a, b = i[chosen], j[chosen]
+            sign = np.where(xy[b, axis] >= xy[a, axis], 1.0, -1.0)
+            step = sign * (overlap[chosen] / 2 + 0.5)
+            np.add.at(move[:, axis], a, -step)
+            np.add.at(move[:, axis], b, step)
+    xy += move
+    return found
