@@ -29,6 +29,9 @@ from graph.network import (
 )
 
 TOP_CONCEPTS = 12
+MATRIX_ROWS = 40  # concepts in the concept-by-interview table
+SHARED_QUOTES = 8  # quotes shown per relation that several speakers state
+REPORT_ROWS = 500  # claims listed in the report at most; the map and the graph hold them all
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -302,32 +305,100 @@ def render_map(net: ConceptNetwork) -> str:
     )
 
 
+def clock(seconds: float) -> str:
+    """A cue time as hh:mm:ss."""
+    whole = int(seconds)
+    return f"{whole // 3600:02}:{whole // 60 % 60:02}:{whole % 60:02}"
+
+
+def where(quote: Quote) -> str:
+    """A quote's place: its cue time for timed sources, else its lines."""
+    if quote.time_start is not None:
+        return clock(quote.time_start)
+    return f"line{'s' if '–' in quote.lines else ''} {quote.lines}"
+
+
 def _claim_rows(net: ConceptNetwork, claims: list[ClaimRecord]) -> list[dict]:
     g = net.graph
-    titles = {t.iri: t.title for t in net.transcripts}
+    numbers = {t.iri: i + 1 for i, t in enumerate(net.transcripts)}
     return [
         {
             "subject": g.nodes[c.subject]["label"], "object": g.nodes[c.object]["label"],
             "relation": net.relation_labels.get(c.relation, c.relation),
             "colour": RELATION_STYLES[c.relation].colour,
-            "quotes": c.quotes, "lines": ", ".join(dict.fromkeys(q.lines for q in c.quotes)),
+            "quotes": c.quotes, "where": ", ".join(dict.fromkeys(where(q) for q in c.quotes)),
             "speaker": c.speaker, "rule": c.rule, "hedged": c.hedged,
-            "question": c.question, "transcript": titles.get(c.transcript, ""),
+            "question": c.question, "interview": numbers.get(c.transcript, 0),
         }
-        for c in claims
+        for c in claims[:REPORT_ROWS]
     ]
 
 
+def _matrix(net: ConceptNetwork) -> list[dict]:
+    """Concept by interview: mentions and claims (stated or denied) of the most mentioned
+    concepts in each interview, like a code-document matrix."""
+    g = net.graph
+    order = {t.iri: i for i, t in enumerate(net.transcripts)}
+    claims_of: dict[str, list[int]] = {}
+    every = {c.iri: c for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
+    for claim in every.values():
+        for concept in {claim.subject, claim.object}:
+            row = claims_of.setdefault(concept, [0] * len(order))
+            if claim.transcript in order:
+                row[order[claim.transcript]] += 1
+    rows = []
+    for node, data in g.nodes(data=True):
+        mentions = [0] * len(order)
+        for quote in net.mentions.get(node, ()):
+            if quote.transcript in order:
+                mentions[order[quote.transcript]] += 1
+        claims = claims_of.get(node, [0] * len(order))
+        rows.append({"key": local_name(node), "label": data["label"], "color": data["color"],
+                     "cells": list(zip(mentions, claims, strict=True)),
+                     "interviews": sum(1 for m, c in zip(mentions, claims, strict=True) if m or c),
+                     "mentions": data["mentions"]})
+    rows.sort(key=lambda r: (-r["interviews"], -r["mentions"], r["label"]))
+    return rows[:MATRIX_ROWS]
+
+
+def _shared(net: ConceptNetwork) -> list[dict]:
+    """Relations that two or more speakers or interviews state, each with its quotes."""
+    g = net.graph
+    titles = {t.iri: t.title for t in net.transcripts}
+    rows = []
+    for u, v, key, data in g.edges(keys=True, data=True):
+        claims = net.claims[key]
+        speakers = {c.speaker_iri for c in claims}
+        interviews = {c.transcript for c in claims}
+        if len(speakers) < 2 and len(interviews) < 2:
+            continue
+        quotes = []
+        for claim in claims[:SHARED_QUOTES]:
+            said = [q for q in claim.quotes if q is not claim.question_quote] or list(claim.quotes)
+            quotes.append({"text": " ".join(q.text for q in said), "speaker": claim.speaker,
+                           "interview": titles.get(claim.transcript, ""),
+                           "where": ", ".join(where(q) for q in said)})
+        rows.append({"subject": g.nodes[u]["label"], "object": g.nodes[v]["label"],
+                     "subject_key": local_name(u), "object_key": local_name(v),
+                     "relation": data["label"], "colour": data["color"], "claims": len(claims),
+                     "speakers": len(speakers), "interviews": len(interviews), "quotes": quotes})
+    rows.sort(key=lambda r: (-r["interviews"], -r["speakers"], -r["claims"], r["subject"]))
+    return rows
+
+
 def report_data(net: ConceptNetwork) -> dict:
-    """What index.html shows: the interviews at a glance."""
+    """What index.html shows: the interviews at a glance, and how they compare."""
     g = net.graph
     positive = sorted((c for claims in net.claims.values() for c in claims), key=claim_order)
     denied = sorted({c.iri: c for cs in net.denied.values() for c in cs}.values(), key=claim_order)
-    top = sorted((d for _, d in g.nodes(data=True)),
-                 key=lambda d: (-d["mentions"], -d["degree"], d["label"]))
+    top = sorted(g.nodes(data=True), key=lambda nd: (-nd[1]["mentions"], -nd[1]["degree"],
+                                                     nd[1]["label"]))
+    claims_in = Counter(c.transcript for c in positive)
     return {
         "title": _title(net),
-        "transcripts": net.transcripts,
+        "transcripts": [{"number": i + 1, "title": t.title, "source": t.source,
+                         "speakers": t.speakers, "claims": claims_in[t.iri]}
+                        for i, t in enumerate(net.transcripts)],
         "speakers": sorted({s for t in net.transcripts for s in t.speakers}),
         "counts": [
             ("interviews", len(net.transcripts)), ("concepts", g.number_of_nodes()),
@@ -335,11 +406,14 @@ def report_data(net: ConceptNetwork) -> dict:
             ("denied claims", len(denied)),
         ],
         "top": [
-            {**d, "category_label": net.category_labels.get(d["category"], d["category"])}
-            for d in top[:TOP_CONCEPTS]
+            {**d, "key": local_name(n),
+             "category_label": net.category_labels.get(d["category"], d["category"])}
+            for n, d in top[:TOP_CONCEPTS]
         ],
-        "relations": _claim_rows(net, positive),
-        "denied": _claim_rows(net, denied),
+        "matrix": _matrix(net),
+        "shared": _shared(net),
+        "relations": _claim_rows(net, positive), "relation_count": len(positive),
+        "denied": _claim_rows(net, denied), "denied_count": len(denied),
         "several": len(net.transcripts) > 1,
     }
 

@@ -16,7 +16,7 @@
   const INK = "#1f2933";
   const FADED = "#c3c9d1";
   const EDGE_WORDS_AT = 1.25; // zoom from which every edge shows its relation's words
-  const MAX_FIT = 1.3; // "fit" enlarges a small map up to this zoom
+  const MAX_FIT = 1.5; // "fit" enlarges a small map up to this zoom
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -454,7 +454,7 @@
     const r = relations.get(e.relation);
     const body = el("div");
     const title = el("h2", "relation-title");
-    title.append(el("span", null, concepts.get(e.from).label), relationWord(e.relation), el("span", null, concepts.get(e.to).label));
+    title.append(el("span", null, concepts.get(e.from).label), " ", relationWord(e.relation), " ", el("span", null, concepts.get(e.to).label));
     body.append(title);
     const stats = [plural(e.weight, "claim"), plural(e.speakers, "speaker")];
     if (data.transcripts.length > 1) stats.push(plural(e.interviews, "interview"));
@@ -550,8 +550,8 @@
     network.moveTo({ scale: network.getScale() * factor, animation: { duration: 200, easingFunction: "easeInOutQuad" } });
   }
 
-  function fit() {
-    network.fit({ nodes: [...shownNodes], maxZoomLevel: MAX_FIT, animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+  function fit(animate = true) {
+    network.fit({ nodes: [...shownNodes], maxZoomLevel: MAX_FIT, animation: animate ? { duration: 300, easingFunction: "easeInOutQuad" } : false });
   }
 
   function pan(dx, dy) {
@@ -562,9 +562,9 @@
 
   byId("zoom-in").addEventListener("click", () => zoom(1.3));
   byId("zoom-out").addEventListener("click", () => zoom(1 / 1.3));
-  byId("zoom-fit").addEventListener("click", fit);
+  byId("zoom-fit").addEventListener("click", () => fit());
   const KEYS = {
-    "+": () => zoom(1.3), "=": () => zoom(1.3), "-": () => zoom(1 / 1.3), "0": fit,
+    "+": () => zoom(1.3), "=": () => zoom(1.3), "-": () => zoom(1 / 1.3), "0": () => fit(),
     ArrowLeft: () => pan(-80, 0), ArrowRight: () => pan(80, 0), ArrowUp: () => pan(0, -80), ArrowDown: () => pan(0, 80),
   };
   byId("map").addEventListener("keydown", (ev) => {
@@ -836,9 +836,9 @@
   buildControls();
   colourLegend();
   redraw();
-  network.fit({ animation: false, maxZoomLevel: MAX_FIT });
+  fit(false);
   syncEdgeWords();
   fromHash();
-  window.leadgraph = { svgDocument: svgDocument, relationsCsv: relationsCsv, matches: matches, state: state };
+  window.leadgraph = { selectEdge: selectEdge, selectConcept: selectConcept, relationsCsv: relationsCsv, state: state };
   window.leadgraphReady = true;
 })();
