@@ -35,6 +35,7 @@ Bob Kay: Blame kills learning {IMG} every time. Trust needs consistency {SCRIPT}
 
 Bob Kay: =HYPERLINK("http://x") Fear undermines speaking up.
 """
+WORDS = "e => e.label && e.label.trim()"  # an edge that shows its relation's words
 VISIBLE_NODES = "network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)"
 VISIBLE_EDGES = "network.body.data.edges.get({filter: e => !e.hidden}).map(e => e.id)"
 LABEL_BOXES = """() => network.body.data.nodes.get({filter: n => !n.hidden}).map(n => {
@@ -216,8 +217,9 @@ def test_clicking_a_concept_highlights_its_neighbours_and_dims_the_rest(browser,
     click_node(visit, node)
     opacity = dict(visit.evaluate("network.body.data.nodes.get().map(n => [n.id, n.opacity])"))
     assert {n for n, o in opacity.items() if o == 1} == near
-    words = visit.evaluate("network.body.data.edges.get().filter(e => e.label).map(e => e.id)")
-    assert sorted(words) == sorted(k for u, v, k in net.graph.edges(keys=True) if node in (u, v))
+    faint = visit.evaluate("network.body.data.edges.get().filter(e => e.color.opacity < 0.5)"
+                           ".map(e => e.id)")
+    assert sorted(faint) == sorted(k for u, v, k in net.graph.edges(keys=True) if node not in (u, v))
     assert visit.page.locator("#panel h2").text_content() == label_of(net, node)
     visit.page.keyboard.press("Escape")
     opacity = visit.evaluate("network.body.data.nodes.get().map(n => n.opacity)")
@@ -226,7 +228,7 @@ def test_clicking_a_concept_highlights_its_neighbours_and_dims_the_rest(browser,
 
 def test_edge_words_show_when_zoomed_in_and_on_hover(browser, corpus):
     out, net = corpus
-    labelled = "network.body.data.edges.get().filter(e => e.label).length"
+    labelled = f"network.body.data.edges.get().filter({WORDS}).length"
     visit = open_map(browser, out / "concept_map.html")
     if visit.evaluate("network.getScale()") < 1.25:
         assert visit.evaluate(labelled) == 0
@@ -237,6 +239,9 @@ def test_edge_words_show_when_zoomed_in_and_on_hover(browser, corpus):
     visit.page.wait_for_timeout(200)
     label = net.relation_labels[net.graph.edges[u, v, key]["relation"]]
     assert visit.evaluate("id => network.body.data.edges.get(id).label", key) == label
+    visit.page.mouse.move(5, 5)
+    visit.page.wait_for_timeout(200)
+    assert visit.evaluate(labelled) == 0 or visit.evaluate("network.getScale()") >= 1.25
     for _ in range(4):
         visit.page.click("#zoom-in")
     visit.page.wait_for_timeout(400)

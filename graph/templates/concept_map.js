@@ -81,7 +81,7 @@
     },
     edges: {
       selectionWidth: 1.5, hoverWidth: 1, endPointOffset: { to: 2 },
-      font: { face: FONT, size: 12, color: "#374151", strokeWidth: 0, background: "rgba(255,255,255,0.88)", align: "horizontal" },
+      font: { face: FONT, size: 12, color: "#374151", strokeWidth: 0, align: "horizontal" },
       scaling: { label: { drawThreshold: 9, maxVisible: 20 } },
     },
   });
@@ -123,8 +123,14 @@
 
   function edgeWords(e) {
     const zoomed = network.getScale() >= EDGE_WORDS_AT;
-    const focused = state.focus && (e.from === state.focus || e.to === state.focus);
-    return zoomed || focused || state.hoverEdge === e.id ? relations.get(e.relation).label : "";
+    return zoomed || state.hoverEdge === e.id ? relations.get(e.relation).label : NO_WORDS;
+  }
+
+  // vis-network keeps drawing an edge's old words when its label is emptied: a blank label
+  // without background replaces them instead
+  const NO_WORDS = " ";
+  function words(text) {
+    return { label: text, font: { background: text === NO_WORDS ? "rgba(0,0,0,0)" : "rgba(255,255,255,0.88)" } };
   }
 
   // One pass sets what is shown and how: filters, size, colour, focus and edge words.
@@ -148,7 +154,7 @@
       const r = relations.get(e.relation);
       const dim = near !== null && !(near.has(e.from) && near.has(e.to) && (e.from === state.focus || e.to === state.focus));
       return {
-        id: e.id, hidden: !shownEdges.has(e.id), label: dim ? "" : edgeWords(e),
+        id: e.id, hidden: !shownEdges.has(e.id), ...words(dim ? NO_WORDS : edgeWords(e)),
         color: { color: r.color, highlight: r.color, hover: r.color, opacity: dim ? 0.12 : 0.9 },
       };
     }));
@@ -504,9 +510,9 @@
       const span = Math.max(Math.abs(a.x - b.x) + 260, Math.abs(a.y - b.y) + 160);
       const width = box.width + 2 * panelOffset();
       const scale = Math.min(1.6, Math.max(0.3, Math.min(width, box.height) / span));
-      network.moveTo({
-        position: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }, scale: scale,
-        offset: { x: panelOffset(), y: 0 }, animation: { duration: 400, easingFunction: "easeInOutQuad" },
+      network.moveTo({  // the middle of the edge in the middle of what the panel leaves free
+        position: { x: (a.x + b.x) / 2 - panelOffset() / scale, y: (a.y + b.y) / 2 }, scale: scale,
+        animation: { duration: 400, easingFunction: "easeInOutQuad" },
       });
     }
   }
@@ -527,11 +533,14 @@
     else if (params.edges.length) selectEdge(params.edges[0], false);
     else closePanel();
   });
-  network.on("hoverEdge", (params) => { state.hoverEdge = params.edge; edges.update({ id: params.edge, label: relations.get(edgeRows.get(params.edge).relation).label }); });
+  network.on("hoverEdge", (params) => {
+    state.hoverEdge = params.edge;
+    edges.update({ id: params.edge, ...words(relations.get(edgeRows.get(params.edge).relation).label) });
+  });
   network.on("blurEdge", (params) => {
     state.hoverEdge = null;
     const e = edgeRows.get(params.edge);
-    edges.update({ id: params.edge, label: edgeWords(e) });
+    edges.update({ id: params.edge, ...words(edgeWords(e)) });
   });
   let zoomedIn = false;
   function syncEdgeWords() {
