@@ -548,13 +548,14 @@ def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -
     width, height = width * stretch, height / stretch
     area = sum(w * (above + below) for w, above, below in (boxes[n] for n in points)) / DENSITY
     factor = math.sqrt(area / (width * height))
+    edges = sorted(sub.edges())
     points = remove_overlaps({n: (x * stretch * factor, y / stretch * factor)
-                              for n, (x, y) in points.items()}, boxes)
+                              for n, (x, y) in points.items()}, boxes, edges=edges)
     for _ in range(COMPACTION):  # pull in what spreading left too far apart, and settle again
         xs, ys = [x for x, _ in points.values()], [y for _, y in points.values()]
         aspect = max(max(xs) - min(xs), 1.0) / max(max(ys) - min(ys), 1.0)
         points = remove_overlaps({n: (x * 0.9, y * 0.9) for n, (x, y) in points.items()}, boxes,
-                                 bias=max(1.0, aspect / ASPECT))  # too wide: push up and down
+                                 bias=max(1.0, aspect / ASPECT), edges=edges)  # wide: go up, down
     return points
 
 
@@ -575,27 +576,57 @@ def _widest(points: Positions) -> Positions:
 
 
 def remove_overlaps(points: Positions, boxes: dict[str, tuple[float, float, float]],
-                    rounds: int = 60, bias: float = 1.0) -> Positions:
+                    rounds: int = 60, bias: float = 1.0,
+                    edges: Iterable[tuple[str, str]] = ()) -> Positions:
     """Push apart every two concepts whose boxes (with MARGIN) overlap, along the axis of least
-    overlap, until none do; if pushing does not settle, spread the whole layout a little and go
-    on (spreading alone always ends it, the boxes keeping their size). A `bias` above 1 makes
+    overlap, and lengthen every edge whose middle (where its words go) lies in either end's box,
+    until neither happens; if that does not settle, spread the whole layout a little and go on
+    (spreading alone always ends it, the boxes keeping their size). A `bias` above 1 makes
     sideways pushes that much dearer."""
     import numpy as np
 
     nodes = sorted(points)
+    index = {n: i for i, n in enumerate(nodes)}
     xy = np.array([points[n] for n in nodes], dtype=float)
     extents = np.array([boxes[n] for n in nodes], dtype=float)
     extents[:, 0] /= 2  # half width, above, below
     extents += MARGIN / 2
+    ends = np.array([(index[u], index[v]) for u, v in edges if u != v], dtype=int).reshape(-1, 2)
     for _ in range(200):
         for _round in range(rounds):
-            if not _push(xy, extents, bias):
+            pushed = _push(xy, extents, bias)
+            if not _lengthen(xy, extents, ends) and not pushed:
                 return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
         xy *= 1.1
     raise RuntimeError("could not separate the concepts' labels")  # pragma: no cover
 
 
 BLOCK = 512  # rows of the pairwise overlap matrix computed at once
+WORD = (4.0, 9.0)  # half width and half height kept free around an edge's middle
+
+
+def _lengthen(xy, extents, ends) -> bool:
+    """Move apart, a tenth of their distance, the two ends of every edge whose middle falls in
+    the box of either end; True if any did."""
+    import numpy as np
+
+    if not len(ends):
+        return False
+    u, v = ends[:, 0], ends[:, 1]
+    middle = (xy[u] + xy[v]) / 2
+    covered = np.zeros(len(ends), dtype=bool)
+    for end in (u, v):
+        covered |= ((middle[:, 0] + WORD[0] > xy[end, 0] - extents[end, 0])
+                    & (middle[:, 0] - WORD[0] < xy[end, 0] + extents[end, 0])
+                    & (middle[:, 1] + WORD[1] > xy[end, 1] - extents[end, 1])
+                    & (middle[:, 1] - WORD[1] < xy[end, 1] + extents[end, 2]))
+    if not covered.any():
+        return False
+    u, v = u[covered], v[covered]
+    step = (xy[v] - xy[u]) * 0.05 + np.where(xy[v] >= xy[u], 1.0, -1.0)
+    np.add.at(xy, u, -step)
+    np.add.at(xy, v, step)
+    return True
 
 
 def _push(xy, extents, bias: float) -> bool:

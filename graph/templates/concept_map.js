@@ -528,9 +528,23 @@
     if (location.hash !== key) history.replaceState(null, "", key);
   }
 
+  // A concept the panel would cover slides into the part of the map left free.
+  function keepClear(id) {
+    const at = network.canvasToDOM(network.getPosition(id));
+    const free = byId("map").clientWidth - byId("panel").offsetWidth;
+    if (at.x > free - 60) {
+      const view = network.getViewPosition();
+      const scale = network.getScale();
+      network.moveTo({ position: { x: view.x + (at.x - free / 2) / scale, y: view.y },
+        animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    }
+  }
+
   network.on("click", (params) => {
-    if (params.nodes.length) selectConcept(params.nodes[0]);
-    else if (params.edges.length) selectEdge(params.edges[0], false);
+    if (params.nodes.length) {
+      selectConcept(params.nodes[0]);
+      keepClear(params.nodes[0]);
+    } else if (params.edges.length) selectEdge(params.edges[0], false);
     else closePanel();
   });
   network.on("hoverEdge", (params) => {
