@@ -533,9 +533,28 @@ def _induced(simple: nx.Graph, nodes: list[str]) -> nx.Graph:
 
 
 def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -> Positions:
-    """ForceAtlas2 with strong gravity (separate components stay close), rotated to lie wide,
-    stretched to about ASPECT, scaled so the concepts' boxes cover about DENSITY of its area,
-    then spread until the boxes are apart."""
+    """Each connected component laid out on its own (so none runs through another) and the
+    components packed in rows, if that fits a laptop's map area (VIEW) at full size; otherwise
+    whichever of that and one layout of all the components together fits it better (the
+    components then fill each other's gaps)."""
+    components = sorted((sorted(c) for c in nx.connected_components(sub)),
+                        key=lambda c: (-len(c), c[0]))
+    blocks = [_component_layout(_induced(sub, c), boxes) for c in components]
+    packed = _pack(blocks, boxes)
+    if len(blocks) == 1 or _view_fit(packed, boxes) >= 1.0:
+        return packed
+    together = _component_layout(sub, boxes)
+    return max((packed, together), key=lambda p: _view_fit(p, boxes))
+
+
+def _view_fit(points: Positions, boxes: dict[str, tuple[float, float, float]]) -> float:
+    left, top, right, bottom = _extent(points, boxes)
+    return min(VIEW[0] / (right - left), VIEW[1] / (bottom - top))
+
+
+def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -> Positions:
+    """ForceAtlas2, rotated to lie wide, stretched to about ASPECT, scaled so the concepts'
+    boxes cover about DENSITY of its area, then spread until the boxes are apart."""
     if len(sub) == 1:
         return {next(iter(sub)): (0.0, 0.0)}
     iterations = 300 if len(sub) <= 500 else 120
@@ -547,7 +566,7 @@ def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -
     stretch = math.sqrt(max(1.0, ASPECT * height / width))
     width, height = width * stretch, height / stretch
     area = sum(w * (above + below) for w, above, below in (boxes[n] for n in points)) / DENSITY
-    factor = math.sqrt(area / (width * height))
+    factor = math.sqrt(area / (width * max(height, width / ASPECT)))  # a chain is not flat
     edges = sorted(sub.edges())
     points = remove_overlaps({n: (x * stretch * factor, y / stretch * factor)
                               for n, (x, y) in points.items()}, boxes, edges=edges)
@@ -557,6 +576,64 @@ def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -
         points = remove_overlaps({n: (x * 0.9, y * 0.9) for n, (x, y) in points.items()}, boxes,
                                  bias=max(1.0, aspect / ASPECT), edges=edges)  # wide: go up, down
     return points
+
+
+GAP = 28.0  # between packed components
+
+
+def _extent(block: Positions, boxes: dict[str, tuple[float, float, float]]) -> tuple[float, ...]:
+    """left, top, right, bottom of a block's boxes."""
+    return (min(x - boxes[n][0] / 2 for n, (x, _) in block.items()),
+            min(y - boxes[n][1] for n, (_, y) in block.items()),
+            max(x + boxes[n][0] / 2 for n, (x, _) in block.items()),
+            max(y + boxes[n][2] for n, (_, y) in block.items()))
+
+
+def _pack(blocks: list[Positions], boxes: dict[str, tuple[float, float, float]]) -> Positions:
+    """Shelf packing, largest first: of a few row widths, the one whose result fits a map area
+    of VIEW best; rows centred, the whole centred on the origin."""
+    extents = [_extent(b, boxes) for b in blocks]
+    sizes = [(r - left + GAP, b - top + GAP) for left, top, r, b in extents]
+    widest = max(w for w, _ in sizes)
+    area = sum(w * h for w, h in sizes)
+    candidates = {max(widest, math.sqrt(area * ASPECT) * k) for k in (0.8, 1, 1.25, 1.5, 2, 3)}
+    rows = max((_rows(sizes, w) for w in sorted(candidates)), key=lambda r: _fit(sizes, r))
+    placed: Positions = {}
+    width = max(sum(sizes[i][0] for i in row) for row in rows)
+    y = 0.0
+    for row in rows:
+        x = (width - sum(sizes[i][0] for i in row)) / 2
+        height = max(sizes[i][1] for i in row)
+        for i in row:
+            left, top = extents[i][:2]
+            dy = (height - sizes[i][1]) / 2
+            placed.update({n: (px - left + x, py - top + y + dy)
+                           for n, (px, py) in blocks[i].items()})
+            x += sizes[i][0]
+        y += height
+    return {n: (px - width / 2, py - y / 2) for n, (px, py) in placed.items()}
+
+
+VIEW = (1100.0, 780.0)  # the map area of a laptop screen, in pixels
+
+
+def _rows(sizes: list[tuple[float, float]], width: float) -> list[list[int]]:
+    rows: list[list[int]] = [[]]
+    used = 0.0
+    for i, (w, _) in enumerate(sizes):
+        if rows[-1] and used + w > width:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(i)
+        used += w
+    return rows
+
+
+def _fit(sizes: list[tuple[float, float]], rows: list[list[int]]) -> float:
+    """The zoom at which packed rows fit VIEW (larger is better)."""
+    width = max(sum(sizes[i][0] for i in row) for row in rows)
+    height = sum(max(sizes[i][1] for i in row) for row in rows)
+    return min(VIEW[0] / width, VIEW[1] / height)
 
 
 Positions = dict[str, tuple[float, float]]
