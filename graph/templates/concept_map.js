@@ -528,9 +528,9 @@
     if (location.hash !== key) history.replaceState(null, "", key);
   }
 
-  // A concept the panel would cover slides into the part of the map left free.
-  function keepClear(id) {
-    const at = network.canvasToDOM(network.getPosition(id));
+  // What the panel would cover (a concept, an edge's middle) slides into the part left free.
+  function keepClear(point) {
+    const at = network.canvasToDOM(point);
     const free = byId("map").clientWidth - byId("panel").offsetWidth;
     if (at.x > free - 60) {
       const view = network.getViewPosition();
@@ -540,22 +540,32 @@
     }
   }
 
+  function middle(id) {
+    const e = edgeRows.get(id);
+    const a = network.getPosition(e.from), b = network.getPosition(e.to);
+    return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  }
+
   network.on("click", (params) => {
     if (params.nodes.length) {
       selectConcept(params.nodes[0]);
-      keepClear(params.nodes[0]);
-    } else if (params.edges.length) selectEdge(params.edges[0], false);
-    else closePanel();
+      keepClear(network.getPosition(params.nodes[0]));
+    } else if (params.edges.length) {
+      selectEdge(params.edges[0], false);
+      keepClear(middle(params.edges[0]));
+    } else closePanel();
   });
   network.on("hoverEdge", (params) => {
     state.hoverEdge = params.edge;
     edges.update({ id: params.edge, ...words(relations.get(edgeRows.get(params.edge).relation).label) });
   });
-  network.on("blurEdge", (params) => {
+  function unhover(id) {
     state.hoverEdge = null;
-    const e = edgeRows.get(params.edge);
-    edges.update({ id: params.edge, ...words(edgeWords(e)) });
-  });
+    if (edges.get(id)) edges.update({ id: id, ...words(edgeWords(edgeRows.get(id))) });
+  }
+  network.on("blurEdge", (params) => unhover(params.edge));
+  // the pointer leaving the map ends a hover too (vis-network only sees moves over it)
+  byId("map").addEventListener("mouseleave", () => { if (state.hoverEdge) unhover(state.hoverEdge); });
   let zoomedIn = false;
   function syncEdgeWords() {
     const now = network.getScale() >= EDGE_WORDS_AT;
