@@ -109,9 +109,20 @@ def hostile(tmp_path_factory) -> Path:
     return folder / "out"
 
 
+def wait_ready(visit: Visit) -> None:
+    """Until the map has drawn (polled from here: the page's policy forbids eval, which
+    Playwright's own polling uses)."""
+    visit.page.wait_for_load_state()
+    for _ in range(100):
+        if visit.evaluate("window.leadgraphReady === true"):
+            return
+        visit.page.wait_for_timeout(100)
+    raise AssertionError("the map did not draw within 10 s")
+
+
 def open_map(browser, path: Path, fragment: str = "", **size) -> Visit:
     visit = Visit(browser, path, fragment=fragment, **size)
-    visit.page.wait_for_function("window.leadgraphReady === true", timeout=10_000)
+    wait_ready(visit)
     return visit
 
 
@@ -442,6 +453,37 @@ def test_a_link_opens_the_map_on_a_concept(browser, corpus, by):
     assert visit.clean()
 
 
+def test_the_remaining_controls_open_close_and_list(browser, berwick):
+    out, net = berwick
+    g = net.graph
+    visit = open_map(browser, out / "concept_map.html", width=760, height=900)
+    assert visit.page.locator("#controls").evaluate("e => e.getBoundingClientRect().right") <= 0
+    visit.page.click("#toggle-controls")
+    visit.page.wait_for_timeout(350)
+    assert visit.page.locator("#toggle-controls").get_attribute("aria-expanded") == "true"
+    assert visit.page.locator("#controls").evaluate("e => e.getBoundingClientRect().left") == 0
+    unrelated = max((n for n in g if not g.degree(n)), key=lambda n: (len(net.mentions[n]), n))
+    visit.page.locator("#unrelated summary").click()
+    visit.page.locator(f"#unrelated-list button[data-id='{unrelated}']").click()
+    assert visit.page.locator("#panel h2").text_content() == label_of(net, unrelated)
+    assert panel_quotes(visit) == [" ".join(q.text.split()) for q in net.mentions[unrelated][:12]]
+    assert "not on the map" in visit.page.locator("#search-status").text_content()
+    visit.page.click("#panel-close")
+    assert visit.page.locator("#panel").is_hidden()
+    visit.page.click("#toggle-controls")
+    visit.page.keyboard.press("/")
+    assert visit.evaluate("document.activeElement.id") == "search"
+    visit.page.keyboard.type(label_of(net, hub(net))[:4])
+    visit.page.keyboard.press("ArrowDown")
+    assert visit.evaluate("document.activeElement.classList.contains('result')")
+    first = visit.evaluate("document.activeElement.dataset.id")
+    visit.page.keyboard.press("Enter")
+    visit.page.wait_for_timeout(500)
+    assert visit.page.locator("#panel h2").text_content() == label_of(net, first)
+    assert visit.page.locator("#search-results").is_hidden()
+    assert visit.clean()
+
+
 # --- evidence -------------------------------------------------------------------------------
 
 def test_clicking_a_concept_shows_its_definition_quotes_and_denials(browser, berwick):
@@ -603,7 +645,7 @@ def test_report_compares_interviews_and_links_concepts_to_the_map(browser, corpu
         line = float(title.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
         assert height <= 2.2 * line, title.text_content()
     links.first.click()
-    visit.page.wait_for_function("window.leadgraphReady === true", timeout=10_000)
+    wait_ready(visit)
     assert visit.page.locator("#panel h2").text_content() == label
     assert visit.clean()
 
