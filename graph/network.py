@@ -13,14 +13,16 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS
 
 from graph.vocab import LG, OA, RELATIONS, SYMMETRIC
 
+TERMS = Namespace(str(LG._NS))  # also the claim terms newer extractors write (statedRelation...)
+DIRECTIONS = ("more", "less", "absent")
 SEED = 7  # fixed seed for the layout and Louvain: same graph, same picture
 CATEGORY_COLOURS = {
     "Value": "#8E6BBF",
@@ -63,6 +65,9 @@ class Quote:
     transcript: str  # transcript IRI
     line_start: int
     line_end: int
+    speaker_iri: str = ""
+    time_start: float | None = None  # seconds, for timed sources (WebVTT, SRT)
+    time_end: float | None = None
 
     @property
     def lines(self) -> str:
@@ -88,6 +93,18 @@ class ClaimRecord:
     speaker: str
     transcript: str  # transcript IRI
     quotes: tuple[Quote, ...]
+    speaker_iri: str = ""
+    subject_direction: str = ""  # "more", "less" or "absent" as worded; "" for no mark
+    object_direction: str = ""
+    stated_relation: str = ""  # the relation as worded, when it differs from `relation`
+
+    @property
+    def question_quote(self) -> Quote | None:
+        """For a claim put as a question: the question (another speaker's sentence)."""
+        if not self.question:
+            return None
+        asked = [q for q in self.quotes if q.speaker_iri != self.speaker_iri]
+        return asked[0] if asked else None
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,7 @@ class Transcript:
     title: str
     source: str
     speakers: tuple[str, ...]
+    people: tuple[str, ...] = ()  # speaker IRIs, in the order of `speakers`
 
 
 @dataclass(frozen=True)
@@ -110,6 +128,7 @@ class ConceptNetwork:
     claims: dict[str, tuple[ClaimRecord, ...]]  # edge id -> its positive claims
     mentions: dict[str, tuple[Quote, ...]]  # concept IRI -> sentences that mention it
     denied: dict[str, tuple[ClaimRecord, ...]]  # concept IRI -> negated claims it is part of
+    alt_labels: dict[str, list[str]] = field(default_factory=dict)  # concept IRI -> other names
 
 
 def local_name(iri: str) -> str:
@@ -137,16 +156,24 @@ def read_transcripts(graph: Graph) -> tuple[Transcript, ...]:
     transcripts = []
     for doc in sorted(graph.subjects(RDF.type, LG.Transcript)):
         source = _text(graph, doc, DCTERMS.source, local_name(doc))
-        people = graph.objects(doc, DCTERMS.contributor)
-        speakers = sorted(_text(graph, p, FOAF.name) for p in people)
+        people = sorted((_text(graph, p, FOAF.name), str(p))
+                        for p in graph.objects(doc, DCTERMS.contributor))
         transcripts.append(Transcript(str(doc), _text(graph, doc, DCTERMS.title, source), source,
-                                      tuple(speakers)))
+                                      tuple(n for n, _ in people), tuple(p for _, p in people)))
     return tuple(transcripts)
 
 
-def _speaker(graph: Graph, subject: URIRef) -> str:
+def _speaker(graph: Graph, subject: URIRef) -> tuple[str, str]:
+    """The name and IRI of who said it."""
     agent = graph.value(subject, PROV.wasAttributedTo)
-    return _text(graph, agent, FOAF.name, local_name(agent)) if agent is not None else ""
+    if agent is None:
+        return "", ""
+    return _text(graph, agent, FOAF.name, local_name(agent)), str(agent)
+
+
+def _seconds(graph: Graph, subject: URIRef, predicate: URIRef) -> float | None:
+    value = graph.value(subject, predicate)
+    return float(value.toPython()) if isinstance(value, Literal) else None
 
 
 def read_quote(graph: Graph, sentence: URIRef) -> Quote:
@@ -155,11 +182,13 @@ def read_quote(graph: Graph, sentence: URIRef) -> Quote:
     selector = next(selectors, None)
     text = str(graph.value(selector, OA.exact, default="")) if selector is not None else ""
     turn = graph.value(sentence, DCTERMS.isPartOf)
+    speaker, speaker_iri = _speaker(graph, turn) if turn is not None else ("", "")
     return Quote(
-        sentence=str(sentence), text=text,
-        speaker=_speaker(graph, turn) if turn is not None else "",
+        sentence=str(sentence), text=text, speaker=speaker,
         transcript=str(graph.value(sentence, OA.hasSource, default="")),
         line_start=_int(graph, sentence, LG.startLine), line_end=_int(graph, sentence, LG.endLine),
+        speaker_iri=speaker_iri, time_start=_seconds(graph, sentence, LG.startTime),
+        time_end=_seconds(graph, sentence, LG.endTime),
     )
 
 
@@ -170,6 +199,11 @@ def _quote_order(quote: Quote) -> tuple[str, int, int, str]:
 def claim_order(claim: ClaimRecord) -> tuple:
     """Reading order: transcript, then the line of the first piece of evidence."""
     return (_quote_order(claim.quotes[0]) if claim.quotes else ("", 0, 0, "")), claim.iri
+
+
+def _direction(graph: Graph, claim: URIRef, predicate: URIRef) -> str:
+    value = _text(graph, claim, predicate)
+    return value if value in DIRECTIONS else ""
 
 
 def read_claims(graph: Graph) -> list[ClaimRecord]:
@@ -183,13 +217,19 @@ def read_claims(graph: Graph) -> list[ClaimRecord]:
         evidence = graph.objects(c, LG.evidence)
         quotes = sorted((read_quote(graph, s) for s in evidence), key=_quote_order)
         confidence = graph.value(c, LG.confidence)
+        speaker, speaker_iri = _speaker(graph, c)
+        stated = local_name(str(graph.value(c, TERMS.statedRelation, default="")))
         claims.append(ClaimRecord(
             iri=str(c), subject=str(subject), relation=relation, object=str(obj),
             negated=_bool(graph, c, LG.negated), hedged=_bool(graph, c, LG.hedged),
             question=_bool(graph, c, LG.fromQuestion),
             confidence=float(confidence.toPython()) if confidence is not None else 1.0,
-            rule=_text(graph, c, LG.rule), cue=_text(graph, c, LG.cue), speaker=_speaker(graph, c),
+            rule=_text(graph, c, LG.rule), cue=_text(graph, c, LG.cue), speaker=speaker,
             transcript=quotes[0].transcript if quotes else "", quotes=tuple(quotes),
+            speaker_iri=speaker_iri,
+            subject_direction=_direction(graph, c, TERMS.subjectDirection),
+            object_direction=_direction(graph, c, TERMS.objectDirection),
+            stated_relation=stated if stated in RELATIONS and stated != relation else "",
         ))
     return sorted(claims, key=claim_order)
 
@@ -211,11 +251,6 @@ def _edge_key(claim: ClaimRecord) -> tuple[str, str, str]:
     return s, claim.relation, o
 
 
-def node_size(mentions: int) -> float:
-    """The radius of a concept's dot: grows with the square root of its mentions."""
-    return round(min(10 + 5 * math.sqrt(mentions), 48.0), 1)
-
-
 def category_colour(category: str) -> str:
     return CATEGORY_COLOURS.get(category, OTHER_COLOUR)
 
@@ -234,7 +269,7 @@ def node_attributes(graph: Graph, concept: str, mentions: int, denied: int) -> A
         "definition": _text(graph, iri, SKOS.definition),
         "mentions": mentions,
         "denied": denied,
-        "size": node_size(mentions),
+        "size": 0.0,  # set with the layout, against the most mentioned concept
         "color": category_colour(category_name),
     }
 
@@ -319,7 +354,14 @@ def project(graph: Graph) -> ConceptNetwork:
         category_labels=_category_labels(graph, net), claims=evidence,
         mentions={c: mentions.get(c, ()) for c in concepts},
         denied={c: tuple(v) for c, v in sorted(denied.items())},
+        alt_labels={c: names for c in concepts if (names := _alt_labels(graph, URIRef(c)))},
     )
+
+
+def _alt_labels(graph: Graph, concept: URIRef) -> list[str]:
+    """skos:altLabel values in English or untagged: what search also matches."""
+    return sorted({" ".join(str(v).split()) for v in graph.objects(concept, SKOS.altLabel)
+                   if isinstance(v, Literal) and v.language in (None, "en")})
 
 
 def _add_weight(graph: nx.Graph, u: str, v: str, weight: int) -> None:
@@ -345,51 +387,140 @@ def add_measures(net: nx.MultiDiGraph) -> None:
     """Degree, PageRank, Louvain community and layout position, as node attributes."""
     simple = _summed(net, nx.Graph)
     directed = _summed(net, nx.DiGraph)
-    ranks = nx.pagerank(directed, weight="weight") if len(directed) else {}
+    ranks = pagerank(directed)
     communities = communities_of(simple)
     order = {n: (d["category"], d["label"].lower()) for n, d in net.nodes(data=True)}
-    positions = layout(simple, order)
+    top_degree = max((d for _, d in net.degree()), default=0)
+    top_mentions = max((d["mentions"] for _, d in net.nodes(data=True)), default=0)
+    boxes = {}
+    for node, data in net.nodes(data=True):
+        degree = int(net.degree(node))
+        radius = max(scaled_radius(degree, top_degree),
+                     scaled_radius(data["mentions"], top_mentions))
+        boxes[node] = node_box(data["label"], radius, label_font(degree, top_degree))
+        data["size"] = scaled_radius(data["mentions"], top_mentions)
+    positions = layout(simple, boxes, order)
     for node, data in net.nodes(data=True):
         data["degree"] = int(net.degree(node))
         data["pagerank"] = round(float(ranks.get(node, 0.0)), 6)
-        data["community"] = communities[node]
+        data["community"] = communities.get(node, -1)
         data["x"], data["y"] = positions[node]
 
 
-def communities_of(simple: nx.Graph) -> dict[str, int]:
-    """Louvain communities with a fixed seed, numbered from the largest (ties by first member)."""
-    if not len(simple):
+def pagerank(graph: nx.DiGraph, alpha: float = 0.85, tol: float = 1.0e-6) -> dict[str, float]:
+    """Weighted PageRank by power iteration, as networkx's (dangling nodes link to all), without
+    the SciPy import networkx's own version costs."""
+    import numpy as np
+
+    nodes = list(graph)
+    if not nodes:
         return {}
-    found = nx.community.louvain_communities(simple, weight="weight", seed=SEED)
+    index = {n: i for i, n in enumerate(nodes)}
+    size = len(nodes)
+    matrix = np.zeros((size, size))
+    for u, v, weight in graph.edges(data="weight", default=1):
+        matrix[index[u], index[v]] += weight
+    out = matrix.sum(axis=1)
+    dangling = out == 0
+    matrix[~dangling] /= out[~dangling, None]
+    rank = np.full(size, 1.0 / size)
+    for _ in range(100):
+        previous = rank
+        rank = alpha * (rank @ matrix + rank[dangling].sum() / size) + (1 - alpha) / size
+        if np.abs(rank - previous).sum() < size * tol:
+            break
+    return dict(zip(nodes, (float(r) for r in rank), strict=True))
+
+
+def communities_of(simple: nx.Graph) -> dict[str, int]:
+    """Louvain communities of the concepts with relations (fixed seed), numbered from the
+    largest (ties by first member); concepts without relations belong to none."""
+    linked = sorted(n for n in simple if simple.degree(n))
+    if not linked:
+        return {}
+    found = nx.community.louvain_communities(_induced(simple, linked), weight="weight", seed=SEED)
     ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
     return {node: number for number, members in enumerate(ordered) for node in members}
 
 
-def layout(simple: nx.Graph, order: dict[str, tuple[str, ...]]) -> dict[str, tuple[float, float]]:
-    """Deterministic positions in screen pixels (y grows downwards, as in the browser).
+# --- layout -----------------------------------------------------------------------------------
+# Positions are in canvas units, y down as in the browser. A concept is drawn as a dot of radius
+# `size` with its label below it, in lines of at most WRAP characters; the label's box is
+# estimated from the advance widths of DejaVu Sans / Verdana (the map's font), per 100 px.
+FONT = 14.0  # label font size of the least connected concept; hubs get up to FONT_MAX
+FONT_MAX = 16.0
+RADIUS = (6.0, 22.0)  # smallest and largest dot
+WRAP = 12
+LINE_HEIGHT = 1.17  # of the font size, as vis-network sets multi-line labels
+LABEL_GAP = 4.0  # between a dot and its label
+MARGIN = 6.0  # kept free between two concepts' boxes
+DENSITY = 0.4  # share of the layout's area the concepts' boxes take, before spreading
+COMPACTION = 12  # rounds of shrinking by a tenth and spreading again (a quarter when LARGE)
+LARGE = 200  # concepts from which the layout takes fewer, cheaper steps
+ASPECT = 1.45  # width / height the layout is stretched to, at most (a laptop's map area)
+GRID = (170.0, 90.0)  # cells for concepts without relations (only exported files place them)
+_WIDTHS = dict(zip(
+    (chr(c) for c in range(32, 127)),  # printable ASCII, in order
+    (32, 40, 46, 84, 64, 95, 78, 27, 39, 39, 50, 84, 32, 36, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64,
+     64, 64, 34, 34, 84, 84, 84, 53, 100, 68, 69, 70, 77, 63, 58, 77, 75, 29, 29, 66, 56, 86, 75,
+     79, 60, 79, 69, 63, 61, 73, 68, 99, 69, 61, 69, 39, 34, 39, 84, 50, 50, 61, 63, 55, 63, 62,
+     35, 63, 63, 28, 28, 58, 28, 97, 63, 61, 63, 63, 41, 52, 39, 63, 59, 82, 59, 59, 52, 64, 34,
+     64, 84),
+    strict=True))
+_WIDE = 100  # any other character: as wide as "@" (accented letters are narrower; CJK is wider)
 
-    Each connected component is laid out on its own (Kamada-Kawai, or a seeded spring layout for
-    big ones) with edges about EDGE_LENGTH long, and the components are packed in rows, largest
-    first; concepts without relations follow in a grid, by `order` (category, then label).
-    """
-    blocks = [_component_layout(_induced(simple, c)) for c in _components(simple) if len(c) > 1]
+
+def scaled_radius(value: int, top: int) -> float:
+    """A dot's radius over RADIUS, by the square root of `value` against the largest, `top`."""
+    low, high = RADIUS
+    share = math.sqrt(value / top) if top > 0 else 0.0
+    return round(low + (high - low) * share, 1)
+
+
+def label_font(degree: int, top: int) -> float:
+    """Label font size: hubs a little larger, so the main concepts read first."""
+    share = math.sqrt(degree / top) if top > 0 else 0.0
+    return round(FONT + (FONT_MAX - FONT) * share, 1)
+
+
+def wrap_label(label: str, width: int = WRAP) -> list[str]:
+    """Greedy word wrap (a long word keeps its own line)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def text_width(text: str, font: float) -> float:
+    return sum(_WIDTHS.get(ch, _WIDE) for ch in text) * font / 100
+
+
+def node_box(label: str, radius: float, font: float) -> tuple[float, float, float]:
+    """(width, above, below): the extent of a dot and its label around the concept's position."""
+    lines = wrap_label(label)
+    width = max(2 * radius, max(text_width(line, font) for line in lines) * 1.04 + 4)
+    return width, radius, radius + LABEL_GAP + len(lines) * font * LINE_HEIGHT + 2
+
+
+def layout(simple: nx.Graph, boxes: dict[str, tuple[float, float, float]],
+           order: dict[str, tuple[str, ...]]) -> dict[str, tuple[float, float]]:
+    """Deterministic positions: ForceAtlas2 (seeded) over the concepts with relations, spread
+    until no two concepts' boxes (dot and label) overlap; the others in a grid below, for the
+    exported files (the map lists them beside itself instead)."""
+    linked = sorted(n for n in simple if simple.degree(n))
+    placed = _force_layout(_induced(simple, linked), boxes) if linked else {}
     isolated = sorted((n for n in simple if not simple.degree(n)), key=lambda n: (order.get(n), n))
-    area = sum(_box(b)[2] * _box(b)[3] for b in blocks) + len(isolated) * GRID[0] * GRID[1]
-    width = max([math.sqrt(area * ASPECT)] + [_box(b)[2] for b in blocks])
     if isolated:
-        blocks.append(_grid(isolated, max(1, int(width // GRID[0]))))
-    return _pack(blocks, width)
-
-
-EDGE_LENGTH = 230.0
-GRID = (160.0, 100.0)  # cell width and height for concepts without relations
-GAP = (150.0, 120.0)  # room around a packed block, for the labels
-ASPECT = 1.45  # width / height of the packed layout, about a laptop's map area
-
-
-def _components(simple: nx.Graph) -> list[list[str]]:
-    found = (sorted(c) for c in nx.connected_components(simple))
-    return sorted(found, key=lambda c: (-len(c), c[0]))
+        bottom = max((y + boxes[n][2] for n, (x, y) in placed.items()), default=0.0)
+        left = min((x for x, _ in placed.values()), default=0.0)
+        columns = max(4, int(math.sqrt(len(isolated) * 2)))
+        for i, node in enumerate(isolated):
+            placed[node] = (left + (i % columns) * GRID[0],
+                            bottom + 2 * GRID[1] + (i // columns) * GRID[1])
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in placed.items()}
 
 
 def _induced(simple: nx.Graph, nodes: list[str]) -> nx.Graph:
@@ -397,33 +528,121 @@ def _induced(simple: nx.Graph, nodes: list[str]) -> nx.Graph:
     whose order changes with the hash seed, and layouts depend on node order."""
     sub = nx.Graph()
     sub.add_nodes_from(nodes)
-    sub.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in simple.edges(nodes)))
+    edges = (sorted((u, v)) for u, v in simple.edges(nodes) if u != v)
+    sub.add_weighted_edges_from(sorted((u, v, simple[u][v]["weight"]) for u, v in edges))
     return sub
 
 
-def _component_layout(sub: nx.Graph) -> dict[str, tuple[float, float]]:
-    if len(sub) <= 300:
-        raw = nx.kamada_kawai_layout(sub, weight=None)
-    else:
-        raw = nx.spring_layout(sub, seed=SEED, iterations=50)
-    lengths = [math.dist(raw[u], raw[v]) for u, v in sub.edges() if u != v]
-    factor = EDGE_LENGTH / (sum(lengths) / len(lengths)) if lengths and sum(lengths) else 1.0
-    nearest = _median_nearest(list(raw.values()))
-    if nearest:  # neighbours at least a label apart, for big tangled components
-        factor = max(factor, GRID[1] / nearest)
-    return _widest({n: (float(x) * factor, float(y) * factor) for n, (x, y) in raw.items()})
+def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -> Positions:
+    """Each connected component laid out on its own (so none runs through another) and the
+    components packed in rows, if that fits a laptop's map area (VIEW) at full size; otherwise
+    whichever of that and one layout of all the components together fits it better (the
+    components then fill each other's gaps)."""
+    components = sorted((sorted(c) for c in nx.connected_components(sub)),
+                        key=lambda c: (-len(c), c[0]))
+    blocks = [_component_layout(_induced(sub, c), boxes) for c in components]
+    packed = _pack(blocks, boxes)
+    if len(blocks) == 1 or len(sub) > LARGE or _view_fit(packed, boxes) >= 1.0:
+        return packed
+    together = _component_layout(sub, boxes)
+    return max((packed, together), key=lambda p: _view_fit(p, boxes))
 
 
-def _median_nearest(points: list) -> float:
-    """The median distance from a point to its nearest neighbour."""
-    from scipy.spatial import cKDTree
-
-    distances, _ = cKDTree(points).query(points, k=2)
-    return float(sorted(d[1] for d in distances)[len(points) // 2])
+def _view_fit(points: Positions, boxes: dict[str, tuple[float, float, float]]) -> float:
+    left, top, right, bottom = _extent(points, boxes)
+    return min(VIEW[0] / (right - left), VIEW[1] / (bottom - top))
 
 
-def _widest(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    """Rotate a component so that its longest axis (principal component) lies horizontally."""
+def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -> Positions:
+    """ForceAtlas2, rotated to lie wide, stretched to about ASPECT, scaled so the concepts'
+    boxes cover about DENSITY of its area, then spread until the boxes are apart."""
+    if len(sub) == 1:
+        return {next(iter(sub)): (0.0, 0.0)}
+    large = len(sub) > LARGE
+    raw = nx.forceatlas2_layout(sub, max_iter=80 if large else 300, gravity=1.0,
+                                strong_gravity=True, weight="weight", seed=SEED)
+    points = _widest({n: (float(x), float(y)) for n, (x, y) in raw.items()})
+    xs, ys = [x for x, _ in points.values()], [y for _, y in points.values()]
+    width, height = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
+    stretch = math.sqrt(max(1.0, ASPECT * height / width))
+    width, height = width * stretch, height / stretch
+    area = sum(w * (above + below) for w, above, below in (boxes[n] for n in points)) / DENSITY
+    factor = math.sqrt(area / (width * max(height, width / ASPECT)))  # a chain is not flat
+    edges = sorted(sub.edges())
+    points = remove_overlaps({n: (x * stretch * factor, y / stretch * factor)
+                              for n, (x, y) in points.items()}, boxes, edges=edges)
+    for _ in range(COMPACTION // 4 if large else COMPACTION):  # pull in what spreading left
+        # too far apart, and settle again
+        xs, ys = [x for x, _ in points.values()], [y for _, y in points.values()]
+        aspect = max(max(xs) - min(xs), 1.0) / max(max(ys) - min(ys), 1.0)
+        points = remove_overlaps({n: (x * 0.9, y * 0.9) for n, (x, y) in points.items()}, boxes,
+                                 bias=max(1.0, aspect / ASPECT), edges=edges)  # wide: go up, down
+    return points
+
+
+GAP = 28.0  # between packed components
+
+
+def _extent(block: Positions, boxes: dict[str, tuple[float, float, float]]) -> tuple[float, ...]:
+    """left, top, right, bottom of a block's boxes."""
+    return (min(x - boxes[n][0] / 2 for n, (x, _) in block.items()),
+            min(y - boxes[n][1] for n, (_, y) in block.items()),
+            max(x + boxes[n][0] / 2 for n, (x, _) in block.items()),
+            max(y + boxes[n][2] for n, (_, y) in block.items()))
+
+
+def _pack(blocks: list[Positions], boxes: dict[str, tuple[float, float, float]]) -> Positions:
+    """Shelf packing, largest first: of a few row widths, the one whose result fits a map area
+    of VIEW best; rows centred, the whole centred on the origin."""
+    extents = [_extent(b, boxes) for b in blocks]
+    sizes = [(r - left + GAP, b - top + GAP) for left, top, r, b in extents]
+    widest = max(w for w, _ in sizes)
+    area = sum(w * h for w, h in sizes)
+    candidates = {max(widest, math.sqrt(area * ASPECT) * k) for k in (0.8, 1, 1.25, 1.5, 2, 3)}
+    rows = max((_rows(sizes, w) for w in sorted(candidates)), key=lambda r: _fit(sizes, r))
+    placed: Positions = {}
+    width = max(sum(sizes[i][0] for i in row) for row in rows)
+    y = 0.0
+    for row in rows:
+        x = (width - sum(sizes[i][0] for i in row)) / 2
+        height = max(sizes[i][1] for i in row)
+        for i in row:
+            left, top = extents[i][:2]
+            dy = (height - sizes[i][1]) / 2
+            placed.update({n: (px - left + x, py - top + y + dy)
+                           for n, (px, py) in blocks[i].items()})
+            x += sizes[i][0]
+        y += height
+    return {n: (px - width / 2, py - y / 2) for n, (px, py) in placed.items()}
+
+
+VIEW = (1100.0, 780.0)  # the map area of a laptop screen, in pixels
+
+
+def _rows(sizes: list[tuple[float, float]], width: float) -> list[list[int]]:
+    rows: list[list[int]] = [[]]
+    used = 0.0
+    for i, (w, _) in enumerate(sizes):
+        if rows[-1] and used + w > width:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(i)
+        used += w
+    return rows
+
+
+def _fit(sizes: list[tuple[float, float]], rows: list[list[int]]) -> float:
+    """The zoom at which packed rows fit VIEW (larger is better)."""
+    width = max(sum(sizes[i][0] for i in row) for row in rows)
+    height = sum(max(sizes[i][1] for i in row) for row in rows)
+    return min(VIEW[0] / width, VIEW[1] / height)
+
+
+Positions = dict[str, tuple[float, float]]
+
+
+def _widest(points: Positions) -> Positions:
+    """Rotate a layout so that its longest axis (principal component) lies horizontally."""
     mx = sum(x for x, _ in points.values()) / len(points)
     my = sum(y for _, y in points.values()) / len(points)
     sxx = sum((x - mx) ** 2 for x, _ in points.values())
@@ -435,31 +654,87 @@ def _widest(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, fl
             for n, (x, y) in points.items()}
 
 
-def _grid(nodes: list[str], columns: int) -> dict[str, tuple[float, float]]:
-    return {n: ((i % columns) * GRID[0], (i // columns) * GRID[1]) for i, n in enumerate(nodes)}
+def remove_overlaps(points: Positions, boxes: dict[str, tuple[float, float, float]],
+                    rounds: int = 60, bias: float = 1.0,
+                    edges: Iterable[tuple[str, str]] = ()) -> Positions:
+    """Push apart every two concepts whose boxes (with MARGIN) overlap, along the axis of least
+    overlap, and lengthen every edge whose middle (where its words go) lies in either end's box,
+    until neither happens; if that does not settle, spread the whole layout a little and go on
+    (spreading alone always ends it, the boxes keeping their size). A `bias` above 1 makes
+    sideways pushes that much dearer."""
+    import numpy as np
+
+    nodes = sorted(points)
+    index = {n: i for i, n in enumerate(nodes)}
+    xy = np.array([points[n] for n in nodes], dtype=float)
+    extents = np.array([boxes[n] for n in nodes], dtype=float)
+    extents[:, 0] /= 2  # half width, above, below
+    extents += MARGIN / 2
+    ends = np.array([(index[u], index[v]) for u, v in edges if u != v], dtype=int).reshape(-1, 2)
+    for _ in range(200):
+        for _round in range(rounds):
+            pushed = _push(xy, extents, bias)
+            if not _lengthen(xy, extents, ends) and not pushed:
+                return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
+        xy *= 1.1
+    raise RuntimeError("could not separate the concepts' labels")  # pragma: no cover
 
 
-def _box(block: dict[str, tuple[float, float]]) -> tuple[float, float, float, float]:
-    """left, top, width and height of a block, with room for labels."""
-    xs, ys = [p[0] for p in block.values()], [p[1] for p in block.values()]
-    return min(xs), min(ys), max(xs) - min(xs) + GAP[0], max(ys) - min(ys) + GAP[1]
+BLOCK = 512  # rows of the pairwise overlap matrix computed at once
+WORD = (4.0, 9.0)  # half width and half height kept free around an edge's middle
 
 
-Positions = dict[str, tuple[float, float]]
+def _lengthen(xy, extents, ends) -> bool:
+    """Move apart, a tenth of their distance, the two ends of every edge whose middle falls in
+    the box of either end; True if any did."""
+    import numpy as np
+
+    if not len(ends):
+        return False
+    u, v = ends[:, 0], ends[:, 1]
+    middle = (xy[u] + xy[v]) / 2
+    covered = np.zeros(len(ends), dtype=bool)
+    for end in (u, v):
+        covered |= ((middle[:, 0] + WORD[0] > xy[end, 0] - extents[end, 0])
+                    & (middle[:, 0] - WORD[0] < xy[end, 0] + extents[end, 0])
+                    & (middle[:, 1] + WORD[1] > xy[end, 1] - extents[end, 1])
+                    & (middle[:, 1] - WORD[1] < xy[end, 1] + extents[end, 2]))
+    if not covered.any():
+        return False
+    u, v = u[covered], v[covered]
+    step = (xy[v] - xy[u]) * 0.05 + np.where(xy[v] >= xy[u], 1.0, -1.0)
+    np.add.at(xy, u, -step)
+    np.add.at(xy, v, step)
+    return True
 
 
-def _pack(blocks: list[Positions], row_width: float) -> Positions:
-    """Shelf packing: blocks left to right in rows of `row_width`, centred on the origin."""
-    placed: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for block in blocks:
-        left, top, width, height = _box(block)
-        if x and x + width > row_width + GAP[0]:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        placed.update({n: (px - left + x, py - top + y) for n, (px, py) in block.items()})
-        x, row_height = x + width, max(row_height, height)
-    if not placed:
-        return {}
-    cx = (min(p[0] for p in placed.values()) + max(p[0] for p in placed.values())) / 2
-    cy = (min(p[1] for p in placed.values()) + max(p[1] for p in placed.values())) / 2
-    return {n: (round(px - cx, 1), round(py - cy, 1)) for n, (px, py) in placed.items()}
+def _push(xy, extents, bias: float) -> bool:
+    """Move both concepts of every overlapping pair half the overlap apart, all at once (the
+    sideways or the up-and-down way, whichever is less, sideways counted `bias` times);
+    True if any overlapped."""
+    import numpy as np
+
+    left, right = xy[:, 0] - extents[:, 0], xy[:, 0] + extents[:, 0]
+    top, bottom = xy[:, 1] - extents[:, 1], xy[:, 1] + extents[:, 2]
+    move = np.zeros_like(xy)
+    found = False
+    for start in range(0, len(xy), BLOCK):
+        rows = slice(start, start + BLOCK)
+        ox = np.minimum(right[rows, None], right) - np.maximum(left[rows, None], left)
+        oy = np.minimum(bottom[rows, None], bottom) - np.maximum(top[rows, None], top)
+        i, j = np.nonzero((ox > 0) & (oy > 0))
+        i, j, ox, oy = i + start, j, ox[i, j], oy[i, j]
+        keep = i < j
+        i, j, ox, oy = i[keep], j[keep], ox[keep], oy[keep]
+        if not len(i):
+            continue
+        found = True
+        sideways = ox * bias < oy
+        for axis, overlap, chosen in ((0, ox, sideways), (1, oy, ~sideways)):
+            a, b = i[chosen], j[chosen]
+            sign = np.where(xy[b, axis] >= xy[a, axis], 1.0, -1.0)
+            step = sign * (overlap[chosen] / 2 + 0.5)
+            np.add.at(move[:, axis], a, -step)
+            np.add.at(move[:, axis], b, step)
+    xy += move
+    return found

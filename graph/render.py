@@ -15,15 +15,23 @@ from importlib.resources import files
 from pathlib import Path
 
 from graph.network import (
+    OTHER_COLOUR,
     RELATION_STYLES,
     ClaimRecord,
     ConceptNetwork,
     Quote,
     category_colour,
     claim_order,
+    label_font,
+    local_name,
+    scaled_radius,
+    wrap_label,
 )
 
 TOP_CONCEPTS = 12
+MATRIX_ROWS = 40  # concepts in the concept-by-interview table
+SHARED_QUOTES = 8  # quotes shown per relation that several speakers state
+REPORT_ROWS = 500  # claims listed in the report at most; the map and the graph hold them all
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -66,14 +74,24 @@ def _darker(colour: str, factor: float = 0.72) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))
 
 
+COMMUNITY_COLOURS = ("#3B7DD8", "#D64550", "#2A9D8F", "#E0A030", "#8E6BBF", "#5BA846",
+                     "#D9822B", "#C25B9C", "#4C6A92", "#8C6D46", "#1F9BB5", "#A3A13A")
+SEVERAL_COLOUR = "#374151"  # concepts of more than one interview, when colouring by interview
+QUOTE_BUDGET = 20_000  # quotes embedded in the map at most; the graph files hold them all
+PER_CONCEPT = 12  # quotes of mentions shown per concept (before the budget lowers it)
+PER_EDGE = 12  # claims with their evidence per relation (idem)
+
+
+def palette(i: int) -> str:
+    return COMMUNITY_COLOURS[i % len(COMMUNITY_COLOURS)] if i >= 0 else OTHER_COLOUR
+
+
 class _Index:
     """Numbers for repeated strings and quotes, so the embedded data stays small."""
 
     def __init__(self, net: ConceptNetwork) -> None:
         self.transcripts = {t.iri: i for i, t in enumerate(net.transcripts)}
-        names = {q.speaker for qs in net.mentions.values() for q in qs}
-        names |= {c.speaker for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
-        self.speakers = {name: i for i, name in enumerate(sorted(names))}
+        self.speakers = _speakers(net)
         self.quotes: dict[str, int] = {}
         self.quote_rows: list[dict] = []
         self.claims: dict[str, int] = {}
@@ -83,48 +101,119 @@ class _Index:
         if quote.sentence not in self.quotes:
             self.quotes[quote.sentence] = len(self.quote_rows)
             self.quote_rows.append({
-                "text": quote.text, "speaker": self.speakers.get(quote.speaker, -1),
+                "text": quote.text, "speaker": self.speakers.get(quote.speaker_iri, -1),
                 "transcript": self.transcripts.get(quote.transcript, -1), "lines": quote.lines,
+                "time": quote.time_start,
             })
         return self.quotes[quote.sentence]
 
     def claim(self, claim: ClaimRecord) -> int:
         if claim.iri not in self.claims:
             self.claims[claim.iri] = len(self.claim_rows)
+            asked = claim.question_quote
             self.claim_rows.append({
                 "from": claim.subject, "relation": claim.relation, "to": claim.object,
                 "negated": claim.negated, "hedged": claim.hedged, "question": claim.question,
                 "confidence": claim.confidence, "rule": claim.rule, "cue": claim.cue,
-                "speaker": self.speakers.get(claim.speaker, -1),
+                "speaker": self.speakers.get(claim.speaker_iri, -1),
                 "transcript": self.transcripts.get(claim.transcript, -1),
                 "quotes": [self.quote(q) for q in claim.quotes],
+                "asked": self.quote(asked) if asked else -1,
+                "sdir": claim.subject_direction, "odir": claim.object_direction,
+                "stated": claim.stated_relation,
             })
         return self.claims[claim.iri]
+
+
+def _speakers(net: ConceptNetwork) -> dict[str, int]:
+    """Speaker IRI -> number, ordered by name: one entry per person of an interview, or per
+    person across interviews when the build was told they are one (--same-person)."""
+    names = {q.speaker_iri: q.speaker for qs in net.mentions.values() for q in qs}
+    for claims in (*net.claims.values(), *net.denied.values()):
+        for claim in claims:
+            names[claim.speaker_iri] = claim.speaker
+            names.update((q.speaker_iri, q.speaker) for q in claim.quotes)
+    names.pop("", None)
+    return {iri: i for i, iri in enumerate(sorted(names, key=lambda iri: (names[iri], iri)))}
+
+
+def speaker_rows(net: ConceptNetwork, index: _Index) -> list[dict]:
+    """Name and a label that tells apart namesakes of different interviews."""
+    where: dict[str, list[str]] = {}
+    names = {}
+    for t in net.transcripts:
+        for name, iri in zip(t.speakers, t.people, strict=False):
+            where.setdefault(iri, []).append(t.title)
+            names[iri] = name
+    rows = []
+    for iri in index.speakers:
+        titles = where.get(iri, [])
+        name = names.get(iri) or _speaker_name(net, iri)
+        if len(net.transcripts) < 2 or not titles:
+            label = name
+        elif len(titles) == 1:
+            label = f"{name} · {titles[0]}"
+        else:
+            label = f"{name} · {len(titles)} interviews"
+        rows.append({"name": name, "label": label})
+    return rows
+
+
+def _speaker_name(net: ConceptNetwork, iri: str) -> str:
+    for quotes in net.mentions.values():
+        for q in quotes:
+            if q.speaker_iri == iri:
+                return q.speaker
+    for claims in (*net.claims.values(), *net.denied.values()):
+        for c in claims:
+            if c.speaker_iri == iri:
+                return c.speaker
+    return local_name(iri)
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _concept_row(net: ConceptNetwork, index: _Index, node: str, data: dict) -> dict:
+def _interview_of(net: ConceptNetwork, node: str, index: _Index) -> int:
+    """The one interview a concept comes from, -1 if several."""
+    found = {index.transcripts.get(q.transcript, -1) for q in net.mentions.get(node, ())}
+    for key in _edges_of(net, node):
+        found |= {index.transcripts.get(c.transcript, -1) for c in net.claims[key]}
+    return found.pop() if len(found) == 1 else -1
+
+
+def _edges_of(net: ConceptNetwork, node: str) -> list[str]:
+    g = net.graph
+    return [k for _, _, k in g.out_edges(node, keys=True)] + \
+        [k for _, _, k in g.in_edges(node, keys=True)]
+
+
+def _concept_row(net: ConceptNetwork, index: _Index, node: str, data: dict, caps: tuple[int, int],
+                 tops: tuple[int, int]) -> dict:
     category = net.category_labels.get(data["category"], data["category"])
     title = "\n".join(filter(None, (
         data["label"], category,
         f"{_plural(data['mentions'], 'mention')} · {_plural(data['degree'], 'relation')}",
         f"{data['denied']} denied" if data["denied"] else "",
     )))
+    mentions = net.mentions.get(node, ())
     return {
-        "id": node, "label": data["label"], "category": data["category"],
-        "definition": data["definition"], "degree": data["degree"],
+        "id": node, "key": local_name(node), "label": data["label"],
+        "lines": "\n".join(wrap_label(data["label"])), "alt": net.alt_labels.get(node, []),
+        "category": data["category"], "definition": data["definition"], "degree": data["degree"],
         "pagerank": data["pagerank"], "community": data["community"],
-        "x": data["x"], "y": data["y"], "size": data["size"], "color": data["color"],
-        "border": _darker(data["color"]), "font": round(17 + data["size"] / 8, 1), "title": title,
-        "mentions": [index.quote(q) for q in net.mentions.get(node, ())],
-        "denied": [index.claim(c) for c in net.denied.get(node, ())],
+        "interview": _interview_of(net, node, index),
+        "x": data["x"], "y": data["y"], "color": data["color"], "border": _darker(data["color"]),
+        "sizes": [scaled_radius(data["degree"], tops[0]), scaled_radius(data["mentions"], tops[1])],
+        "font": label_font(data["degree"], tops[0]), "title": title,
+        "count": data["mentions"],
+        "mentions": [index.quote(q) for q in mentions[:caps[0]]],
+        "denied": [index.claim(c) for c in net.denied.get(node, ())[:caps[1]]],
     }
 
 
-def _edge_rows(net: ConceptNetwork, index: _Index) -> list[dict]:
+def _edge_rows(net: ConceptNetwork, index: _Index, cap: int) -> list[dict]:
     """Edges with their claims; parallel edges between one pair curve apart."""
     g = net.graph
     pairs = Counter(frozenset((u, v)) for u, v in g.edges())
@@ -134,32 +223,59 @@ def _edge_rows(net: ConceptNetwork, index: _Index) -> list[dict]:
         pair = frozenset((u, v))
         seen[pair] += 1
         curve = {"enabled": True, "type": "curvedCW", "roundness": round(0.18 * seen[pair], 2)}
+        claims = net.claims[key]
         rows.append({
             "id": key, "from": u, "to": v, "relation": data["relation"], "weight": data["weight"],
-            "width": round(2 + 1.5 * math.log2(data["weight"]), 2),
+            "width": round(1.5 + 1.6 * math.log2(data["weight"]), 2),
             "smooth": curve if pairs[pair] > 1 else False,
             "title": f"{g.nodes[u]['label']} {data['label']} {g.nodes[v]['label']}\n"
                      f"{_plural(data['claims'], 'claim')}",
-            "claims": [index.claim(c) for c in net.claims[key]],
+            "speakers": len({c.speaker_iri for c in claims}),
+            "interviews": len({c.transcript for c in claims}),
+            "claims": [index.claim(c) for c in claims[:cap]],
         })
     return rows
+
+
+def _caps(net: ConceptNetwork) -> tuple[int, int]:
+    """Quotes per concept and claims per relation, lowered until the map holds at most
+    QUOTE_BUDGET quotes: a corpus of any size makes a page of bounded size."""
+    per_concept, per_edge = PER_CONCEPT, PER_EDGE
+    while True:
+        sentences = {q.sentence for qs in net.mentions.values() for q in qs[:per_concept]}
+        for claims in net.claims.values():
+            sentences |= {q.sentence for c in claims[:per_edge] for q in c.quotes}
+        for claims in net.denied.values():
+            sentences |= {q.sentence for c in claims[:per_edge] for q in c.quotes}
+        if len(sentences) <= QUOTE_BUDGET or per_concept == per_edge == 1:
+            return per_concept, per_edge
+        per_concept, per_edge = max(1, per_concept // 2), max(1, per_edge // 2)
 
 
 def map_data(net: ConceptNetwork) -> dict:
     """Everything the map's script needs, as plain JSON-ready data."""
     index = _Index(net)
     g = net.graph
-    concepts = [_concept_row(net, index, n, d) for n, d in g.nodes(data=True)]
-    edges = _edge_rows(net, index)
+    caps = _caps(net)
+    tops = (max((d for _, d in g.degree()), default=0),
+            max((d["mentions"] for _, d in g.nodes(data=True)), default=0))
+    concepts = [_concept_row(net, index, n, d, caps, tops) for n, d in g.nodes(data=True)]
+    edges = _edge_rows(net, index, caps[1])
     relation_counts = Counter(d["relation"] for _, _, d in g.edges(data=True))
-    category_counts = Counter(d["category"] for _, d in g.nodes(data=True))
+    category_counts = Counter(d["category"] for _, d in g.nodes(data=True) if d["degree"])
+    communities = sorted({d["community"] for _, d in g.nodes(data=True) if d["community"] >= 0})
     return {
         "concepts": concepts,
         "edges": edges,
         "claims": index.claim_rows,
         "quotes": index.quote_rows,
-        "speakers": list(index.speakers),
-        "transcripts": [{"title": t.title, "source": t.source} for t in net.transcripts],
+        "speakers": speaker_rows(net, index),
+        "transcripts": [{"title": t.title, "source": t.source, "color": palette(i)}
+                        for i, t in enumerate(net.transcripts)],
+        "several": SEVERAL_COLOUR,
+        "communities": [{"id": c, "color": palette(c),
+                         "count": sum(d["community"] == c for _, d in g.nodes(data=True))}
+                        for c in communities],
         "relations": [
             {"id": r, "label": net.relation_labels[r], "inverse": net.inverse_labels[r],
              "color": s.colour, "dashes": s.dashes,
@@ -189,32 +305,100 @@ def render_map(net: ConceptNetwork) -> str:
     )
 
 
+def clock(seconds: float) -> str:
+    """A cue time as hh:mm:ss."""
+    whole = int(seconds)
+    return f"{whole // 3600:02}:{whole // 60 % 60:02}:{whole % 60:02}"
+
+
+def where(quote: Quote) -> str:
+    """A quote's place: its cue time for timed sources, else its lines."""
+    if quote.time_start is not None:
+        return clock(quote.time_start)
+    return f"line{'s' if '–' in quote.lines else ''} {quote.lines}"
+
+
 def _claim_rows(net: ConceptNetwork, claims: list[ClaimRecord]) -> list[dict]:
     g = net.graph
-    titles = {t.iri: t.title for t in net.transcripts}
+    numbers = {t.iri: i + 1 for i, t in enumerate(net.transcripts)}
     return [
         {
             "subject": g.nodes[c.subject]["label"], "object": g.nodes[c.object]["label"],
             "relation": net.relation_labels.get(c.relation, c.relation),
             "colour": RELATION_STYLES[c.relation].colour,
-            "quotes": c.quotes, "lines": ", ".join(dict.fromkeys(q.lines for q in c.quotes)),
+            "quotes": c.quotes, "where": ", ".join(dict.fromkeys(where(q) for q in c.quotes)),
             "speaker": c.speaker, "rule": c.rule, "hedged": c.hedged,
-            "question": c.question, "transcript": titles.get(c.transcript, ""),
+            "question": c.question, "interview": numbers.get(c.transcript, 0),
         }
-        for c in claims
+        for c in claims[:REPORT_ROWS]
     ]
 
 
+def _matrix(net: ConceptNetwork) -> list[dict]:
+    """Concept by interview: mentions and claims (stated or denied) of the most mentioned
+    concepts in each interview, like a code-document matrix."""
+    g = net.graph
+    order = {t.iri: i for i, t in enumerate(net.transcripts)}
+    claims_of: dict[str, list[int]] = {}
+    every = {c.iri: c for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
+    for claim in every.values():
+        for concept in {claim.subject, claim.object}:
+            row = claims_of.setdefault(concept, [0] * len(order))
+            if claim.transcript in order:
+                row[order[claim.transcript]] += 1
+    rows = []
+    for node, data in g.nodes(data=True):
+        mentions = [0] * len(order)
+        for quote in net.mentions.get(node, ()):
+            if quote.transcript in order:
+                mentions[order[quote.transcript]] += 1
+        claims = claims_of.get(node, [0] * len(order))
+        rows.append({"key": local_name(node), "label": data["label"], "color": data["color"],
+                     "cells": list(zip(mentions, claims, strict=True)),
+                     "interviews": sum(1 for m, c in zip(mentions, claims, strict=True) if m or c),
+                     "mentions": data["mentions"]})
+    rows.sort(key=lambda r: (-r["interviews"], -r["mentions"], r["label"]))
+    return rows[:MATRIX_ROWS]
+
+
+def _shared(net: ConceptNetwork) -> list[dict]:
+    """Relations that two or more speakers or interviews state, each with its quotes."""
+    g = net.graph
+    titles = {t.iri: t.title for t in net.transcripts}
+    rows = []
+    for u, v, key, data in g.edges(keys=True, data=True):
+        claims = net.claims[key]
+        speakers = {c.speaker_iri for c in claims}
+        interviews = {c.transcript for c in claims}
+        if len(speakers) < 2 and len(interviews) < 2:
+            continue
+        quotes = []
+        for claim in claims[:SHARED_QUOTES]:
+            said = [q for q in claim.quotes if q is not claim.question_quote] or list(claim.quotes)
+            quotes.append({"text": " ".join(q.text for q in said), "speaker": claim.speaker,
+                           "interview": titles.get(claim.transcript, ""),
+                           "where": ", ".join(where(q) for q in said)})
+        rows.append({"subject": g.nodes[u]["label"], "object": g.nodes[v]["label"],
+                     "subject_key": local_name(u), "object_key": local_name(v),
+                     "relation": data["label"], "colour": data["color"], "claims": len(claims),
+                     "speakers": len(speakers), "interviews": len(interviews), "quotes": quotes})
+    rows.sort(key=lambda r: (-r["interviews"], -r["speakers"], -r["claims"], r["subject"]))
+    return rows
+
+
 def report_data(net: ConceptNetwork) -> dict:
-    """What index.html shows: the interviews at a glance."""
+    """What index.html shows: the interviews at a glance, and how they compare."""
     g = net.graph
     positive = sorted((c for claims in net.claims.values() for c in claims), key=claim_order)
     denied = sorted({c.iri: c for cs in net.denied.values() for c in cs}.values(), key=claim_order)
-    top = sorted((d for _, d in g.nodes(data=True)),
-                 key=lambda d: (-d["mentions"], -d["degree"], d["label"]))
+    top = sorted(g.nodes(data=True), key=lambda nd: (-nd[1]["mentions"], -nd[1]["degree"],
+                                                     nd[1]["label"]))
+    claims_in = Counter(c.transcript for c in positive)
     return {
         "title": _title(net),
-        "transcripts": net.transcripts,
+        "transcripts": [{"number": i + 1, "title": t.title, "source": t.source,
+                         "speakers": t.speakers, "claims": claims_in[t.iri]}
+                        for i, t in enumerate(net.transcripts)],
         "speakers": sorted({s for t in net.transcripts for s in t.speakers}),
         "counts": [
             ("interviews", len(net.transcripts)), ("concepts", g.number_of_nodes()),
@@ -222,11 +406,14 @@ def report_data(net: ConceptNetwork) -> dict:
             ("denied claims", len(denied)),
         ],
         "top": [
-            {**d, "category_label": net.category_labels.get(d["category"], d["category"])}
-            for d in top[:TOP_CONCEPTS]
+            {**d, "key": local_name(n),
+             "category_label": net.category_labels.get(d["category"], d["category"])}
+            for n, d in top[:TOP_CONCEPTS]
         ],
-        "relations": _claim_rows(net, positive),
-        "denied": _claim_rows(net, denied),
+        "matrix": _matrix(net),
+        "shared": _shared(net),
+        "relations": _claim_rows(net, positive), "relation_count": len(positive),
+        "denied": _claim_rows(net, denied), "denied_count": len(denied),
         "several": len(net.transcripts) > 1,
     }
 

@@ -4,16 +4,29 @@ typed relation, denied claims kept beside the edges, plain attributes, stable me
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from collections import Counter
+from dataclasses import replace
 
 import pytest
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, Literal, URIRef
 
-from graph.network import RELATION_STYLES, category_colour, local_name, node_size, project
+from graph.network import (
+    RELATION_STYLES,
+    TERMS,
+    category_colour,
+    label_font,
+    local_name,
+    node_box,
+    project,
+    scaled_radius,
+)
 from graph.pipeline import build
+from graph.render import QUOTE_BUDGET, render_map
 from graph.vocab import LG, RELATIONS, SYMMETRIC
 
-from .conftest import BERWICK, FIXTURES
+from .conftest import BERWICK, CORPUS, FIXTURES, ROOT
 
 PLAIN = (str, int, float)
 
@@ -115,11 +128,12 @@ def test_edges_carry_quotes_speaker_lines_and_rule_from_the_transcript(berwick):
 
 def test_node_attributes_follow_the_codebook_and_mentions(berwick):
     graph, net = berwick
+    top = max(d["mentions"] for _, d in net.graph.nodes(data=True))
     for node, data in net.graph.nodes(data=True):
         assert data["label"] and data["category"] in {
             local_name(str(c)) for c in graph.objects(None, LG.category)}
         assert data["mentions"] == len(net.mentions[node])
-        assert data["size"] == node_size(data["mentions"])
+        assert data["size"] == scaled_radius(data["mentions"], top)
         assert data["color"] == category_colour(data["category"])
         assert data["degree"] == net.graph.degree(node)
         assert data["denied"] == len(net.denied.get(node, ()))
@@ -129,20 +143,99 @@ def test_node_attributes_follow_the_codebook_and_mentions(berwick):
 
 def test_measures_and_layout_are_sane(berwick):
     _, net = berwick
-    nodes = net.graph.nodes(data=True)
+    g = net.graph
+    nodes = g.nodes(data=True)
     assert math.isclose(sum(d["pagerank"] for _, d in nodes), 1.0, abs_tol=1e-3)
-    communities = {d["community"] for _, d in nodes}
+    linked = [n for n in g if g.degree(n)]
+    communities = {g.nodes[n]["community"] for n in linked}
     assert communities == set(range(len(communities)))
+    assert all(d["community"] == -1 for n, d in nodes if not g.degree(n))
     positions = [(d["x"], d["y"]) for _, d in nodes]
     assert all(math.isfinite(c) for p in positions for c in p)
     assert len(set(positions)) == len(positions)
-    for u, v in net.graph.edges():
-        if u != v:
-            assert math.dist(positions_of(net, u), positions_of(net, v)) > 100
 
 
-def positions_of(net, node: str) -> tuple[float, float]:
-    return net.graph.nodes[node]["x"], net.graph.nodes[node]["y"]
+def boxes_of(net) -> dict[str, tuple[float, float, float, float]]:
+    """left, top, right, bottom of each related concept's dot and label, as the layout sees it."""
+    g = net.graph
+    top_degree = max(d for _, d in g.degree())
+    top_mentions = max(d["mentions"] for _, d in g.nodes(data=True))
+    boxes = {}
+    for n, d in g.nodes(data=True):
+        if not g.degree(n):
+            continue
+        radius = max(scaled_radius(d["degree"], top_degree), scaled_radius(d["mentions"], top_mentions))
+        width, above, below = node_box(d["label"], radius, label_font(d["degree"], top_degree))
+        boxes[n] = (d["x"] - width / 2, d["y"] - above, d["x"] + width / 2, d["y"] + below)
+    return boxes
+
+
+@pytest.mark.parametrize("name", ["berwick", "corpus"])
+def test_no_two_related_concepts_boxes_overlap(name, request):
+    _, net = request.getfixturevalue(name)
+    boxes = list(boxes_of(net).items())
+    assert boxes
+    for i, (a, (al, at, ar, ab)) in enumerate(boxes):
+        for b, (bl, bt, br, bb) in boxes[i + 1:]:
+            assert ar <= bl or br <= al or ab <= bt or bb <= at, (a, b)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Graph, object]:
+    out = tmp_path_factory.mktemp("corpus") / "out"
+    build([CORPUS, FIXTURES / "interviews"], out)
+    graph = Graph().parse(out / "graph.ttl", format="turtle")
+    return graph, project(graph)
+
+
+def test_the_layout_needs_neither_scipy_nor_kamada_kawai(berwick_build):
+    out, _, _ = berwick_build
+    script = ("import sys; from rdflib import Graph; from graph.network import project; "
+              f"project(Graph().parse({str(out / 'graph.ttl')!r})); print('scipy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip() == "False"
+
+
+def test_claims_read_directions_and_the_stated_relation_when_present(berwick):
+    graph, net = berwick
+    claims = [c for cs in net.claims.values() for c in cs]
+    assert all(not (c.subject_direction or c.object_direction or c.stated_relation)
+               for c in claims)  # today's graph has none: nothing is made up
+    marked = Graph() + graph
+    first = URIRef(claims[0].iri)
+    marked.add((first, TERMS.subjectDirection, Literal("less")))
+    marked.add((first, TERMS.objectDirection, Literal("sideways")))  # not a direction: ignored
+    marked.add((first, TERMS.statedRelation, LG.undermines))
+    again = {c.iri: c for cs in project(marked).claims.values() for c in cs}[claims[0].iri]
+    assert (again.subject_direction, again.object_direction) == ("less", "")
+    assert again.stated_relation == ("undermines" if claims[0].relation != "undermines" else "")
+
+
+def test_a_question_claim_knows_its_question(corpus):
+    _, net = corpus
+    asked = [c for cs in net.claims.values() for c in cs if c.question]
+    assert asked
+    for claim in asked:
+        question = claim.question_quote
+        assert question is not None and question.speaker_iri != claim.speaker_iri
+        assert question in claim.quotes and question.text.rstrip().endswith("?")
+
+
+def test_the_map_of_a_huge_corpus_stays_small(corpus):
+    """Two hundred times the corpus's quotes and claims: the page embeds a bounded sample."""
+    _, net = corpus
+
+    def copy(quote, i):
+        return replace(quote, sentence=f"{quote.sentence}/{i}", text=f"{quote.text} ({i})")
+
+    copies = range(200)
+    mentions = {c: tuple(copy(q, i) for i in copies for q in qs) for c, qs in net.mentions.items()}
+    claims = {k: tuple(replace(c, iri=f"{c.iri}/{i}", quotes=tuple(copy(q, i) for q in c.quotes))
+                       for c in cs for i in copies) for k, cs in net.claims.items()}
+    page = render_map(replace(net, mentions=mentions, claims=claims))
+    assert len(page.encode("utf-8")) < 10_000_000
+    assert page.count('"text":') <= QUOTE_BUDGET
 
 
 def test_projection_is_deterministic(berwick_build):
