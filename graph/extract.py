@@ -681,9 +681,25 @@ def _token_claims(
             hedged=hedged,
             confidence=round(rule.confidence * ANTECEDENT_PENALTY**anaphors, 3),
             cue=a.sentence.text[start - a.sentence.start : end - a.sentence.start],
+            subject_direction=_token_direction(engine, a, subject, match, before=True),
+            object_direction=_token_direction(engine, a, obj, match, before=False),
         )
         claims.append((claim, (match.start, match.cue_end)))
     return claims
+
+
+def _token_direction(engine: Engine, a: _Analysed, iri: str, match: _Match, before: bool) -> str:
+    """The mark of quantity or presence just before a concept a token rule found ("poor
+    communication", "lack of trust"), read as for the parse."""
+    side = [f for f in a.found if f.iri == iri
+            and (f.end <= match.start if before else f.start >= match.cue_end)]
+    if not side:
+        return ""
+    found = side[-1] if before else side[0]
+    direction = _window_direction(engine, a.doc, found.start)
+    if found.opposite:
+        direction = {"": "less", "more": "less"}.get(direction, "more")
+    return direction
 
 
 # --- claims from the parse ----------------------------------------------------------------
@@ -880,7 +896,7 @@ def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[i
     if head is None or head.pos_ in ("VERB", "AUX"):
         found = [f for f in found if f.category != "Role"] or found
     if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: what it is about
-        core = {t.i for c in head.children if c.dep_ in _CORE for t in c.subtree}
+        core = {head.i} | {t.i for c in head.children if c.dep_ in _CORE for t in c.subtree}
         found = [f for f in found if core.intersection(range(f.start, f.end))] or found
     if head is not None:
         holding = [f for f in found if f.start <= head.i < f.end]
