@@ -17,10 +17,11 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, tostring
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import RDF, Dataset, Graph
 
 from graph.network import ConceptNetwork, project
 from graph.render import render_map, render_report
+from graph.vocab import LG
 
 VIEW_FILES = ("concept_map.html", "index.html")
 CSV_FILES = ("nodes.csv", "edges.csv")
@@ -169,7 +170,9 @@ def write_views(graph: Graph, folder: Path) -> ConceptNetwork:
 
 
 def load_graph(path: Path) -> Graph:
-    """A saved graph (Turtle, N-Triples or JSON-LD); JSON-LD with a remote @context is refused."""
+    """A saved graph (Turtle, N-Triples, JSON-LD, or TriG and N-Quads with their named graphs
+    merged); JSON-LD with a remote @context is refused, and so is a graph with no leadgraph
+    transcript or claim in it."""
     from rdflib.util import guess_format
 
     if not path.is_file():
@@ -178,10 +181,25 @@ def load_graph(path: Path) -> Graph:
     if fmt == "json-ld":
         _refuse_remote_context(path)
     try:
-        return Graph().parse(path, format=fmt)
+        graph = _union(path, fmt) if fmt in ("trig", "nquads") else Graph().parse(path, format=fmt)
     except Exception as err:  # rdflib's parsers raise many exception types
         message = " ".join(str(err).split())[:300]
         raise ExportError(f"{path}: cannot parse as {fmt}: {message}") from None
+    if not any(graph.triples((None, RDF.type, kind)) for kind in (LG.Transcript, LG.Claim)):
+        raise ExportError(f"{path}: no leadgraph transcripts or claims in it; nothing to export")
+    return graph
+
+
+def _union(path: Path, fmt: str) -> Graph:
+    """Every triple of a TriG or N-Quads file, whichever graph it is in."""
+    dataset = Dataset()
+    dataset.parse(path, format=fmt)
+    graph = Graph()
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace)
+    for s, p, o, _ in dataset.quads():
+        graph.add((s, p, o))
+    return graph
 
 
 def _refuse_remote_context(path: Path) -> None:
