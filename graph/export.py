@@ -185,7 +185,7 @@ def load_graph(path: Path) -> Graph:
     except Exception as err:  # rdflib's parsers raise many exception types
         message = " ".join(str(err).split())[:300]
         raise ExportError(f"{path}: cannot parse as {fmt}: {message}") from None
-    if not any(graph.triples((None, RDF.type, kind)) for kind in (LG.Transcript, LG.Claim)):
+    if not any((None, RDF.type, kind) in graph for kind in (LG.Transcript, LG.Claim)):
         raise ExportError(f"{path}: no leadgraph transcripts or claims in it; nothing to export")
     return graph
 
