@@ -92,6 +92,9 @@ def main() -> None:
 @click.option("--people", "people_files", multiple=True, type=click.Path(path_type=Path),
               help="File of NAME=NAME lines, as for --same-person.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
+@click.option("--keep-going", is_flag=True,
+              help="Build the transcripts that can be read and list the others as warnings "
+                   "(exit 0); without it any unreadable file fails the build and OUT is kept.")
 def build(
     inputs: tuple[Path, ...],
     out: Path,
@@ -104,6 +107,7 @@ def build(
     same_person: tuple[str, ...],
     people_files: tuple[Path, ...],
     no_validate: bool,
+    keep_going: bool,
 ) -> None:
     """Read transcripts (files or folders) and build the graph into OUT.
 
@@ -129,12 +133,15 @@ def build(
             people=parse_people(same_person, people_files),
         )
         summary, extractions = run_build(
-            list(inputs), out, options, check=not no_validate, progress=_progress
+            list(inputs), out, options, check=not no_validate, progress=_progress,
+            keep_going=keep_going,
         )
     except (*EXPECTED, BuildError, OSError) as err:
         raise _fail(err) from None
     for warning in sorted({w for x in extractions for w in x.document.warnings}):
         click.echo(f"warning: {warning}", err=True)
+    for skipped in summary.skipped:
+        click.echo(f"warning: skipped {skipped}", err=True)
     click.echo(f"leadgraph: {summary.line()} -> {out}/", err=True)
 
 
