@@ -6,6 +6,7 @@ Every problem is reported at once, each with a stable code, the file, the line a
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -198,12 +199,24 @@ def _spacy_validator() -> Any:
 
 
 def _format(err: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
-    """Each error's location (keys and indexes) and its message, "where: what"."""
-    out = []
-    for item in err.errors():
-        where = ".".join(str(p) for p in item["loc"])
-        out.append((tuple(item["loc"]), f"{where}: {item['msg']}" if where else item["msg"]))
-    return out
+    """Each error's location (keys and indexes) and its message, "where: what". A misspelt
+    key is one error ("relaton: unknown key; did you mean 'relation'?"), not a missing key and
+    an unknown one."""
+    items = err.errors()
+    missing = {tuple(i["loc"]) for i in items if i["type"] == "missing"}
+    out, meant = [], set()
+    for item in items:
+        loc = tuple(item["loc"])
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            siblings = [str(m[-1]) for m in missing if m[:-1] == loc[:-1]]
+            close = difflib.get_close_matches(str(loc[-1]), siblings, n=1, cutoff=0.7)
+            if close:
+                meant.add((*loc[:-1], close[0]))
+                message = f"unknown key; did you mean {close[0]!r}?"
+        name = ".".join(map(str, loc))
+        out.append((loc, f"{name}: {message}" if name else message))
+    return [(loc, message) for loc, message in out if loc not in meant]
 
 
 _CUES = ("negation", "hedges", "answers", "reported", "pronouns")
