@@ -110,19 +110,20 @@ def _concept(graph: Graph, iri: URIRef, where: str, errors: list[str]) -> Concep
 def load_codebook(paths: list[Path], entities: list[Path] | None = None) -> Codebook:
     """Load codebook files (later ones extend and override earlier ones by IRI) and gazetteers."""
     concepts: dict[str, Concept] = {}
-    places: dict[str, str] = {}  # concept IRI -> file:line of its (last) definition
+    places: dict[str, tuple[int, int, str]] = {}  # IRI -> file number, line, "file:line"
     errors: list[str] = []
     merged = Graph()
     versions = []
-    for path in paths:
+    for number, path in enumerate(paths):
         graph = Graph()
         _parse(path, graph)
         for iri in sorted(set(graph.subjects(RDF.type, SKOS.Concept))):
-            where = f"{path}:{_line_of(path, str(iri))}"
+            line = _line_of(path, str(iri))
+            where = f"{path}:{line}"
             concept = _concept(graph, iri, where, errors)
             if concept:
                 concepts[concept.iri] = concept
-                places[concept.iri] = where
+                places[concept.iri] = (number, line, where)
         versions += [
             str(v) for v in graph.objects(None, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))
         ]
@@ -147,17 +148,21 @@ def label_key(label: str) -> str:
     return " ".join(normalise_map(label)[0].split()).casefold()
 
 
-def _shared_labels(concepts: dict[str, Concept], places: dict[str, str]) -> list[str]:
-    """An error for each label (preferred or alternative) given to two concepts."""
+def _shared_labels(
+    concepts: dict[str, Concept], places: dict[str, tuple[int, int, str]]
+) -> list[str]:
+    """An error for each label (preferred or alternative) given to two concepts, reported at
+    the one defined later."""
     owner: dict[str, str] = {}
     errors = []
-    for iri, concept in concepts.items():  # in file order: the later concept is reported
+    for iri in sorted(concepts, key=lambda i: (places[i][:2], i)):
+        concept = concepts[iri]
         for label in dict.fromkeys((concept.label, *concept.alt_labels)):
             first = owner.setdefault(label_key(label), iri)
             if first != iri:
                 errors.append(
-                    f"{places[iri]}: label {label!r} of <{iri}> is already a label of "
-                    f"<{first}> ({places[first]}); a label belongs to one concept"
+                    f"{places[iri][2]}: label {label!r} of <{iri}> is already a label of "
+                    f"<{first}> ({places[first][2]}); a label belongs to one concept"
                 )
     return errors
 

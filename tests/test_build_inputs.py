@@ -318,3 +318,118 @@ def test_unreadable_file_is_named(tmp_path):
     transcript.chmod(0)
     result = run("build", str(transcript), "--out", str(tmp_path / "out"), "--no-cache")
     assert result.exit_code == 1 and "locked.txt: Permission denied" in result.stderr
+
+
+# --- export of a saved graph ---
+
+
+@pytest.mark.parametrize("suffix", ["trig", "nq"])
+def test_export_of_named_graphs_gives_the_same_views_as_turtle(berwick_build, tmp_path, suffix):
+    out, _, _ = berwick_build
+    for source, folder in ((out / "graph.ttl", "from-ttl"), (out / f"graph.{suffix}", suffix)):
+        result = CliRunner().invoke(main, ["export", str(source), "--format", "csv", "--out",
+                                           str(tmp_path / folder)])
+        assert result.exit_code == 0, result.output
+    assert snapshot(tmp_path / suffix) == snapshot(tmp_path / "from-ttl")
+    assert len((tmp_path / suffix / "edges.csv").read_text().splitlines()) > 5
+
+
+def test_export_refuses_a_graph_without_transcripts_or_claims(tmp_path):
+    source = tmp_path / "other.nt"
+    source.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    result = CliRunner().invoke(main, ["export", str(source), "--format", "gexf", "--out",
+                                       str(tmp_path / "g.gexf")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {source}: no leadgraph transcripts or claims in it; " \
+        "nothing to export\n"
+    assert not (tmp_path / "g.gexf").exists()
+
+
+# --- knowledge files ---
+
+
+def test_a_rules_file_of_new_rules_only_extends_the_defaults(tmp_path):
+    from graph.pipeline import load_knowledge
+
+    path = tmp_path / "my-rules.yaml"
+    path.write_text(RULE)
+    _, defaults = load_knowledge()
+    _, rules = load_knowledge(rules=[path])
+    assert [r.id for r in rules.rules] == [*(r.id for r in defaults.rules), "erodes"]
+    assert rules.negation == defaults.negation and rules.pronouns == defaults.pronouns
+
+
+def test_a_label_on_two_concepts_in_one_file_is_an_error(tmp_path):
+    from graph.codebook import CodebookError, load_codebook
+
+    path = tmp_path / "book.ttl"
+    concept = 'lgc:{0} a skos:Concept ; skos:prefLabel "{1}"@en ;\n  ' + DEFINED
+    path.write_text(PREFIXES + concept.format("rota", "Rota design")
+                    + concept.format("roster", "rota  DESIGN"))
+    with pytest.raises(CodebookError, match=r"book\.ttl:7: label 'rota  DESIGN' of <\S+roster> "
+                                            r"is already a label of <\S+rota> \(\S+book\.ttl:5\)"):
+        load_codebook([path])
+
+
+# --- SHACL cost ---
+
+
+def _lookups(claims: int) -> int:
+    """Triples rdflib's store hands out while validating a transcript of `claims` claims."""
+    from rdflib import Graph
+    from rdflib.plugins.stores.memory import Memory
+
+    from graph.pipeline import load_knowledge, load_ontology, load_shapes
+    from graph.rdf import document_graph, shared_graph
+    from graph.validate import validate
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from shacl_scale import synthetic
+
+    codebook, _ = load_knowledge()
+    graph = Graph() + shared_graph(codebook, load_ontology())
+    graph += document_graph(synthetic(claims, sorted(codebook.concepts)))
+    count = 0
+    triples = Memory.triples
+
+    def counted(self, pattern, context=None):
+        nonlocal count
+        for found in triples(self, pattern, context):
+            count += 1
+            yield found
+
+    Memory.triples = counted
+    try:
+        conforms, report = validate(graph, load_shapes())
+    finally:
+        Memory.triples = triples
+    assert conforms, report
+    return count
+
+
+def test_shacl_work_grows_linearly_with_the_claims_of_one_transcript():
+    small, large, larger = (_lookups(n) for n in (100, 200, 400))
+    assert (larger - large) < 2.3 * (large - small)  # a quadratic check gives about 3 times
+
+
+def test_a_denied_symmetric_claim_asserted_the_other_way_round_conforms():
+    from rdflib import Graph
+
+    from graph.model import Claim, Evidence, Extraction
+    from graph.pipeline import load_knowledge, load_ontology, load_shapes
+    from graph.rdf import document_graph, shared_graph
+    from graph.readers import read_text
+    from graph.validate import validate
+
+    doc = read_text("Ann Lee: Trust and equity go together.\nBen Roe: They do not.\n", "t.txt")
+    codebook, _ = load_knowledge()
+    trust, equity = (codebook.by_id(c).iri for c in ("trust", "equity"))
+    said = [Evidence(t.index, s.index, s.text, s.start, s.end, s.line_start, s.line_end)
+            for t in doc.turns for s in t.sentences]
+    claims = (Claim(trust, "combinesWith", equity, "Ann Lee", "r", said[0], confidence=0.8),
+              Claim(equity, "combinesWith", trust, "Ben Roe", "r", said[1], negated=True,
+                    confidence=0.8))
+    graph = Graph() + shared_graph(codebook, load_ontology())
+    graph += document_graph(Extraction(document=doc, claims=claims))
+    conforms, report = validate(graph, load_shapes())
+    assert conforms, report

@@ -21,6 +21,7 @@ import graph.export as export_module
 from graph.cli import EXPORT_FORMATS, main
 from graph.export import EDGE_COLUMNS, FORMATS, NODE_COLUMNS, write_atomic, write_views
 from graph.network import project
+from graph.pipeline import MARKER
 
 JS = Path(__file__).parent / "js"
 OUTPUTS = ("concept_map.html", "index.html", "graph.gexf", "graph.graphml", "nodes.csv", "edges.csv")
@@ -54,7 +55,7 @@ def test_build_writes_every_view_and_gephi_file(built):
     out, _ = built
     for name in OUTPUTS:
         assert (out / name).stat().st_size > 0, name
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != MARKER]
 
 
 def test_outputs_are_byte_identical_for_the_same_graph(built, tmp_path):
