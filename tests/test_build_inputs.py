@@ -173,6 +173,22 @@ def test_output_moved_aside_by_a_killed_build_is_put_back(tmp_path):
     assert not aside.exists()
 
 
+@pytest.mark.parametrize("atomic", [True, False], ids=["exchange", "two-renames"])
+def test_swap_puts_the_new_output_in_place_and_keeps_the_old_aside(tmp_path, monkeypatch, atomic):
+    import graph.pipeline as pipeline
+
+    if not atomic:  # a system or file system without renameat2's RENAME_EXCHANGE
+        monkeypatch.setattr(pipeline, "_exchange", lambda a, b: False)
+    out, staging = tmp_path / "out", tmp_path / ".out.new-abcd1234"
+    old = previous_output(out)
+    previous_output(staging)
+    (staging / "graph.ttl").write_text("# the new build\n")
+    new = snapshot(staging)
+    pipeline._swap(staging, out)
+    assert snapshot(out) == new and snapshot(staging) == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new-abcd1234", "out"]
+
+
 def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
     out = tmp_path / "out"
     before = previous_output(out)
