@@ -209,7 +209,7 @@ def _format(err: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
         loc = tuple(item["loc"])
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            siblings = [str(m[-1]) for m in missing if m[:-1] == loc[:-1]]
+            siblings = sorted(str(m[-1]) for m in missing if m[:-1] == loc[:-1])
             close = difflib.get_close_matches(str(loc[-1]), siblings, n=1, cutoff=0.7)
             if close:
                 meant.add((*loc[:-1], close[0]))
