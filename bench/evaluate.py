@@ -72,7 +72,8 @@ def evaluate(gold: dict, claims: set[tuple[str, str, str, bool]]) -> tuple[list[
             f"  VIOLATION {v['id']}: /{v['s']}/ {v['rel']} /{v['o']}/ ({v.get('why', '')})"
         )
     if gold.get("exhaustive"):
-        right = [t for t in typed if any(_found(r, {(*t, False)}, negated=False) for r in relations)]
+        right = [t for t in typed
+                 if any(_found(r, {(*t, False)}, negated=False) for r in relations)]
         precision = len(right) / len(typed) if typed else 1.0
         lines.append(f"precision (exhaustive gold): {precision:.2f} ({len(right)}/{len(typed)})")
     for m in gold.get("must_not", []):

@@ -98,6 +98,9 @@ def main() -> None:
 @click.option("--pipeline", default=None, metavar="NAME",
               help="An installed spaCy pipeline to parse with, instead of the pinned English one "
                    "(also LEADGRAPH_PIPELINE).")
+@click.option("--keep-going", is_flag=True,
+              help="Build the transcripts that can be read and list the others as warnings "
+                   "(exit 0); without it any unreadable file fails the build and OUT is kept.")
 def build(
     inputs: tuple[Path, ...],
     out: Path,
@@ -111,6 +114,7 @@ def build(
     people_files: tuple[Path, ...],
     no_validate: bool,
     pipeline: str | None,
+    keep_going: bool,
 ) -> None:
     """Read transcripts (files or folders) and build the graph into OUT.
 
@@ -137,12 +141,15 @@ def build(
             pipeline=pipeline,
         )
         summary, extractions = run_build(
-            list(inputs), out, options, check=not no_validate, progress=_progress
+            list(inputs), out, options, check=not no_validate, progress=_progress,
+            keep_going=keep_going,
         )
     except (*EXPECTED, BuildError, OSError) as err:
         raise _fail(err) from None
     for warning in sorted({w for x in extractions for w in x.document.warnings}):
         click.echo(f"warning: {warning}", err=True)
+    for skipped in summary.skipped:
+        click.echo(f"warning: skipped {skipped}", err=True)
     click.echo(f"leadgraph: {summary.line()} -> {out}/", err=True)
 
 

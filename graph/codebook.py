@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, SKOS
 
+from graph.segment import normalise_map
 from graph.vocab import CONCEPT, LG
 
 CATEGORIES = ("Value", "Condition", "Practice", "Role", "Outcome", "Structure", "Threat")
@@ -112,10 +113,11 @@ def _concept(graph: Graph, iri: URIRef, where: str, errors: list[str]) -> Concep
 def load_codebook(paths: list[Path], entities: list[Path] | None = None) -> Codebook:
     """Load codebook files (later ones extend and override earlier ones by IRI) and gazetteers."""
     concepts: dict[str, Concept] = {}
+    places: dict[str, tuple[int, int, str]] = {}  # IRI -> file number, line, "file:line"
     errors: list[str] = []
     merged = Graph()
     versions = []
-    for path in paths:
+    for number, path in enumerate(paths):
         graph = Graph()
         qdc = path.suffix.lower() == ".qdc"
         if qdc:
@@ -125,10 +127,12 @@ def load_codebook(paths: list[Path], entities: list[Path] | None = None) -> Code
         else:
             _parse(path, graph)
         for iri in sorted(set(graph.subjects(RDF.type, SKOS.Concept))):
-            where = str(path) if qdc else f"{path}:{_line_of(path, str(iri))}"
+            line = 0 if qdc else _line_of(path, str(iri))
+            where = str(path) if qdc else f"{path}:{line}"
             concept = _concept(graph, iri, where, errors)
             if concept:
                 concepts[concept.iri] = concept
+                places[concept.iri] = (number, line, where)
         versions += [
             str(v) for v in graph.objects(None, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))
         ]
@@ -141,12 +145,37 @@ def load_codebook(paths: list[Path], entities: list[Path] | None = None) -> Code
                 errors.append(
                     f"concept <{concept.iri}>: skos:broader <{broader}> is not in the codebook"
                 )
+    errors += _shared_labels(concepts, places)
     if not concepts and not errors:
         errors.append(f"{', '.join(map(str, paths))}: no skos:Concept found")
     if errors:
         raise CodebookError("\n".join(errors))
     found = _load_entities(entities or [], merged)
     return Codebook(concepts=concepts, entities=found, graph=merged, version="+".join(versions))
+
+
+def label_key(label: str) -> str:
+    """A label as extraction compares it: plain quotes and dashes, single spaces, any case."""
+    return " ".join(normalise_map(label)[0].split()).casefold()
+
+
+def _shared_labels(
+    concepts: dict[str, Concept], places: dict[str, tuple[int, int, str]]
+) -> list[str]:
+    """An error for each label (preferred or alternative) given to two concepts, reported at
+    the one defined later."""
+    owner: dict[str, str] = {}
+    errors = []
+    for iri in sorted(concepts, key=lambda i: (places[i][:2], i)):
+        concept = concepts[iri]
+        for label in dict.fromkeys((concept.label, *concept.alt_labels)):
+            first = owner.setdefault(label_key(label), iri)
+            if first != iri:
+                errors.append(
+                    f"{places[iri][2]}: label {label!r} of <{iri}> is already a label of "
+                    f"<{first}> ({places[first][2]}); a label belongs to one concept"
+                )
+    return errors
 
 
 def _load_entities(paths: list[Path], merged: Graph) -> dict[str, Entity]:

@@ -17,10 +17,11 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, tostring
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import RDF, Dataset, Graph
 
 from graph.network import ConceptNetwork, project
 from graph.render import render_map, render_report
+from graph.vocab import LG
 
 VIEW_FILES = ("concept_map.html", "index.html")
 CSV_FILES = ("nodes.csv", "edges.csv")
@@ -212,7 +213,9 @@ def write_views(graph: Graph, folder: Path) -> ConceptNetwork:
 
 
 def load_graph(path: Path) -> Graph:
-    """A saved graph (Turtle, N-Triples or JSON-LD); JSON-LD with a remote @context is refused."""
+    """A saved graph (Turtle, N-Triples, JSON-LD, or TriG and N-Quads with their named graphs
+    merged); JSON-LD with a remote @context is refused, and so is a graph with no leadgraph
+    transcript or claim in it."""
     from rdflib.util import guess_format
 
     from graph.rdffile import RdfFileError, parse_into
@@ -221,12 +224,27 @@ def load_graph(path: Path) -> Graph:
         raise ExportError(f"{path}: no such file")
     fmt = guess_format(str(path)) or "turtle"
     try:
-        return parse_into(Graph(), path, fmt)
+        graph = _union(path, fmt) if fmt in ("trig", "nquads") else parse_into(Graph(), path, fmt)
     except RdfFileError as err:
         raise ExportError(str(err)) from None
     except Exception as err:  # rdflib's parsers raise many exception types
         message = " ".join(str(err).split())[:300]
         raise ExportError(f"{path}: cannot parse as {fmt}: {message}") from None
+    if not any((None, RDF.type, kind) in graph for kind in (LG.Transcript, LG.Claim)):
+        raise ExportError(f"{path}: no leadgraph transcripts or claims in it; nothing to export")
+    return graph
+
+
+def _union(path: Path, fmt: str) -> Graph:
+    """Every triple of a TriG or N-Quads file, whichever graph it is in."""
+    dataset = Dataset()
+    dataset.parse(path, format=fmt)
+    graph = Graph()
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace)
+    for s, p, o, _ in dataset.quads():
+        graph.add((s, p, o))
+    return graph
 
 
 def serialise(graph: Graph, fmt: str) -> bytes:

@@ -5,16 +5,20 @@ Reading and writing happen here and in the CLI only; the stages in between are p
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
 import os
 import pickle
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 
@@ -27,7 +31,7 @@ from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.model import Extraction
 from graph.rdf import Built, assemble, document_iri, document_ntriples, shared_graph
-from graph.readers import find_transcripts, read_file, slug
+from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.rules import RuleSet, load_rules
 from graph.validate import validate
 
@@ -85,6 +89,7 @@ class Summary:
     triples: int
     validated: int  # transcripts whose graph was checked against the shapes
     seconds: float
+    skipped: tuple[str, ...] = ()  # with keep_going: a line per file that could not be read
 
     def _checked(self) -> str:
         if not self.validated:
@@ -147,24 +152,37 @@ def default_cache() -> Path:
 
 
 def document_ids(paths: list[Path]) -> dict[Path, str]:
-    """A unique, readable id per file: its name, with as many parent folders as it takes to
-    tell apart files of the same name (ward/notes.txt -> ward-notes)."""
+    """A unique, readable id per file, the same whatever order the files come in: its name,
+    with as many parent folders as it takes to tell apart files of the same name
+    (ward/notes.txt -> ward-notes), else with its suffix (notes.txt -> notes-txt), else
+    numbered in order of the paths (interview-1, interview-1-2)."""
     by_stem: dict[str, list[Path]] = {}
-    for path in paths:
+    for path in sorted(set(paths), key=str):
         by_stem.setdefault(slug(path.stem), []).append(path)
-    ids: dict[Path, str] = {}
+    wanted: dict[Path, str] = {}
     for stem, group in by_stem.items():
-        if len(group) == 1:
-            ids[group[0]] = stem
-            continue
-        for depth in range(1, max(len(p.resolve().parts) for p in group) + 1):
-            names = {
-                p: slug("-".join([*p.resolve().parts[-depth - 1 : -1], p.stem])) for p in group
-            }
-            if len(set(names.values())) == len(group):
-                ids.update(names)
-                break
+        wanted.update({group[0]: stem} if len(group) == 1 else _tell_apart(group))
+    ids: dict[Path, str] = {}
+    taken: set[str] = set()
+    for path in sorted(wanted, key=lambda p: (wanted[p], str(p))):
+        name, number = wanted[path], 2
+        while name in taken:
+            name, number = f"{wanted[path]}-{number}", number + 1
+        ids[path] = name
+        taken.add(name)
     return ids
+
+
+def _tell_apart(group: list[Path]) -> dict[Path, str]:
+    """Ids for files whose names make the same slug: with parent folders, else suffixes."""
+    for depth in range(1, max(len(p.resolve().parts) for p in group) + 1):
+        names = {p: slug("-".join([*p.resolve().parts[-depth - 1 : -1], p.stem])) for p in group}
+        if len(set(names.values())) == len(group):
+            return names
+    names = {p: slug(p.name) for p in group}
+    if len(set(names.values())) == len(group):
+        return names
+    return {p: slug(p.stem) for p in group}  # numbered by document_ids
 
 
 Result = tuple[Extraction, bytes | None]  # an extraction and its N-Triples, when asked for
@@ -177,11 +195,17 @@ def _start_worker(options: Options, rdf: bool) -> None:
     _worker = (engine, dict(options.people), rdf)
 
 
-def _extract_one(job: tuple[Path, str, str | None]) -> Result:
+def _extract_one(job: tuple[Path, str, str | None]) -> Result | ReadError:
+    """The file's extraction, or the error that stopped it being read (reported with the
+    other files' errors once every file is done)."""
     path, doc_id, fmt = job
     assert _worker is not None
     engine, people, rdf = _worker
-    extraction = extract(read_file(path, fmt, doc_id), engine)
+    try:
+        document = read_file(path, fmt, doc_id)
+    except ReadError as err:
+        return err
+    extraction = extract(document, engine)
     return extraction, document_ntriples(extraction, people) if rdf else None
 
 
@@ -232,7 +256,10 @@ def run_extraction(
 ) -> tuple[list[Extraction], int]:
     """Extract every file (from the cache when unchanged); returns extractions and cache hits."""
     results, hits = _run(paths, options, engine_factory, progress, rdf=False)
-    return [extraction for extraction, _ in results], hits
+    failed = [str(r) for r in results if isinstance(r, ReadError)]
+    if failed:
+        raise ReadError("\n".join(failed))
+    return [extraction for extraction, _ in results], hits  # type: ignore[misc]
 
 
 def _run(
@@ -241,11 +268,12 @@ def _run(
     engine_factory: Callable[[], Engine],
     progress: Callable[[list[Path]], Iterable[Path]],
     rdf: bool,
-) -> tuple[list[Result], int]:
-    """Extract (and with `rdf`, serialise) every file, in parallel when asked."""
+) -> tuple[list[Result | ReadError], int]:
+    """Extract (and with `rdf`, serialise) every file, in parallel when asked; a file that
+    cannot be read gives its ReadError."""
     ids = document_ids(paths)
     cache = _Cache(options.cache, options)
-    done: dict[Path, Result] = {}
+    done: dict[Path, Result | ReadError] = {}
     for path in paths:
         hit = cache.get(path, ids[path])
         if hit is not None and (hit[1] is not None or not rdf):
@@ -265,7 +293,8 @@ def _run(
         for path, job in zip(progress(todo), jobs, strict=True):
             done[path] = _extract_one(job)
     for path in todo:
-        cache.put(path, ids[path], done[path])
+        if not isinstance(done[path], ReadError):
+            cache.put(path, ids[path], done[path])
     return [done[p] for p in paths], len(paths) - len(todo)
 
 
@@ -283,19 +312,96 @@ def check_graph(shared: Graph, parts: dict[str, bytes], shapes: Graph) -> int:
     return len(sample)
 
 
-def write_outputs(built: Built, out: Path) -> None:
-    """Write every output into a temporary folder, then move them into `out`."""
+MARKER = ".leadgraph"  # in every output folder: a later build may replace the folder
+MARKER_TEXT = b"Written by leadgraph build. The next build replaces this folder as a whole.\n"
+
+
+def check_out(out: Path) -> Path:
+    """The output folder, its links resolved; refuses a place a build must not replace."""
+    target = out.resolve()
+    special = {Path(target.anchor): "the root folder", Path.cwd().resolve(): "the current folder"}
+    with suppress(RuntimeError):  # no home folder known
+        special[Path.home().resolve()] = "the home folder"
+    if target in special:
+        raise BuildError(f"--out {out}: refusing to replace {special[target]}; name a new folder")
+    if target.exists() and not target.is_dir():
+        raise BuildError(f"--out {out}: is a file, not a folder")
+    if target.is_dir() and not (target / MARKER).is_file() and any(target.iterdir()):
+        raise BuildError(
+            f"--out {out}: folder is not empty and is not a leadgraph output (no {MARKER} file);"
+            " name a new or empty folder"
+        )
+    return target
+
+
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """Hold the lock beside `out` (one build at a time writes it) and clear what a killed
+    build left behind: its staging folder, or a previous output it had moved aside."""
+    import fcntl
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    with open(out.parent / f".{out.name}.lock", "ab") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is writing {out}") from None
+        left = re.compile(rf"\.{re.escape(out.name)}\.(new|old)-[a-z0-9_]{{8}}")
+        for stale in sorted(out.parent.iterdir(), key=lambda p: p.name, reverse=True):
+            kind = left.fullmatch(stale.name)
+            if kind and kind.group(1) == "old" and not out.exists():
+                os.rename(stale, out)
+            elif kind:
+                shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+def write_outputs(built: Built, out: Path) -> None:
+    """Write every output into a staging folder beside `out`, then swap it with `out` in one
+    step, so `out` always holds a whole build, the old or the new one. Call within writing()."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         for name, data in built.files():
             (staging / name).write_bytes(data)
         write_views(built.as_rdflib(), staging)
-        out.mkdir(exist_ok=True)
-        for item in sorted(staging.iterdir()):
-            os.replace(item, out / item.name)
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private
+        _swap(staging, out)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous output, if any
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` in place of `out`; `staging` is left holding the previous output."""
+    if not out.exists():
+        os.rename(staging, out)
+    elif not _exchange(staging, out):  # two renames: a kill between them leaves .out.old-*,
+        aside = out.parent / f".{out.name}.old-{staging.name.rsplit('-', 1)[-1]}"
+        os.rename(out, aside)  # which the next build's writing() puts back
+        os.rename(staging, out)
+        os.rename(aside, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 with RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    name, flags = ctypes.c_char_p, ctypes.c_uint
+    renameat2.argtypes = [ctypes.c_int, name, ctypes.c_int, name, flags]
+    at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE
+    if renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def build(
@@ -304,23 +410,34 @@ def build(
     options: Options | None = None,
     check: bool = True,
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
+    keep_going: bool = False,
 ) -> tuple[Summary, list[Extraction]]:
-    """Read, extract, make the graph, validate and write it with every view into `out`."""
+    """Read, extract, make the graph, validate and write it with every view into `out`.
+
+    Files that cannot be read are all listed in one BuildError, and `out` is left as it was;
+    with `keep_going` the others are built and the summary lists the files skipped."""
     options = options or Options()
     started = time.perf_counter()
-    paths = find_transcripts(inputs)
-    codebook, ruleset = load_knowledge(options.codebooks, options.rules)
-    results, _ = _run(
-        paths, options, lambda: make_engine(codebook, ruleset, options.pipeline), progress, rdf=True
-    )
-    extractions = [extraction for extraction, _ in results]
-    parts = {str(document_iri(x.document)): data or b"" for x, data in results}
-    del results
-    shared = shared_graph(codebook, load_ontology())
-    checked = check_graph(shared, parts, load_shapes()) if check else 0
-    built = assemble(shared, parts)
-    del parts
-    write_outputs(built, out)
+    target = check_out(out)
+    found = scan_transcripts(inputs)
+    with writing(target):
+        codebook, ruleset = load_knowledge(options.codebooks, options.rules)
+        paths = list(found.files)
+        engine = partial(make_engine, codebook, ruleset, options.pipeline)
+        results, _ = _run(paths, options, engine, progress, rdf=True)
+        failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
+        done: list[Result] = [r for r in results if not isinstance(r, ReadError)]
+        del results
+        if not done or (failed and not keep_going):
+            raise BuildError(_unread(failed, len(failed) + len(done)))
+        extractions = [extraction for extraction, _ in done]
+        parts = {str(document_iri(x.document)): data or b"" for x, data in done}
+        del done
+        shared = shared_graph(codebook, load_ontology())
+        checked = check_graph(shared, parts, load_shapes()) if check else 0
+        built = assemble(shared, parts)
+        del parts
+        write_outputs(built, target)
     summary = Summary(
         transcripts=len(extractions),
         turns=sum(len(x.document.turns) for x in extractions),
@@ -331,5 +448,18 @@ def build(
         triples=len(built.union),
         validated=checked,
         seconds=time.perf_counter() - started,
+        skipped=failed,
     )
     return summary, extractions
+
+
+def _unread(failed: tuple[str, ...], total: int) -> str:
+    """The files that could not be read, a line each, and what happened."""
+    if len(failed) == 1 and total == 1:
+        return failed[0]
+    if len(failed) == total:
+        return "\n".join([*failed, f"none of the {total} files could be read; nothing written"])
+    return "\n".join(
+        [*failed, f"{len(failed)} of {total} files could not be read; nothing written "
+         "(--keep-going builds the others)"]
+    )

@@ -6,12 +6,13 @@ Every problem is reported at once, each with a stable code, the file, the line a
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from graph.vocab import RELATIONS
 
@@ -77,6 +78,20 @@ class _Header(_Strict):
     rules: list[Any]
 
 
+def _all_optional(model: type[BaseModel]) -> type[BaseModel]:
+    """The same model with every field optional: a later rules file gives only what it changes."""
+    fields: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if field.metadata:
+            annotation = Annotated[(annotation, *field.metadata)]  # keep min_length and the like
+        fields[name] = (annotation | None, None)
+    return create_model(f"{model.__name__}Extension", __base__=_Strict, **fields)
+
+
+_Extension = _all_optional(_Header)
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """The validated rules and cue lists, merged from one or more files."""
@@ -91,26 +106,65 @@ class RuleSet:
     sources: tuple[str, ...]
 
 
-def _read_yaml(path: Path) -> tuple[Any, list[int]]:
-    """The YAML data and the line of each entry of its `rules` list."""
+MAX_RULES_BYTES = 2_000_000  # a rules file larger than this is refused before parsing
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases, so a small file cannot expand into a huge one."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="anchors and aliases (&, *) are not allowed in a rules file",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def _read_yaml(path: Path) -> tuple[Any, Any]:
+    """The YAML data of a rules file and its node tree (for line numbers)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_RULES_BYTES + 1)
+        if len(raw) > MAX_RULES_BYTES:
+            raise RuleError(
+                f"{path}: [R001] rules file larger than {MAX_RULES_BYTES:,} bytes; refused"
+            )
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise RuleError(f"{path}: cannot read rules file ({err})") from None
+    loader = _PlainLoader(text)
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err)
         raise RuleError(f"{path}{where}: [R001] not valid YAML: {problem}") from None
-    lines: list[int] = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == "rules" and isinstance(value, yaml.SequenceNode):
-                lines = [item.start_mark.line + 1 for item in value.value]
-    return data, lines
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def _line(node: Any, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the value at `loc` (keys and list indexes) in a YAML node tree, or
+    of the deepest node on the way that exists."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            pairs = [(k, v) for k, v in node.value if k.value == key]
+            if not pairs:
+                break
+            key_node, node = pairs[0]
+            line = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
 
 
 def _pattern_errors(patterns: list[Pattern], validate: Any) -> list[str]:
@@ -144,67 +198,114 @@ def _spacy_validator() -> Any:
     return validate
 
 
-def _format(err: ValidationError) -> list[str]:
-    out = []
-    for item in err.errors():
-        where = ".".join(str(p) for p in item["loc"])
-        out.append(f"{where}: {item['msg']}")
-    return out
+def _format(err: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
+    """Each error's location (keys and indexes) and its message, "where: what". A misspelt
+    key is one error ("relaton: unknown key; did you mean 'relation'?"), not a missing key and
+    an unknown one."""
+    items = err.errors()
+    missing = {tuple(i["loc"]) for i in items if i["type"] == "missing"}
+    out, meant = [], set()
+    for item in items:
+        loc = tuple(item["loc"])
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            siblings = sorted(str(m[-1]) for m in missing if m[:-1] == loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), siblings, n=1, cutoff=0.7)
+            if close:
+                meant.add((*loc[:-1], close[0]))
+                message = f"unknown key; did you mean {close[0]!r}?"
+        name = ".".join(map(str, loc))
+        out.append((loc, f"{name}: {message}" if name else message))
+    return [(loc, message) for loc, message in out if loc not in meant]
+
+
+_CUES = ("negation", "hedges", "answers", "reported", "pronouns")
 
 
 def load_rules(paths: list[Path]) -> RuleSet:
-    """Load rules files; later files add rules and replace rules with the same id."""
+    """Load rules files. The first gives every cue list; a later file may hold rules only: its
+    rules are added or replace those with the same id, and any cue list it gives replaces the
+    earlier one."""
     validate = _spacy_validator()
     by_id: dict[str, Rule] = {}
-    header: _Header | None = None
+    cues: dict[str, Any] = {}
     errors: list[str] = []
-    for path in paths:
-        data, lines = _read_yaml(path)
+    for number, path in enumerate(paths):
+        data, node = _read_yaml(path)
+        model = _Header if number == 0 else _Extension
         try:
-            file_header = _Header.model_validate(data)
+            header = model.model_validate(data)
         except ValidationError as err:
-            errors += [f"{path}: [R001] {msg}" for msg in _format(err)]
-            continue
-        for kind, patterns in (
-            ("negation", file_header.negation),
-            ("hedges", file_header.hedges),
-            ("answers.confirm", file_header.answers.confirm),
-            ("answers.deny", file_header.answers.deny),
-            ("reported", file_header.reported),
-        ):
-            errors += [f"{path}: [R002] {kind}: {e}" for e in _pattern_errors(patterns, validate)]
-        header = file_header
-        seen: set[str] = set()
-        for number, entry in enumerate(file_header.rules):
-            line = lines[number] if number < len(lines) else 0
-            rule_id = (
-                entry.get("id", f"#{number + 1}") if isinstance(entry, dict) else f"#{number + 1}"
-            )
-            where = f"{path}:{line}: rule {rule_id!r}"
-            try:
-                rule = Rule.model_validate(entry)
-            except ValidationError as err:
-                errors += [f"{where}: [R003] {msg}" for msg in _format(err)]
-                continue
-            errors += [f"{where}: [R002] {e}" for e in _pattern_errors(rule.patterns, validate)]
-            errors += [f"{where}: [R005] {e}" for e in _slot_errors(rule)]
-            if rule.id in seen:
-                errors.append(f"{where}: [R004] duplicate rule id")
-            seen.add(rule.id)
-            by_id[rule.id] = rule
+            errors += [f"{path}:{_line(node, loc)}: [R001] {msg}" for loc, msg in _format(err)]
+        else:
+            given = {name: getattr(header, name) for name in _CUES}
+            cues.update({name: value for name, value in given.items() if value is not None})
+            errors += _cue_errors(path, header, validate)
+        entries = data.get("rules") if isinstance(data, dict) else None
+        if isinstance(entries, list):
+            rules_node = _child(node, "rules")
+            errors += _load_entries(path, entries, rules_node, validate, by_id)
     if errors:
         raise RuleError("\n".join(errors))
-    assert header is not None
+    answers: Answers = cues["answers"]
     return RuleSet(
         rules=tuple(by_id.values()),
-        negation=tuple(header.negation),
-        hedges=tuple(header.hedges),
-        confirm=tuple(header.answers.confirm),
-        deny=tuple(header.answers.deny),
-        reported=tuple(header.reported),
-        pronouns=frozenset(p.lower() for p in header.pronouns),
+        negation=tuple(cues["negation"]),
+        hedges=tuple(cues["hedges"]),
+        confirm=tuple(answers.confirm),
+        deny=tuple(answers.deny),
+        reported=tuple(cues["reported"]),
+        pronouns=frozenset(p.lower() for p in cues["pronouns"]),
         sources=tuple(str(p) for p in paths),
     )
+
+
+def _child(node: Any, key: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if k.value == key), None)
+    return None
+
+
+def _cue_errors(path: Path, header: BaseModel, validate: Any) -> list[str]:
+    """spaCy's complaints about the cue patterns a file gives."""
+    answers = getattr(header, "answers", None)
+    kinds = (
+        ("negation", getattr(header, "negation", None)),
+        ("hedges", getattr(header, "hedges", None)),
+        ("answers.confirm", answers.confirm if answers else None),
+        ("answers.deny", answers.deny if answers else None),
+        ("reported", getattr(header, "reported", None)),
+    )
+    return [
+        f"{path}: [R002] {kind}: {e}"
+        for kind, patterns in kinds
+        if patterns
+        for e in _pattern_errors(patterns, validate)
+    ]
+
+
+def _load_entries(
+    path: Path, entries: list[Any], node: Any, validate: Any, by_id: dict[str, Rule]
+) -> list[str]:
+    """Validate a file's rules into `by_id` (replacing earlier ones by id); the errors."""
+    errors: list[str] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries):
+        line = _line(node, (number,))
+        rule_id = entry.get("id", f"#{number + 1}") if isinstance(entry, dict) else f"#{number + 1}"
+        where = f"{path}:{line}: rule {rule_id!r}"
+        try:
+            rule = Rule.model_validate(entry)
+        except ValidationError as err:
+            errors += [f"{where}: [R003] {msg}" for _, msg in _format(err)]
+            continue
+        errors += [f"{where}: [R002] {e}" for e in _pattern_errors(rule.patterns, validate)]
+        errors += [f"{where}: [R005] {e}" for e in _slot_errors(rule)]
+        if rule.id in seen:
+            errors.append(f"{where}: [R004] duplicate rule id")
+        seen.add(rule.id)
+        by_id[rule.id] = rule
+    return errors
 
 
 def _slot_errors(rule: Rule) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import main
+from graph.pipeline import MARKER, MARKER_TEXT
 
 from .conftest import BERWICK, ROOT
 
@@ -48,13 +49,14 @@ def test_build_py_is_the_same_as_leadgraph_build(tmp_path):
 def test_bad_transcripts_fail_cleanly_and_keep_out(tmp_path, content, message):
     out = tmp_path / "out"
     out.mkdir()
+    (out / MARKER).write_bytes(MARKER_TEXT)
     (out / "graph.ttl").write_text("previous build")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     result = run("build", str(bad), "--out", str(out))
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
-    assert [p.name for p in out.iterdir()] == ["graph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "graph.ttl"]
     assert (out / "graph.ttl").read_text() == "previous build"
 
 

@@ -34,6 +34,7 @@ from graph.export import (
     write_views,
 )
 from graph.network import project
+from graph.pipeline import MARKER
 from graph.vocab import CONCEPT, DATA, LG, OA
 
 JS = Path(__file__).parent / "js"
@@ -68,7 +69,7 @@ def test_build_writes_every_view_and_gephi_file(built):
     out, _ = built
     for name in OUTPUTS:
         assert (out / name).stat().st_size > 0, name
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != MARKER]
 
 
 def test_outputs_are_byte_identical_for_the_same_graph(built, tmp_path):

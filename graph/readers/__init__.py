@@ -7,8 +7,11 @@ text reader accepts anything.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -102,21 +105,76 @@ def read_file(path: Path, fmt: str | None = None, doc_id: str | None = None) -> 
     return read_text(content, path.name, data, fmt, tuple(warnings), doc_id)
 
 
-def find_transcripts(paths: list[Path]) -> list[Path]:
-    """Expand folders into the transcript files they hold, sorted; check that files exist."""
-    found: list[Path] = []
+@dataclass(frozen=True)
+class Found:
+    """The transcript files under the inputs, each once, and the entries that cannot be read."""
+
+    files: tuple[Path, ...]
+    problems: tuple[str, ...]  # one line per entry: "path: what is wrong"
+
+
+def scan_transcripts(paths: list[Path]) -> Found:
+    """Expand folders (following links to folders, but not round a loop) into the transcript
+    files they hold, sorted; a file named twice, or reached by two paths, counts once. A path
+    given that does not exist, or is not a file or folder, raises ReadError."""
+    files: dict[Path, Path] = {}  # real path -> the path as given or found
+    problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-            )
-            if not files:
+            found = _walk(path, problems)
+            if not found and not problems:
                 raise ReadError(
                     f"{path}: no transcripts found (looked for {', '.join(sorted(SUFFIXES))})"
                 )
-            found.extend(files)
         elif path.is_file():
-            found.append(path)
+            found = [path]
         else:
-            raise ReadError(f"{path}: no such file or folder")
+            raise ReadError(f"{path}: {_not_a_file(path)}")
+        for file in found:
+            files.setdefault(file.resolve(), file)
+    return Found(tuple(files.values()), tuple(problems))
+
+
+def find_transcripts(paths: list[Path]) -> list[Path]:
+    """The transcript files under the inputs; any entry that cannot be read is an error."""
+    found = scan_transcripts(paths)
+    if found.problems:
+        raise ReadError("\n".join(found.problems))
+    return list(found.files)
+
+
+def _walk(folder: Path, problems: list[str], parents: frozenset[Path] = frozenset()) -> list[Path]:
+    """The transcript files in a folder and its subfolders, sorted by name."""
+    real = folder.resolve()
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as err:
+        problems.append(f"{folder}: cannot list folder ({err.strerror or err})")
+        return []
+    found: list[Path] = []
+    for entry in entries:
+        if entry.is_dir():
+            target = entry.resolve()
+            if any(p.is_relative_to(target) for p in parents | {real}):  # a folder holding itself
+                problems.append(f"{entry}: symbolic link loop (back to {target})")
+            else:
+                found += _walk(entry, problems, parents | {real})
+        elif entry.suffix.lower() in SUFFIXES:
+            if entry.is_file():
+                found.append(entry)
+            else:
+                problems.append(f"{entry}: {_not_a_file(entry)}")
     return found
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a path that is neither a regular file nor a folder cannot be read."""
+    try:
+        path.stat()
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if path.is_symlink():
+            return f"broken symbolic link (to {os.readlink(path)})"
+        return "no such file or folder"
+    return "not a regular file (a pipe, socket or device)"
