@@ -691,13 +691,14 @@ def _token_claims(
 def _token_direction(engine: Engine, a: _Analysed, iri: str, match: _Match, before: bool) -> str:
     """The mark of quantity or presence just before a concept a token rule found ("poor
     communication", "lack of trust"), read as for the parse."""
-    side = [f for f in a.found if f.iri == iri
-            and (f.end <= match.start if before else f.start >= match.cue_end)]
+    spans = [(f.start, f.end, f.opposite) for f in a.found if f.iri == iri]
+    spans += [(start, end, False) for p, _, start, end in a.provisional if p == iri]
+    side = sorted(s for s in spans if (s[1] <= match.start if before else s[0] >= match.cue_end))
     if not side:
         return ""
-    found = side[-1] if before else side[0]
-    direction = _window_direction(engine, a.doc, found.start)
-    if found.opposite:
+    start, _, opposite = side[-1] if before else side[0]
+    direction = _window_direction(engine, a.doc, start)
+    if opposite:
         direction = {"": "less", "more": "less"}.get(direction, "more")
     return direction
 
@@ -942,8 +943,8 @@ def _head_phrase(engine: Engine, head: Any) -> tuple[int, int] | None:
         return None
     if head.lower_ in _VAGUE or len(head.text) < 3 or not head.is_alpha:
         return None
-    if engine.lexicon and head.lemma_.lower() in engine.cue_words:
-        return None
+    if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words:
+        return None  # a cue word is never a concept, but "breaks" may be a noun
     start = head.i
     doc = head.doc
     for child in reversed(list(head.lefts)):
