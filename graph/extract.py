@@ -760,6 +760,12 @@ def _parse_claims_for(
         return []
     if _is_provisional(subject.iri) and _is_provisional(obj.iri) and link.rule.startswith("cue-"):
         return []  # two open concepts only where the parse links them directly
+    if link.rule == "cue-subordinator" and (subject.anaphoric or obj.anaphoric):
+        return []  # both clauses of "A because B" name their concepts
+    if link.rule == "cue-subordinator" and link.relation == "enables" and (
+        _is_provisional(subject.iri) or _is_provisional(obj.iri)
+    ):
+        return []  # "if A, B" is loose: only between codebook concepts
     anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
     start, end = a.offsets(*link.cue)
     claim = Claim(

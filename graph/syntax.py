@@ -64,7 +64,8 @@ def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
                 if node["RIGHT_ID"] == "cue":
                     words = sorted(lexicon.lemmas(construction.word_class))
                     key = _CUE_ATTR[construction.word_class]
-                    node["RIGHT_ATTRS"] = {**node["RIGHT_ATTRS"], key: {"IN": words}}
+                    node["RIGHT_ATTRS"] = {"DEP": {"NOT_IN": ["amod"]}, **node["RIGHT_ATTRS"],
+                                           key: {"IN": words}}
         matcher.add(construction.id, [pattern])
     return matcher
 
@@ -192,7 +193,7 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
     out = []
     for i, token in enumerate(doc):
         entries = [c for c in lexicon.lookup("verb", lemmas[i]) if not c.with_]
-        if not entries or not _verb_form(doc, i, lemmas[i]):
+        if not entries or not _verb_form(doc, i, lemmas[i]) or _participle_adjective(doc, i):
             continue
         after = i + 1
         entry = next((e for e in entries if e.prep and after < len(doc)
@@ -220,6 +221,14 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
                         bool(before & NEGATION_WORDS) or is_negated(token),
                         bool(before & MODALS) or is_hedged(token)))
     return out
+
+
+def _participle_adjective(doc: Any, i: int) -> bool:
+    """ "protected time", "reduced staffing": a participle used as an adjective."""
+    token = doc[i]
+    following = doc[i + 1] if i + 1 < len(doc) else None
+    return (token.dep_ == "amod" and token.lower_.endswith("ed") and following is not None
+            and following.pos_ in ("NOUN", "PROPN") and token.head.i == following.i)
 
 
 def _verb_form(doc: Any, i: int, lemma: str) -> bool:
