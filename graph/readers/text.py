@@ -230,10 +230,10 @@ def _names(value: str) -> bool:
 def _title_like(words: str) -> bool:
     """A subtitle after a name ("the challenge of leading") or words in Title Case."""
     words = words.strip()
-    if not words or words.endswith(tuple(".?!")):
+    if not words or words.endswith(tuple(".?!…。！？")):
         return False
     long_words = [w for w in words.split() if len(w) > 3]
-    return words[0].islower() or all(not w[0].islower() for w in long_words)
+    return words[0].islower() or (bool(long_words) and all(w[0].isupper() for w in long_words))
 
 
 def _is_title(speech: list[_Line], first: int) -> bool:
