@@ -2,11 +2,12 @@
 
 Usage: python bench/large_input.py [--sizes 5,50] [--timeout 600] [--build]
 
-Writes transcripts of the given sizes (MB) to a temporary folder in two shapes: "turns" (the
-first input of the corpus repeated, many speaker turns) and "line" (one line without a sentence
-break). Each file is read in a fresh process (`graph.readers.read_file`); the wall time, the
-number of sentences (or the error) and the process's peak RSS are printed. With --build, the
-5 MB "turns" file also goes through `python -m graph build FILE --out DIR --no-validate`.
+Writes transcripts of the given sizes (MB) to a temporary folder in three shapes: "turns" (the
+first input of the corpus repeated), "short" (two speakers taking turns of a few words: 200,000
+turns in 5 MB) and "line" (one line without a sentence break). Each file is read in a fresh
+process (`graph.readers.read_file`); the wall time, the number of sentences (or the error) and
+the process's peak RSS are printed. With --build, the 5 MB "turns" file also goes through
+`python -m graph build FILE --out DIR --no-validate`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def make_turns(path: Path, size: int) -> None:
     path.write_text((source + "\n") * copies, encoding="utf-8")
 
 
+def make_short(path: Path, size: int) -> None:
+    turns = (f"{'Ann Lee' if i % 2 else 'Bob Kay'}: Yes {i}.\n" for i in range(size // 20))
+    path.write_text("".join(turns)[:size], encoding="utf-8")
+
+
 def make_line(path: Path, size: int) -> None:
     words = "trust grows when leaders listen and blame falls away "
     path.write_text("Ann Lee: " + words * (size // len(words)) + "\n", encoding="utf-8")
@@ -79,7 +85,7 @@ def main() -> int:
         folder = Path(tmp)
         print(f"{'file':<16}{'MB':>7}{'seconds':>10}{'peak MB':>10}  result")
         for size in (int(s) for s in args.sizes.split(",")):
-            for shape, make in (("turns", make_turns), ("line", make_line)):
+            for shape, make in (("turns", make_turns), ("short", make_short), ("line", make_line)):
                 path = folder / f"{shape}-{size}mb.txt"
                 make(path, size * MB)
                 seconds, rss, out = run([*env_python, "-c", _READ, str(path)], args.timeout)

@@ -206,8 +206,10 @@ def test_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path):
         "Ann Lee: " + "?!" * 100_000 + " end\n",
         "Ann Lee: Yes." + " " * 200_000 + "and\n",
         "Ann Lee: " + "x" * 1_000_000 + "\n",
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v " + " " * 200_000 + "x\n",
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Hi" + " " * 200_000 + "</v>\n",
     ],
-    ids=["dots", "marks", "spaces", "one-long-word"],
+    ids=["dots", "marks", "spaces", "one-long-word", "vtt-voice-spaces", "vtt-closing-spaces"],
 )
 def test_long_runs_read_in_linear_time(text: str, tmp_path: Path):
     path = tmp_path / "run.txt"

@@ -2,8 +2,12 @@
 
 Turns start with a speaker label at the start of a line: "Name:", "**Name:**", initials
 ("RB:"), "Q:" / "A:", or a line "Full Name  00:03:12" (name, two spaces, timestamp) with the
-text on the following lines. Lines before the first turn are the header: the first is the title
-and a line holding a date is the date. Page footers such as "Page 2 of 4" are not speech.
+text on the following lines. Names may be in any script ("Émilie Dubois:", "王小明："); each word
+opens with a capital or a letter without case, unless the name is already a speaker's.
+Lines before the first turn are the header: metadata lines ("Title: ...", "Date: ...",
+"Source: ...", "Interviewers: Ann Lee, Bob Kay") give the title and date, otherwise the first
+line is the title and a line holding a date is the date. Page footers such as "Page 2 of 4"
+are not speech. Lines end at LF, CR LF or CR.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from graph.readers.base import Parsed, RawTurn, Span
 from graph.segment import sentence_spans, split_lines
@@ -147,7 +151,8 @@ def _lines(text: str) -> list[_Line]:
     known = {name.casefold() for name in _accepted(found, set()).values()}
     accepted = _accepted(found, known)
     return [
-        line if i in accepted else replace(line, label=None) for i, line in enumerate(found)
+        line if i in accepted or line.label is None else replace(line, label=None)
+        for i, line in enumerate(found)
     ]
 
 
@@ -308,9 +313,12 @@ def _split_unlabelled_questions(text: str, turns: list[RawTurn]) -> list[RawTurn
         current = RawTurn(turn.speaker)
         out.append(current)
         for number, span in enumerate(turn.spans):
-            sentences = list(sentence_spans(text, span.start, span.end))
             other = out[-2].speaker if len(out) > 1 else None
-            if number and other and other != turn.speaker and _answered_question(text, sentences):
+            if not number or other in (None, turn.speaker):
+                current.spans.append(span)
+                continue
+            sentences = list(islice(sentence_spans(text, span.start, span.end), 2))
+            if _answered_question(text, sentences):
                 q_end = sentences[0][1]
                 out.append(RawTurn(other, [Span(span.start, q_end)]))
                 current = RawTurn(turn.speaker, [Span(sentences[1][0], span.end)])
