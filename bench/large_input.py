@@ -20,7 +20,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -29,6 +32,7 @@ MB = 1024 * 1024
 _READ = """
 import json, sys, time
 from pathlib import Path
+from typing import BinaryIO
 from graph.readers import ReadError, read_file
 started = time.perf_counter()
 try:
@@ -42,19 +46,36 @@ print(json.dumps(result))
 
 
 def make_turns(path: Path, size: int) -> None:
-    source = (CORPUS / "berwick-bohmer-clinical-leadership.txt").read_text(encoding="utf-8")
-    copies = size // len(source.encode("utf-8")) + 1
-    path.write_text((source + "\n") * copies, encoding="utf-8")
+    source = (CORPUS / "berwick-bohmer-clinical-leadership.txt").read_bytes() + b"\n"
+    _write(path, size, lambda: source)
 
 
 def make_short(path: Path, size: int) -> None:
-    turns = (f"{'Ann Lee' if i % 2 else 'Bob Kay'}: Yes {i}.\n" for i in range(size // 20))
-    path.write_text("".join(turns)[:size], encoding="utf-8")
+    numbers = iter(range(size))
+    _write(path, size, lambda: "".join(
+        f"{'Ann Lee' if i % 2 else 'Bob Kay'}: Yes {i}.\n" for i in islice(numbers, 10_000)
+    ).encode())
 
 
 def make_line(path: Path, size: int) -> None:
-    words = "trust grows when leaders listen and blame falls away "
-    path.write_text("Ann Lee: " + words * (size // len(words)) + "\n", encoding="utf-8")
+    words = b"trust grows when leaders listen and blame falls away " * 1000
+    with path.open("wb") as file:
+        file.write(b"Ann Lee: ")
+        _write_to(file, size - 10, lambda: words)
+        file.write(b"\n")
+
+
+def _write(path: Path, size: int, chunk: Callable[[], bytes]) -> None:
+    with path.open("wb") as file:
+        _write_to(file, size, chunk)
+
+
+def _write_to(file: BinaryIO, size: int, chunk: Callable[[], bytes]) -> None:
+    """Chunks up to `size` bytes, never holding the whole text (the parent's memory would count
+    in the child's peak RSS, which includes what it had before exec)."""
+    written = 0
+    while written < size:
+        written += file.write(chunk())
 
 
 def run(command: list[str], timeout: float) -> tuple[float, int, str]:

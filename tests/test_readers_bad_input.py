@@ -72,6 +72,7 @@ CASES = [
          speakers=("Ann Lee", "Bob Kay")),
     Case("utf16-be-bom", lambda: b"\xfe\xff" + TWO_TURNS.encode("utf-16-be"),
          speakers=("Ann Lee", "Bob Kay")),
+    Case("utf32-le-bom", lambda: TWO_TURNS.encode("utf-32"), speakers=("Ann Lee", "Bob Kay")),
     Case("utf16-odd-byte-count", lambda: b"\xff\xfe" + TWO_TURNS.encode("utf-16-le") + b"A",
          error="not valid UTF-16"),
     Case("utf16-lone-surrogate",

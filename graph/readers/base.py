@@ -9,7 +9,7 @@ from graph.model import Sentence, Turn
 from graph.segment import LineIndex, sentence_spans
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A stretch of speech in the decoded file, with its timing when the format has one."""
 
@@ -19,7 +19,7 @@ class Span:
     time_end: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RawTurn:
     """A speaker label and the spans of speech that follow it."""
 

@@ -96,7 +96,7 @@ _TITLE_KEYS = frozenset(["title", "subject", "topic"])
 _DATE_KEYS = frozenset(["date", "recorded", "recording"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Line:
     start: int
     end: int
