@@ -66,12 +66,13 @@ def parse_cues(text: str, skip_block: re.Pattern[str] | None = None) -> Parsed:
     for block in _blocks(text):
         if skip_block and skip_block.match(block[0][1]):
             continue
-        timing_at = next(
-            (i for i, (_, line, number) in enumerate(block) if _timing(line, number)), None
+        timed = next(
+            ((i, t) for i, (_, line, number) in enumerate(block) if (t := _timing(line, number))),
+            None,
         )
-        if timing_at is None:
+        if timed is None:
             continue
-        start_s, end_s = _timing(block[timing_at][1], block[timing_at][2]) or (0.0, 0.0)
+        timing_at, (start_s, end_s) = timed
         payload = block[timing_at + 1 :]
         if not payload:
             continue
