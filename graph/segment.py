@@ -6,12 +6,12 @@ import bisect
 import re
 from collections.abc import Iterator
 
-# A sentence ends at a run of ., ! or ? (or an ellipsis), optionally followed by closing quotes or
-# brackets, when white space and an opening letter or digit (not a lower-case letter) follow, or
-# at a full-width 。！？. The runs are possessive and start only at the run's first character,
-# so a long run of dots is read once (linear time).
+# A sentence ends at a run of ., ! or ? (or an ellipsis, the Greek or Arabic question mark),
+# optionally followed by closing quotes or brackets, when white space and an opening letter or
+# digit (not a lower-case letter) follow, or at a full-width 。！？. The runs are possessive and
+# start only at the run's first character, so a long run of dots is read once (linear time).
 _BOUNDARY = re.compile(
-    r"""(?<![.!?…])[.!?…]++["”’')\]]*+(?=\s+["“‘'(…\[]?(?P<next>\w))|[。！？]++(?=.)""",
+    r"""(?<![.!?…\u037e؟])[.!?…\u037e؟]++["”’')\]]*+(?=\s+["“‘'(…\[]?(?P<next>\w))|[。！？]++(?=.)""",
     re.DOTALL,
 )
 MAX_SENTENCE = 2000  # characters: a longer run-on sentence is split at white space

@@ -19,7 +19,7 @@ def test_label_starting_with_an_accented_capital_is_a_speaker():
 
 def test_labels_in_greek_cyrillic_and_cjk_scripts_are_speakers():
     text = (
-        "Ελένη Παππά: Πώς χτίζεται η εμπιστοσύνη;\n"
+        "Ελένη Παππά: Πώς χτίζεται η εμπιστοσύνη\u037e\n"
         "Иван Петров: Медленно.\n"
         "王小明：慢慢来。\n"
         "Ann Lee: Thank you.\n"
@@ -118,3 +118,24 @@ def test_line_numbers_count_cr_lf_and_crlf_line_ends():
         assert [(s.text, s.line_start) for s in doc.sentences] == [
             ("One.", 3), ("Two.", 5), ("Three.", 6)
         ], repr(newline)
+
+
+def test_known_speaker_after_an_interrupted_long_line_takes_the_turn():
+    text = (
+        "Ann Lee: Why?\n"
+        "Bob Kay: So I was thinking about it, and I thought\n"
+        "that the ward would be better off if we all just\n"
+        "Ann Lee: Sorry, go on.\n"
+    )
+    assert speakers(read_text(text, "i.txt")) == ["Ann Lee", "Bob Kay", "Ann Lee"]
+
+
+def test_wrapped_line_starting_with_an_unknown_word_and_colon_stays_speech():
+    text = (
+        "Ann Lee: Why?\n"
+        "Bob Kay: There is one thing that matters more than anything else and that is\n"
+        "Safety: the rest follows.\n"
+    )
+    doc = read_text(text, "w.txt")
+    assert speakers(doc) == ["Ann Lee", "Bob Kay"]
+    assert doc.turns[1].sentences[0].text.endswith("Safety: the rest follows.")

@@ -37,7 +37,7 @@ _DATE = re.compile(
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}"
     r"|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
 )
-_TERMINAL = tuple('.?!…"”’)。！？—–-')
+_TERMINAL = tuple('.?!…"”’)。！？—–-\u037e؟।')  # with the Greek and Arabic question marks
 _NOT_NAMES = frozenset(
     [
         "note",
@@ -170,7 +170,9 @@ def _accepted(lines: list[_Line], known: set[str]) -> dict[int, str]:
             accepted[i] = name
         stripped = line.text.rstrip()
         previous_ends_sentence = (
-            stripped.endswith(_TERMINAL) or i in accepted or len(stripped) < _SHORT_LINE
+            stripped.endswith(_TERMINAL)
+            or len(stripped) < _SHORT_LINE
+            or (i in accepted and (not line.value or _title_like(line.value)))
         )
     return accepted
 
