@@ -111,8 +111,8 @@ class _Line:
 
     @property
     def value(self) -> str:
-        """What follows the label or key."""
-        return self.text[self.body - self.start :].strip()
+        """What follows the label or key ("" on a line without one)."""
+        return self.text[self.body - self.start :].strip() if self.body else ""
 
 
 def detect(text: str) -> bool:
