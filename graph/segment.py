@@ -6,11 +6,15 @@ import bisect
 import re
 from collections.abc import Iterator
 
-# A sentence ends at ., ! or ? (or an ellipsis), optionally followed by closing quotes or
-# brackets, when white space and an opening letter, digit or quote follow.
+# A sentence ends at a run of ., ! or ? (or an ellipsis, the Greek or Arabic question mark),
+# optionally followed by closing quotes or brackets, when white space and an opening letter or
+# digit (not a lower-case letter) follow, or at a full-width 。！？. The runs are possessive and
+# start only at the run's first character, so a long run of dots is read once (linear time).
 _BOUNDARY = re.compile(
-    r"""(?:[.!?]+|…|\.\.\.)["”’')\]]*(?=\s+["“‘'(…\[]?[A-Z0-9])""",
+    r"""(?<![.!?…\u037e؟])[.!?…\u037e؟]++["”’')\]]*+(?=\s+["“‘'(…\[]?(?P<next>\w))|[。！？]++(?=.)""",
+    re.DOTALL,
 )
+MAX_SENTENCE = 2000  # characters: a longer run-on sentence is split at white space
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -78,15 +82,37 @@ def _is_abbreviation(text: str, stop: int) -> bool:
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) offsets of the sentences in text[start:end], trimmed of white space."""
+    """Yield (start, end) offsets of the sentences in text[start:end], trimmed of white space.
+
+    No sentence is longer than MAX_SENTENCE characters.
+    """
     end = len(text) if end is None else end
     cursor = start
     for match in _BOUNDARY.finditer(text, start, end):
-        if _is_abbreviation(text, match.start()):
+        following = match.group("next")
+        if (following and following.islower()) or _is_abbreviation(text, match.start()):
             continue
-        yield from _trimmed(text, cursor, match.end())
+        yield from _capped(text, cursor, match.end())
         cursor = match.end()
-    yield from _trimmed(text, cursor, end)
+    yield from _capped(text, cursor, end)
+
+
+def _capped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The trimmed sentence text[start:end], cut at white space into pieces of at most
+    MAX_SENTENCE characters (at any character where a piece has no white space)."""
+    while end - start > MAX_SENTENCE:
+        cut = _last_space(text, start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        yield from _trimmed(text, start, cut)
+        start = cut
+    yield from _trimmed(text, start, end)
+
+
+def _last_space(text: str, low: int, high: int) -> int:
+    """The offset just after the last white space in text[low:high], or high if there is none."""
+    for i in range(high - 1, low - 1, -1):
+        if text[i].isspace():
+            return i + 1
+    return high
 
 
 # Transcriber's markers: not speech. A sentence that is only markers is dropped, and markers
@@ -99,20 +125,36 @@ MARKER = re.compile(
 )
 
 
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if any(ch.isalnum() for ch in MARKER.sub(" ", text[start:end])):
+    if start < end and _ALNUM.search(MARKER.sub(" ", text[start:end])):
         yield start, end
 
 
+NEWLINE = re.compile(r"\r\n|\r|\n")  # line ends: LF, CR LF and CR
+
+
+def split_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line, without its line end; lines end at LF, CR LF or CR."""
+    start = 0
+    for match in NEWLINE.finditer(text):
+        yield start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
 class LineIndex:
-    """Maps character offsets to 1-based line numbers."""
+    """Maps character offsets to 1-based line numbers (lines end at LF, CR LF or CR)."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._starts = [0] + [match.end() for match in NEWLINE.finditer(text)]
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset)

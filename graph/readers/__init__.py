@@ -11,20 +11,22 @@ import errno
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from graph.model import Document
 from graph.readers import docx, srt, text, vtt
-from graph.readers.base import build_turns
+from graph.readers.base import ReadError, build_turns
+
+__all__ = ["MAX_BYTES", "ReadError", "decode", "find_transcripts", "read_file", "read_text", "slug"]
 
 READERS: tuple[ModuleType, ...] = (vtt, srt, docx, text)
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".vtt", ".srt", ".docx"})
-
-
-class ReadError(Exception):
-    """A transcript that cannot be read; the message names the file."""
+MAX_BYTES = 20 * 1024 * 1024  # the largest transcript file read; a larger one is refused at once
+MAX_CONTROL = 0.01  # the largest share of control characters in a text transcript
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # control characters but line ends, tab
 
 
 def reader_for(content: str, fmt: str | None = None) -> ModuleType:
@@ -38,11 +40,22 @@ def reader_for(content: str, fmt: str | None = None) -> ModuleType:
 
 
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or cp1252 with a warning."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), []
-    if b"\x00" in data[:8192]:
-        raise ReadError(f"{name}: binary file, not a transcript")
+    """Decode UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, or cp1252 with a warning."""
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), []
+            except UnicodeDecodeError as err:
+                raise ReadError(
+                    f"{name}: not valid {codec.upper()} at byte {err.start} ({err.reason})"
+                ) from None
+    if b"\x00" in data:
+        raise ReadError(f"{name}: binary file, not a transcript (it holds NUL bytes)")
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -53,10 +66,36 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         raise ReadError(f"{name}: cannot decode as UTF-8 or cp1252 ({err.reason})") from None
 
 
+def check_text(content: str, name: str) -> None:
+    """Refuse text that is not a transcript: binary data, NULs, no letters, lone surrogates."""
+    if len(content) > MAX_BYTES:
+        raise ReadError(f"{name}: larger than the limit of {MAX_BYTES // 2**20} MB")
+    if not content.strip():
+        raise ReadError(f"{name}: empty file")
+    controls = sum(1 for _ in _CONTROL.finditer(content))
+    if "\x00" in content or controls > MAX_CONTROL * len(content):
+        raise ReadError(
+            f"{name}: binary file, not a transcript ({controls} control characters)"
+        )
+    if not any(ch.isalpha() for ch in content):
+        raise ReadError(f"{name}: no letters at all, not a transcript")
+    surrogate = re.search("[\ud800-\udfff]", content)
+    if surrogate:
+        raise ReadError(f"{name}: invalid character (lone surrogate) at offset {surrogate.start()}")
+
+
 def slug(name: str) -> str:
-    """A readable, IRI-safe identifier: lower case ASCII words joined by '-'."""
-    words = re.findall(r"[a-z0-9]+", name.lower().replace("'", "").replace("’", ""))
-    return "-".join(words) or "x"
+    """A readable, IRI-safe identifier: the name's lower-case letters and digits, in any script,
+    as words joined by '-'. A name with symbols (emoji) or without letters also gets a short hash
+    of itself, so that different names never share an identifier."""
+    folded = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    words = re.findall(r"[^\W_]+", folded.replace("'", "").replace("’", ""))
+    base = "-".join(words)
+    symbols = any(unicodedata.category(ch).startswith("S") for ch in folded)
+    if base and not symbols:
+        return base
+    digest = hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{base}-{digest}" if base else f"x-{digest}"
 
 
 def read_text(
@@ -68,11 +107,13 @@ def read_text(
     doc_id: str | None = None,
 ) -> Document:
     """Parse decoded transcript text into a Document."""
-    if not content.strip():
-        raise ReadError(f"{name}: empty file")
+    check_text(content, name)
     reader = reader_for(content, fmt)
-    parsed = reader.parse(content)
-    turns = build_turns(content, parsed)
+    try:
+        parsed = reader.parse(content)
+        turns = build_turns(content, parsed)
+    except ReadError as err:
+        raise ReadError(f"{name}: {err}") from None
     if not turns:
         raise ReadError(f"{name}: no speech found")
     raw = data if data is not None else content.encode("utf-8")
@@ -90,15 +131,20 @@ def read_text(
 
 
 def read_file(path: Path, fmt: str | None = None, doc_id: str | None = None) -> Document:
-    """Read one transcript file."""
+    """Read one transcript file (at most MAX_BYTES; the size is checked before reading)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(
+                f"{path}: {size / 2**20:.1f} MB, larger than the limit of {MAX_BYTES // 2**20} MB"
+            )
         data = path.read_bytes()
     except OSError as err:
         raise ReadError(f"{path}: {err.strerror or err}") from None
     if docx.is_docx(data):
         try:
             content = docx.to_text(data)
-        except Exception as err:  # python-docx raises several types for damaged files
+        except docx.DocxError as err:
             raise ReadError(f"{path}: cannot read Word file ({err})") from None
         return read_text(content, path.name, data, fmt or docx.NAME, (), doc_id)
     content, warnings = decode(data, path.name)

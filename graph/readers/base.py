@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from graph.model import Sentence, Turn
 from graph.segment import LineIndex, sentence_spans
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A stretch of speech in the decoded file, with its timing when the format has one."""
 
@@ -18,7 +19,7 @@ class Span:
     time_end: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RawTurn:
     """A speaker label and the spans of speech that follow it."""
 
@@ -34,6 +35,30 @@ class Parsed:
     title: str | None = None
     date: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+class ReadError(Exception):
+    """A transcript that cannot be read; the message names the file."""
+
+
+UNKNOWN = "Unknown"
+MAX_NAME = 100  # characters of a speaker's name
+
+
+def clean_name(name: str) -> str:
+    """The name without control or format characters (such as a right-to-left override), its
+    white space collapsed; 'Unknown' when nothing is left."""
+    kept = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return " ".join(kept.split()) or UNKNOWN
+
+
+def same_speakers(turns: list[RawTurn]) -> list[RawTurn]:
+    """Names written with other capitals ("ann lee", "ANN LEE") take the first spelling seen."""
+    spelling: dict[str, str] = {}
+    for turn in turns:
+        name = clean_name(turn.speaker)
+        turn.speaker = spelling.setdefault(name.casefold(), name)
+    return turns
 
 
 def merge_consecutive(turns: list[RawTurn]) -> list[RawTurn]:
@@ -52,7 +77,10 @@ def build_turns(text: str, parsed: Parsed) -> tuple[Turn, ...]:
     lines = LineIndex(text)
     turns: list[Turn] = []
     index = 0
-    for raw in merge_consecutive(parsed.turns):
+    for raw in merge_consecutive(same_speakers(parsed.turns)):
+        if len(raw.speaker) > MAX_NAME:
+            where = lines.line(raw.spans[0].start) if raw.spans else 1
+            raise ReadError(f"line {where}: speaker name longer than {MAX_NAME} characters")
         sentences = []
         for span in raw.spans:
             for start, end in sentence_spans(text, span.start, span.end):

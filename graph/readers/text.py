@@ -2,8 +2,12 @@
 
 Turns start with a speaker label at the start of a line: "Name:", "**Name:**", initials
 ("RB:"), "Q:" / "A:", or a line "Full Name  00:03:12" (name, two spaces, timestamp) with the
-text on the following lines. Lines before the first turn are the header: the first is the title
-and a line holding a date is the date. Page footers such as "Page 2 of 4" are not speech.
+text on the following lines. Names may be in any script ("Émilie Dubois:", "王小明："); each word
+opens with a capital or a letter without case, unless the name is already a speaker's.
+Lines before the first turn are the header: metadata lines ("Title: ...", "Date: ...",
+"Source: ...", "Interviewers: Ann Lee, Bob Kay") give the title and date, otherwise the first
+line is the title and a line holding a date is the date. Page footers such as "Page 2 of 4"
+are not speech. Lines end at LF, CR LF or CR.
 """
 
 from __future__ import annotations
@@ -11,20 +15,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from graph.readers.base import Parsed, RawTurn, Span
-from graph.segment import sentence_spans
+from graph.segment import sentence_spans, split_lines
 
 NAME = "text"
 
-_WORD = r"[A-Z][\w'’.\-]*"
+_WORD = r"[^\W\d_][\w'’.\-]*"  # a word of a name, in any script; its case is checked apart
 _LABEL = re.compile(
-    rf"^[ \t]*(?:\*\*)?(?P<name>{_WORD}(?:[ \t]{_WORD}){{0,3}})(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*"
+    rf"^[ \t\f\v]*(?:\*\*)?(?P<name>{_WORD}(?:[ \t]{_WORD}){{0,3}})(?:\*\*)?[ \t]*[:：]"
+    r"(?:\*\*)?[ \t]*"
 )
 _STAMP = r"\(?\[?\d{1,2}:\d{2}(?::\d{2})?\]?\)?"
 _TIMESTAMP_LABEL = re.compile(
-    rf"^[ \t]*(?P<name>{_WORD}(?:[ \t]{_WORD}){{0,3}})[ \t]{{2,}}{_STAMP}[ \t]*$"
+    rf"^[ \t\f\v]*(?P<name>{_WORD}(?:[ \t]{_WORD}){{0,3}})[ \t]{{2,}}{_STAMP}[ \t]*$"
 )
 _FOOTER = re.compile(r"^\s*(?:Page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+)\s*$", re.IGNORECASE)
 _DATE = re.compile(
@@ -32,7 +37,7 @@ _DATE = re.compile(
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}"
     r"|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
 )
-_TERMINAL = tuple('.?!…"”’)')
+_TERMINAL = tuple('.?!…"”’)。！？—–-\u037e؟।')  # with the Greek and Arabic question marks
 _NOT_NAMES = frozenset(
     [
         "note",
@@ -71,17 +76,43 @@ _SHORT_LINE = 40  # characters: a shorter line is a header or a paragraph's end,
 _ROLES = {"Q": "Interviewer", "A": "Respondent"}
 
 
-@dataclass(frozen=True)
+# Metadata keys of a header ("Source: https://...", "Date: 12 March"): before the first turn,
+# such a line is a header, not a speaker. The people keys are a header only before a list of
+# names ("Interviewers: Ann Lee, Bob Kay"); with speech after them they are a speaker.
+_HEADER_KEYS = frozenset(
+    {
+        *("source", "date", "location", "place", "venue", "title", "subject", "topic"),
+        *("duration", "length", "transcript", "transcribed", "transcriber", "recorded"),
+        *("recording", "language", "kind", "project", "time"),
+    }
+)
+_PEOPLE_KEYS = frozenset(
+    {
+        *("interviewer", "interviewers", "interviewee", "interviewees", "participant"),
+        *("participants", "speaker", "speakers"),
+    }
+)
+_TITLE_KEYS = frozenset(["title", "subject", "topic"])
+_DATE_KEYS = frozenset(["date", "recorded", "recording"])
+
+
+@dataclass(frozen=True, slots=True)
 class _Line:
     start: int
     end: int
     text: str
     label: str | None = None  # speaker label when the line starts a turn
     body: int = 0  # offset where the speech starts on a label line
+    key: str | None = None  # metadata key of a header line ("date"), lower case
 
     @property
     def blank(self) -> bool:
         return not self.text.strip()
+
+    @property
+    def value(self) -> str:
+        """What follows the label or key ("" on a line without one)."""
+        return self.text[self.body - self.start :].strip() if self.body else ""
 
 
 def detect(text: str) -> bool:
@@ -95,60 +126,128 @@ def parse(text: str) -> Parsed:
     speech = [line for line in lines if not _FOOTER.match(line.text)]
     first_label = next((i for i, line in enumerate(speech) if line.label), None)
     if first_label is None:
-        return _unlabelled(text, speech)
+        return _unlabelled(speech)
     if _is_title(speech, first_label):
         first_label = next((i for i, ln in enumerate(speech) if ln.label and i > first_label), None)
         header = speech[: first_label or len(speech)]
         if first_label is None:
-            return _unlabelled(text, header[1:], title=header[0].text.strip())
+            return _unlabelled(header[1:], title=header[0])
     header = speech[:first_label]
     parsed = Parsed(turns=_turns(every, speech[first_label].start))
-    _read_header(parsed, [line.text.strip() for line in header])
+    _read_header(parsed, header)
     _resolve_initials(parsed)
     parsed.turns = _split_unlabelled_questions(text, parsed.turns)
     return parsed
 
 
 def _lines(text: str) -> list[_Line]:
-    out, start = [], 0
+    """The lines, each with its speaker label when it starts a turn.
+
+    A "Name:" line starts a turn when the line before it ends a sentence (so wrapped text that
+    happens to start with "Word:" stays speech), when no turn has started yet, or when the name
+    was already taken as a speaker's (compared ignoring case).
+    """
+    found = _mark_header([_classify(text, start, end) for start, end in split_lines(text)])
+    known = {name.casefold() for name in _accepted(found, set()).values()}
+    accepted = _accepted(found, known)
+    return [
+        line if i in accepted or line.label is None else replace(line, label=None)
+        for i, line in enumerate(found)
+    ]
+
+
+def _accepted(lines: list[_Line], known: set[str]) -> dict[int, str]:
+    """Index -> name of the label lines taken as turns, given the names known as speakers."""
+    accepted: dict[int, str] = {}
     previous_ends_sentence = True
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        line = _classify(start, body, previous_ends_sentence)
-        out.append(line)
-        if body.strip():
-            stripped = body.rstrip()
-            previous_ends_sentence = (
-                stripped.endswith(_TERMINAL)
-                or line.label is not None
-                or len(stripped) < _SHORT_LINE
-            )
-        start += len(raw)
-    return out
+    for i, line in enumerate(lines):
+        if line.blank:
+            continue
+        name = line.label
+        if name and (
+            previous_ends_sentence or not accepted or name.casefold() in known
+        ) and (plausible_name(name) or name.casefold() in known):
+            accepted[i] = name
+        stripped = line.text.rstrip()
+        previous_ends_sentence = (
+            stripped.endswith(_TERMINAL)
+            or len(stripped) < _SHORT_LINE
+            or (i in accepted and (not line.value or _title_like(line.value)))
+        )
+    return accepted
 
 
-def _classify(start: int, body: str, previous_ends_sentence: bool) -> _Line:
-    end = start + len(body)
+def _classify(text: str, start: int, end: int) -> _Line:
+    body = text[start:end]
     stamp = _TIMESTAMP_LABEL.match(body)
     if stamp:
         return _Line(start, end, body, stamp.group("name"), end)
     label = _LABEL.match(body)
-    if label and previous_ends_sentence and _plausible_name(label.group("name")):
+    if label:
         return _Line(start, end, body, label.group("name"), start + label.end())
     return _Line(start, end, body)
 
 
-def _plausible_name(name: str) -> bool:
-    return name.lower() not in _NOT_NAMES and not name.endswith((".", "-"))
+def _mark_header(lines: list[_Line]) -> list[_Line]:
+    """Give the metadata lines before the first turn their key instead of a speaker label."""
+    out = list(lines)
+    content = [i for i, line in enumerate(lines) if not line.blank]
+    for number, i in enumerate(content):
+        line = lines[i]
+        key = _header_key(line)
+        if key:
+            out[i] = replace(line, label=None, key=key)
+        elif line.label and not (number == 0 and _title_like(line.value)):
+            break
+    return out
+
+
+def plausible_name(name: str) -> bool:
+    """Words that open with a capital or a letter without case, and not a common word."""
+    return (
+        name.lower() not in _NOT_NAMES
+        and not name.endswith((".", "-"))
+        and not any(word[0].islower() for word in name.split())
+    )
+
+
+def _header_key(line: _Line) -> str | None:
+    """The metadata key of a "Key: value" header line, lower case, or None."""
+    if not line.label:
+        return None
+    key = line.label.casefold()
+    first = key.split()[0]
+    if first in _HEADER_KEYS or key in _HEADER_KEYS:
+        return first
+    if key in _PEOPLE_KEYS and _names(line.value):
+        return key
+    return None
+
+
+_NAME = re.compile(rf"{_WORD}(?:[ \t]+{_WORD}){{0,3}}")
+_LIST_SEPARATOR = re.compile(r"[ \t]*(?:[,;&/]|\band\b)[ \t]*")
+
+
+def _names(value: str) -> bool:
+    """True for a list of names: "Ann Lee, Bob Kay and Cara Moss"."""
+    items = _LIST_SEPARATOR.split(value.strip())
+    return all(_NAME.fullmatch(item) and plausible_name(item) for item in items)
+
+
+def _title_like(words: str) -> bool:
+    """A subtitle after a name ("the challenge of leading") or words in Title Case."""
+    words = words.strip()
+    if not words or words.endswith(tuple(".?!…。！？")):
+        return False
+    long_words = [w for w in words.split() if len(w) > 3]
+    return words[0].islower() or (bool(long_words) and all(w[0].isupper() for w in long_words))
 
 
 def _is_title(speech: list[_Line], first: int) -> bool:
-    """A first line shaped like a label but followed by another label, with no sentence end."""
-    if first != 0 or len(speech) < 2:
+    """A first line shaped like a label, followed by another label, that reads as a title."""
+    if first != 0 or len(speech) < 2 or speech[1].label is None:
         return False
-    line = speech[0]
-    ends_sentence = line.text.rstrip().endswith(tuple(".?!"))
-    return not ends_sentence and speech[1].label is not None
+    return _title_like(speech[0].value)
 
 
 def _turns(lines: list[_Line], begin: int) -> list[RawTurn]:
@@ -216,9 +315,12 @@ def _split_unlabelled_questions(text: str, turns: list[RawTurn]) -> list[RawTurn
         current = RawTurn(turn.speaker)
         out.append(current)
         for number, span in enumerate(turn.spans):
-            sentences = list(sentence_spans(text, span.start, span.end))
             other = out[-2].speaker if len(out) > 1 else None
-            if number and other and other != turn.speaker and _answered_question(text, sentences):
+            if not number or other in (None, turn.speaker):
+                current.spans.append(span)
+                continue
+            sentences = list(islice(sentence_spans(text, span.start, span.end), 2))
+            if _answered_question(text, sentences):
                 q_end = sentences[0][1]
                 out.append(RawTurn(other, [Span(span.start, q_end)]))
                 current = RawTurn(turn.speaker, [Span(sentences[1][0], span.end)])
@@ -234,27 +336,42 @@ def _answered_question(text: str, sentences: list[tuple[int, int]]) -> bool:
     return bool(_ANSWER.match(text, sentences[1][0]))
 
 
-def _read_header(parsed: Parsed, header: list[str]) -> None:
+def _read_header(parsed: Parsed, header: list[_Line]) -> None:
+    """Title and date from the lines before the first turn ("Title: ...", "Date: ...")."""
     for line in header:
-        date = _DATE.search(line)
-        if date and parsed.date is None and len(line) < 60:
-            parsed.date = date.group()
-        elif parsed.title is None:
-            parsed.title = line
+        key = line.key
+        if key in _TITLE_KEYS and parsed.title is None and line.value:
+            parsed.title = line.value
+        elif key in _DATE_KEYS and parsed.date is None and line.value:
+            parsed.date = line.value
+        elif key is None:
+            text = line.text.strip()
+            date = _DATE.search(text)
+            if date and parsed.date is None and len(text) < 60:
+                parsed.date = date.group()
+            elif parsed.title is None:
+                parsed.title = text
 
 
 def _resolve_initials(parsed: Parsed) -> None:
-    """Map "RB" to "Richard Bohmer" when a full name with those initials was seen."""
-    full = [t.speaker for t in parsed.turns if " " in t.speaker]
-    initials = {"".join(w[0] for w in name.split()).upper(): name for name in reversed(full)}
+    """Map "RB" to "Richard Bohmer" when exactly one full name with those initials was seen."""
+    full = dict.fromkeys(t.speaker for t in parsed.turns if " " in t.speaker)
+    by_initials: dict[str, set[str]] = {}
+    for name in full:
+        by_initials.setdefault("".join(w[0] for w in name.split()).upper(), set()).add(name)
     for turn in parsed.turns:
-        if turn.speaker.isupper() and turn.speaker in initials:
-            turn.speaker = initials[turn.speaker]
+        names = by_initials.get(turn.speaker, set()) if turn.speaker.isupper() else set()
+        if len(names) == 1:
+            turn.speaker = next(iter(names))
 
 
-def _unlabelled(text: str, lines: list[_Line], title: str | None = None) -> Parsed:
-    spans = [Span(line.start, line.end) for line in lines]
-    parsed = Parsed(turns=[RawTurn("Unknown", spans)] if spans else [], title=title)
+def _unlabelled(lines: list[_Line], title: _Line | None = None) -> Parsed:
+    """Text without speaker labels: one speaker, 'Unknown'; header lines give title and date."""
+    spans = [Span(line.start, line.end) for line in lines if not line.key]
+    parsed = Parsed(turns=[RawTurn("Unknown", spans)] if spans else [])
+    if title is not None:
+        parsed.title = title.text.strip()
+    _read_header(parsed, [line for line in lines if line.key])
     parsed.warnings.append(
         "no speaker labels found: the whole text is read as one speaker, 'Unknown'"
     )

@@ -1,0 +1,141 @@
+"""Speakers and headers: names in any script, title and metadata lines, line numbers."""
+
+from __future__ import annotations
+
+from graph.model import Document
+from graph.rdf import speaker_iri
+from graph.readers import read_text, slug
+
+
+def speakers(doc: Document) -> list[str]:
+    return [turn.speaker for turn in doc.turns]
+
+
+def test_label_starting_with_an_accented_capital_is_a_speaker():
+    doc = read_text("Ann Lee: What do you do?\n\nÉmilie Dubois: I lead a ward.\n", "e.txt")
+    assert speakers(doc) == ["Ann Lee", "Émilie Dubois"]
+    assert [s.text for s in doc.turns[1].sentences] == ["I lead a ward."]
+
+
+def test_labels_in_greek_cyrillic_and_cjk_scripts_are_speakers():
+    text = (
+        "Ελένη Παππά: Πώς χτίζεται η εμπιστοσύνη\u037e\n"
+        "Иван Петров: Медленно.\n"
+        "王小明：慢慢来。\n"
+        "Ann Lee: Thank you.\n"
+    )
+    assert speakers(read_text(text, "s.txt")) == ["Ελένη Παππά", "Иван Петров", "王小明", "Ann Lee"]
+
+
+def test_sentence_starting_with_an_accented_capital_is_a_new_sentence():
+    doc = read_text("Ann Lee: We met twice. Émilie said nothing. Ok.\n", "s.txt")
+    assert [s.text for s in doc.sentences] == ["We met twice.", "Émilie said nothing.", "Ok."]
+
+
+def test_long_title_line_without_full_stop_does_not_swallow_the_first_turn():
+    text = (
+        "A conversation about leadership in the wards of a hospital\n"
+        "Ann Lee: What do you do?\n\nBob Kay: I lead a ward.\n"
+    )
+    doc = read_text(text, "t.txt")
+    assert doc.title == "A conversation about leadership in the wards of a hospital"
+    assert speakers(doc) == ["Ann Lee", "Bob Kay"]
+
+
+def test_unfinished_first_question_is_a_turn_not_the_title():
+    text = "Ann Lee: So tell me about the way you\nBob Kay: I lead a ward.\n\nAnn Lee: Good.\n"
+    doc = read_text(text, "q.txt")
+    assert doc.title is None
+    assert speakers(doc) == ["Ann Lee", "Bob Kay", "Ann Lee"]
+    assert doc.turns[0].sentences[0].text == "So tell me about the way you"
+
+
+def test_name_and_subtitle_line_is_still_the_title():
+    text = "Don Lane: the challenge of leading\n\nAnn Lee: Why lead?\n\nDon Lane: Because.\n"
+    doc = read_text(text, "t.txt")
+    assert doc.title == "Don Lane: the challenge of leading"
+    assert speakers(doc) == ["Ann Lee", "Don Lane"]
+
+
+def test_metadata_header_lines_are_not_speakers():
+    text = (
+        "Title: Leading a ward\n"
+        "Source: https://example.org/interviews/7\n"
+        "Date: 12 March\n"
+        "Location: Leeds\n"
+        "Interviewers: Ann Lee, Bob Kay\n"
+        "Duration: 42 minutes\n"
+        "Recorded: on the ward\n\n"
+        "Ann Lee: What matters?\n\nCara Moss: Trust.\n"
+    )
+    doc = read_text(text, "h.txt")
+    assert speakers(doc) == ["Ann Lee", "Cara Moss"]
+    assert doc.title == "Leading a ward"
+    assert doc.date == "12 March"
+    assert not any("example.org" in s.text for s in doc.sentences)
+
+
+def test_interviewer_label_with_speech_is_still_a_speaker():
+    doc = read_text("Interviewer: Tell me about trust.\nCara Moss: It matters.\n", "i.txt")
+    assert speakers(doc) == ["Interviewer", "Cara Moss"]
+
+
+def test_speaker_names_differing_only_in_case_are_one_speaker():
+    doc = read_text("Ann Lee: Hi.\n\nBob Kay: Hello.\n\nann lee: Why?\n\nBOB KAY: Because.\n", "c")
+    assert speakers(doc) == ["Ann Lee", "Bob Kay", "Ann Lee", "Bob Kay"]
+    vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann Lee>Hi.\n\n00:02.000 --> 00:03.000\n" \
+          "<v Bob Kay>Yes.\n\n00:03.000 --> 00:04.000\n<v ann  lee>Why?\n"
+    assert speakers(read_text(vtt, "c.vtt")) == ["Ann Lee", "Bob Kay", "Ann Lee"]
+
+
+def test_ambiguous_initials_stay_as_written():
+    text = "Jane Roe: Hello.\n\nJohn Reed: Hi.\n\nJR: Who am I?\n"
+    assert speakers(read_text(text, "i.txt")) == ["Jane Roe", "John Reed", "JR"]
+
+
+def test_slug_keeps_names_in_any_script_apart():
+    names = ["王小明", "李小龙", "🙂", "🎉", "Émilie Dubois", "Emilie Dubois", "Иван", "Ann 🙂"]
+    slugs = [slug(name) for name in names]
+    assert len(set(slugs)) == len(names)
+    assert all(s and s != "x" for s in slugs)
+    assert slug("Émilie Dubois") == slug("émilie  dubois")
+    assert slug("Ann Lee") == "ann-lee"
+    assert all(" " not in s and "/" not in s and "#" not in s for s in slugs)
+
+
+def test_speakers_with_cjk_or_emoji_names_get_different_iris():
+    vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v 王小明>Hi.\n\n00:02.000 --> 00:03.000\n" \
+          "<v 李小龙>Yes.\n\n00:03.000 --> 00:04.000\n<v 🙂>Why?\n"
+    doc = read_text(vtt, "n.vtt")
+    iris = {speaker_iri(doc, name) for name in doc.speakers}
+    assert len(iris) == len(doc.speakers) == 3
+
+
+def test_line_numbers_count_cr_lf_and_crlf_line_ends():
+    for newline in ("\n", "\r", "\r\n"):
+        text = newline.join(["Title", "", "Ann Lee: One.", "", "Bob Kay: Two.", "Three."]) + newline
+        doc = read_text(text, "n.txt")
+        assert [(s.text, s.line_start) for s in doc.sentences] == [
+            ("One.", 3), ("Two.", 5), ("Three.", 6)
+        ], repr(newline)
+
+
+def test_known_speaker_after_an_interrupted_long_line_takes_the_turn():
+    text = (
+        "Ann Lee: Why?\n"
+        "Bob Kay: So I was thinking about it, and I thought\n"
+        "that the ward would be better off if we all just\n"
+        "Ann Lee: Sorry, go on.\n"
+    )
+    assert speakers(read_text(text, "i.txt")) == ["Ann Lee", "Bob Kay", "Ann Lee"]
+
+
+def test_wrapped_line_starting_with_an_unknown_word_and_colon_stays_speech():
+    text = (
+        "Ann Lee: Why?\n"
+        "Bob Kay: There is one thing that matters more than anything else and that is\n"
+        "Safety: the rest follows.\n"
+    )
+    doc = read_text(text, "w.txt")
+    assert speakers(doc) == ["Ann Lee", "Bob Kay"]
+    assert doc.turns[1].sentences[0].text.endswith("Safety: the rest follows.")
