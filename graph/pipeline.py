@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import pickle
 import shutil
 import tempfile
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph import __version__
+from graph.cache import Cache, Result
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
 from graph.extract import Engine, build_engine, extract
@@ -159,7 +159,6 @@ def document_ids(paths: list[Path]) -> dict[Path, str]:
     return ids
 
 
-Result = tuple[Extraction, bytes | None]  # an extraction and its N-Triples, when asked for
 _worker: tuple[Engine, dict[str, str], bool] | None = None
 
 
@@ -177,40 +176,14 @@ def _extract_one(job: tuple[Path, str, str | None]) -> Result:
     return extraction, document_ntriples(extraction, people) if rdf else None
 
 
-class _Cache:
-    """Results stored by the transcript's bytes and the knowledge that extracted them."""
-
-    def __init__(self, folder: Path | None, options: Options) -> None:
-        self.folder = folder
-        digest = hashlib.sha256(f"{__version__}|{options.fmt}|{options.people}".encode())
-        code = sorted(Path(__file__).parent.rglob("*.py"))  # a changed extractor is new knowledge
-        for path in [*options.knowledge_files(), *code]:
-            digest.update(path.read_bytes())
-        self.knowledge = digest.hexdigest()
-
-    def _file(self, path: Path, doc_id: str) -> Path | None:
-        if self.folder is None:
-            return None
-        key = hashlib.sha256(path.read_bytes() + doc_id.encode() + self.knowledge.encode())
-        return self.folder / f"{key.hexdigest()}.pickle"
-
-    def get(self, path: Path, doc_id: str) -> Result | None:
-        file = self._file(path, doc_id)
-        if file is None or not file.exists():
-            return None
-        try:
-            return pickle.loads(file.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            return None
-
-    def put(self, path: Path, doc_id: str, result: Result) -> None:
-        file = self._file(path, doc_id)
-        if file is None:
-            return
-        file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = file.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(result))
-        os.replace(temporary, file)
+def knowledge_digest(options: Options) -> str:
+    """What an extraction depends on besides the transcript: version, options, knowledge files
+    and the extractor's own code (a changed extractor is new knowledge)."""
+    digest = hashlib.sha256(f"{__version__}|{options.fmt}|{options.people}".encode())
+    code = sorted(Path(__file__).parent.rglob("*.py"))
+    for path in [*options.knowledge_files(), *code]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def run_extraction(
@@ -233,7 +206,7 @@ def _run(
 ) -> tuple[list[Result], int]:
     """Extract (and with `rdf`, serialise) every file, in parallel when asked."""
     ids = document_ids(paths)
-    cache = _Cache(options.cache, options)
+    cache = Cache(options.cache, knowledge_digest(options))
     done: dict[Path, Result] = {}
     for path in paths:
         hit = cache.get(path, ids[path])
