@@ -286,7 +286,7 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
         click.echo(q.list_table(q.named_queries()), nl=False)
         return
     try:
-        source, files = _query_source(list(sources), endpoint, graph_iri)
+        source, files = _query_source(list(sources), endpoint, graph_iri, allow_update)
         query_text, kinds = _query_text(text, name, files)
         parsed, result = q.answer(source, query_text, params, kinds, timeout=timeout,
                                   allow_federation=allow_federation, allow_update=allow_update)
@@ -296,8 +296,10 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
     click.echo(q.render(result, fmt, {**source.prefixes, **parsed.prefixes}, max_width), nl=False)
 
 
-def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | None):
-    """The loaded graph file or the endpoint, and the arguments left (a .rq file)."""
+def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | None,
+                  writable: bool = False):
+    """The build's store, the loaded graph file or the endpoint, and the arguments left (a .rq
+    file)."""
     from graph import query as q
 
     if endpoint:
@@ -308,7 +310,7 @@ def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | No
         raise click.UsageError("--graph goes with --endpoint; a file's graphs are all queried")
     if not sources:
         raise click.UsageError("give a GRAPH file to query (or --endpoint URL, or --list)")
-    return q.load_graph(sources[0]), sources[1:]
+    return q.open_graph(sources[0], writable), sources[1:]
 
 
 def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[str, dict]:

@@ -245,19 +245,57 @@ def check_graph(shared: Graph, parts: dict[str, bytes], shapes: Graph) -> int:
     return len(sample)
 
 
+STORE = "store"  # the Oxigraph store a build writes beside its graph files
+
+
 def write_outputs(built: Built, out: Path) -> None:
-    """Write every output into a temporary folder, then move them into `out`."""
+    """Write every output into a temporary folder, then move them into `out`; the store goes
+    last, so it is never older than the graph files beside it."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
+        quads = b""
         for name, data in built.files():
             (staging / name).write_bytes(data)
-        write_views(built.as_rdflib(), staging)
+            quads = data if name == "graph.nq" else quads
+        store = write_store(built, quads, staging / STORE)
+        write_views(_rdflib_view(store, built.prefixes), staging)
+        del store  # closes the store's files before it moves
         out.mkdir(exist_ok=True)
+        if (out / STORE).is_dir():  # a folder cannot replace a folder that has files
+            os.replace(out / STORE, staging / f"old-{STORE}")
         for item in sorted(staging.iterdir()):
-            os.replace(item, out / item.name)
+            if item.name != f"old-{STORE}":
+                os.replace(item, out / item.name)
+        os.utime(out / STORE)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_store(built: Built, quads: bytes, folder: Path):
+    """An Oxigraph store of the build, for `query`, `serve` and `export` to open without
+    parsing: each transcript's named graph, and their merge with the shared triples as the
+    default graph (as a graph file is loaded). Its files are not byte-stable, unlike the rest."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder))
+    store.bulk_load(quads, ox.RdfFormat.N_QUADS)
+    union = "".join(f"{s} {p} {o} .\n" for s, p, o in built.union).encode("utf-8")
+    store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
+    store.optimize()
+    return store
+
+
+def _rdflib_view(store, prefixes: dict[str, str]) -> Graph:
+    """The store's default graph (every triple once) as an rdflib Graph, for the views."""
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    graph = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID,
+                  bind_namespaces="none")
+    for prefix, ns in prefixes.items():
+        graph.bind(prefix, ns)
+    return graph
 
 
 def build(

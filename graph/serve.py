@@ -38,9 +38,11 @@ from graph.query import (
     NamedQuery,
     QueryError,
     QueryRefused,
+    build_store,
     check_query,
     load_graph,
     named_queries,
+    open_graph,
     parse_query,
 )
 
@@ -84,8 +86,8 @@ def running(path: Path, host: str = "127.0.0.1", port: int = 7878,
     backend = None
     front = None
     try:
-        graphs, triples = _prepare(binary, path, folder)
-        backend, backend_url = _start_oxigraph(binary, folder, timeout)
+        graphs, triples, location = _prepare(binary, path, folder)
+        backend, backend_url = _start_oxigraph(binary, folder, location, timeout)
         server = _front(host, port, backend_url, graphs, timeout)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         front = server
@@ -100,9 +102,15 @@ def running(path: Path, host: str = "127.0.0.1", port: int = 7878,
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _prepare(binary: str, path: Path, folder: Path) -> tuple[frozenset[str], int]:
-    """Write the graph (its named graphs and their merge as the default graph) as N-Quads and
-    bulk-load it with `oxigraph load`."""
+def _prepare(binary: str, path: Path, folder: Path) -> tuple[frozenset[str], int, Path]:
+    """The database to serve: the build's own store when there is one for `path`; otherwise the
+    graph (its named graphs and their merge as the default graph) written as N-Quads and
+    bulk-loaded with `oxigraph load`."""
+    store = build_store(path)
+    if store is not None:
+        opened = open_graph(path)
+        count = opened.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return opened.graphs, int(next(iter(count))[0].value), store
     loaded = load_graph(path)
     data = folder / "data.nq"
     loaded.store.dump(data, format=ox.RdfFormat.N_QUADS)
@@ -112,14 +120,15 @@ def _prepare(binary: str, path: Path, folder: Path) -> tuple[frozenset[str], int
         raise ServeError(f"oxigraph load failed: {' '.join(done.stderr.split())[:300]}")
     data.unlink()
     triples = sum(1 for _ in loaded.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return loaded.graphs, triples
+    return loaded.graphs, triples, folder / "db"
 
 
-def _start_oxigraph(binary: str, folder: Path, timeout: float) -> tuple[subprocess.Popen, str]:
+def _start_oxigraph(binary: str, folder: Path, location: Path,
+                    timeout: float) -> tuple[subprocess.Popen, str]:
     port = free_port()
     log = (folder / "oxigraph.log").open("wb")
     process = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(folder / "db"),
+        [binary, "serve-read-only", "--location", str(location),
          "--bind", f"127.0.0.1:{port}", "--timeout-s", str(math.ceil(timeout) + BACKSTOP)],
         stdout=log, stderr=subprocess.STDOUT,
     )
