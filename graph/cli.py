@@ -8,12 +8,17 @@ from pathlib import Path
 
 import click
 
-from graph.codebook import CodebookError
-from graph.readers import ReadError
-from graph.rules import RuleError
-
 PROGRESS_FROM = 5  # files: show a progress bar from this many on
-EXPECTED = (ReadError, RuleError, CodebookError)
+
+
+def _expected() -> tuple[type[Exception], ...]:
+    """Errors in the user's input that end a command with a message (imported only when one is
+    raised, so commands that do not extract start fast)."""
+    from graph.codebook import CodebookError
+    from graph.readers import ReadError
+    from graph.rules import RuleError
+
+    return ReadError, RuleError, CodebookError
 
 
 def _fail(err: Exception) -> click.ClickException:
@@ -131,7 +136,7 @@ def build(
         summary, extractions = run_build(
             list(inputs), out, options, check=not no_validate, progress=_progress
         )
-    except (*EXPECTED, BuildError, OSError) as err:
+    except (*_expected(), BuildError, OSError) as err:
         raise _fail(err) from None
     for warning in sorted({w for x in extractions for w in x.document.warnings}):
         click.echo(f"warning: {warning}", err=True)
@@ -429,7 +434,7 @@ def _extract_corpus(inputs: tuple[Path, ...], codebooks: tuple[Path, ...],
         paths = find_transcripts(list(inputs))
         engine = build_engine(*load_knowledge(options.codebooks, options.rules))
         extractions, _ = run_extraction(paths, options, lambda: engine, _progress)
-    except (*EXPECTED, OSError) as err:
+    except (*_expected(), OSError) as err:
         raise _fail(err) from None
     for warning in sorted({w for x in extractions for w in x.document.warnings}):
         click.echo(f"warning: {warning}", err=True)

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Graph
@@ -25,6 +24,7 @@ from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
 from graph.extract import Engine, build_engine, extract
 from graph.model import Extraction
+from graph.ontology_files import ontology_file
 from graph.rdf import Built, assemble, document_iri, document_ntriples, shared_graph
 from graph.readers import find_transcripts, read_file, slug
 from graph.rules import RuleSet, load_rules
@@ -35,14 +35,6 @@ VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the sha
 
 class BuildError(Exception):
     """A build that cannot finish; out/ is left as it was."""
-
-
-def ontology_file(name: str) -> Path:
-    """A file of the ontology folder: ontology/ in a source checkout, else the installed copy."""
-    source = Path(__file__).resolve().parent.parent / "ontology" / name
-    if source.exists():
-        return source
-    return Path(str(files("graph.ontology").joinpath(name)))
 
 
 def load_ontology() -> Graph:

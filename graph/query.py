@@ -637,7 +637,7 @@ PARAM = re.compile(r"(\w+)(?:\s+\((concept|speaker)\))?\s+-\s+(.+)")
 
 
 def queries_folder() -> Path:
-    from graph.pipeline import ontology_file
+    from graph.ontology_files import ontology_file
 
     return ontology_file("queries")
 
