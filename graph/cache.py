@@ -18,6 +18,7 @@ import os
 import tempfile
 import types
 import typing
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -43,64 +44,118 @@ def encode(value: object) -> object:
     return value
 
 
-@cache
-def _hints(cls: type) -> dict[str, object]:
-    return typing.get_type_hints(cls)
+Decoder = Callable[[object], object]
 
 
-def decode(hint: object, data: object, where: str = "entry") -> object:
+def decode(hint: object, data: object) -> object:
     """Rebuild a value of type `hint` from `encode`'s output; CacheEntryError if it does not fit."""
+    return _decoder(hint)(data)
+
+
+@cache
+def _decoder(hint: object) -> Decoder:
+    """A function that rebuilds values of type `hint`, made once per type from its hints."""
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
-        for option in typing.get_args(hint):
+        return _union([_decoder(option) for option in typing.get_args(hint)], hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass(hint)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return _sequence(_decoder(args[0]))
+        return _fixed(tuple(_decoder(a) for a in args))
+    if origin is dict:
+        return _mapping(*(_decoder(a) for a in typing.get_args(hint)))
+    if hint is float:
+        return _float
+    if hint in (int, str, bool, type(None)):
+        return _exactly(hint if hint is not type(None) else type(None))
+    raise TypeError(f"cannot decode {hint}")
+
+
+def _wrong(expected: object, data: object) -> CacheEntryError:
+    return CacheEntryError(f"expected {expected}, found {type(data).__name__}")
+
+
+def _exactly(kind: type) -> Decoder:
+    def check(data: object) -> object:
+        if type(data) is not kind:  # bool is no int here, nor int a bool
+            raise _wrong(kind.__name__, data)
+        return data
+
+    return check
+
+
+def _float(data: object) -> float:
+    if type(data) not in (int, float):
+        raise _wrong("float", data)
+    return float(data)
+
+
+def _union(options: list[Decoder], hint: object) -> Decoder:
+    def first_fit(data: object) -> object:
+        for option in options:
             try:
-                return decode(option, data, where)
+                return option(data)
             except CacheEntryError:
                 continue
-        raise CacheEntryError(f"{where}: {type(data).__name__} fits none of {hint}")
-    if hint is type(None):
-        if data is None:
-            return None
-    elif isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _decode_dataclass(hint, data, where)
-    elif origin is tuple:
-        return _decode_tuple(hint, data, where)
-    elif origin is dict and isinstance(data, dict):
-        key_type, value_type = typing.get_args(hint)
-        return {decode(key_type, k, where): decode(value_type, v, f"{where}.{k}")
-                for k, v in data.items()}
-    elif hint is float and isinstance(data, int | float) and not isinstance(data, bool):
-        return float(data)
-    elif hint in (int, str, bool) and type(data) is hint:
-        return data
-    raise CacheEntryError(f"{where}: expected {hint}, found {type(data).__name__}")
+        raise _wrong(hint, data)
+
+    return first_fit
 
 
-def _decode_dataclass(cls: type, data: object, where: str) -> object:
-    if not isinstance(data, dict):
-        raise CacheEntryError(f"{where}: expected an object for {cls.__name__}")
-    fields = {f.name for f in dataclasses.fields(cls) if f.init}
-    unknown = set(data) - fields
-    if unknown:
-        raise CacheEntryError(f"{where}: {cls.__name__} has no field {sorted(unknown)[0]!r}")
-    hints = _hints(cls)
-    values = {name: decode(hints[name], value, f"{where}.{name}") for name, value in data.items()}
-    try:
-        return cls(**values)
-    except TypeError as err:  # a required field is missing
-        raise CacheEntryError(f"{where}: {err}") from None
+def _sequence(item: Decoder) -> Decoder:
+    def items(data: object) -> tuple:
+        if type(data) is not list:
+            raise _wrong("a list", data)
+        return tuple(item(x) for x in data)
+
+    return items
 
 
-def _decode_tuple(hint: object, data: object, where: str) -> tuple:
-    if not isinstance(data, list):
-        raise CacheEntryError(f"{where}: expected a list")
-    args = typing.get_args(hint)
-    if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(decode(args[0], item, f"{where}[{i}]") for i, item in enumerate(data))
-    if len(args) != len(data):
-        raise CacheEntryError(f"{where}: expected {len(args)} items")
-    pairs = enumerate(zip(args, data, strict=True))
-    return tuple(decode(a, item, f"{where}[{i}]") for i, (a, item) in pairs)
+def _fixed(parts: tuple[Decoder, ...]) -> Decoder:
+    def items(data: object) -> tuple:
+        if type(data) is not list or len(data) != len(parts):
+            raise _wrong(f"a list of {len(parts)}", data)
+        return tuple(part(x) for part, x in zip(parts, data, strict=True))
+
+    return items
+
+
+def _mapping(key: Decoder, value: Decoder) -> Decoder:
+    def entries(data: object) -> dict:
+        if type(data) is not dict:
+            raise _wrong("an object", data)
+        return {key(k): value(v) for k, v in data.items()}
+
+    return entries
+
+
+def _dataclass(cls: type) -> Decoder:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f.name for f in dataclasses.fields(cls) if f.init}
+    decoders: dict[str, Decoder] = {}
+
+    def build(data: object) -> object:
+        if type(data) is not dict:
+            raise _wrong(f"an object for {cls.__name__}", data)
+        if not decoders:  # filled on first use: the hints may name classes defined later
+            decoders.update({name: _decoder(hints[name]) for name in fields})
+        values = {}
+        for name, value in data.items():
+            if name not in decoders:
+                raise CacheEntryError(f"{cls.__name__} has no field {name!r}")
+            try:
+                values[name] = decoders[name](value)
+            except CacheEntryError as err:
+                raise CacheEntryError(f"{cls.__name__}.{name}: {err}") from None
+        try:
+            return cls(**values)
+        except TypeError as err:  # a required field is missing
+            raise CacheEntryError(f"{cls.__name__}: {err}") from None
+
+    return build
 
 
 def dumps(result: Result) -> bytes:
@@ -119,8 +174,8 @@ def loads(data: bytes) -> Result:
         raise CacheEntryError(f"not a cache entry ({err})") from None
     if not isinstance(document, dict) or set(document) != {"extraction", "ntriples"}:
         raise CacheEntryError("not a cache entry (unexpected keys)")
-    extraction = decode(Extraction, document["extraction"], "extraction")
-    ntriples = decode(str | None, document["ntriples"], "ntriples")
+    extraction = decode(Extraction, document["extraction"])
+    ntriples = decode(str | None, document["ntriples"])
     return extraction, None if ntriples is None else ntriples.encode("utf-8")
 
 
