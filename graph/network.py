@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -172,8 +172,26 @@ def claim_order(claim: ClaimRecord) -> tuple:
     return (_quote_order(claim.quotes[0]) if claim.quotes else ("", 0, 0, "")), claim.iri
 
 
-def read_claims(graph: Graph) -> list[ClaimRecord]:
+QuoteReader = Callable[[URIRef], Quote]
+
+
+def quote_reader(graph: Graph) -> QuoteReader:
+    """read_quote, remembering each sentence: a sentence is evidence and mentions several
+    concepts, and every look-up in the graph costs."""
+    memo: dict[URIRef, Quote] = {}
+
+    def read(sentence: URIRef) -> Quote:
+        quote = memo.get(sentence)
+        if quote is None:
+            quote = memo[sentence] = read_quote(graph, sentence)
+        return quote
+
+    return read
+
+
+def read_claims(graph: Graph, quote: QuoteReader | None = None) -> list[ClaimRecord]:
     """Every claim between two concepts whose relation is one of leadgraph's, in a stable order."""
+    quote = quote or quote_reader(graph)
     claims = []
     for c in graph.subjects(RDF.type, LG.Claim):
         relation = local_name(str(graph.value(c, RDF.predicate, default="")))
@@ -181,7 +199,7 @@ def read_claims(graph: Graph) -> list[ClaimRecord]:
         if relation not in RELATIONS or subject is None or obj is None:
             continue
         evidence = graph.objects(c, LG.evidence)
-        quotes = sorted((read_quote(graph, s) for s in evidence), key=_quote_order)
+        quotes = sorted((quote(s) for s in evidence), key=_quote_order)
         confidence = graph.value(c, LG.confidence)
         claims.append(ClaimRecord(
             iri=str(c), subject=str(subject), relation=relation, object=str(obj),
@@ -194,12 +212,14 @@ def read_claims(graph: Graph) -> list[ClaimRecord]:
     return sorted(claims, key=claim_order)
 
 
-def read_mentions(graph: Graph) -> dict[str, tuple[Quote, ...]]:
+def read_mentions(graph: Graph, quote: QuoteReader | None = None) -> dict[str, tuple[Quote, ...]]:
     """Concept IRI -> the sentences that mention it, in reading order."""
+    quote = quote or quote_reader(graph)
+    sentences = set(graph.subjects(RDF.type, LG.Sentence))
     found: dict[str, list[Quote]] = defaultdict(list)
     for sentence, concept in graph.subject_objects(LG.mentions):
-        if (sentence, RDF.type, LG.Sentence) in graph:
-            found[str(concept)].append(read_quote(graph, sentence))
+        if sentence in sentences:
+            found[str(concept)].append(quote(sentence))
     return {c: tuple(sorted(set(qs), key=_quote_order)) for c, qs in sorted(found.items())}
 
 
@@ -287,8 +307,9 @@ def _inverse_labels(graph: Graph, labels: dict[str, str]) -> dict[str, str]:
 
 def project(graph: Graph) -> ConceptNetwork:
     """The concept network of an RDF graph built by leadgraph."""
-    claims = read_claims(graph)
-    mentions = read_mentions(graph)
+    quote = quote_reader(graph)
+    claims = read_claims(graph, quote)
+    mentions = read_mentions(graph, quote)
     transcripts = read_transcripts(graph)
     titles = {t.iri: t.title for t in transcripts}
     relation_labels = _labels(graph, RELATIONS, LG)

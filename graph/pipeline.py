@@ -30,7 +30,7 @@ from graph.readers import find_transcripts, read_file, slug
 from graph.rules import RuleSet, load_rules
 from graph.validate import validate
 
-VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
+VALIDATE_AT_MOST = 20  # transcripts extracted in a build whose graphs are checked (shapes)
 
 
 class BuildError(Exception):
@@ -151,21 +151,57 @@ def document_ids(paths: list[Path]) -> dict[Path, str]:
     return ids
 
 
-_worker: tuple[Engine, dict[str, str], bool] | None = None
+Job = tuple[Path, str, str | None, bool]  # file, document id, format, check against the shapes
+
+
+@dataclass
+class _Worker:
+    """What an extracting process holds: the engine, and the shapes with the shared graph to
+    check a transcript's graph against (loaded on the first check)."""
+
+    engine: Engine
+    people: dict[str, str]
+    rdf: bool
+    codebook: Codebook | None = None
+    checker: tuple[Graph, Graph] | None = None  # shared graph, shapes
+
+    def check(self, data: bytes) -> None:
+        if self.checker is None:
+            assert self.codebook is not None
+            self.checker = (shared_graph(self.codebook, load_ontology()), load_shapes())
+        shared, shapes = self.checker
+        graph = Graph() + shared
+        graph.parse(data=data, format="nt")
+        conforms, report = validate(graph, shapes)
+        if not conforms:
+            raise BuildError("the built graph does not conform to the shapes:\n" + report)
+
+
+_worker: _Worker | None = None
 
 
 def _start_worker(options: Options, rdf: bool) -> None:
     global _worker
-    engine = build_engine(*load_knowledge(options.codebooks, options.rules))
-    _worker = (engine, dict(options.people), rdf)
+    codebook, ruleset = load_knowledge(options.codebooks, options.rules)
+    _worker = _Worker(build_engine(codebook, ruleset), dict(options.people), rdf, codebook)
 
 
-def _extract_one(job: tuple[Path, str, str | None]) -> Result:
-    path, doc_id, fmt = job
+def _extract_one(job: Job) -> Result:
+    path, doc_id, fmt, check = job
     assert _worker is not None
-    engine, people, rdf = _worker
-    extraction = extract(read_file(path, fmt, doc_id), engine)
-    return extraction, document_ntriples(extraction, people) if rdf else None
+    extraction = extract(read_file(path, fmt, doc_id), _worker.engine)
+    if not _worker.rdf:
+        return extraction, None
+    data = document_ntriples(extraction, _worker.people)
+    if check:
+        _worker.check(data)
+    return extraction, data
+
+
+def sample(count: int, most: int = VALIDATE_AT_MOST) -> set[int]:
+    """At most `most` evenly spaced indexes of `count` items."""
+    step = max(1, -(-count // most))
+    return set(range(0, count, step))
 
 
 def knowledge_digest(options: Options) -> str:
@@ -195,8 +231,11 @@ def _run(
     engine_factory: Callable[[], Engine],
     progress: Callable[[list[Path]], Iterable[Path]],
     rdf: bool,
+    codebook: Codebook | None = None,
 ) -> tuple[list[Result], int]:
-    """Extract (and with `rdf`, serialise) every file, in parallel when asked."""
+    """Extract (and with `rdf`, serialise) every file, in parallel when asked. With a
+    `codebook`, the graphs of a sample of the files extracted are checked against the shapes
+    where they are made (a cached file was checked when it was extracted, if sampled)."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
     done: dict[Path, Result] = {}
@@ -205,7 +244,8 @@ def _run(
         if hit is not None and (hit[1] is not None or not rdf):
             done[path] = hit
     todo = [p for p in paths if p not in done]
-    jobs = [(p, ids[p], options.fmt) for p in todo]
+    checked = sample(len(todo)) if codebook is not None else set()
+    jobs = [(p, ids[p], options.fmt, i in checked) for i, p in enumerate(todo)]
     if options.jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)) as pool:
@@ -215,26 +255,12 @@ def _run(
                 done[path] = result
     elif todo:
         global _worker
-        _worker = (engine_factory(), dict(options.people), rdf)
+        _worker = _Worker(engine_factory(), dict(options.people), rdf, codebook)
         for path, job in zip(progress(todo), jobs, strict=True):
             done[path] = _extract_one(job)
     for path in todo:
         cache.put(path, ids[path], done[path])
     return [done[p] for p in paths], len(paths) - len(todo)
-
-
-def check_graph(shared: Graph, parts: dict[str, bytes], shapes: Graph) -> int:
-    """Validate the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
-    sampled, with the shared ontology and codebook); returns how many were checked."""
-    step = max(1, -(-len(parts) // VALIDATE_AT_MOST))
-    sample = [data for i, (_, data) in enumerate(sorted(parts.items())) if i % step == 0]
-    graph = Graph() + shared
-    for data in sample:
-        graph.parse(data=data, format="nt")
-    conforms, report = validate(graph, shapes)
-    if not conforms:
-        raise BuildError("the built graph does not conform to the shapes:\n" + report)
-    return len(sample)
 
 
 STORE = "store"  # the Oxigraph store a build writes beside its graph files
@@ -302,12 +328,13 @@ def build(
     started = time.perf_counter()
     paths = find_transcripts(inputs)
     codebook, ruleset = load_knowledge(options.codebooks, options.rules)
-    results, _ = _run(paths, options, lambda: build_engine(codebook, ruleset), progress, rdf=True)
+    results, hits = _run(paths, options, lambda: build_engine(codebook, ruleset), progress,
+                         rdf=True, codebook=codebook if check else None)
     extractions = [extraction for extraction, _ in results]
     parts = {str(document_iri(x.document)): data or b"" for x, data in results}
     del results
     shared = shared_graph(codebook, load_ontology())
-    checked = check_graph(shared, parts, load_shapes()) if check else 0
+    checked = len(sample(len(paths) - hits)) if check and len(paths) > hits else 0
     built = assemble(shared, parts)
     del parts
     write_outputs(built, out)
