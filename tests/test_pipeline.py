@@ -7,8 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import graph.pipeline as pipeline
+from graph.cli import main
 from graph.pipeline import STORE, BuildError, Options, build, sample
 from graph.query import build_store, open_graph
 
@@ -70,6 +72,12 @@ def test_the_store_answers_like_the_graph_file(tmp_path):
     from_store = open_graph(out).store.query(question)
     from_file = open_graph(out / "graph.nq", writable=True).store.query(question)
     assert next(iter(from_store))[0] == next(iter(from_file))[0]
+    runner = CliRunner()
+    answers = [runner.invoke(main, ["query", str(source), "--name", "concepts-by-mentions",
+                                    "--format", "csv", *extra])
+               for source, extra in ((out, []), (out / "graph.ttl", ["--allow-update"]))]
+    assert all(answer.exit_code == 0 for answer in answers), answers[0].output
+    assert answers[0].stdout == answers[1].stdout and answers[0].stdout.count("\n") > 5
 
 
 def test_an_edited_graph_file_is_read_instead_of_the_store(tmp_path):
