@@ -8,14 +8,19 @@ from pathlib import Path
 
 import click
 
-from graph.codebook import CodebookError
-from graph.lexicon import LexiconError
-from graph.nlp import PipelineError
-from graph.readers import ReadError
-from graph.rules import RuleError
-
 PROGRESS_FROM = 5  # files: show a progress bar from this many on
-EXPECTED = (ReadError, RuleError, CodebookError, LexiconError, PipelineError)
+
+
+def _expected() -> tuple[type[Exception], ...]:
+    """Errors in the user's input that end a command with a message (imported only when one is
+    raised, so commands that do not extract start fast)."""
+    from graph.codebook import CodebookError
+    from graph.lexicon import LexiconError
+    from graph.nlp import PipelineError
+    from graph.readers import ReadError
+    from graph.rules import RuleError
+
+    return ReadError, RuleError, CodebookError, LexiconError, PipelineError
 
 
 def _fail(err: Exception) -> click.ClickException:
@@ -144,7 +149,7 @@ def build(
             list(inputs), out, options, check=not no_validate, progress=_progress,
             keep_going=keep_going,
         )
-    except (*EXPECTED, BuildError, OSError) as err:
+    except (*_expected(), BuildError, OSError) as err:
         raise _fail(err) from None
     for warning in sorted({w for x in extractions for w in x.document.warnings}):
         click.echo(f"warning: {warning}", err=True)
@@ -307,7 +312,7 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
         click.echo(q.list_table(q.named_queries()), nl=False)
         return
     try:
-        source, files = _query_source(list(sources), endpoint, graph_iri)
+        source, files = _query_source(list(sources), endpoint, graph_iri, allow_update)
         query_text, kinds = _query_text(text, name, files)
         parsed, result = q.answer(source, query_text, params, kinds, timeout=timeout,
                                   allow_federation=allow_federation, allow_update=allow_update)
@@ -319,8 +324,10 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
         click.echo(f"hint: {hint}", err=True)
 
 
-def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | None):
-    """The loaded graph file or the endpoint, and the arguments left (a .rq file)."""
+def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | None,
+                  writable: bool = False):
+    """The build's store, the loaded graph file or the endpoint, and the arguments left (a .rq
+    file)."""
     from graph import query as q
 
     if endpoint:
@@ -331,7 +338,7 @@ def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | No
         raise click.UsageError("--graph goes with --endpoint; a file's graphs are all queried")
     if not sources:
         raise click.UsageError("give a GRAPH file to query (or --endpoint URL, or --list)")
-    return q.load_graph(sources[0]), sources[1:]
+    return q.open_graph(sources[0], writable), sources[1:]
 
 
 def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[str, dict]:
@@ -450,7 +457,7 @@ def _extract_corpus(inputs: tuple[Path, ...], codebooks: tuple[Path, ...],
         paths = find_transcripts(list(inputs))
         engine = make_engine(*load_knowledge(options.codebooks, options.rules))
         extractions, _ = run_extraction(paths, options, lambda: engine, _progress)
-    except (*EXPECTED, OSError) as err:
+    except (*_expected(), OSError) as err:
         raise _fail(err) from None
     for warning in sorted({w for x in extractions for w in x.document.warnings}):
         click.echo(f"warning: {warning}", err=True)
@@ -599,7 +606,7 @@ def explain_command(transcript: Path, codebooks: tuple[Path, ...], rules: tuple[
     try:
         document = read_file(transcript, fmt)
         engine = make_engine(*load_knowledge(codebooks, rules))
-    except (*EXPECTED, OSError) as err:
+    except (*_expected(), OSError) as err:
         raise _fail(err) from None
     for text in explain(document, engine, Selection(line, grep)):
         click.echo(text)

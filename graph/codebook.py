@@ -66,14 +66,17 @@ def _parse(path: Path, graph: Graph) -> None:
         raise CodebookError(f"{path}{where}: not valid Turtle: {message[:300]}") from None
 
 
-def _line_of(path: Path, iri: str) -> int:
-    """The first line of the file that names the IRI (in full or as lgc:local)."""
-    local = iri.removeprefix(str(CONCEPT))
-    needles = (f"<{iri}>", f"lgc:{local} ", f"lgc:{local}\n", f"lgc:{local};")
+_NAMED = re.compile(r"<([^>\s]*)>|lgc:([^\s;]*)(?=[\s;])")
+
+
+def _lines(path: Path) -> dict[str, int]:
+    """The first line of the file naming each IRI (in full or as lgc:local), read once."""
+    first: dict[str, int] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if any(needle in line + "\n" for needle in needles):
-            return number
-    return 0
+        for match in _NAMED.finditer(line + "\n"):
+            iri = match[1] if match[1] is not None else str(CONCEPT) + match[2]
+            first.setdefault(iri, number)
+    return first
 
 
 def _literals(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
@@ -126,8 +129,9 @@ def load_codebook(paths: list[Path], entities: list[Path] | None = None) -> Code
             graph += qdc_graph(path)
         else:
             _parse(path, graph)
+        lines = {} if qdc else _lines(path)
         for iri in sorted(set(graph.subjects(RDF.type, SKOS.Concept))):
-            line = 0 if qdc else _line_of(path, str(iri))
+            line = lines.get(str(iri), 0)
             where = str(path) if qdc else f"{path}:{line}"
             concept = _concept(graph, iri, where, errors)
             if concept:
@@ -188,7 +192,7 @@ def _load_entities(paths: list[Path], merged: Graph) -> dict[str, Entity]:
                 names = _literals(graph, iri, FOAF.name)
                 if not names:
                     raise CodebookError(
-                        f"{path}:{_line_of(path, str(iri))}: <{iri}> needs a foaf:name"
+                        f"{path}:{_lines(path).get(str(iri), 0)}: <{iri}> needs a foaf:name"
                     )
                 alts = _literals(graph, iri, SKOS.altLabel)
                 found[str(iri)] = Entity(str(iri), names[0], tuple(alts), kind)

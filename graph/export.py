@@ -20,6 +20,7 @@ import networkx as nx
 from rdflib import RDF, Dataset, Graph
 
 from graph.network import ConceptNetwork, project
+from graph.query import build_store
 from graph.render import render_map, render_report
 from graph.vocab import LG
 
@@ -215,11 +216,15 @@ def write_views(graph: Graph, folder: Path) -> ConceptNetwork:
 def load_graph(path: Path) -> Graph:
     """A saved graph (Turtle, N-Triples, JSON-LD, or TriG and N-Quads with their named graphs
     merged); JSON-LD with a remote @context is refused, and so is a graph with no leadgraph
-    transcript or claim in it."""
+    transcript or claim in it. A build's graph file is read from the build's store when that is
+    at least as new."""
     from rdflib.util import guess_format
 
     from graph.rdffile import RdfFileError, parse_into
 
+    store = build_store(path)
+    if store is not None:
+        return _store_graph(store)
     if not path.is_file():
         raise ExportError(f"{path}: no such file")
     fmt = guess_format(str(path)) or "turtle"
@@ -247,6 +252,28 @@ def _union(path: Path, fmt: str) -> Graph:
     return graph
 
 
+def _open_build(path: Path):
+    from graph.query import QueryError, open_graph
+
+    try:
+        return open_graph(path)
+    except QueryError as err:
+        raise ExportError(str(err)) from None
+
+
+def _store_graph(store: Path) -> Graph:
+    """The store's default graph (every triple of the build) as a read-only rdflib Graph."""
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    opened = _open_build(store.parent)
+    graph = Graph(store=OxigraphStore(store=opened.store), identifier=DATASET_DEFAULT_GRAPH_ID,
+                  bind_namespaces="none")
+    for prefix, ns in opened.prefixes.items():
+        graph.bind(prefix, ns)
+    return graph
+
+
 def serialise(graph: Graph, fmt: str) -> bytes:
     """The RDF serialisations, byte-stable."""
     from graph.rdf import to_jsonld, to_turtle
@@ -270,6 +297,24 @@ def _qda(graph: Graph, fmt: str) -> bytes:
         raise ExportError(f"cannot write {fmt}: {err}") from None
 
 
+def _store_serialise(path: Path, fmt: str) -> bytes:
+    """A build's graph in Turtle, JSON-LD or N-Triples, straight from its store: the same bytes
+    as the build's own files."""
+    import pyoxigraph as ox
+
+    from graph.serialise import Names, jsonld, nquads, parse_lines, turtle
+
+    opened = _open_build(path)
+    data = opened.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    triples = parse_lines(data)
+    prefixes = {p: ns for p, ns in opened.prefixes.items() if p}
+    if fmt == "ttl":
+        return turtle(triples, Names(prefixes))
+    if fmt == "jsonld":
+        return jsonld(triples, Names(prefixes))
+    return nquads(triples, {})
+
+
 def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:
     """Re-render a saved graph in one format; returns the files written.
 
@@ -283,19 +328,19 @@ def export(graph_file: Path, fmt: str, out: Path | None = None) -> list[Path]:
     is_folder = folder.is_dir() or not folder.suffix
     if fmt in ("csv", "html") and not is_folder:
         raise ExportError(f"{folder}: --format {fmt} writes two files; give a folder")
-    graph = load_graph(graph_file)
-    if fmt in ("csv", "html"):
-        net = project(graph)
+    target = folder / FILE_NAMES[fmt] if is_folder and fmt in FILE_NAMES else folder
+    if fmt in ("ttl", "jsonld", "nt") and build_store(graph_file) is not None:
+        outputs = {target: _store_serialise(graph_file, fmt)}
+    elif fmt in ("csv", "html"):
+        net = project(load_graph(graph_file))
         names = CSV_FILES if fmt == "csv" else VIEW_FILES
         outputs = {folder / name: WRITERS[name](net) for name in names}
+    elif fmt in ("gexf", "graphml"):
+        outputs = {target: WRITERS[FILE_NAMES[fmt]](project(load_graph(graph_file)))}
+    elif fmt in ("qdpx", "qdc"):
+        outputs = {target: _qda(load_graph(graph_file), fmt)}
     else:
-        target = folder / FILE_NAMES[fmt] if is_folder else folder
-        if fmt in ("gexf", "graphml"):
-            outputs = {target: WRITERS[FILE_NAMES[fmt]](project(graph))}
-        elif fmt in ("qdpx", "qdc"):
-            outputs = {target: _qda(graph, fmt)}
-        else:
-            outputs = {target: serialise(graph, fmt)}
+        outputs = {target: serialise(load_graph(graph_file), fmt)}
     for path, data in outputs.items():
         write_atomic(path, data)
     return list(outputs)

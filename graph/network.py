@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -206,8 +206,68 @@ def _direction(graph: Graph, claim: URIRef, predicate: URIRef) -> str:
     return value if value in DIRECTIONS else ""
 
 
-def read_claims(graph: Graph) -> list[ClaimRecord]:
+QuoteReader = Callable[[URIRef], Quote]
+
+
+QUOTES = """
+PREFIX lg: <https://w3id.org/leadgraph/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?sentence ?text ?agent ?name ?source ?start ?end WHERE {
+  ?sentence a lg:Sentence .
+  OPTIONAL { ?sentence oa:hasSelector ?selector .
+             ?selector a oa:TextQuoteSelector ; oa:exact ?text }
+  OPTIONAL { ?sentence dcterms:isPartOf ?turn . ?turn prov:wasAttributedTo ?agent .
+             OPTIONAL { ?agent foaf:name ?name } }
+  OPTIONAL { ?sentence oa:hasSource ?source }
+  OPTIONAL { ?sentence lg:startLine ?start }
+  OPTIONAL { ?sentence lg:endLine ?end }
+}"""
+
+
+def read_quotes(graph: Graph) -> dict[URIRef, Quote]:
+    """read_quote for every sentence with one value of each part, in one query (a graph in
+    Oxigraph answers it at once; one look-up per triple is the slow way)."""
+    rows: dict[URIRef, list] = defaultdict(list)
+    for row in graph.query(QUOTES):
+        rows[row[0]].append(row)
+    quotes = {}
+    for sentence, found in rows.items():
+        if len(found) != 1:
+            continue  # several selectors, speakers or names: read_quote chooses
+        _, text, agent, name, source, start, end = found[0]
+        speaker = ""
+        if agent is not None:
+            speaker = (" ".join(str(name).split()) if isinstance(name, Literal)
+                       else local_name(str(agent)))
+        quotes[sentence] = Quote(
+            sentence=str(sentence), text=str(text) if text is not None else "", speaker=speaker,
+            transcript=str(source) if source is not None else "",
+            line_start=int(start.toPython()) if isinstance(start, Literal) else 0,
+            line_end=int(end.toPython()) if isinstance(end, Literal) else 0,
+        )
+    return quotes
+
+
+def quote_reader(graph: Graph) -> QuoteReader:
+    """read_quote, remembering each sentence: a sentence is evidence and mentions several
+    concepts, and every look-up in the graph costs. Most are read at once by read_quotes."""
+    memo: dict[URIRef, Quote] = read_quotes(graph)
+
+    def read(sentence: URIRef) -> Quote:
+        quote = memo.get(sentence)
+        if quote is None:
+            quote = memo[sentence] = read_quote(graph, sentence)
+        return quote
+
+    return read
+
+
+def read_claims(graph: Graph, quote: QuoteReader | None = None) -> list[ClaimRecord]:
     """Every claim between two concepts whose relation is one of leadgraph's, in a stable order."""
+    quote = quote or quote_reader(graph)
     claims = []
     for c in graph.subjects(RDF.type, LG.Claim):
         relation = local_name(str(graph.value(c, RDF.predicate, default="")))
@@ -215,7 +275,7 @@ def read_claims(graph: Graph) -> list[ClaimRecord]:
         if relation not in RELATIONS or subject is None or obj is None:
             continue
         evidence = graph.objects(c, LG.evidence)
-        quotes = sorted((read_quote(graph, s) for s in evidence), key=_quote_order)
+        quotes = sorted((quote(s) for s in evidence), key=_quote_order)
         confidence = graph.value(c, LG.confidence)
         speaker, speaker_iri = _speaker(graph, c)
         stated = local_name(str(graph.value(c, TERMS.statedRelation, default="")))
@@ -234,12 +294,14 @@ def read_claims(graph: Graph) -> list[ClaimRecord]:
     return sorted(claims, key=claim_order)
 
 
-def read_mentions(graph: Graph) -> dict[str, tuple[Quote, ...]]:
+def read_mentions(graph: Graph, quote: QuoteReader | None = None) -> dict[str, tuple[Quote, ...]]:
     """Concept IRI -> the sentences that mention it, in reading order."""
+    quote = quote or quote_reader(graph)
+    sentences = set(graph.subjects(RDF.type, LG.Sentence))
     found: dict[str, list[Quote]] = defaultdict(list)
     for sentence, concept in graph.subject_objects(LG.mentions):
-        if (sentence, RDF.type, LG.Sentence) in graph:
-            found[str(concept)].append(read_quote(graph, sentence))
+        if sentence in sentences:
+            found[str(concept)].append(quote(sentence))
     return {c: tuple(sorted(set(qs), key=_quote_order)) for c, qs in sorted(found.items())}
 
 
@@ -322,8 +384,9 @@ def _inverse_labels(graph: Graph, labels: dict[str, str]) -> dict[str, str]:
 
 def project(graph: Graph) -> ConceptNetwork:
     """The concept network of an RDF graph built by leadgraph."""
-    claims = read_claims(graph)
-    mentions = read_mentions(graph)
+    quote = quote_reader(graph)
+    claims = read_claims(graph, quote)
+    mentions = read_mentions(graph, quote)
     transcripts = read_transcripts(graph)
     titles = {t.iri: t.title for t in transcripts}
     relation_labels = _labels(graph, RELATIONS, LG)

@@ -9,7 +9,6 @@ import errno
 import hashlib
 import multiprocessing
 import os
-import pickle
 import re
 import shutil
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph import __version__, nlp
+from graph.cache import Cache, Result
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
 from graph.extract import Engine, build_engine, extract
@@ -185,7 +185,6 @@ def _tell_apart(group: list[Path]) -> dict[Path, str]:
     return {p: slug(p.stem) for p in group}  # numbered by document_ids
 
 
-Result = tuple[Extraction, bytes | None]  # an extraction and its N-Triples, when asked for
 _worker: tuple[Engine, dict[str, str], bool] | None = None
 
 
@@ -209,43 +208,17 @@ def _extract_one(job: tuple[Path, str, str | None]) -> Result | ReadError:
     return extraction, document_ntriples(extraction, people) if rdf else None
 
 
-class _Cache:
-    """Results stored by the transcript's bytes and the knowledge that extracted them."""
-
-    def __init__(self, folder: Path | None, options: Options) -> None:
-        self.folder = folder
-        digest = hashlib.sha256(
-            f"{__version__}|{options.fmt}|{options.people}|{nlp.pipeline_name(options.pipeline)}"
-            .encode()
-        )
-        code = sorted(Path(__file__).parent.rglob("*.py"))  # a changed extractor is new knowledge
-        for path in [*options.knowledge_files(), *code]:
-            digest.update(path.read_bytes())
-        self.knowledge = digest.hexdigest()
-
-    def _file(self, path: Path, doc_id: str) -> Path | None:
-        if self.folder is None:
-            return None
-        key = hashlib.sha256(path.read_bytes() + doc_id.encode() + self.knowledge.encode())
-        return self.folder / f"{key.hexdigest()}.pickle"
-
-    def get(self, path: Path, doc_id: str) -> Result | None:
-        file = self._file(path, doc_id)
-        if file is None or not file.exists():
-            return None
-        try:
-            return pickle.loads(file.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            return None
-
-    def put(self, path: Path, doc_id: str, result: Result) -> None:
-        file = self._file(path, doc_id)
-        if file is None:
-            return
-        file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = file.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(result))
-        os.replace(temporary, file)
+def knowledge_digest(options: Options) -> str:
+    """What an extraction depends on besides the transcript: version, options, the parsing
+    pipeline, knowledge files and the extractor's own code (changed code is new knowledge)."""
+    digest = hashlib.sha256(
+        f"{__version__}|{options.fmt}|{options.people}|{nlp.pipeline_name(options.pipeline)}"
+        .encode()
+    )
+    code = sorted(Path(__file__).parent.rglob("*.py"))
+    for path in [*options.knowledge_files(), *code]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def run_extraction(
@@ -272,7 +245,7 @@ def _run(
     """Extract (and with `rdf`, serialise) every file, in parallel when asked; a file that
     cannot be read gives its ReadError."""
     ids = document_ids(paths)
-    cache = _Cache(options.cache, options)
+    cache = Cache(options.cache, knowledge_digest(options))
     done: dict[Path, Result | ReadError] = {}
     for path in paths:
         hit = cache.get(path, ids[path])
@@ -356,14 +329,34 @@ def writing(out: Path) -> Iterator[None]:
         yield
 
 
+STORE = "store"  # the build's Oxigraph store, a folder in out/
+
+
+def write_store(built: Built, quads: bytes, folder: Path):
+    """An Oxigraph store of the build, for `query`, `serve` and `export` to open without
+    parsing: each transcript's named graph, and their merge with the shared triples as the
+    default graph (as a graph file is loaded). Its files are not byte-stable, unlike the rest."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder))
+    store.bulk_load(quads, ox.RdfFormat.N_QUADS)
+    union = "".join(f"{s} {p} {o} .\n" for s, p, o in built.union).encode("utf-8")
+    store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
+    store.optimize()
+    return store
+
+
 def write_outputs(built: Built, out: Path) -> None:
     """Write every output into a staging folder beside `out`, then swap it with `out` in one
     step, so `out` always holds a whole build, the old or the new one. Call within writing()."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
+        quads = b""
         for name, data in built.files():
             (staging / name).write_bytes(data)
+            quads = data if name == "graph.nq" else quads
         write_views(built.as_rdflib(), staging)
+        write_store(built, quads, staging / STORE).flush()  # after the graph files: newer
         (staging / MARKER).write_bytes(MARKER_TEXT)
         umask = os.umask(0)
         os.umask(umask)

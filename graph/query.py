@@ -193,6 +193,47 @@ def load_graph(path: Path) -> LoadedGraph:
     return LoadedGraph(store, {**STANDARD_PREFIXES, **prefixes}, graphs)
 
 
+BUILD_FILES = ("graph.ttl", "graph.nq", "graph.trig", "graph.jsonld")  # what a build writes
+
+
+def build_store(path: Path) -> Path | None:
+    """The Oxigraph store a build wrote, when `path` is the build's folder, or one of its graph
+    files and the store is at least as new as it (so an edited file is read instead)."""
+    store = (path if path.is_dir() else path.parent) / "store"
+    if not store.is_dir():
+        return None
+    if path.is_dir():
+        return store
+    if path.name in BUILD_FILES and path.is_file():
+        return store if store.stat().st_mtime >= path.stat().st_mtime else None
+    return None
+
+
+def open_store(store: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(store))
+    except OSError as err:
+        raise QueryError(f"{store}: cannot open the store: {_one_line(err)}") from None
+
+
+def open_graph(path: Path, writable: bool = False) -> LoadedGraph:
+    """The graph a path names: the build's store (read-only, nothing to parse) when there is
+    one for it (see build_store), else the file loaded into memory (also when `writable`).
+    The build's folder stands for its store, or for its graph.nq."""
+    store = build_store(path)
+    if store is not None and not writable:
+        opened = open_store(store)
+        turtle = store.parent / "graph.ttl"
+        prefixes = _leading_prefixes(turtle, ox.RdfFormat.TURTLE) if turtle.is_file() else {}
+        graphs = frozenset(g.value for g in opened.named_graphs() if isinstance(g, ox.NamedNode))
+        return LoadedGraph(opened, {**STANDARD_PREFIXES, **prefixes}, graphs)
+    if path.is_dir():
+        if not (path / "graph.nq").is_file():
+            raise QueryError(f"{path}: a folder without a build's graph; give a graph file")
+        return load_graph(path / "graph.nq")
+    return load_graph(path)
+
+
 # Oxigraph's union default graph repeats a triple once per graph that holds it; a merge does not.
 MERGE_NAMED_GRAPHS = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -730,7 +771,7 @@ PARAM = re.compile(r"(\w+)(?:\s+\((concept|speaker)\))?\s+-\s+(.+)")
 
 
 def queries_folder() -> Path:
-    from graph.pipeline import ontology_file
+    from graph.ontology_files import ontology_file
 
     return ontology_file("queries")
 

@@ -198,7 +198,7 @@ def test_parallel_and_cached_builds_give_the_same_graph(tmp_path):
         "build", str(folder), "--out", str(tmp_path / "a"), "--jobs", "2", "--cache", str(cache)
     )
     assert first.exit_code == 0, first.output
-    assert len(list(cache.glob("*.pickle"))) == 2
+    assert len(list(cache.glob("*.json.gz"))) == 2
     again = run("build", str(folder), "--out", str(tmp_path / "b"), "--cache", str(cache))
     assert again.exit_code == 0
     for name in ("graph.ttl", "graph.trig", "graph.nq"):

@@ -1,0 +1,227 @@
+"""The extraction cache: each transcript's extraction and N-Triples, stored by the transcript's
+bytes and the knowledge that extracted them, so an unchanged transcript is not extracted again.
+
+Entries are gzipped JSON of the dataclasses in graph/model.py, written and read generically
+(by the dataclasses' fields and type hints), so reading an entry never runs code. An entry that
+cannot be read, or does not have the expected shape, is ignored with a warning and the
+transcript is extracted again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import types
+import typing
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from graph.model import Extraction
+
+log = logging.getLogger(__name__)
+Result = tuple[Extraction, bytes | None]  # an extraction and its N-Triples, when asked for
+SUFFIX = ".json.gz"
+
+
+class CacheEntryError(ValueError):
+    """A cache entry whose content is not what the cache writes."""
+
+
+def encode(value: object) -> object:
+    """A dataclass (nested), tuple, dict or scalar as plain JSON data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [encode(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): encode(item) for key, item in value.items()}
+    return value
+
+
+Decoder = Callable[[object], object]
+
+
+def decode(hint: object, data: object) -> object:
+    """Rebuild a value of type `hint` from `encode`'s output; CacheEntryError if it does not fit."""
+    return _decoder(hint)(data)
+
+
+@cache
+def _decoder(hint: object) -> Decoder:
+    """A function that rebuilds values of type `hint`, made once per type from its hints."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return _union([_decoder(option) for option in typing.get_args(hint)], hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass(hint)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return _sequence(_decoder(args[0]))
+        return _fixed(tuple(_decoder(a) for a in args))
+    if origin is dict:
+        return _mapping(*(_decoder(a) for a in typing.get_args(hint)))
+    if hint is float:
+        return _float
+    if hint in (int, str, bool, type(None)):
+        return _exactly(hint if hint is not type(None) else type(None))
+    raise TypeError(f"cannot decode {hint}")
+
+
+def _wrong(expected: object, data: object) -> CacheEntryError:
+    return CacheEntryError(f"expected {expected}, found {type(data).__name__}")
+
+
+def _exactly(kind: type) -> Decoder:
+    def check(data: object) -> object:
+        if type(data) is not kind:  # bool is no int here, nor int a bool
+            raise _wrong(kind.__name__, data)
+        return data
+
+    return check
+
+
+def _float(data: object) -> float:
+    if type(data) not in (int, float):
+        raise _wrong("float", data)
+    return float(data)
+
+
+def _union(options: list[Decoder], hint: object) -> Decoder:
+    def first_fit(data: object) -> object:
+        for option in options:
+            try:
+                return option(data)
+            except CacheEntryError:
+                continue
+        raise _wrong(hint, data)
+
+    return first_fit
+
+
+def _sequence(item: Decoder) -> Decoder:
+    def items(data: object) -> tuple:
+        if type(data) is not list:
+            raise _wrong("a list", data)
+        return tuple(item(x) for x in data)
+
+    return items
+
+
+def _fixed(parts: tuple[Decoder, ...]) -> Decoder:
+    def items(data: object) -> tuple:
+        if type(data) is not list or len(data) != len(parts):
+            raise _wrong(f"a list of {len(parts)}", data)
+        return tuple(part(x) for part, x in zip(parts, data, strict=True))
+
+    return items
+
+
+def _mapping(key: Decoder, value: Decoder) -> Decoder:
+    def entries(data: object) -> dict:
+        if type(data) is not dict:
+            raise _wrong("an object", data)
+        return {key(k): value(v) for k, v in data.items()}
+
+    return entries
+
+
+def _dataclass(cls: type) -> Decoder:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f.name for f in dataclasses.fields(cls) if f.init}
+    decoders: dict[str, Decoder] = {}
+
+    def build(data: object) -> object:
+        if type(data) is not dict:
+            raise _wrong(f"an object for {cls.__name__}", data)
+        if not decoders:  # filled on first use: the hints may name classes defined later
+            decoders.update({name: _decoder(hints[name]) for name in fields})
+        values = {}
+        for name, value in data.items():
+            if name not in decoders:
+                raise CacheEntryError(f"{cls.__name__} has no field {name!r}")
+            try:
+                values[name] = decoders[name](value)
+            except CacheEntryError as err:
+                raise CacheEntryError(f"{cls.__name__}.{name}: {err}") from None
+        try:
+            return cls(**values)
+        except TypeError as err:  # a required field is missing
+            raise CacheEntryError(f"{cls.__name__}: {err}") from None
+
+    return build
+
+
+def dumps(result: Result) -> bytes:
+    extraction, ntriples = result
+    data = {"extraction": encode(extraction),
+            "ntriples": None if ntriples is None else ntriples.decode("utf-8")}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)
+
+
+def loads(data: bytes) -> Result:
+    """An entry written by `dumps`; CacheEntryError for anything else."""
+    try:
+        document = json.loads(gzip.decompress(data))
+    except (OSError, EOFError, ValueError) as err:  # gzip, zlib, UTF-8 and JSON errors
+        raise CacheEntryError(f"not a cache entry ({err})") from None
+    if not isinstance(document, dict) or set(document) != {"extraction", "ntriples"}:
+        raise CacheEntryError("not a cache entry (unexpected keys)")
+    extraction = decode(Extraction, document["extraction"])
+    ntriples = decode(str | None, document["ntriples"])
+    return extraction, None if ntriples is None else ntriples.encode("utf-8")
+
+
+class Cache:
+    """Results stored by the transcript's bytes, its id and a digest of the knowledge and code
+    that extracted it. `folder` None turns the cache off."""
+
+    def __init__(self, folder: Path | None, knowledge: str) -> None:
+        self.folder = folder
+        self.knowledge = knowledge
+
+    def file(self, path: Path, doc_id: str) -> Path | None:
+        if self.folder is None:
+            return None
+        key = hashlib.sha256(path.read_bytes() + doc_id.encode() + self.knowledge.encode())
+        return self.folder / f"{key.hexdigest()}{SUFFIX}"
+
+    def get(self, path: Path, doc_id: str) -> Result | None:
+        file = self.file(path, doc_id)
+        if file is None:
+            return None
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            log.warning("warning: cache entry %s cannot be read (%s); extracting %s again",
+                        file, err.strerror, path)
+            return None
+        try:
+            return loads(data)
+        except CacheEntryError as err:
+            log.warning("warning: cache entry %s ignored: %s; extracting %s again", file, err, path)
+            return None
+
+    def put(self, path: Path, doc_id: str, result: Result) -> None:
+        """Write the entry through a temporary file, so a reader never sees half of it."""
+        file = self.file(path, doc_id)
+        if file is None:
+            return
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=file.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(dumps(result))
+            os.replace(temporary, file)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,152 @@
+"""The extraction cache: JSON entries that cannot run code, rebuilt by the model's type hints;
+bad entries are ignored with a warning and the transcript is extracted again."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graph.cache import Cache, CacheEntryError, dumps, loads
+from graph.model import Claim, Evidence, Extraction, Mention
+from graph.pipeline import Options, build, document_ids, knowledge_digest
+from graph.readers import read_file
+
+from .conftest import BERWICK, FIXTURES
+
+
+def _marker_pickle(marker: Path) -> bytes:
+    class Payload:
+        def __reduce__(self):
+            return (marker.write_text, ("ran",))
+
+    return pickle.dumps(Payload())
+
+
+def _interviews(folder: Path) -> Path:
+    folder.mkdir()
+    for name in ("ward.md", "ed.txt", "community.txt"):
+        (folder / name).write_bytes((FIXTURES / "interviews" / name).read_bytes())
+    return folder
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("*.json.gz"))
+
+
+def test_an_extraction_survives_the_round_trip(engine):
+    from graph.extract import extract
+
+    extraction = extract(read_file(BERWICK), engine)
+    assert extraction.claims and extraction.mentions
+    ntriples = b'<a:b> <a:c> "d" .\n'
+    assert loads(dumps((extraction, ntriples))) == (extraction, ntriples)
+    assert loads(dumps((extraction, None))) == (extraction, None)
+
+
+def test_optional_evidence_and_provisional_concepts_round_trip(engine):
+    from graph.extract import extract
+
+    extraction = extract(read_file(BERWICK), engine)
+    claim = extraction.claims[0]
+    answer = Evidence(1, 2, "quote", 3, 4, 5, 6)
+    changed = replace(
+        extraction,
+        claims=(replace(claim, answer=answer, confidence=1), *extraction.claims[1:]),
+        provisional={"https://w3id.org/leadgraph/concept/x": "x"},
+    )
+    back, _ = loads(dumps((changed, None)))
+    assert back == changed
+    assert isinstance(back.claims[0].confidence, float)
+
+
+@given(st.text(), st.integers(min_value=0), st.booleans())
+def test_any_text_round_trips(text, number, flag):
+    mention = Mention(concept=text, surface=text, sentence=number, turn=number, start=0,
+                      end=number, provisional=flag)
+    evidence = Evidence(number, number, text, 0, number, 1, 1)
+    claim = Claim(text, "requires", text, text, text, evidence, negated=flag, cue=text)
+    extraction = Extraction(read_file(FIXTURES / "tiny.txt"), (mention,), (claim,))
+    assert loads(dumps((extraction, None))) == (extraction, None)
+
+
+@pytest.mark.parametrize("data", [
+    b"",
+    b"garbage",
+    gzip.compress(b"not json"),
+    gzip.compress(b"[1, 2, 3]"),
+    gzip.compress(json.dumps({"extraction": {}, "ntriples": None}).encode()),
+    gzip.compress(json.dumps({"extraction": {"document": 3}, "ntriples": None}).encode()),
+    gzip.compress(json.dumps({"extraction": None, "ntriples": 7}).encode()),
+])
+def test_entries_of_the_wrong_shape_are_refused(data):
+    with pytest.raises(CacheEntryError):
+        loads(data)
+
+
+def test_a_wrong_field_type_is_refused(engine):
+    from graph.extract import extract
+
+    extraction = extract(read_file(FIXTURES / "tiny.txt"), engine)
+    data = json.loads(gzip.decompress(dumps((extraction, None))))
+    data["extraction"]["document"]["turns"][0]["index"] = "zero"
+    with pytest.raises(CacheEntryError, match="index"):
+        loads(gzip.compress(json.dumps(data).encode()))
+    data["extraction"]["document"]["turns"][0]["index"] = True
+    with pytest.raises(CacheEntryError):
+        loads(gzip.compress(json.dumps(data).encode()))
+
+
+def test_a_pickle_in_the_cache_folder_does_not_run(tmp_path, caplog):
+    folder = _interviews(tmp_path / "in")
+    cache = tmp_path / "cache"
+    options = Options(cache=cache)
+    build([folder], tmp_path / "clean", Options(cache=None))
+    build([folder], tmp_path / "a", options)
+    entries = _entries(cache)
+    assert len(entries) == 3
+    marker = tmp_path / "marker"
+    payload = _marker_pickle(marker)
+    entries[0].write_bytes(payload)
+    entries[1].write_bytes(gzip.compress(payload))
+    (cache / f"{entries[2].name.removesuffix('.json.gz')}.pickle").write_bytes(payload)
+    with caplog.at_level("WARNING", logger="graph.cache"):
+        build([folder], tmp_path / "b", options)
+    assert not marker.exists()
+    assert sum("ignored" in r.getMessage() for r in caplog.records) == 2
+    for name in ("graph.ttl", "graph.nq", "index.html"):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()
+    assert all(loads(entry.read_bytes()) for entry in _entries(cache))  # rewritten as JSON
+
+
+def test_a_garbage_entry_is_extracted_again(tmp_path, caplog):
+    folder = _interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    paths = sorted(folder.iterdir())
+    cache = Cache(options.cache, knowledge_digest(options))
+    build([folder], tmp_path / "a", options)
+    ids = document_ids(paths)
+    entry = cache.file(paths[0], ids[paths[0]])
+    entry.write_bytes(b"\x1f\x8b garbage")
+    with caplog.at_level("WARNING", logger="graph.cache"):
+        assert cache.get(paths[0], ids[paths[0]]) is None
+    assert "ignored" in caplog.text and str(paths[0]) in caplog.text
+    build([folder], tmp_path / "b", options)
+    assert cache.get(paths[0], ids[paths[0]]) is not None
+    assert (tmp_path / "a" / "graph.nq").read_bytes() == (tmp_path / "b" / "graph.nq").read_bytes()
+
+
+def test_cache_entries_are_written_whole(tmp_path, engine):
+    from graph.extract import extract
+
+    cache = Cache(tmp_path / "cache", "k")
+    extraction = extract(read_file(FIXTURES / "tiny.txt"), engine)
+    cache.put(FIXTURES / "tiny.txt", "tiny", (extraction, b""))
+    assert [p.name.endswith(".json.gz") for p in (tmp_path / "cache").iterdir()] == [True]
+    assert cache.get(FIXTURES / "tiny.txt", "tiny") == (extraction, b"")

@@ -1,0 +1,95 @@
+"""The build pipeline: shape checks where graphs are made, the store beside the graph files,
+and rebuilds from the cache that equal a clean build byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import graph.pipeline as pipeline
+from graph.cli import main
+from graph.pipeline import STORE, BuildError, Options, build, sample
+from graph.query import build_store, open_graph
+
+from .conftest import FIXTURES
+
+OUTPUTS = ("graph.ttl", "graph.jsonld", "graph.trig", "graph.nq", "concept_map.html",
+           "index.html", "graph.gexf", "graph.graphml", "nodes.csv", "edges.csv")
+
+
+def _interviews(folder: Path) -> Path:
+    folder.mkdir()
+    for name in ("ward.md", "ed.txt", "community.txt", "pharmacy.srt"):
+        shutil.copy(FIXTURES / "interviews" / name, folder / name)
+    return folder
+
+
+def test_the_sample_is_evenly_spaced_and_bounded():
+    assert sample(3) == {0, 1, 2}
+    assert sample(0) == set()
+    picked = sample(1000)
+    assert len(picked) == 20 and min(picked) == 0 and max(picked) == 950
+
+
+def test_a_graph_that_breaks_the_shapes_stops_the_build(tmp_path, monkeypatch):
+    folder = _interviews(tmp_path / "in")
+    out = tmp_path / "out"
+    build([folder], out, Options(cache=None))
+    before = (out / "graph.ttl").read_bytes()
+    monkeypatch.setattr(pipeline, "validate", lambda graph, shapes: (False, "a broken shape"))
+    with pytest.raises(BuildError, match="a broken shape"):
+        build([folder], out, Options(cache=None))
+    assert (out / "graph.ttl").read_bytes() == before
+    summary, _ = build([folder], out, Options(cache=None), check=False)
+    assert summary.validated == 0
+
+
+def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path):
+    folder = _interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    first, _ = build([folder], tmp_path / "cached", options)
+    assert first.validated == 4
+    changed = folder / "ed.txt"
+    changed.write_text(changed.read_text() + "\nInterviewer: Does trust require candour?\n")
+    again, _ = build([folder], tmp_path / "cached", options)
+    assert again.validated == 1  # only the transcript extracted again is checked
+    build([folder], tmp_path / "clean", Options(cache=None))
+    for name in OUTPUTS:
+        clean = (tmp_path / "clean" / name).read_bytes()
+        assert (tmp_path / "cached" / name).read_bytes() == clean, name
+
+
+def test_the_store_answers_like_the_graph_file(tmp_path):
+    folder = _interviews(tmp_path / "in")
+    out = tmp_path / "out"
+    build([folder], out, Options(cache=None))
+    assert build_store(out / "graph.ttl") == out / STORE
+    assert build_store(out) == out / STORE
+    question = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    from_store = open_graph(out).store.query(question)
+    from_file = open_graph(out / "graph.nq", writable=True).store.query(question)
+    assert next(iter(from_store))[0] == next(iter(from_file))[0]
+    runner = CliRunner()
+    answers = [runner.invoke(main, ["query", str(source), "--name", "concepts-by-mentions",
+                                    "--format", "csv", *extra])
+               for source, extra in ((out, []), (out / "graph.ttl", ["--allow-update"]))]
+    assert all(answer.exit_code == 0 for answer in answers), answers[0].output
+    assert answers[0].stdout == answers[1].stdout and answers[0].stdout.count("\n") > 5
+
+
+def test_an_edited_graph_file_is_read_instead_of_the_store(tmp_path):
+    folder = _interviews(tmp_path / "in")
+    out = tmp_path / "out"
+    build([folder], out, Options(cache=None))
+    turtle = out / "graph.ttl"
+    turtle.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    assert build_store(turtle) is None
+    loaded = open_graph(turtle)
+    assert len(list(loaded.store)) == 1
+    assert build_store(out / "graph.nq") == out / STORE  # the other files are as old as before
+    other = out / "mine.ttl"
+    shutil.copy(turtle, other)
+    assert build_store(other) is None  # not a file the build wrote
