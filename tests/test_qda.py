@@ -285,8 +285,8 @@ def test_a_graph_without_transcripts_is_a_one_line_error(tmp_path):
     graph.serialize(graph_file, format="turtle")
     result = invoke("export", str(graph_file), "--format", "qdpx", "--out", str(tmp_path / "p.qdpx"))
     assert result.exit_code == 1
-    assert result.output.strip() == ("Error: cannot write qdpx: the graph has no transcript "
-                                     "(lg:Transcript) to write as a source")
+    assert result.output.strip() == (
+        f"Error: {graph_file}: no leadgraph transcripts or claims in it; nothing to export")
     assert not (tmp_path / "p.qdpx").exists()
 
 
@@ -303,7 +303,7 @@ TEAM_QDC = """<?xml version="1.0" encoding="UTF-8"?>
         </Code>
       </Code>
     </Code>
-    <Code guid="7c108712-b650-4892-ac0b-fc9a10190c3b" name="Rota gaps" isCodable="true"
+    <Code guid="7c108712-b650-4892-ac0b-fc9a10190c3b" name="Rota unfairness" isCodable="true"
           color="#D64550"/>
   </Codes>
 </CodeBook>
@@ -315,7 +315,7 @@ def test_a_team_qdc_becomes_skos_concepts(tmp_path):
     path.write_text(TEAM_QDC, encoding="utf-8")
     assert_valid(CODEBOOK_XSD, TEAM_QDC.encode("utf-8"))
     codebook = load_codebook([path])
-    bed, call, gaps = (codebook.by_id(i) for i in ("bed-meeting", "escalation-call", "rota-gaps"))
+    bed, call, gaps = (codebook.by_id(i) for i in ("bed-meeting", "escalation-call", "rota-unfairness"))
     assert (bed.label, bed.definition, bed.category, bed.broader) == (
         "Bed meeting", "The daily meeting that allocates beds.", "Practice", ())
     assert call.broader == (str(CONCEPT["bed-meeting"]),) and call.category == "Practice"
