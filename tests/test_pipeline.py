@@ -1,4 +1,4 @@
-"""The build pipeline: shape checks where graphs are made, the store beside the graph files,
+"""The build pipeline: shape checks that stop a build, the store beside the graph files,
 and rebuilds from the cache that equal a clean build byte for byte."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import graph.pipeline as pipeline
 from graph.cli import main
-from graph.pipeline import STORE, BuildError, Options, build, sample
+from graph.pipeline import STORE, BuildError, Options, build
 from graph.query import build_store, open_graph
 
 from .conftest import FIXTURES
@@ -25,13 +25,6 @@ def _interviews(folder: Path) -> Path:
     for name in ("ward.md", "ed.txt", "community.txt", "pharmacy.srt"):
         shutil.copy(FIXTURES / "interviews" / name, folder / name)
     return folder
-
-
-def test_the_sample_is_evenly_spaced_and_bounded():
-    assert sample(3) == {0, 1, 2}
-    assert sample(0) == set()
-    picked = sample(1000)
-    assert len(picked) == 20 and min(picked) == 0 and max(picked) == 950
 
 
 def test_a_graph_that_breaks_the_shapes_stops_the_build(tmp_path, monkeypatch):
@@ -54,8 +47,7 @@ def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path):
     assert first.validated == 4
     changed = folder / "ed.txt"
     changed.write_text(changed.read_text() + "\nInterviewer: Does trust require candour?\n")
-    again, _ = build([folder], tmp_path / "cached", options)
-    assert again.validated == 1  # only the transcript extracted again is checked
+    build([folder], tmp_path / "cached", options)
     build([folder], tmp_path / "clean", Options(cache=None))
     for name in OUTPUTS:
         clean = (tmp_path / "clean" / name).read_bytes()
