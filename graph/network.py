@@ -540,7 +540,7 @@ def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -
     components then fill each other's gaps)."""
     components = sorted((sorted(c) for c in nx.connected_components(sub)),
                         key=lambda c: (-len(c), c[0]))
-    blocks = [_component_layout(_induced(sub, c), boxes) for c in components]
+    blocks = [_component_layout(_induced(sub, c), boxes, whole=False) for c in components]
     packed = _pack(blocks, boxes)
     if len(blocks) == 1 or len(sub) > LARGE or _view_fit(packed, boxes) >= 1.0:
         return packed
@@ -553,9 +553,11 @@ def _view_fit(points: Positions, boxes: dict[str, tuple[float, float, float]]) -
     return min(VIEW[0] / (right - left), VIEW[1] / (bottom - top))
 
 
-def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -> Positions:
+def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]],
+                      whole: bool = True) -> Positions:
     """ForceAtlas2, rotated to lie wide, stretched to about ASPECT, scaled so the concepts'
-    boxes cover about DENSITY of its area, then spread until the boxes are apart."""
+    boxes cover about DENSITY of its area, spread until the boxes are apart, then compacted:
+    toward the shape of VIEW if it is the `whole` picture, evenly if it is a block to pack."""
     if len(sub) == 1:
         return {next(iter(sub)): (0.0, 0.0)}
     large = len(sub) > LARGE
@@ -578,11 +580,23 @@ def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]
         aspect = max(max(xs) - min(xs), 1.0) / max(max(ys) - min(ys), 1.0)
         fx, fy = (0.9, 0.9 * min(1.0, aspect / ASPECT) ** 0.5) if aspect < ASPECT else \
             (0.9 * min(1.0, ASPECT / aspect) ** 0.5, 0.9)
+        if not whole:
+            fx = fy = 0.9
         points = remove_overlaps({n: (x * fx, y * fy) for n, (x, y) in points.items()}, boxes,
                                  bias=max(1.0, aspect / ASPECT), edges=edges)  # wide: go up, down
-        if _view_fit(points, boxes) > _view_fit(best, boxes):
+        if _compactness(points, boxes, whole) > _compactness(best, boxes, whole):
             best = points
     return best
+
+
+def _compactness(points: Positions, boxes: dict[str, tuple[float, float, float]],
+                 whole: bool) -> float:
+    """Larger is better: the zoom at which the whole picture fits VIEW, or for a block, the
+    inverse of its area."""
+    if whole:
+        return _view_fit(points, boxes)
+    left, top, right, bottom = _extent(points, boxes)
+    return 1 / ((right - left) * (bottom - top))
 
 
 GAP = 28.0  # between packed components

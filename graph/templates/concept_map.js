@@ -594,7 +594,7 @@
     const left = Math.min(...boxes.map((b) => b.left)), right = Math.max(...boxes.map((b) => b.right));
     const top = Math.min(...boxes.map((b) => b.top)), bottom = Math.max(...boxes.map((b) => b.bottom));
     const map = byId("map");
-    const width = map.clientWidth - FIT_PAD.left - FIT_PAD.right, height = map.clientHeight - 2 * FIT_PAD.y;
+    const width = Math.max(map.clientWidth - FIT_PAD.left - FIT_PAD.right, 1), height = Math.max(map.clientHeight - 2 * FIT_PAD.y, 1);
     const scale = Math.min(MAX_FIT, width / Math.max(right - left, 1), height / Math.max(bottom - top, 1));
     const shift = (FIT_PAD.left - FIT_PAD.right) / 2 / scale; // the centre, moved off the buttons
     network.moveTo({ position: { x: (left + right) / 2 - shift, y: (top + bottom) / 2 }, scale: scale,
