@@ -518,9 +518,9 @@ LINE_HEIGHT = 1.17  # of the font size, as vis-network sets multi-line labels
 LABEL_GAP = 4.0  # between a dot and its label
 MARGIN = 6.0  # kept free between two concepts' boxes
 DENSITY = 0.4  # share of the layout's area the concepts' boxes take, before spreading
-COMPACTION = 12  # rounds of shrinking by a tenth and spreading again (a quarter when LARGE)
+COMPACTION = 20  # rounds of shrinking by a tenth and spreading again (a quarter when LARGE)
 LARGE = 200  # concepts from which the layout takes fewer, cheaper steps
-ASPECT = 1.45  # width / height the layout is stretched to, at most (a laptop's map area)
+ASPECT = 1.38  # width / height the layout is stretched to, at most (VIEW)
 GRID = (170.0, 90.0)  # cells for concepts without relations (only exported files place them)
 _WIDTHS = dict(zip(
     (chr(c) for c in range(32, 127)),  # printable ASCII, in order
@@ -603,7 +603,7 @@ def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -
     components then fill each other's gaps)."""
     components = sorted((sorted(c) for c in nx.connected_components(sub)),
                         key=lambda c: (-len(c), c[0]))
-    blocks = [_component_layout(_induced(sub, c), boxes) for c in components]
+    blocks = [_component_layout(_induced(sub, c), boxes, whole=False) for c in components]
     packed = _pack(blocks, boxes)
     if len(blocks) == 1 or len(sub) > LARGE or _view_fit(packed, boxes) >= 1.0:
         return packed
@@ -616,9 +616,11 @@ def _view_fit(points: Positions, boxes: dict[str, tuple[float, float, float]]) -
     return min(VIEW[0] / (right - left), VIEW[1] / (bottom - top))
 
 
-def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -> Positions:
+def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]],
+                      whole: bool = True) -> Positions:
     """ForceAtlas2, rotated to lie wide, stretched to about ASPECT, scaled so the concepts'
-    boxes cover about DENSITY of its area, then spread until the boxes are apart."""
+    boxes cover about DENSITY of its area, spread until the boxes are apart, then compacted:
+    toward the shape of VIEW if it is the `whole` picture, evenly if it is a block to pack."""
     if len(sub) == 1:
         return {next(iter(sub)): (0.0, 0.0)}
     large = len(sub) > LARGE
@@ -634,13 +636,30 @@ def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]
     edges = sorted(sub.edges())
     points = remove_overlaps({n: (x * stretch * factor, y / stretch * factor)
                               for n, (x, y) in points.items()}, boxes, edges=edges)
+    best = points
     for _ in range(COMPACTION // 4 if large else COMPACTION):  # pull in what spreading left
-        # too far apart, and settle again
+        # too far apart, the longer side of the map area's shape more, and settle again
         xs, ys = [x for x, _ in points.values()], [y for _, y in points.values()]
         aspect = max(max(xs) - min(xs), 1.0) / max(max(ys) - min(ys), 1.0)
-        points = remove_overlaps({n: (x * 0.9, y * 0.9) for n, (x, y) in points.items()}, boxes,
+        fx, fy = (0.9, 0.9 * min(1.0, aspect / ASPECT) ** 0.5) if aspect < ASPECT else \
+            (0.9 * min(1.0, ASPECT / aspect) ** 0.5, 0.9)
+        if not whole:
+            fx = fy = 0.9
+        points = remove_overlaps({n: (x * fx, y * fy) for n, (x, y) in points.items()}, boxes,
                                  bias=max(1.0, aspect / ASPECT), edges=edges)  # wide: go up, down
-    return points
+        if _compactness(points, boxes, whole) > _compactness(best, boxes, whole):
+            best = points
+    return best
+
+
+def _compactness(points: Positions, boxes: dict[str, tuple[float, float, float]],
+                 whole: bool) -> float:
+    """Larger is better: the zoom at which the whole picture fits VIEW, or for a block, the
+    inverse of its area."""
+    if whole:
+        return _view_fit(points, boxes)
+    left, top, right, bottom = _extent(points, boxes)
+    return 1 / ((right - left) * (bottom - top))
 
 
 GAP = 28.0  # between packed components
@@ -679,7 +698,7 @@ def _pack(blocks: list[Positions], boxes: dict[str, tuple[float, float, float]])
     return {n: (px - width / 2, py - y / 2) for n, (px, py) in placed.items()}
 
 
-VIEW = (1100.0, 780.0)  # the map area of a laptop screen, in pixels
+VIEW = (1060.0, 766.0)  # the map area of a laptop screen in pixels, less the margins of "fit"
 
 
 def _rows(sizes: list[tuple[float, float]], width: float) -> list[list[int]]:

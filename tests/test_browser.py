@@ -191,6 +191,13 @@ def test_no_two_labels_overlap_and_every_label_is_legible_at_fit(browser, built)
     top, bottom = min(b["top"] for b in boxes), max(b["bottom"] for b in boxes)
     area = visit.page.locator("#map").bounding_box()
     assert max((right - left) * scale / area["width"], (bottom - top) * scale / area["height"]) > 0.6
+    # ... and every label is inside the map, none under the zoom buttons
+    corners = visit.evaluate("b => [network.canvasToDOM({x: b[0], y: b[1]}),"
+                             " network.canvasToDOM({x: b[2], y: b[3]})]", [left, top, right, bottom])
+    assert corners[0]["x"] >= 0 and corners[0]["y"] >= 0
+    assert corners[1]["x"] <= area["width"] and corners[1]["y"] <= area["height"]
+    buttons = visit.page.locator(".zoom").bounding_box()
+    assert corners[0]["x"] >= buttons["x"] + buttons["width"] - area["x"]
 
 
 # --- reading the network --------------------------------------------------------------------

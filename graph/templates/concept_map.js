@@ -17,6 +17,7 @@
   const FADED = "#c3c9d1";
   const EDGE_WORDS_AT = 1.25; // zoom from which every edge shows its relation's words
   const MAX_FIT = 1.5; // "fit" enlarges a small map up to this zoom
+  const FIT_PAD = { left: 60, right: 16, y: 16 }; // pixels kept free at fit (zoom buttons on the left)
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -583,8 +584,21 @@
     network.moveTo({ scale: network.getScale() * factor, animation: { duration: 200, easingFunction: "easeInOutQuad" } });
   }
 
+  // The shown concepts' dots and labels fill the map, clear of its edges and of the zoom buttons
+  // (vis-network's own fit leaves a tenth of the map empty on every side).
   function fit(animate = true) {
-    network.fit({ nodes: [...shownNodes], maxZoomLevel: MAX_FIT, animation: animate ? { duration: 300, easingFunction: "easeInOutQuad" } : false });
+    const ids = shownNodes.size ? [...shownNodes] : related.map((c) => c.id);
+    if (!ids.length) return;
+    network.body.emitter.emit("_resizeNodes"); // labels measured, as vis-network's fit does
+    const boxes = ids.map((id) => network.getBoundingBox(id));
+    const left = Math.min(...boxes.map((b) => b.left)), right = Math.max(...boxes.map((b) => b.right));
+    const top = Math.min(...boxes.map((b) => b.top)), bottom = Math.max(...boxes.map((b) => b.bottom));
+    const map = byId("map");
+    const width = Math.max(map.clientWidth - FIT_PAD.left - FIT_PAD.right, 1), height = Math.max(map.clientHeight - 2 * FIT_PAD.y, 1);
+    const scale = Math.min(MAX_FIT, width / Math.max(right - left, 1), height / Math.max(bottom - top, 1));
+    const shift = (FIT_PAD.left - FIT_PAD.right) / 2 / scale; // the centre, moved off the buttons
+    network.moveTo({ position: { x: (left + right) / 2 - shift, y: (top + bottom) / 2 }, scale: scale,
+      animation: animate ? { duration: 300, easingFunction: "easeInOutQuad" } : false });
   }
 
   function pan(dx, dy) {
