@@ -54,8 +54,10 @@ def previous_output(out: Path) -> dict[str, bytes]:
     return snapshot(out)
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes; the store folder only by its presence (its files are not
+    byte-stable)."""
+    return {p.name: p.read_bytes() if p.is_file() else None for p in sorted(folder.iterdir())}
 
 
 # --- input discovery and document ids ---

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import main
+from graph.pipeline import MARKER, MARKER_TEXT
 from graph.readers import MAX_BYTES, ReadError, read_file
 from graph.readers.docx import MAX_XML
 from graph.segment import MAX_SENTENCE
@@ -163,7 +164,7 @@ def shared_engine(monkeypatch, knowledge, engine):
     import graph.pipeline
 
     monkeypatch.setattr(graph.pipeline, "load_knowledge", lambda *_: knowledge)
-    monkeypatch.setattr(graph.pipeline, "build_engine", lambda *_: engine)
+    monkeypatch.setattr(graph.pipeline, "make_engine", lambda *_: engine)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.cli], ids=[c.name for c in CASES if c.cli])
@@ -173,6 +174,7 @@ def test_cli_build_fails_in_one_line_and_keeps_the_earlier_output(
     path = write_case(case, tmp_path)
     out = tmp_path / "out"
     out.mkdir()
+    (out / MARKER).write_bytes(MARKER_TEXT)  # an earlier build's output
     (out / "graph.ttl").write_text("# the earlier build\n")
     result = CliRunner().invoke(
         main, ["build", str(path), "--out", str(out), "--no-validate", "--no-cache"]
@@ -183,7 +185,7 @@ def test_cli_build_fails_in_one_line_and_keeps_the_earlier_output(
         assert result.exit_code == 1
         errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
         assert len(errors) == 1 and case.error in errors[0]
-        assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]
+        assert sorted(p.name for p in out.iterdir()) == [MARKER, "graph.ttl"]
         assert (out / "graph.ttl").read_text() == "# the earlier build\n"
     else:
         assert result.exit_code == 0, result.output
