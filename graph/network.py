@@ -209,52 +209,10 @@ def _direction(graph: Graph, claim: URIRef, predicate: URIRef) -> str:
 QuoteReader = Callable[[URIRef], Quote]
 
 
-QUOTES = """
-PREFIX lg: <https://w3id.org/leadgraph/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-SELECT ?sentence ?text ?agent ?name ?source ?start ?end WHERE {
-  ?sentence a lg:Sentence .
-  OPTIONAL { ?sentence oa:hasSelector ?selector .
-             ?selector a oa:TextQuoteSelector ; oa:exact ?text }
-  OPTIONAL { ?sentence dcterms:isPartOf ?turn . ?turn prov:wasAttributedTo ?agent .
-             OPTIONAL { ?agent foaf:name ?name } }
-  OPTIONAL { ?sentence oa:hasSource ?source }
-  OPTIONAL { ?sentence lg:startLine ?start }
-  OPTIONAL { ?sentence lg:endLine ?end }
-}"""
-
-
-def read_quotes(graph: Graph) -> dict[URIRef, Quote]:
-    """read_quote for every sentence with one value of each part, in one query (a graph in
-    Oxigraph answers it at once; one look-up per triple is the slow way)."""
-    rows: dict[URIRef, list] = defaultdict(list)
-    for row in graph.query(QUOTES):
-        rows[row[0]].append(row)
-    quotes = {}
-    for sentence, found in rows.items():
-        if len(found) != 1:
-            continue  # several selectors, speakers or names: read_quote chooses
-        _, text, agent, name, source, start, end = found[0]
-        speaker = ""
-        if agent is not None:
-            speaker = (" ".join(str(name).split()) if isinstance(name, Literal)
-                       else local_name(str(agent)))
-        quotes[sentence] = Quote(
-            sentence=str(sentence), text=str(text) if text is not None else "", speaker=speaker,
-            transcript=str(source) if source is not None else "",
-            line_start=int(start.toPython()) if isinstance(start, Literal) else 0,
-            line_end=int(end.toPython()) if isinstance(end, Literal) else 0,
-        )
-    return quotes
-
-
 def quote_reader(graph: Graph) -> QuoteReader:
     """read_quote, remembering each sentence: a sentence is evidence and mentions several
-    concepts, and every look-up in the graph costs. Most are read at once by read_quotes."""
-    memo: dict[URIRef, Quote] = read_quotes(graph)
+    concepts, and every look-up in the graph costs."""
+    memo: dict[URIRef, Quote] = {}
 
     def read(sentence: URIRef) -> Quote:
         quote = memo.get(sentence)
