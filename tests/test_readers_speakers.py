@@ -139,3 +139,9 @@ def test_wrapped_line_starting_with_an_unknown_word_and_colon_stays_speech():
     doc = read_text(text, "w.txt")
     assert speakers(doc) == ["Ann Lee", "Bob Kay"]
     assert doc.turns[1].sentences[0].text.endswith("Safety: the rest follows.")
+
+
+def test_a_markdown_heading_is_a_title_without_its_marks():
+    source = "# Leading a ward at night\n\n**Interviewer:** How is it?\n\n**Sam Patel:** Busy.\n"
+    document = read_text(source, "ward.md", source.encode())
+    assert document.title == "Leading a ward at night"

@@ -93,6 +93,7 @@ _PEOPLE_KEYS = frozenset(
     }
 )
 _TITLE_KEYS = frozenset(["title", "subject", "topic"])
+_HEADING = re.compile(r"^#{1,6}\s+")  # a Markdown heading's marks
 _DATE_KEYS = frozenset(["date", "recorded", "recording"])
 
 
@@ -350,7 +351,7 @@ def _read_header(parsed: Parsed, header: list[_Line]) -> None:
             if date and parsed.date is None and len(text) < 60:
                 parsed.date = date.group()
             elif parsed.title is None:
-                parsed.title = text
+                parsed.title = _HEADING.sub("", text).strip("*_ ") or text  # "# Title", "**Title**"
 
 
 def _resolve_initials(parsed: Parsed) -> None:
