@@ -580,13 +580,19 @@
   byId("panel-close").addEventListener("click", closePanel);
 
   // --- zoom and keys ------------------------------------------------------------------------
+  // A click during a zoom's animation zooms on from where that animation is going, so quick
+  // clicks compound exactly; a fit or the end of the animation starts afresh.
+  let zoomTarget = null;
   function zoom(factor) {
-    network.moveTo({ scale: network.getScale() * factor, animation: { duration: 200, easingFunction: "easeInOutQuad" } });
+    zoomTarget = (zoomTarget ?? network.getScale()) * factor;
+    network.moveTo({ scale: zoomTarget, animation: { duration: 200, easingFunction: "easeInOutQuad" } });
   }
+  network.on("animationFinished", () => { zoomTarget = null; });
 
   // The shown concepts' dots and labels fill the map, clear of its edges and of the zoom buttons
   // (vis-network's own fit leaves a tenth of the map empty on every side).
   function fit(animate = true) {
+    zoomTarget = null;
     const ids = shownNodes.size ? [...shownNodes] : related.map((c) => c.id);
     if (!ids.length) return;
     network.body.emitter.emit("_resizeNodes"); // labels measured, as vis-network's fit does
