@@ -8,6 +8,7 @@ Errors are collected and reported at once, each with a code, the file and the li
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -93,11 +94,28 @@ class Lexicon:
     constructions: tuple[Construction, ...]
     failure: frozenset[str] = frozenset()  # words judging an outcome as failing
 
+    @cached_property
+    def _index(self) -> dict[tuple[str, str], list[Cue]]:
+        """Cues by (word class, lemma): looked up for every token of every parsed sentence."""
+        index: dict[tuple[str, str], list[Cue]] = {}
+        for cue in self.cues:
+            index.setdefault((cue.word_class, cue.lemma), []).append(cue)
+        return index
+
+    def in_class(self, word_class: str) -> list[Cue]:
+        """The cues of a class, longest phrase first (so "only if" is read before "if")."""
+        return self._classes[word_class]
+
+    @cached_property
+    def _classes(self) -> dict[str, list[Cue]]:
+        ordered = sorted(self.cues, key=lambda c: -len(c.lemma.split()))
+        return {name: [c for c in ordered if c.word_class == name] for name in CLASSES}
+
     def lemmas(self, word_class: str) -> frozenset[str]:
-        return frozenset(c.lemma for c in self.cues if c.word_class == word_class)
+        return frozenset(c.lemma for c in self.in_class(word_class))
 
     def lookup(self, word_class: str, lemma: str) -> list[Cue]:
-        return [c for c in self.cues if c.word_class == word_class and c.lemma == lemma]
+        return self._index.get((word_class, lemma), [])
 
     def key_words(self) -> frozenset[str]:
         """The longest word of every cue ("result" of "as a result"): a sentence without any

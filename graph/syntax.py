@@ -282,11 +282,7 @@ def _phrases(doc: Any, lexicon: Lexicon, word_class: str) -> list[tuple[Cue, int
     words = [t.lower_ for t in doc]
     out: list[tuple[Cue, int, int]] = []
     taken: set[int] = set()
-    cues = sorted(
-        (c for c in lexicon.cues if c.word_class == word_class),
-        key=lambda c: -len(c.lemma.split()),
-    )
-    for cue in cues:
+    for cue in lexicon.in_class(word_class):
         parts = _split_clitics(cue.lemma)
         n = len(parts)
         for i in range(len(words) - n + 1):
