@@ -813,7 +813,7 @@ def _side(
         tokens = set(range(*arg.window))
         head = None
     else:
-        head = doc[arg.head]
+        head = _quantified(doc[arg.head])
         direction, head = _marked(engine, head) if arg.keep_polarity else ("", head)
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
     inside = [
@@ -830,7 +830,8 @@ def _side(
             direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
     words = [doc[i] for i in sorted(tokens)]
-    pronouns = [t for t in words[:3] if t.lower_ in engine.rules.pronouns or t.lower_ in _THEY]
+    pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY)
+                and (head is None or t.dep_ != "det")]  # "this job" names a job
     if pronouns:
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
         earlier = _earlier_in_sentence(engine, a, pronouns[0], exclude) if singular else None
@@ -841,9 +842,10 @@ def _side(
         if target is not None:
             return _side(engine, analysed, pos, syntax.Arg(target.i), role, exclude, cue)
     if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: its subject names it
-        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [c for c in head.children
+                    if c.dep_ in ("nsubj", "nsubjpass") and c.i not in arg.exclude]
         head = subjects[0] if subjects and subjects[0].pos_ in ("NOUN", "PROPN") else head
-    phrase = _head_phrase(engine, head) if head is not None else None
+    phrase = _head_phrase(engine, head, arg.result) if head is not None else None
     if phrase is None:
         return None
     return _Side(_provisional(a, *phrase), direction, False)
@@ -914,6 +916,19 @@ def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[i
     return max(found, key=lambda f: f.start) if before else min(found, key=lambda f: f.start)
 
 
+def _quantified(head: Any) -> Any:
+    """What a vague quantity is of: "a lot of the conflict", "some of the staff", "most of it"."""
+    if head.lower_ not in _VAGUE and head.lower_ not in _QUANTITIES:
+        return head
+    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")] if of else []
+    return inner[0] if inner else head
+
+
+_QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",
+                         "majority", "bulk", "rest", "share", "proportion", "plenty"])
+
+
 def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
     """The quantity or presence the words mark on an argument ("fewer errors", "lack of trust",
     "no time"), and the head of what is marked ("lack of trust": "trust")."""
@@ -942,11 +957,14 @@ def _window_direction(engine: Engine, doc: Any, start: int) -> str:
     return ""
 
 
-def _head_phrase(engine: Engine, head: Any) -> tuple[int, int] | None:
+def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, int] | None:
     """The noun phrase an argument's head stands for, when it can be a concept: its compound
-    and adjective modifiers right before it, no determiner, no vague or cue word."""
+    and adjective modifiers right before it, no determiner, no vague or cue word. An outcome
+    ("makes people defensive", "stops people speaking up") may be an adjective or a verb."""
+    outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN")
     if head.pos_ not in ("NOUN", "PROPN") and not (head.pos_ == "VERB" and head.tag_ == "VBG"):
-        return None
+        if not outcome:
+            return None
     if head.lower_ in _VAGUE or len(head.text) < 3 or not head.is_alpha:
         return None
     if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words:

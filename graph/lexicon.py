@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph.vocab import RELATIONS
 
-CLASSES = ("verb", "adjective", "noun", "subordinator", "preposition", "coordinator", "discourse")
+CLASSES = ("verb", "causative", "adjective", "noun", "subordinator", "preposition", "coordinator",
+           "discourse")
 Class = Literal[CLASSES]  # type: ignore[valid-type]
 Direction = Literal["more", "less", "absent"]
 

@@ -8,7 +8,7 @@ concept, and an anaphor into its antecedent, is the extractor's job (graph.extra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.lexicon import Cue, Lexicon
@@ -24,7 +24,7 @@ REACH = 6  # tokens a side read from words around a cue may span
 TIGHT = 3  # tokens a coordinator's side may span: "trust, not blame"
 SYMMETRIC = frozenset({"combinesWith", "contrastsWith"})
 # adjectives are matched as written: a participle ("based on") has its verb as lemma
-_CUE_ATTR = {"verb": "LEMMA", "noun": "LEMMA", "adjective": "LOWER"}
+_CUE_ATTR = {"verb": "LEMMA", "causative": "LEMMA", "noun": "LEMMA", "adjective": "LOWER"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Arg:
     exclude: frozenset[int] = frozenset()
     window: tuple[int, int] | None = None  # a plain token window, where the parse is not used
     keep_polarity: bool = True
+    result: bool = False  # an outcome ("makes people defensive"): an adjective or verb may name it
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,23 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
         negated = is_negated(nodes["cue"]) or is_negated(anchor)
-        out += _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
-                      negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
+        links = _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
+                       negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
+        out += [_as_result(x, b, nodes["undergoer"]) for x in links] if "undergoer" in nodes else links
     return out
+
+
+def _as_result(link: Link, result: Any, undergoer: Any) -> Link:
+    """A causative's outcome ("makes people defensive"): the people it happens to are not
+    part of it, and an adjective or a verb may name it."""
+    people = frozenset(t.i for t in undergoer.subtree)
+
+    def side(arg: Arg) -> Arg:
+        if arg.head != result.i:
+            return arg
+        return replace(arg, exclude=arg.exclude | people, result=True)
+
+    return replace(link, subject=side(link.subject), object=side(link.object))
 
 
 def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | None:
@@ -132,7 +147,10 @@ def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | No
         for e in lexicon.lookup(word_class, word)
         if (prep is None) == (not e.prep) and (prep is None or prep.lower_ in e.prep)
     ]
-    near = {t.lower_ for t in cue.children} | {t.lower_ for t in cue.doc[cue.i + 1 : cue.i + 4]}
+    near = {t.lower_ for t in cue.children} | {
+        t.lower_ for c in cue.children if c.dep_ in ("dobj", "xcomp", "oprd")
+        for t in c.children if t.dep_ in ("advmod", "prt", "acomp", "oprd")
+    }
     near |= {nodes["complement"].lemma_.lower()} if "complement" in nodes else set()
     specific = [e for e in entries if e.with_ and near.intersection(e.with_)]
     if specific:
