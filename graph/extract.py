@@ -547,6 +547,35 @@ _VAGUE = frozenset(
         "reasons",
         "idea",
         "ideas",
+        "problem",
+        "problems",
+        "challenge",
+        "challenges",
+        "question",
+        "questions",
+        "area",
+        "areas",
+        "factor",
+        "factors",
+        "aspect",
+        "aspects",
+        "piece",
+        "side",
+        "importance",
+        "role",
+        "impact",
+        "effect",
+        "effects",
+        "use",
+        "nature",
+        "kinds",
+        "types",
+        "type",
+        "form",
+        "forms",
+        "set",
+        "range",
+        "variety",
     ]
 )
 _NOUN_ENDINGS = (
@@ -760,8 +789,16 @@ def _parse_claims_for(
         return []
     if _is_provisional(subject.iri) and _is_provisional(obj.iri) and link.rule.startswith("cue-"):
         return []  # two open concepts only where the parse links them directly
-    if link.rule == "cue-subordinator" and (subject.anaphoric or obj.anaphoric):
-        return []  # both clauses of "A because B" name their concepts
+    if link.rule in ("cue-subordinator", "cue-coordinator") and (
+        subject.anaphoric or obj.anaphoric
+    ):
+        return []  # both clauses of "A because B", both sides of "A, not B" name their concepts
+    if link.rule in _LOOSE and (_role(engine, subject.iri) or _role(engine, obj.iri)):
+        return []  # "if a nurse tells you ...": who acts is not what the clause is about
+    if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
+        engine, a, subject.iri, obj.iri
+    ):
+        return []  # "rest isn't a luxury" denies a description; "A culture isn't B culture" contrasts
     if link.rule == "cue-subordinator" and link.relation == "enables" and (
         _is_provisional(subject.iri) or _is_provisional(obj.iri)
     ):
@@ -783,6 +820,26 @@ def _parse_claims_for(
         object_direction=obj.direction,
     )
     return [(claim, link.cue)]
+
+
+_LOOSE = frozenset({"cue-subordinator", "cue-coordinator", "cue-discourse", "cue-preposition",
+                    "coordination-both", "negated-identity"})
+
+
+def _same_kind(engine: Engine, a: _Analysed, first: str, second: str) -> bool:
+    """Two concepts whose labels end in the same word: two kinds of one thing."""
+    labels = {iri: label for iri, label, _, _ in a.provisional}
+    for iri in (first, second):
+        concept = engine.codebook.concepts.get(iri)
+        if concept is not None:
+            labels[iri] = concept.label
+    heads = {labels.get(iri, "").rsplit(" ", 1)[-1] for iri in (first, second)}
+    return len(heads) == 1 and "" not in heads
+
+
+def _role(engine: Engine, iri: str) -> bool:
+    concept = engine.codebook.concepts.get(iri)
+    return concept is not None and concept.category == "Role"
 
 
 def _depth(token: Any) -> int:
@@ -819,6 +876,8 @@ def _side(
     inside = [
         f for f in a.found if f.iri != exclude and all(i in tokens for i in range(f.start, f.end))
     ]
+    if inside and head is not None and _names_itself(engine, head, inside):
+        inside = []  # "violence against crews": the head, not what it is against
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
         specific = _specific_role(engine, a, chosen, head)
@@ -854,6 +913,17 @@ def _side(
 _RELATIVE = frozenset({"which", "that", "who", "what"})
 _THEY = frozenset({"they", "them"})
 _CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
+
+
+def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
+    """A noun head the codebook lacks, whose concepts all stand in a prepositional phrase
+    after it: the argument is about the head ("delays in discharge")."""
+    if head.pos_ not in ("NOUN", "PROPN") or any(f.start <= head.i < f.end for f in inside):
+        return False
+    if _head_phrase(engine, head) is None or head.lemma_.lower() in _VAGUE:
+        return False
+    attached = {t.i for c in head.children if c.dep_ == "prep" and c.i > head.i for t in c.subtree}
+    return all(f.start in attached for f in inside)
 
 
 def _earlier_in_sentence(
@@ -982,7 +1052,14 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     end = head.i + 1
     particle = [c for c in head.rights if c.dep_ == "prt" and c.i == end]
     end += len(particle)
+    if head.lemma_.lower() in _LIGHT and head.tag_ == "VBG":  # "feeling valued", "being heard"
+        complement = [c for c in head.rights if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp")
+                      and c.i == end and c.tag_ in ("JJ", "VBN")]
+        end += len(complement)
     return start, end
+
+
+_LIGHT = frozenset({"feel", "be", "get", "become", "stay", "seem", "look"})
 
 
 def _is_provisional(iri: str) -> bool:

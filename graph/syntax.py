@@ -109,7 +109,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             out += _pairs(construction.relation, a, b, a.head, construction.id, 0.7, False, doc)
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
-        if cue is None:
+        if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)):
             continue
         if cue.relation in SYMMETRIC and construction.word_class == "noun" and b.conjuncts:
             a = b  # "it is a mix of A and B": the mix is of its conjuncts
@@ -121,6 +121,16 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
                        negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
         out += [_as_result(x, b, nodes["undergoer"]) for x in links] if "undergoer" in nodes else links
     return out
+
+
+def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
+    """A causative names an outcome for someone: not "makes it possible", "makes that harder"
+    (what is made easier is named elsewhere) nor a comparison."""
+    result, undergoer = nodes["b"], nodes["undergoer"]
+    if undergoer.lower_ in ("it", "that", "this", "things", "everything") or result.tag_ == "JJR":
+        return False
+    companions = {w for e in lexicon.lookup("verb", nodes["cue"].lemma_.lower()) for w in e.with_}
+    return result.lower_ not in companions
 
 
 def _as_result(link: Link, result: Any, undergoer: Any) -> Link:
