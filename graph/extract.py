@@ -798,7 +798,7 @@ def _parse_claims_for(
     if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
         engine, a, subject.iri, obj.iri
     ):
-        return []  # "rest isn't a luxury" denies a description; "A culture isn't B culture" contrasts
+        return []  # "rest isn't a luxury" denies a description; "A culture isn't B culture"
     if link.rule == "cue-subordinator" and link.relation == "enables" and (
         _is_provisional(subject.iri) or _is_provisional(obj.iri)
     ):
@@ -1032,9 +1032,9 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     and adjective modifiers right before it, no determiner, no vague or cue word. An outcome
     ("makes people defensive", "stops people speaking up") may be an adjective or a verb."""
     outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN")
-    if head.pos_ not in ("NOUN", "PROPN") and not (head.pos_ == "VERB" and head.tag_ == "VBG"):
-        if not outcome:
-            return None
+    nominal = head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "VERB" and head.tag_ == "VBG")
+    if not nominal and not outcome:
+        return None
     if head.lower_ in _VAGUE or len(head.text) < 3 or not head.is_alpha:
         return None
     if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words:

@@ -119,7 +119,9 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         negated = is_negated(nodes["cue"]) or is_negated(anchor)
         links = _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
                        negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
-        out += [_as_result(x, b, nodes["undergoer"]) for x in links] if "undergoer" in nodes else links
+        if "undergoer" in nodes:
+            links = [_as_result(x, b, nodes["undergoer"]) for x in links]
+        out += links
     return out
 
 
