@@ -787,7 +787,10 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri:
         return []
-    if _is_provisional(subject.iri) and _is_provisional(obj.iri) and link.rule.startswith("cue-"):
+    loose = link.rule.startswith("cue-") and not (
+        link.rule == "cue-preposition" and link.relation == "requires"  # "no A without B"
+    )
+    if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose:
         return []  # two open concepts only where the parse links them directly
     if link.rule in ("cue-subordinator", "cue-coordinator") and (
         subject.anaphoric or obj.anaphoric
@@ -872,6 +875,8 @@ def _side(
     else:
         head = _quantified(doc[arg.head])
         direction, head = _marked(engine, head) if arg.keep_polarity else ("", head)
+        if arg.keep_polarity and not direction:
+            direction = _changing(engine, head)
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
     inside = [
         f for f in a.found if f.iri != exclude and all(i in tokens for i in range(f.start, f.end))
@@ -896,7 +901,7 @@ def _side(
         earlier = _earlier_in_sentence(engine, a, pronouns[0], exclude) if singular else None
         iri = earlier or _antecedent(analysed, pos, role, exclude)
         return _Side(iri, "" if head is None else direction, True) if iri else None
-    if head is not None and head.dep_ == "nsubj" and head.lower_ in _RELATIVE:
+    if head is not None and head.lower_ in _RELATIVE and head.dep_ in ("nsubj", "pobj", "advmod"):
         target = _relative_target(head)
         if target is not None:
             return _side(engine, analysed, pos, syntax.Arg(target.i), role, exclude, cue)
@@ -910,7 +915,7 @@ def _side(
     return _Side(_provisional(a, *phrase), direction, False)
 
 
-_RELATIVE = frozenset({"which", "that", "who", "what"})
+_RELATIVE = frozenset({"which", "that", "who", "what", "where"})
 _THEY = frozenset({"they", "them"})
 _CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
 
@@ -948,7 +953,7 @@ def _relative_target(pronoun: Any) -> Any:
     """What a relative or free-relative subject stands for: the noun a relative clause hangs on
     ("the on-call that burns people out"), or the other side of the copula of a pseudo-cleft
     ("what causes harm is a delayed transfer", "that's what wrecks continuity")."""
-    verb = pronoun.head
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head  # "where B comes from"
     if verb.dep_ == "relcl":
         return verb.head
     if verb.dep_ in ("csubj", "ccomp", "attr", "xcomp") and verb.head.lemma_ == "be":
@@ -1016,6 +1021,20 @@ def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
                 if child.lower_ in words or child.lemma_.lower() in words:
                     return direction, head
     return "", head
+
+
+def _changing(engine: Engine, head: Any) -> str:
+    """The direction a clause's verb gives what it is about: "morale drops", "engagement goes
+    up", "we lost the camaraderie"."""
+    if head.pos_ not in ("VERB", "AUX") or engine.lexicon is None:
+        return ""
+    particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
+    if head.lemma_.lower() in ("go", "come", "shoot", "creep"):
+        return "more" if "up" in particles else "less" if "down" in particles else ""
+    for direction in ("less", "more"):
+        if head.lemma_.lower() in engine.lexicon.polarity.get(direction, ()):
+            return direction
+    return ""
 
 
 def _window_direction(engine: Engine, doc: Any, start: int) -> str:

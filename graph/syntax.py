@@ -111,6 +111,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)):
             continue
+        if _bare_participle(nodes["cue"]):
+            continue
         if cue.relation in SYMMETRIC and construction.word_class == "noun" and b.conjuncts:
             a = b  # "it is a mix of A and B": the mix is of its conjuncts
             b = b.conjuncts[0]
@@ -123,6 +125,15 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             links = [_as_result(x, b, nodes["undergoer"]) for x in links]
         out += links
     return out
+
+
+def _bare_participle(cue: Any) -> bool:
+    """ "need protected time": a past participle with no form of "have" or "be" before it is
+    an adjective the parser took for the verb."""
+    if cue.tag_ != "VBN":
+        return False
+    return not any(c.lemma_ in ("have", "be", "get") for c in cue.children
+                   if c.dep_ in ("aux", "auxpass"))
 
 
 def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
