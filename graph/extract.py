@@ -883,6 +883,10 @@ def _side(
     ]
     if inside and head is not None and _names_itself(engine, head, inside):
         inside = []  # "violence against crews": the head, not what it is against
+    if arg.window is not None and arg.window[1] <= cue[0]:
+        lead = _leading_noun(engine, doc, arg.window, inside)
+        if lead is not None:
+            return _Side(_provisional(a, lead, lead + 1), "", False)
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
         specific = _specific_role(engine, a, chosen, head)
@@ -918,6 +922,21 @@ def _side(
 _RELATIVE = frozenset({"which", "that", "who", "what", "where"})
 _THEY = frozenset({"they", "them"})
 _CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
+
+
+def _leading_noun(engine: Engine, doc: Any, window: tuple[int, int], inside: list[_Found]
+                  ) -> int | None:
+    """In words read around a misparsed cue, a noun opening the window and followed by a
+    preposition that holds every concept: "violence against crews [erodes]"."""
+    start, end = window
+    while start < end and doc[start].tag_ in ("DT", "PRP$", "JJ"):
+        start += 1
+    if start + 1 >= end or doc[start].tag_ not in ("NN", "NNS") or doc[start + 1].tag_ != "IN":
+        return None
+    word = doc[start]
+    if word.lower_ in _VAGUE or word.lemma_.lower() in engine.cue_words or not word.is_alpha:
+        return None
+    return start if all(f.start > start + 1 for f in inside) else None
 
 
 def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:

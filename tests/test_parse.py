@@ -106,6 +106,37 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Fear of the inspection makes people defensive.",
+     ("defensive practice", "isConsequenceOf", "fear")),
+    ("Rigid rotas stop nurses speaking up.", ("rigid rota", "undermines", "speaking up")),
+    ("Inconsistency is what drives a lot of the conflict.",
+     ("conflict", "isConsequenceOf", "inconsistency")),
+    ("Reflection is where the learning comes from.", ("learning", "isConsequenceOf", "reflection")),
+    ("Agitation comes from feeling trapped.", ("agitation", "isConsequenceOf", "feeling trapped")),
+    ("Since the wards were merged, we have lost the camaraderie.",
+     ("ward", "undermines", "camaraderie")),
+    ("Without protected time, supervision doesn't happen.",
+     ("supervision", "requires", "protected time")),
+    ("Violence against crews erodes morale.", ("violence", "undermines", "morale")),
+    ("Compassionate leadership isn't soft leadership.",
+     ("compassionate leadership", "contrastsWith", "soft leadership")),
+])
+def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("Trust makes it possible to speak up.", "possible"),
+    ("Team leaders need protected time.", "enables"),
+    ("Rest isn't a luxury.", "luxury"),
+    ("If a nurse tells you about a broken hoist, harm follows.", "nurse"),
+])
+def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
+    found = _readings(parsing, _claims(parsing, text))
+    assert not [r for r in found if wrong in r[0] or wrong in r[2] or wrong == r[1]], found
+
+
 def test_a_marked_side_keeps_its_mark_and_its_stated_relation(parsing):
     claims = [c for c in _claims(parsing, "Lack of recognition erodes morale.")
               if c.relation == "undermines"]
