@@ -169,6 +169,7 @@ class _Analysed:
     claims: list[Claim] = field(default_factory=list)
     provisional: list[tuple[str, str, int, int]] = field(default_factory=list)  # iri, label, span
     parsed: Any = None  # the dependency parse, for sentences that may hold a claim
+    links: list[Any] | None = None  # what the parse links, once read
 
     @property
     def question(self) -> bool:
@@ -655,7 +656,7 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     parsed = _parse_claims(engine, analysed, pos)
     if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
         return _unique(c for c, _ in parsed)  # the token rules need a named concept
-    covered = {i for _, (start, end) in parsed for i in range(start, end)}
+    covered = {i for link in _links(engine, a) for i in range(*link.cue)}
     claims = [claim for claim, _ in parsed]
     for claim, (start, end) in _token_claims(engine, analysed, pos, claims):
         if not covered.intersection(range(start, end)):
@@ -751,8 +752,7 @@ def _parse_claims(
     if a.parsed is None or engine.lexicon is None:
         return []
     out = []
-    lemmas = [t.lemma_.lower() or t.lower_ for t in a.doc]
-    for link in syntax.links(a.parsed, engine.dependencies, engine.lexicon, lemmas):
+    for link in _links(engine, a):
         subject = _side(engine, analysed, pos, link.subject, "subject", None, link.cue)
         if subject is None:
             continue
@@ -763,6 +763,17 @@ def _parse_claims(
             out += _parse_claims_for(engine, a, link, other, obj)
         out += _parse_claims_for(engine, a, link, subject, obj)
     return out
+
+
+def _links(engine: Engine, a: _Analysed) -> list[syntax.Link]:
+    """What the parse of a sentence links, read once: a cue the parse read, even to no
+    concept, is not read again from the words around it."""
+    if a.links is None:
+        a.links = []
+        if a.parsed is not None and engine.lexicon is not None:
+            lemmas = [t.lemma_.lower() or t.lower_ for t in a.doc]
+            a.links = syntax.links(a.parsed, engine.dependencies, engine.lexicon, lemmas)
+    return a.links
 
 
 def _coordinated(a: _Analysed, arg: syntax.Arg, side: _Side) -> list[_Side]:
@@ -899,13 +910,16 @@ def _side(
         return _Side(chosen.iri, direction, False)
     words = [doc[i] for i in sorted(tokens)]
     pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY)
-                and (head is None or t.dep_ != "det")]  # "this job" names a job
+                and not _determiner(t, head)]  # "this job" names a job
     if pronouns:
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
         earlier = _earlier_in_sentence(engine, a, pronouns[0], exclude) if singular else None
         iri = earlier or _antecedent(analysed, pos, role, exclude)
         return _Side(iri, "" if head is None else direction, True) if iri else None
-    if head is not None and head.lower_ in _RELATIVE and head.dep_ in ("nsubj", "pobj", "advmod"):
+    if head is None:
+        run = _window_phrase(engine, doc, arg.window, arg.window[1] <= cue[0])
+        return _Side(_provisional(a, *run), "", False) if run else None
+    if head.lower_ in _RELATIVE and head.dep_ in ("nsubj", "pobj", "advmod"):
         target = _relative_target(head)
         if target is not None:
             return _side(engine, analysed, pos, syntax.Arg(target.i), role, exclude, cue)
@@ -924,6 +938,29 @@ _THEY = frozenset({"they", "them"})
 _CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
 
 
+def _window_phrase(engine: Engine, doc: Any, window: tuple[int, int], before: bool
+                   ) -> tuple[int, int] | None:
+    """The noun phrase next to a misparsed cue, by its tags: the last one before it, the
+    first one after it ("needs protected time")."""
+    start, end = window
+    runs: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i
+        while j < end and doc[j].tag_ in ("JJ", "VBN", "VBG", "NN", "NNS") and doc[j].is_alpha:
+            j += 1
+        if j > i and doc[j - 1].tag_ in ("NN", "NNS", "VBG"):
+            runs.append((i, j))
+        i = max(j, i + 1)
+    if not runs:
+        return None
+    first, last = runs[-1] if before else runs[0]
+    head = doc[last - 1]
+    if head.lower_ in _VAGUE or head.lemma_.lower() in engine.cue_words or len(head.text) < 3:
+        return None
+    return first, last
+
+
 def _leading_noun(engine: Engine, doc: Any, window: tuple[int, int], inside: list[_Found]
                   ) -> int | None:
     """In words read around a misparsed cue, a noun opening the window and followed by a
@@ -936,6 +973,8 @@ def _leading_noun(engine: Engine, doc: Any, window: tuple[int, int], inside: lis
     word = doc[start]
     if word.lower_ in _VAGUE or word.lemma_.lower() in engine.cue_words or not word.is_alpha:
         return None
+    if engine.lexicon and any(word.lemma_.lower() in w for w in engine.lexicon.polarity.values()):
+        return None  # "lack of recognition": what is lacking is the argument
     return start if all(f.start > start + 1 for f in inside) else None
 
 
@@ -948,6 +987,14 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
         return False
     attached = {t.i for c in head.children if c.dep_ == "prep" and c.i > head.i for t in c.subtree}
     return all(f.start in attached for f in inside)
+
+
+def _determiner(token: Any, head: Any) -> bool:
+    """ "that improvement", "those delays": a demonstrative before its noun."""
+    if head is not None:
+        return token.dep_ == "det"
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return following is not None and following.tag_ in ("NN", "NNS", "JJ")
 
 
 def _earlier_in_sentence(

@@ -118,13 +118,18 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             b = b.conjuncts[0]
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
-        negated = is_negated(nodes["cue"]) or is_negated(anchor)
+        negated = is_negated(nodes["cue"]) or is_negated(anchor) or _denied(nodes.get("prep"))
         links = _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
                        negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
         if "undergoer" in nodes:
             links = [_as_result(x, b, nodes["undergoer"]) for x in links]
         out += links
     return out
+
+
+def _denied(prep: Any) -> bool:
+    """ "comes from A, not from B": the phrase after "not" is denied."""
+    return prep is not None and prep.i > 0 and prep.doc[prep.i - 1].lower_ in ("not", "n't")
 
 
 def _bare_participle(cue: Any) -> bool:
@@ -236,6 +241,8 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         entries = [c for c in lexicon.lookup("verb", lemmas[i]) if not c.with_]
         if not entries or not _verb_form(doc, i, lemmas[i]) or _participle_adjective(doc, i):
             continue
+        if token.tag_ == "VBN" and (i == 0 or doc[i - 1].lemma_ not in ("be", "have", "get")):
+            continue  # "needs protected time": a participle as an adjective
         after = i + 1
         entry = next((e for e in entries if e.prep and after < len(doc)
                       and doc[after].lower_ in e.prep), None)
@@ -243,7 +250,8 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         if entry is None:
             continue
         after += bool(entry.prep)
-        left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","), default=0)
+        left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","
+                    or t.tag_ in ("VBZ", "VBP", "VBD", "MD")), default=0)
         right = next((t.i for t in doc[after:] if _stop(t) or t.text == ","), len(doc))
         passive = i > 0 and doc[i - 1].lower_ in BE and token.lower_.endswith(("ed", "en"))
         if passive:
@@ -255,6 +263,8 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         else:
             agent = Arg(None, window=(max(left, i - REACH), i))
             patient = Arg(None, window=(after, min(right, after + REACH)))
+        if any(w.window is not None and w.window[0] >= w.window[1] for w in (agent, patient)):
+            continue  # nothing on one side: "..., teamwork grows."
         subject, obj = (patient, agent) if entry.reverse else (agent, patient)
         before = {t.lower_ for t in doc[max(left, i - 3) : i]}
         out.append(Link(entry.relation, subject, obj, (i, after), "cue-verb-words",
