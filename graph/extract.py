@@ -168,8 +168,13 @@ class _Analysed:
     found: list[_Found]
     claims: list[Claim] = field(default_factory=list)
     provisional: list[tuple[str, str, int, int]] = field(default_factory=list)  # iri, label, span
-    parsed: Any = None  # the dependency parse, for sentences that may hold a claim
+    parse: tuple[_Parses, int] | None = None  # where its parse is made, if it may hold a claim
     links: list[Any] | None = None  # what the parse links, once read
+
+    @property
+    def parsed(self) -> Any:
+        """The dependency parse, for sentences that may hold a claim (else None)."""
+        return self.parse[0].get(self.parse[1]) if self.parse else None
 
     @property
     def question(self) -> bool:
@@ -238,14 +243,54 @@ def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
 
 
 def _parse(engine: Engine, analysed: list[_Analysed]) -> None:
-    """Tag and parse the sentences that may hold a claim, in one batch."""
+    """Say where each sentence that may hold a claim gets its parse: from a _Parses shared by
+    the document, which parses them a block at a time when first asked."""
     if engine.parser is None:
         return
     chosen = [a for a in analysed if _worth_parsing(engine, a)]
-    texts = (_cased(a) for a in chosen)
-    for a, parsed in zip(chosen, engine.parser.pipe(texts), strict=True):
-        if [t.lower_ for t in parsed] == [t.text for t in a.doc]:
-            a.parsed = parsed
+    parses = _Parses(engine.parser, [_cased(a) for a in chosen], [a.doc for a in chosen])
+    for number, a in enumerate(chosen):
+        a.parse = (parses, number)
+
+
+PARSE_BATCHES = 2  # the parser's batches in a block of parsed sentences
+PARSE_BLOCKS = 2  # blocks of parsed sentences held at once
+
+
+class _Parses:
+    """The parses of a document's sentences worth parsing, made a block at a time when first
+    asked for, the least recently used block dropped beyond PARSE_BLOCKS: memory stays
+    bounded whatever the length of the document, and extraction, which asks sentence by
+    sentence in order, parses each block once. A block is a whole number of the parser's
+    batches, so every sentence is parsed in the same batch as one pass over all of them would
+    parse it, and gets the same parse."""
+
+    def __init__(self, parser: Any, texts: list[str], docs: list[Any]) -> None:
+        self.parser = parser
+        self.texts = texts  # the cased sentences to parse
+        self.docs = docs  # their tokens as analysed: a parse must split them alike
+        self.size = PARSE_BATCHES * parser.batch_size
+        self.held: dict[int, list[Any]] = {}  # block number -> parses, least recent first
+
+    def get(self, number: int) -> Any:
+        """The parse of the number-th sentence worth parsing; None if its tokens differ."""
+        block, offset = divmod(number, self.size)
+        parses = self.held.pop(block, None)
+        if parses is None:
+            parses = self._block(block)
+            if len(self.held) >= PARSE_BLOCKS:
+                del self.held[next(iter(self.held))]
+        self.held[block] = parses
+        return parses[offset]
+
+    def _block(self, block: int) -> list[Any]:
+        span = slice(block * self.size, (block + 1) * self.size)
+        parses = []
+        for parsed, doc in zip(self.parser.pipe(self.texts[span]), self.docs[span], strict=True):
+            parsed.tensor = parsed.tensor[:0].copy()  # token vectors, unused once parsed: free them
+            same = [t.lower_ for t in parsed] == [t.text for t in doc]
+            parses.append(parsed if same else None)
+        return parses
 
 
 def _cased(a: _Analysed) -> str:

@@ -29,7 +29,7 @@ from graph.codebook import Codebook, load_codebook
 from graph.export import write_views
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
-from graph.model import Extraction
+from graph.model import Document, Extraction
 from graph.rdf import Built, assemble, document_iri, document_ntriples, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.rules import RuleSet, load_rules
@@ -194,16 +194,17 @@ def _start_worker(options: Options, rdf: bool) -> None:
     _worker = (engine, dict(options.people), rdf)
 
 
-def _extract_one(job: tuple[Path, str, str | None]) -> Result | ReadError:
-    """The file's extraction, or the error that stopped it being read (reported with the
-    other files' errors once every file is done)."""
+def _read_one(job: tuple[Path, str, str | None]) -> Document | ReadError:
     path, doc_id, fmt = job
-    assert _worker is not None
-    engine, people, rdf = _worker
     try:
-        document = read_file(path, fmt, doc_id)
+        return read_file(path, fmt, doc_id)
     except ReadError as err:
         return err
+
+
+def _extract_one(document: Document) -> Result:
+    assert _worker is not None
+    engine, people, rdf = _worker
     extraction = extract(document, engine)
     return extraction, document_ntriples(extraction, people) if rdf else None
 
@@ -228,7 +229,7 @@ def run_extraction(
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
 ) -> tuple[list[Extraction], int]:
     """Extract every file (from the cache when unchanged); returns extractions and cache hits."""
-    results, hits = _run(paths, options, engine_factory, progress, rdf=False)
+    results, hits = _run(paths, options, engine_factory, progress, rdf=False, keep_going=False)
     failed = [str(r) for r in results if isinstance(r, ReadError)]
     if failed:
         raise ReadError("\n".join(failed))
@@ -241,9 +242,13 @@ def _run(
     engine_factory: Callable[[], Engine],
     progress: Callable[[list[Path]], Iterable[Path]],
     rdf: bool,
+    keep_going: bool = True,
+    others_failed: bool = False,
 ) -> tuple[list[Result | ReadError], int]:
     """Extract (and with `rdf`, serialise) every file, in parallel when asked; a file that
-    cannot be read gives its ReadError."""
+    cannot be read gives its ReadError. Every file is read before the engine is made: without
+    `keep_going`, when a file cannot be read (or `others_failed`: entries found beside them),
+    only the ReadErrors are returned, before the parser is loaded."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
     done: dict[Path, Result | ReadError] = {}
@@ -251,24 +256,26 @@ def _run(
         hit = cache.get(path, ids[path])
         if hit is not None and (hit[1] is not None or not rdf):
             done[path] = hit
-    todo = [p for p in paths if p not in done]
-    jobs = [(p, ids[p], options.fmt) for p in todo]
+    read = {p: _read_one((p, ids[p], options.fmt)) for p in paths if p not in done}
+    failed = [r for r in read.values() if isinstance(r, ReadError)]
+    if (failed or others_failed) and not keep_going:
+        return failed, 0  # type: ignore[return-value]
+    todo = {p: d for p, d in read.items() if not isinstance(d, ReadError)}
     if options.jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)) as pool:
-            chunk = max(1, len(jobs) // (8 * options.jobs))
-            results = pool.map(_extract_one, jobs, chunksize=chunk)
-            for path, result in zip(progress(todo), results, strict=True):
+            chunk = max(1, len(todo) // (8 * options.jobs))
+            results = pool.map(_extract_one, todo.values(), chunksize=chunk)
+            for path, result in zip(progress(list(todo)), results, strict=True):
                 done[path] = result
     elif todo:
         global _worker
         _worker = (engine_factory(), dict(options.people), rdf)
-        for path, job in zip(progress(todo), jobs, strict=True):
-            done[path] = _extract_one(job)
+        for path in progress(list(todo)):
+            done[path] = _extract_one(todo[path])
     for path in todo:
-        if not isinstance(done[path], ReadError):
-            cache.put(path, ids[path], done[path])
-    return [done[p] for p in paths], len(paths) - len(todo)
+        cache.put(path, ids[path], done[path])
+    return [done.get(p) or read[p] for p in paths], len(paths) - len(read)  # type: ignore[misc]
 
 
 def check_graph(shared: Graph, parts: dict[str, bytes], shapes: Graph) -> int:
@@ -417,12 +424,13 @@ def build(
         codebook, ruleset = load_knowledge(options.codebooks, options.rules)
         paths = list(found.files)
         engine = partial(make_engine, codebook, ruleset, options.pipeline)
-        results, _ = _run(paths, options, engine, progress, rdf=True)
+        results, _ = _run(paths, options, engine, progress, rdf=True, keep_going=keep_going,
+                          others_failed=bool(found.problems))
         failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
         done: list[Result] = [r for r in results if not isinstance(r, ReadError)]
         del results
         if not done or (failed and not keep_going):
-            raise BuildError(_unread(failed, len(failed) + len(done)))
+            raise BuildError(_unread(failed, len(found.problems) + len(paths)))
         extractions = [extraction for extraction, _ in done]
         parts = {str(document_iri(x.document)): data or b"" for x, data in done}
         del done
