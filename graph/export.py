@@ -208,9 +208,14 @@ WRITERS: dict[str, Callable[[ConceptNetwork], bytes]] = {
 def write_views(graph: Graph, folder: Path) -> ConceptNetwork:
     """Project `graph` and write the map, the report and the Gephi files into `folder`."""
     net = project(graph)
+    write_network(net, folder)
+    return net
+
+
+def write_network(net: ConceptNetwork, folder: Path) -> None:
+    """Write the map, the report and the Gephi files of a concept network into `folder`."""
     for name, make in WRITERS.items():
         write_atomic(folder / name, make(net))
-    return net
 
 
 def load_graph(path: Path) -> Graph:

@@ -170,6 +170,7 @@ class _Analysed:
     provisional: list[tuple[str, str, int, int]] = field(default_factory=list)  # iri, label, span
     parse: tuple[_Parses, int] | None = None  # where its parse is made, if it may hold a claim
     links: list[Any] | None = None  # what the parse links, once read
+    covered: set[int] = field(default_factory=set)  # cue tokens whose arguments the parse read
 
     @property
     def parsed(self) -> Any:
@@ -701,7 +702,7 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     parsed = _parse_claims(engine, analysed, pos)
     if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
         return _unique(c for c, _ in parsed)  # the token rules need a named concept
-    covered = {i for link in _links(engine, a) for i in range(*link.cue)}
+    covered = a.covered
     claims = [claim for claim, _ in parsed]
     for claim, (start, end) in _token_claims(engine, analysed, pos, claims):
         if not covered.intersection(range(start, end)):
@@ -804,6 +805,7 @@ def _parse_claims(
         obj = _side(engine, analysed, pos, link.object, "object", subject.iri, link.cue)
         if obj is None or obj.iri == subject.iri:
             continue
+        a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
         for other in _coordinated(a, link.subject, subject):
             out += _parse_claims_for(engine, a, link, other, obj)
         out += _parse_claims_for(engine, a, link, subject, obj)

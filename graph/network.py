@@ -192,13 +192,13 @@ def read_quote(graph: Graph, sentence: URIRef) -> Quote:
     )
 
 
-def _quote_order(quote: Quote) -> tuple[str, int, int, str]:
+def quote_order(quote: Quote) -> tuple[str, int, int, str]:
     return quote.transcript, quote.line_start, quote.line_end, quote.sentence
 
 
 def claim_order(claim: ClaimRecord) -> tuple:
     """Reading order: transcript, then the line of the first piece of evidence."""
-    return (_quote_order(claim.quotes[0]) if claim.quotes else ("", 0, 0, "")), claim.iri
+    return (quote_order(claim.quotes[0]) if claim.quotes else ("", 0, 0, "")), claim.iri
 
 
 def _direction(graph: Graph, claim: URIRef, predicate: URIRef) -> str:
@@ -233,7 +233,7 @@ def read_claims(graph: Graph, quote: QuoteReader | None = None) -> list[ClaimRec
         if relation not in RELATIONS or subject is None or obj is None:
             continue
         evidence = graph.objects(c, LG.evidence)
-        quotes = sorted((quote(s) for s in evidence), key=_quote_order)
+        quotes = sorted((quote(s) for s in evidence), key=quote_order)
         confidence = graph.value(c, LG.confidence)
         speaker, speaker_iri = _speaker(graph, c)
         stated = local_name(str(graph.value(c, TERMS.statedRelation, default="")))
@@ -260,7 +260,7 @@ def read_mentions(graph: Graph, quote: QuoteReader | None = None) -> dict[str, t
     for sentence, concept in graph.subject_objects(LG.mentions):
         if sentence in sentences:
             found[str(concept)].append(quote(sentence))
-    return {c: tuple(sorted(set(qs), key=_quote_order)) for c, qs in sorted(found.items())}
+    return {c: tuple(sorted(set(qs), key=quote_order)) for c, qs in sorted(found.items())}
 
 
 def _edge_key(claim: ClaimRecord) -> tuple[str, str, str]:
@@ -343,11 +343,16 @@ def _inverse_labels(graph: Graph, labels: dict[str, str]) -> dict[str, str]:
 def project(graph: Graph) -> ConceptNetwork:
     """The concept network of an RDF graph built by leadgraph."""
     quote = quote_reader(graph)
-    claims = read_claims(graph, quote)
-    mentions = read_mentions(graph, quote)
-    transcripts = read_transcripts(graph)
+    return network(read_claims(graph, quote), read_mentions(graph, quote),
+                   read_transcripts(graph), graph)
+
+
+def network(claims: list[ClaimRecord], mentions: dict[str, tuple[Quote, ...]],
+            transcripts: tuple[Transcript, ...], terms: Graph) -> ConceptNetwork:
+    """The concept network of claims and mentions; `terms` holds what is said of concepts and
+    relations (labels, categories, definitions, inverses): the ontology and the codebook."""
     titles = {t.iri: t.title for t in transcripts}
-    relation_labels = _labels(graph, RELATIONS, LG)
+    relation_labels = _labels(terms, RELATIONS, LG)
     positive: dict[tuple[str, str, str], list[ClaimRecord]] = defaultdict(list)
     denied: dict[str, list[ClaimRecord]] = defaultdict(list)
     for claim in claims:
@@ -360,7 +365,7 @@ def project(graph: Graph) -> ConceptNetwork:
     concepts = sorted(set(mentions) | in_claims)
     net = nx.MultiDiGraph()
     for concept in concepts:
-        net.add_node(concept, **node_attributes(graph, concept, len(mentions.get(concept, ())),
+        net.add_node(concept, **node_attributes(terms, concept, len(mentions.get(concept, ())),
                                                 len(denied.get(concept, ()))))
     evidence: dict[str, tuple[ClaimRecord, ...]] = {}
     for number, (s, relation, o) in enumerate(sorted(positive), start=1):
@@ -371,11 +376,11 @@ def project(graph: Graph) -> ConceptNetwork:
     add_measures(net)
     return ConceptNetwork(
         graph=net, transcripts=transcripts, relation_labels=relation_labels,
-        inverse_labels=_inverse_labels(graph, relation_labels),
-        category_labels=_category_labels(graph, net), claims=evidence,
+        inverse_labels=_inverse_labels(terms, relation_labels),
+        category_labels=_category_labels(terms, net), claims=evidence,
         mentions={c: mentions.get(c, ()) for c in concepts},
         denied={c: tuple(v) for c, v in sorted(denied.items())},
-        alt_labels={c: names for c in concepts if (names := _alt_labels(graph, URIRef(c)))},
+        alt_labels={c: names for c in concepts if (names := _alt_labels(terms, URIRef(c)))},
     )
 
 

@@ -26,12 +26,14 @@ from rdflib import Graph
 from graph import __version__, nlp
 from graph.cache import Cache, Result
 from graph.codebook import Codebook, load_codebook
-from graph.export import write_views
+from graph.export import write_network
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.model import Document, Extraction
+from graph.network import ConceptNetwork
 from graph.rdf import Built, assemble, document_iri, document_ntriples, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
+from graph.records import network_of, share_of
 from graph.rules import RuleSet, load_rules
 from graph.validate import validate
 
@@ -353,7 +355,7 @@ def write_store(built: Built, quads: bytes, folder: Path):
     return store
 
 
-def write_outputs(built: Built, out: Path) -> None:
+def write_outputs(built: Built, net: ConceptNetwork, out: Path) -> None:
     """Write every output into a staging folder beside `out`, then swap it with `out` in one
     step, so `out` always holds a whole build, the old or the new one. Call within writing()."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -362,7 +364,7 @@ def write_outputs(built: Built, out: Path) -> None:
         for name, data in built.files():
             (staging / name).write_bytes(data)
             quads = data if name == "graph.nq" else quads
-        write_views(built.as_rdflib(), staging)
+        write_network(net, staging)
         write_store(built, quads, staging / STORE).flush()  # after the graph files: newer
         (staging / MARKER).write_bytes(MARKER_TEXT)
         umask = os.umask(0)
@@ -438,7 +440,9 @@ def build(
         checked = check_graph(shared, parts, load_shapes()) if check else 0
         built = assemble(shared, parts)
         del parts
-        write_outputs(built, target)
+        people = dict(options.people)
+        net = network_of((share_of(x, people) for x in extractions), shared)
+        write_outputs(built, net, target)
     summary = Summary(
         transcripts=len(extractions),
         turns=sum(len(x.document.turns) for x in extractions),

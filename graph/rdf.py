@@ -12,8 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from types import MappingProxyType
 
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, XSD
 
 from graph.codebook import Codebook
@@ -81,132 +80,162 @@ def _concept_id(iri: str) -> str:
     return iri.removeprefix(str(CONCEPT)).rsplit("/", 1)[-1]
 
 
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
+_XSD = str(XSD)
 
 
-def _bool(value: bool) -> Literal:
-    return Literal(value, datatype=XSD.boolean)
+def _iri(iri: str) -> str:
+    return f"<{iri}>"
 
 
-def add_document(
-    graph: Graph, extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
-) -> None:
-    """Add one transcript's description, turns, sentences, mentions and claims.
+def _literal(text: str, datatype: str | None = None, lang: str | None = None) -> str:
+    """An N-Triples literal, escaped as rdflib's N-Triples writer escapes it."""
+    escaped = text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+    quoted = '"' + escaped.replace("\r", "\\r") + '"'
+    if lang:
+        return f"{quoted}@{lang}"
+    return f"{quoted}^^<{_XSD}{datatype}>" if datatype else quoted
 
-    `people` maps speaker names to one person's name across interviews (--same-person).
-    """
+
+def _int(value: int) -> str:
+    return _literal(str(value), "integer")
+
+
+def _bool(value: bool) -> str:
+    return _literal("true" if value else "false", "boolean")
+
+
+def _decimal(value: float) -> str:
+    return _literal(str(Decimal(f"{value:.3f}")), "decimal")
+
+
+T = {name: _iri(str(term)) for name, term in {
+    "type": RDF.type, "subject": RDF.subject, "predicate": RDF.predicate, "object": RDF.object,
+    "source": DCTERMS.source, "format": DCTERMS.format, "title": DCTERMS.title,
+    "date": DCTERMS.date, "contributor": DCTERMS.contributor, "isPartOf": DCTERMS.isPartOf,
+    "Person": FOAF.Person, "Organization": FOAF.Organization, "name": FOAF.name,
+    "Agent": PROV.Agent, "attributed": PROV.wasAttributedTo, "Concept": SKOS.Concept,
+    "prefLabel": SKOS.prefLabel, "hiddenLabel": SKOS.hiddenLabel, "schemaMentions": SCHEMA.mentions,
+    "hasSource": OA.hasSource, "hasSelector": OA.hasSelector, "exact": OA.exact,
+    "start": OA.start, "end": OA.end, "TextQuoteSelector": OA.TextQuoteSelector,
+    "TextPositionSelector": OA.TextPositionSelector,
+}.items()}
+L = {name: _iri(f"{LG._NS}{name}") for name in (
+    "Transcript", "Turn", "Sentence", "Claim", "ProvisionalConcept", "Provisional", "sha256",
+    "index", "startLine", "endLine", "startTime", "endTime", "mentions", "category", "negated",
+    "hedged", "fromQuestion", "confidence", "rule", "cue", "statedRelation", "statedSubject",
+    "statedObject", "subjectDirection", "objectDirection", "evidence")}
+
+
+def document_triples(
+    extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
+) -> list[Triple]:
+    """One transcript's triples as N-Triples terms, sorted, each once: its description, turns,
+    sentences, mentions and claims. `people` maps speaker names to one person's name across
+    interviews (--same-person)."""
     doc = extraction.document
-    d = document_iri(doc)
-    graph.add((d, RDF.type, LG.Transcript))
-    graph.add((d, DCTERMS.source, Literal(doc.source)))
-    graph.add((d, LG.sha256, Literal(doc.sha256)))
-    graph.add((d, DCTERMS.format, Literal(MEDIA_TYPES.get(doc.format, "text/plain"))))
+    d = _iri(document_iri(doc))
+    out: set[Triple] = {
+        (d, T["type"], L["Transcript"]),
+        (d, T["source"], _literal(doc.source)),
+        (d, L["sha256"], _literal(doc.sha256)),
+        (d, T["format"], _literal(MEDIA_TYPES.get(doc.format, "text/plain"))),
+    }
+    add = out.add
     if doc.title:
-        graph.add((d, DCTERMS.title, Literal(" ".join(doc.title.split()))))
+        add((d, T["title"], _literal(" ".join(doc.title.split()))))
     if doc.date:
-        graph.add((d, DCTERMS.date, Literal(doc.date)))
-    for name in doc.speakers:
-        person = speaker_iri(doc, name, people)
-        graph.add((person, RDF.type, FOAF.Person))
-        graph.add((person, RDF.type, PROV.Agent))
-        graph.add((person, FOAF.name, Literal(people.get(name, name))))
-        graph.add((d, DCTERMS.contributor, person))
+        add((d, T["date"], _literal(doc.date)))
+    speakers = {name: _iri(speaker_iri(doc, name, people)) for name in doc.speakers}
+    for name, person in speakers.items():
+        out.update({(person, T["type"], T["Person"]), (person, T["type"], T["Agent"]),
+                    (person, T["name"], _literal(people.get(name, name))),
+                    (d, T["contributor"], person)})
+    turn_iri = f"{DATA}{doc.id}/turn/"
     for turn in doc.turns:
-        t = _part(doc, "turn", turn.index)
-        graph.add((t, RDF.type, LG.Turn))
-        graph.add((t, DCTERMS.isPartOf, d))
-        graph.add((t, LG.index, _int(turn.index)))
-        graph.add((t, PROV.wasAttributedTo, speaker_iri(doc, turn.speaker, people)))
-        graph.add((t, LG.startLine, _int(turn.line_start)))
-        graph.add((t, LG.endLine, _int(turn.line_end)))
+        t = _iri(f"{turn_iri}{turn.index}")
+        out.update({(t, T["type"], L["Turn"]), (t, T["isPartOf"], d),
+                    (t, L["index"], _int(turn.index)),
+                    (t, T["attributed"], speakers.get(turn.speaker)
+                     or _iri(speaker_iri(doc, turn.speaker, people))),
+                    (t, L["startLine"], _int(turn.line_start)),
+                    (t, L["endLine"], _int(turn.line_end))})
         for sentence in turn.sentences:
-            _add_sentence(graph, doc, t, sentence)
+            _sentence_triples(out, d, f"{DATA}{doc.id}/sentence/{sentence.index}", t, sentence)
     for mention in extraction.mentions:
-        graph.add((sentence_iri(doc, mention.sentence), LG.mentions, URIRef(mention.concept)))
-        graph.add((_part(doc, "turn", mention.turn), LG.mentions, URIRef(mention.concept)))
-    for entity in extraction.entities:
-        e = URIRef(entity.entity)
-        graph.add((_part(doc, "turn", entity.turn), SCHEMA.mentions, e))
-        if entity.entity.startswith(str(DATA)):
-            graph.add((e, RDF.type, FOAF.Person if entity.kind == "person" else FOAF.Organization))
-            graph.add((e, FOAF.name, Literal(entity.name)))
-    for iri, label in extraction.provisional.items():
-        c = URIRef(iri)
-        graph.add((c, RDF.type, SKOS.Concept))
-        graph.add((c, RDF.type, LG.ProvisionalConcept))
-        graph.add((c, SKOS.prefLabel, Literal(label, lang="en")))
-        graph.add((c, LG.category, LG.Provisional))
-    for mention in extraction.mentions:
+        concept = _iri(mention.concept)
+        add((_iri(sentence_iri(doc, mention.sentence)), L["mentions"], concept))
+        add((_iri(f"{turn_iri}{mention.turn}"), L["mentions"], concept))
         if mention.provisional:
-            graph.add(
-                (URIRef(mention.concept), SKOS.hiddenLabel, Literal(mention.surface, lang="en"))
-            )
+            add((concept, T["hiddenLabel"], _literal(mention.surface, lang="en")))
+    for entity in extraction.entities:
+        e = _iri(entity.entity)
+        add((_iri(f"{turn_iri}{entity.turn}"), T["schemaMentions"], e))
+        if entity.entity.startswith(str(DATA)):
+            kind = T["Person"] if entity.kind == "person" else T["Organization"]
+            out.update({(e, T["type"], kind), (e, T["name"], _literal(entity.name))})
+    for iri, label in extraction.provisional.items():
+        c = _iri(iri)
+        out.update({(c, T["type"], T["Concept"]), (c, T["type"], L["ProvisionalConcept"]),
+                    (c, T["prefLabel"], _literal(label, lang="en")),
+                    (c, L["category"], L["Provisional"])})
     for claim in extraction.claims:
-        _add_claim(graph, doc, claim, speaker_iri(doc, claim.speaker, people))
+        speaker = speakers.get(claim.speaker) or _iri(speaker_iri(doc, claim.speaker, people))
+        _claim_triples(out, doc, claim, speaker)
+    return sorted(out)
 
 
-def _add_sentence(graph: Graph, doc: Document, turn: URIRef, sentence) -> None:
-    s = sentence_iri(doc, sentence.index)
-    quote = URIRef(f"{s}/quote")
-    position = URIRef(f"{s}/position")
-    graph.add((s, RDF.type, LG.Sentence))
-    graph.add((s, DCTERMS.isPartOf, turn))
-    graph.add((s, OA.hasSource, document_iri(doc)))
-    graph.add((s, LG.index, _int(sentence.index)))
-    graph.add((s, LG.startLine, _int(sentence.line_start)))
-    graph.add((s, LG.endLine, _int(sentence.line_end)))
-    graph.add((s, OA.hasSelector, quote))
-    graph.add((s, OA.hasSelector, position))
-    graph.add((quote, RDF.type, OA.TextQuoteSelector))
-    graph.add((quote, OA.exact, Literal(sentence.text)))
-    graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, Literal(sentence.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((position, OA.end, Literal(sentence.end, datatype=XSD.nonNegativeInteger)))
+def _sentence_triples(out: set[Triple], d: str, iri: str, turn: str, sentence) -> None:
+    s, quote, position = _iri(iri), _iri(f"{iri}/quote"), _iri(f"{iri}/position")
+    out.update({
+        (s, T["type"], L["Sentence"]), (s, T["isPartOf"], turn), (s, T["hasSource"], d),
+        (s, L["index"], _int(sentence.index)), (s, L["startLine"], _int(sentence.line_start)),
+        (s, L["endLine"], _int(sentence.line_end)), (s, T["hasSelector"], quote),
+        (s, T["hasSelector"], position), (quote, T["type"], T["TextQuoteSelector"]),
+        (quote, T["exact"], _literal(sentence.text)),
+        (position, T["type"], T["TextPositionSelector"]),
+        (position, T["start"], _literal(str(sentence.start), "nonNegativeInteger")),
+        (position, T["end"], _literal(str(sentence.end), "nonNegativeInteger")),
+    })
     if sentence.time_start is not None:
-        graph.add((s, LG.startTime, Literal(Decimal(f"{sentence.time_start:.3f}"))))
+        out.add((s, L["startTime"], _decimal(sentence.time_start)))
     if sentence.time_end is not None:
-        graph.add((s, LG.endTime, Literal(Decimal(f"{sentence.time_end:.3f}"))))
+        out.add((s, L["endTime"], _decimal(sentence.time_end)))
 
 
-def _add_claim(graph: Graph, doc: Document, claim: Claim, speaker: URIRef) -> None:
-    c = claim_iri(doc, claim)
+def _claim_triples(out: set[Triple], doc: Document, claim: Claim, speaker: str) -> None:
+    c = _iri(claim_iri(doc, claim))
     subject, relation, obj = claim.reading()
-    s, p, o = URIRef(subject), LG[relation], URIRef(obj)
-    graph.add((c, RDF.type, LG.Claim))
-    graph.add((c, RDF.subject, s))
-    graph.add((c, RDF.predicate, p))
-    graph.add((c, RDF.object, o))
-    graph.add((c, LG.negated, _bool(claim.negated)))
-    graph.add((c, LG.hedged, _bool(claim.hedged)))
-    graph.add((c, LG.fromQuestion, _bool(claim.question)))
-    graph.add((c, LG.confidence, Literal(Decimal(f"{claim.confidence:.3f}"))))
-    graph.add((c, LG.rule, Literal(claim.rule)))
-    graph.add((c, LG.cue, Literal(claim.cue)))
+    s, p, o = _iri(subject), _iri(f"{LG._NS}{relation}"), _iri(obj)
+    out.update({
+        (c, T["type"], L["Claim"]), (c, T["subject"], s), (c, T["predicate"], p),
+        (c, T["object"], o), (c, L["negated"], _bool(claim.negated)),
+        (c, L["hedged"], _bool(claim.hedged)), (c, L["fromQuestion"], _bool(claim.question)),
+        (c, L["confidence"], _decimal(claim.confidence)), (c, L["rule"], _literal(claim.rule)),
+        (c, L["cue"], _literal(claim.cue)), (c, T["attributed"], speaker),
+        (c, L["evidence"], _iri(sentence_iri(doc, claim.evidence.sentence))),
+    })
     if (subject, relation, obj) != (claim.subject, claim.relation, claim.object):
-        graph.add((c, LG.statedRelation, LG[claim.relation]))
-        graph.add((c, LG.statedSubject, URIRef(claim.subject)))
-        graph.add((c, LG.statedObject, URIRef(claim.object)))
-    for prop, direction in ((LG.subjectDirection, claim.subject_direction),
-                            (LG.objectDirection, claim.object_direction)):
+        out.update({(c, L["statedRelation"], _iri(f"{LG._NS}{claim.relation}")),
+                    (c, L["statedSubject"], _iri(claim.subject)),
+                    (c, L["statedObject"], _iri(claim.object))})
+    for prop, direction in (("subjectDirection", claim.subject_direction),
+                            ("objectDirection", claim.object_direction)):
         if direction:
-            graph.add((c, prop, Literal(direction)))
-    graph.add((c, PROV.wasAttributedTo, speaker))
-    graph.add((c, LG.evidence, sentence_iri(doc, claim.evidence.sentence)))
+            out.add((c, L[prop], _literal(direction)))
     if claim.answer:
-        graph.add((c, LG.evidence, sentence_iri(doc, claim.answer.sentence)))
-    if not claim.negated:
-        if claim.relation in SYMMETRIC and (o, p, s) in graph:
-            return
-        graph.add((s, p, o))
+        out.add((c, L["evidence"], _iri(sentence_iri(doc, claim.answer.sentence))))
+    if not claim.negated and not (claim.relation in SYMMETRIC and (o, p, s) in out):
+        out.add((s, p, o))
 
 
 def document_graph(
     extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
 ) -> Graph:
-    """One transcript's triples, for its own named graph."""
+    """One transcript's triples as an rdflib graph (for tools and tests; a build never makes
+    one)."""
     graph = new_graph()
-    add_document(graph, extraction, people)
+    lines = "".join(f"{s} {p} {o} .\n" for s, p, o in document_triples(extraction, people))
+    graph.parse(data=lines, format="nt")
     return graph
 
 
@@ -222,7 +251,8 @@ def document_ntriples(
     extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
 ) -> bytes:
     """One transcript's triples as N-Triples, to pass between processes and load in bulk."""
-    return document_graph(extraction, people).serialize(format="nt", encoding="utf-8")
+    lines = "".join(f"{s} {p} {o} .\n" for s, p, o in document_triples(extraction, people))
+    return lines.encode("utf-8")
 
 
 @dataclass
@@ -247,23 +277,6 @@ class Built:
         yield "graph.jsonld", jsonld(self.union, names)
         yield "graph.trig", trig(self.shared, self.parts, names)
         yield "graph.nq", nquads(self.shared, self.parts)
-
-    def as_rdflib(self) -> Graph:
-        """The union as an rdflib Graph in an Oxigraph store: quick to load and to query."""
-        import pyoxigraph as ox
-        from oxrdflib import OxigraphStore
-
-        store = ox.Store()
-        lines = "".join(f"{s} {p} {o} .\n" for s, p, o in self.union)
-        store.bulk_load(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        graph = Graph(
-            store=OxigraphStore(store=store),
-            identifier=DATASET_DEFAULT_GRAPH_ID,
-            bind_namespaces="none",
-        )
-        for prefix, ns in self.prefixes.items():
-            graph.bind(prefix, ns)
-        return graph
 
 
 def assemble(shared: Graph, parts: Mapping[str, bytes]) -> Built:
