@@ -425,7 +425,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
 
 def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     """ "A plus B", "A rather than B", "A, not B": the words just before and after the cue."""
-    if cue.lemma in ("both", "together"):
+    if cue.lemma in ("both", "together", "hand in hand", "in step", "in tandem"):
         return _both(doc, cue, start, end)
     if cue.lemma == "not" and (start == 0 or doc[start - 1].lower_ not in (",", "and", "but")):
         return []
@@ -448,6 +448,8 @@ def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     heads = [token.head] if cue.lemma == "both" else [
         c for c in token.head.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")
     ]
+    if token.head.pos_ in ("NOUN", "PROPN") and token.head.dep_ == "conj":
+        heads.append(token.head.head)  # "ratio and experience together"
     out = []
     for head in heads:
         for other in head.conjuncts:
