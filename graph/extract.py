@@ -854,6 +854,9 @@ def _parse_claims_for(
         subject.anaphoric or obj.anaphoric
     ):
         return []  # both clauses of "A because B", both sides of "A, not B" name their concepts
+    provisional = _is_provisional(subject.iri) or _is_provisional(obj.iri)
+    if link.rule == "cue-coordinator" and provisional:
+        return []  # "from role models, not from lectures": a contrast only between concepts
     if link.rule in _LOOSE and (_role(engine, subject.iri) or _role(engine, obj.iri)):
         return []  # "if a nurse tells you ...": who acts is not what the clause is about
     if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
@@ -965,7 +968,9 @@ def _side(
         return _Side(iri, "" if head is None else direction, True) if iri else None
     if head is None:
         run = _window_phrase(engine, doc, arg.window, arg.window[1] <= cue[0])
-        return _Side(_provisional(a, *run), "", False) if run else None
+        if run is None:
+            return None
+        return _Side(_provisional(a, *run), _window_direction(engine, doc, run[0]), False)
     if head.lower_ in _RELATIVE and head.dep_ in ("nsubj", "pobj", "advmod"):
         target = _relative_target(head)
         if target is not None:
@@ -977,7 +982,22 @@ def _side(
     phrase = _head_phrase(engine, head, arg.result) if head is not None else None
     if phrase is None:
         return None
+    stem = _negative_stem(engine, head) if phrase[1] - phrase[0] == 1 else None
+    if stem is not None:  # "inconsistency" is less consistency
+        return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
     return _Side(_provisional(a, *phrase), direction, False)
+
+
+def _negative_stem(engine: Engine, head: Any) -> str | None:
+    """The codebook concept a word with a negative prefix denies ("inconsistency",
+    "unfairness", "disorganisation"), when the codebook has the stem and not the word."""
+    lemma = head.lemma_.lower()
+    for prefix in ("in", "un", "dis", "im", "non-", "non"):
+        if lemma.startswith(prefix) and len(lemma) - len(prefix) >= 5:
+            iri = engine.by_lemmas.get(lemma[len(prefix):])
+            if iri is not None:
+                return iri
+    return None
 
 
 _RELATIVE = frozenset({"which", "that", "who", "what", "where"})
@@ -1032,7 +1052,8 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
         return False
     if _head_phrase(engine, head) is None or head.lemma_.lower() in _VAGUE:
         return False
-    attached = {t.i for c in head.children if c.dep_ == "prep" and c.i > head.i for t in c.subtree}
+    attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
+                or c.dep_ == "poss" for t in c.subtree}  # "the board's assurance"
     return all(f.start in attached for f in inside)
 
 

@@ -145,10 +145,15 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
     """A causative names an outcome for someone: not "makes it possible", "makes that harder"
     (what is made easier is named elsewhere) nor a comparison."""
     result, undergoer = nodes["b"], nodes["undergoer"]
-    if undergoer.lower_ in ("it", "that", "this", "things", "everything") or result.tag_ == "JJR":
+    if undergoer.lower_ in _NOT_UNDERGOERS or result.tag_ == "JJR" or result.lower_ in _EVALUATIVE:
         return False
     companions = {w for e in lexicon.lookup("verb", nodes["cue"].lemma_.lower()) for w in e.with_}
     return result.lower_ not in companions
+
+
+_NOT_UNDERGOERS = frozenset({"it", "that", "this", "things", "everything", "what", "which"})
+_EVALUATIVE = frozenset({"easy", "hard", "difficult", "possible", "impossible", "simple",
+                         "complicated", "clear", "obvious", "normal", "worse", "better"})
 
 
 def _as_result(link: Link, result: Any, undergoer: Any) -> Link:
@@ -269,9 +274,19 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         before = {t.lower_ for t in doc[max(left, i - 3) : i]}
         out.append(Link(entry.relation, subject, obj, (i, after), "cue-verb-words",
                         round(entry.confidence * 0.9, 3),
-                        bool(before & NEGATION_WORDS) or is_negated(token),
+                        bool(before & NEGATION_WORDS) or is_negated(token)
+                        or _denied_opinion(doc, i),
                         bool(before & MODALS) or is_hedged(token)))
     return out
+
+
+def _denied_opinion(doc: Any, i: int) -> bool:
+    """ "I don't believe A erodes B", read from the words: a negated opinion verb before."""
+    return any(
+        token.lemma_.lower() in OPINION_VERBS
+        and {t.lower_ for t in doc[max(0, token.i - 2) : token.i]} & NEGATION_WORDS
+        for token in doc[:i]
+    )
 
 
 def _participle_adjective(doc: Any, i: int) -> bool:

@@ -111,7 +111,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("defensive practice", "isConsequenceOf", "fear")),
     ("Rigid rotas stop nurses speaking up.", ("rigid rota", "undermines", "speaking up")),
     ("Inconsistency is what drives a lot of the conflict.",
-     ("conflict", "isConsequenceOf", "inconsistency")),
+     ("consistency", "undermines", "conflict")),
     ("Reflection is where the learning comes from.", ("learning", "isConsequenceOf", "reflection")),
     ("Agitation comes from feeling trapped.", ("agitation", "isConsequenceOf", "feeling trapped")),
     ("Since the wards were merged, we have lost the camaraderie.",
@@ -121,6 +121,10 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Violence against crews erodes morale.", ("violence", "undermines", "morale")),
     ("Compassionate leadership isn't soft leadership.",
      ("compassionate leadership", "contrastsWith", "soft leadership")),
+    ("The weekly debrief is how we learn.", ("debrief", "enables", "learning")),
+    ("Constant restructuring comes at the cost of morale.",
+     ("constant restructuring", "undermines", "morale")),
+    ("Ownership and burnout go hand in hand.", ("ownership", "combinesWith", "burnout")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -131,6 +135,8 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("Team leaders need protected time.", "enables"),
     ("Rest isn't a luxury.", "luxury"),
     ("If a nurse tells you about a broken hoist, harm follows.", "nurse"),
+    ("That took a good year to recover from.", "requires"),
+    ("Nurses learn from role models, not from lectures.", "lecture"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
@@ -161,6 +167,18 @@ def test_negation_and_hedges_come_from_the_parse(parsing, text, negated, hedged)
     claims = [c for c in _claims(parsing, text) if c.relation == "undermines"]
     assert claims, text
     assert (claims[0].negated, claims[0].hedged) == (negated, hedged)
+
+
+def test_a_denied_opinion_denies_a_misparsed_cue(parsing):
+    claims = [c for c in _claims(parsing, "I don't believe rigid targets erodes morale at all.")
+              if c.relation == "undermines"]
+    assert claims and all(c.negated for c in claims)
+
+
+def test_a_lack_before_words_read_around_a_cue_marks_them(parsing):
+    claims = [c for c in _claims(parsing, "A lack of protected time undermines teamwork.")
+              if c.relation == "undermines"]
+    assert claims and claims[0].subject_direction == "absent"
 
 
 def test_a_without_phrase_alone_states_no_requirement(parsing):
