@@ -809,7 +809,48 @@ def _parse_claims(
         for other in _coordinated(a, link.subject, subject):
             out += _parse_claims_for(engine, a, link, other, obj)
         out += _parse_claims_for(engine, a, link, subject, obj)
+    return out + _concept_verbs(engine, analysed, pos)
+
+
+def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
+                   ) -> list[tuple[Claim, tuple[int, int]]]:
+    """A concept named by a verb is the outcome of what does it: "handlers are burnt out by
+    the volume", "the rota burns people out"."""
+    a = analysed[pos]
+    out = []
+    for found in a.found:
+        verb = _verb_of(a.parsed, found)
+        if verb is None:
+            continue
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        causes = [g for c in agents for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        if not causes and any(c.dep_ == "dobj" for c in verb.children):
+            causes = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        if not causes or causes[0].lower_ in _PERSONAL:
+            continue
+        arg = syntax.Arg(causes[0].i)
+        span = (found.start, found.end)
+        cause = _side(engine, analysed, pos, arg, "object", found.iri, span)
+        if cause is None or cause.iri == found.iri:
+            continue
+        link = syntax.Link("isConsequenceOf", syntax.Arg(verb.i), arg, span, "concept-verb", 0.7,
+                           syntax.is_negated(verb), syntax.is_hedged(verb))
+        out += _parse_claims_for(engine, a, link, _Side(found.iri, "", False), cause)
     return out
+
+
+_PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "me", "us", "them", "people"})
+
+
+def _verb_of(doc: Any, found: _Found) -> Any:
+    """The verb that names a concept on its own ("burnt out", "demoralised"), if any."""
+    if doc is None:
+        return None
+    heads = [t for t in doc[found.start : found.end]
+             if t.head.i == t.i or not found.start <= t.head.i < found.end]
+    if len(heads) != 1 or heads[0].pos_ != "VERB" or heads[0].tag_ == "VBG":
+        return None
+    return heads[0]
 
 
 def _links(engine: Engine, a: _Analysed) -> list[syntax.Link]:
@@ -979,6 +1020,9 @@ def _side(
         subjects = [c for c in head.children
                     if c.dep_ in ("nsubj", "nsubjpass") and c.i not in arg.exclude]
         head = subjects[0] if subjects and subjects[0].pos_ in ("NOUN", "PROPN") else head
+        objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+        if arg.result and objects and head.tag_ != "VBG":
+            head = objects[0]  # "lets people tell the truth": the truth, not the telling
     phrase = _head_phrase(engine, head, arg.result) if head is not None else None
     if phrase is None:
         return None
