@@ -1244,8 +1244,9 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
             while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
                 start -= 2  # "task-focused care"
     polarity = set().union(*engine.lexicon.polarity.values()) if engine.lexicon else set()
-    while start < head.i and head.doc[start].lower_ in polarity:
-        start += 1
+    while start < head.i and (head.doc[start].lower_ in polarity
+                              or head.doc[start].lower_ in _EVALUATIVE_MODIFIERS):
+        start += 1  # "good surgery" is surgery, "the sheer volume" is volume
     end = head.i + 1
     particle = [c for c in head.rights if c.dep_ == "prt" and c.i == end]
     end += len(particle)
@@ -1256,6 +1257,9 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     return start, end
 
 
+_EVALUATIVE_MODIFIERS = frozenset({"good", "bad", "proper", "real", "right", "great", "decent",
+                                   "nice", "whole", "same", "certain", "particular", "sheer",
+                                   "actual", "general", "basic", "main", "big", "huge", "own"})
 _LIGHT = frozenset({"feel", "be", "get", "become", "stay", "seem", "look"})
 
 

@@ -440,7 +440,8 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
 
 def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     """ "A plus B", "A rather than B", "A, not B": the words just before and after the cue."""
-    if cue.lemma in ("both", "together", "hand in hand", "in step", "in tandem"):
+    if cue.lemma in ("both", "together", "hand in hand", "in step", "in tandem", "in tension",
+                     "at odds"):
         return _both(doc, cue, start, end)
     if cue.lemma == "not" and (start == 0 or doc[start - 1].lower_ not in (",", "and", "but")):
         return []
