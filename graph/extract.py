@@ -36,7 +36,8 @@ SHORT_DENIAL = 4  # words: "It doesn't, honestly." denies the sentence before it
 SHORT_LABEL = 3  # characters: one-word labels this short ("AI", "QI") match as written only
 OPPOSITE = "opposite:"  # match key prefix of a word naming a concept's absence ("turnover")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady)\.?\s+[A-Z][\w'-]+")
-_INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-"})
+_INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-",
+                            "sadly", "honestly", "frankly", "look", "actually", "basically"})
 
 
 # --- the engine: matchers built once per codebook and rule set -----------------------------
@@ -114,6 +115,7 @@ def build_engine(
         ("hedges", rules.hedges),
         ("confirm", rules.confirm),
         ("deny", rules.deny),
+        ("hedge", rules.hedge),
         ("reported", rules.reported),
     ):
         matcher = Matcher(nlp.vocab)
@@ -1318,13 +1320,14 @@ def _settle(
         return claims
     if a.question or _reported(engine, a.doc):
         for answer in _answer(analysed, pos):
-            for verdict in ("deny", "confirm"):
+            for verdict in ("deny", "hedge", "confirm"):
                 if _opens_with(engine, verdict, answer.doc):
                     return [
                         replace(
                             c,
                             speaker=answer.speaker,
                             negated=verdict == "deny" or c.negated,
+                            hedged=verdict == "hedge" or c.hedged,
                             question=True,
                             answer=_evidence(answer),
                             confidence=round(c.confidence * QUESTION_PENALTY, 3),

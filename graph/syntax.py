@@ -232,6 +232,8 @@ def _others(token: Any) -> frozenset[int]:
 AUXILIARIES = frozenset({"can", "could", "will", "would", "may", "might", "must", "should",
                          "does", "do", "did", "to", "'ll", "'d", "n't", "not", "never", "also",
                          "really", "just", "always", "often"})
+QUESTION_AUXILIARIES = frozenset({"does", "do", "did", "can", "could", "will", "would", "should",
+                                  "might", "has", "have"})
 NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "cannot"})
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "gets", "get",
                 "got"})
@@ -309,7 +311,8 @@ def _verb_form(doc: Any, i: int, lemma: str) -> bool:
         return True
     plural = previous.pos_ in ("NOUN", "PROPN", "PRON") and previous.lower_.endswith(("s", "y"))
     followed = i + 1 < len(doc) and doc[i + 1].lower_ != "of"
-    return previous.lower_ in AUXILIARIES or (plural and followed)
+    asked = doc[0].lower_ in QUESTION_AUXILIARIES and i >= 2  # "Does the rota undermine ..."
+    return previous.lower_ in AUXILIARIES or ((plural or asked) and followed)
 
 
 def is_negated(token: Any) -> bool:

@@ -258,3 +258,27 @@ def test_explain_needs_a_line_or_text(tmp_path):
     source.write_text("Interviewer: Go on.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["explain", str(source)])
     assert result.exit_code == 2 and "give --line N or --grep TEXT" in result.output
+
+
+def _answered(engine, question: str, answer: str):
+    source = f"Interviewer: {question}\nPat Lee: {answer}\n"
+    return extract(read_text(source, "t.txt", source.encode()), engine).claims
+
+
+@pytest.mark.parametrize(("answer", "negated", "hedged"), [
+    ("Yes, it does. Nights are brutal.", False, False),
+    ("Maybe. It's hard to say.", False, True),
+    ("Partly, yes.", False, True),
+    ("Sadly, yes, I think that's fair.", False, False),
+    ("No, I don't think so at all.", True, False),
+])
+def test_a_question_is_the_answerers_claim_as_answered(parsing, answer, negated, hedged):
+    claims = [c for c in _answered(parsing, "Does the rota undermine morale?", answer)
+              if c.relation == "undermines"]
+    assert claims, answer
+    assert all(c.speaker == "Pat Lee" and c.question for c in claims)
+    assert (claims[0].negated, claims[0].hedged) == (negated, hedged)
+
+
+def test_an_unanswered_question_is_nobodys_claim(parsing):
+    assert not _answered(parsing, "Does the rota undermine morale?", "Let me tell you about nights.")
