@@ -1099,7 +1099,7 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     if _head_phrase(engine, head) is None or head.lemma_.lower() in _VAGUE:
         return False
     attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
-                or c.dep_ == "poss" for t in c.subtree}  # "the board's assurance"
+                or c.dep_ in ("poss", "compound") for t in c.subtree}  # "the board's assurance"
     return all(f.start in attached for f in inside)
 
 
