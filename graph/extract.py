@@ -1018,13 +1018,12 @@ def _side(
         target = _relative_target(head)
         if target is not None:
             return _side(engine, analysed, pos, syntax.Arg(target.i), role, exclude, cue)
-    if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: its subject names it
-        subjects = [c for c in head.children
-                    if c.dep_ in ("nsubj", "nsubjpass") and c.i not in arg.exclude]
-        head = subjects[0] if subjects and subjects[0].pos_ in ("NOUN", "PROPN") else head
-        objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
-        if arg.result and objects and head.tag_ != "VBG":
-            head = objects[0]  # "lets people tell the truth": the truth, not the telling
+    if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: what it is about
+        verb, head = head, _clause_topic(head, arg)
+        if head is not verb and arg.keep_polarity:
+            marked, head = _marked(engine, head)
+            denied = any(c.dep_ == "neg" for c in verb.children) and verb.lemma_ in _LIGHT_HAVE
+            direction = "absent" if denied else marked or direction  # "not having enough staff"
     phrase = _head_phrase(engine, head, arg.result) if head is not None else None
     if phrase is None:
         return None
@@ -1032,6 +1031,20 @@ def _side(
     if stem is not None:  # "inconsistency" is less consistency
         return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
     return _Side(_provisional(a, *phrase), direction, False)
+
+
+def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
+    """The noun a clause is about: its subject, else what it has or is ("there is supervision",
+    "people have a bit of slack"); an outcome's object ("lets people tell the truth")."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                and c.i not in arg.exclude]
+    objects = [c for c in verb.children if c.dep_ in ("attr", "dobj")]
+    outcome = objects if verb.tag_ != "VBG" else []
+    candidates = outcome if arg.result else subjects + objects
+    for candidate in map(_quantified, candidates):
+        if candidate.pos_ in ("NOUN", "PROPN") and candidate.lower_ not in _VAGUE:
+            return candidate
+    return verb
 
 
 def _negative_stem(engine: Engine, head: Any) -> str | None:
@@ -1262,6 +1275,7 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
 _EVALUATIVE_MODIFIERS = frozenset({"good", "bad", "proper", "real", "right", "great", "decent",
                                    "nice", "whole", "same", "certain", "particular", "sheer",
                                    "actual", "general", "basic", "main", "big", "huge", "own"})
+_LIGHT_HAVE = frozenset({"have", "get", "be", "give", "provide"})
 _LIGHT = frozenset({"feel", "be", "get", "become", "stay", "seem", "look"})
 
 

@@ -374,7 +374,7 @@ def _split_clitics(phrase: str) -> list[str]:
 
 def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
     out: list[Link] = []
-    for cue, start, end in _phrases(doc, lexicon, "subordinator"):
+    for cue, start, end in _phrases(doc, lexicon, "subordinator") + _split_only(doc, lexicon):
         out += _subordinate(doc, lexicon, cue, start, end)
     for cue, start, end in _phrases(doc, lexicon, "preposition"):
         out += _preposition(doc, lexicon, cue, start, end)
@@ -382,6 +382,20 @@ def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
         out += _coordinate(doc, cue, start, end)
     for cue, start, end in _phrases(doc, lexicon, "discourse"):
         out += _discourse(doc, cue, start, end)
+    return out
+
+
+def _split_only(doc: Any, lexicon: Lexicon) -> list[tuple[Cue, int, int]]:
+    """ "B only works if A": "only" stands on the verb the "if" clause hangs on."""
+    entries = lexicon.lookup("subordinator", "only if")
+    out = []
+    for token in doc:
+        if not entries or token.lower_ != "if" or token.i == 0 or doc[token.i - 1].lower_ == "only":
+            continue
+        clause = token.head
+        governing = clause.head if clause.dep_ == "advcl" else None
+        if governing is not None and any(c.lower_ == "only" for c in governing.children):
+            out.append((entries[0], token.i, token.i + 1))
     return out
 
 

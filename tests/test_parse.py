@@ -125,6 +125,14 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Constant restructuring comes at the cost of morale.",
      ("constant restructuring", "undermines", "morale")),
     ("Ownership and burnout go hand in hand.", ("ownership", "combinesWith", "burnout")),
+    ("Autonomy only works if there is supervision behind it.",
+     ("autonomy", "requires", "supervision")),
+    ("The backlog comes from not having enough radiologists.",
+     ("radiologist", "undermines", "waiting times")),
+    ("The near-miss log is one piece of our governance.",
+     ("near miss log", "isPartOf", "governance")),
+    ("Our call handlers are being burnt out by the sheer volume of calls.",
+     ("burnout", "isConsequenceOf", "volume")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
