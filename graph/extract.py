@@ -245,7 +245,9 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
             cased.append(_cased(a))
         a.tokens = (tokens, number)
         out.append(a)
-    _parse(engine, out, chosen, cased)
+    parses = _parse(engine, tokens, chosen, cased) if chosen else None
+    for index, number in enumerate(chosen):
+        out[number].parse = (parses, index)
     return out
 
 
@@ -255,25 +257,21 @@ def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
     return bool(words.intersection(engine.cue_words))
 
 
-def _parse(engine: Engine, analysed: list[_Analysed], chosen: list[int], cased: list[str]) -> None:
-    """Say where each chosen sentence (that may hold a claim) gets its parse of its `cased`
-    text: from blocks of a whole number of the parser's batches, so that every sentence is
-    parsed in the same batch as in one pass over all of them, and gets the same parse. A
-    parse whose tokens differ from the sentence's is None."""
+def _parse(engine: Engine, tokens: _Blocks, chosen: list[int], cased: list[str]) -> _Blocks:
+    """The parses of the chosen sentences (that may hold a claim; their `cased` texts), made in
+    blocks of a whole number of the parser's batches, so that every sentence is parsed in the
+    same batch as in one pass over all of them, and gets the same parse. A parse whose tokens
+    differ from the sentence's `tokens` is None."""
 
     def parse(span: slice) -> list[Any]:
         parses = []
         for parsed, number in zip(engine.parser.pipe(cased[span]), chosen[span], strict=True):
             parsed.tensor = parsed.tensor[:0].copy()  # token vectors, unused once parsed: free them
-            same = [t.lower_ for t in parsed] == [t.text for t in analysed[number].doc]
+            same = [t.lower_ for t in parsed] == [t.text for t in tokens.get(number)]
             parses.append(parsed if same else None)
         return parses
 
-    if engine.parser is None:
-        return
-    parses = _Blocks(parse, PARSE_BATCHES * engine.parser.batch_size)
-    for index, number in enumerate(chosen):
-        analysed[number].parse = (parses, index)
+    return _Blocks(parse, PARSE_BATCHES * engine.parser.batch_size)
 
 
 TOKEN_BLOCK = 1024  # sentences in a block of tokens
