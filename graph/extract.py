@@ -8,7 +8,7 @@ Mention, Claim and EntityMention records. Sentences are matched lower-cased and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -165,14 +165,19 @@ class _Analysed:
     sentence: Sentence
     turn: int
     speaker: str
-    doc: Any
+    tokens: Any  # its Doc, or where the Doc is made again when asked: (_Blocks, number)
     where: list[int]
     found: list[_Found]
     claims: list[Claim] = field(default_factory=list)
     provisional: list[tuple[str, str, int, int]] = field(default_factory=list)  # iri, label, span
-    parse: tuple[_Parses, int] | None = None  # where its parse is made, if it may hold a claim
+    parse: tuple[_Blocks, int] | None = None  # where its parse is made, if it may hold a claim
     links: list[Any] | None = None  # what the parse links, once read
     covered: set[int] = field(default_factory=set)  # cue tokens whose arguments the parse read
+
+    @property
+    def doc(self) -> Any:
+        """The sentence's tokens (a Doc of the blank pipeline)."""
+        return self.tokens[0].get(self.tokens[1]) if isinstance(self.tokens, tuple) else self.tokens
 
     @property
     def parsed(self) -> Any:
@@ -228,14 +233,25 @@ def _qualified(engine: Engine, doc: Any, start: int, end: int, iri: str) -> str:
 
 
 def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
+    """Each sentence's concepts, found in one pass over its tokens; the tokens and parses are
+    made again a bounded block at a time when asked for (see _Blocks)."""
     sentences = [(turn, s) for turn in document.turns for s in turn.sentences]
     normalised = [normalise_map(s.text) for _, s in sentences]
-    docs = engine.nlp.pipe(text for text, _ in normalised)
-    out = []
-    for (turn, sentence), (_, where), doc in zip(sentences, normalised, docs, strict=True):
-        found = _concepts(engine, doc)
-        out.append(_Analysed(sentence, turn.index, turn.speaker, doc, where, found))
-    _parse(engine, out)
+    texts = [text for text, _ in normalised]
+    tokens = _Blocks(lambda span: list(engine.nlp.pipe(texts[span])), TOKEN_BLOCK)
+    out, chosen, cased = [], [], []
+    for number, ((turn, sentence), (_, where), doc) in enumerate(
+        zip(sentences, normalised, engine.nlp.pipe(texts), strict=True)
+    ):
+        a = _Analysed(sentence, turn.index, turn.speaker, doc, where, _concepts(engine, doc))
+        if engine.parser is not None and _worth_parsing(engine, a):
+            chosen.append(number)
+            cased.append(_cased(a))
+        a.tokens = (tokens, number)
+        out.append(a)
+    parses = _parse(engine, tokens, chosen, cased) if chosen else None
+    for index, number in enumerate(chosen):
+        out[number].parse = (parses, index)
     return out
 
 
@@ -245,55 +261,48 @@ def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
     return bool(words.intersection(engine.cue_words))
 
 
-def _parse(engine: Engine, analysed: list[_Analysed]) -> None:
-    """Say where each sentence that may hold a claim gets its parse: from a _Parses shared by
-    the document, which parses them a block at a time when first asked."""
-    if engine.parser is None:
-        return
-    chosen = [a for a in analysed if _worth_parsing(engine, a)]
-    parses = _Parses(engine.parser, [_cased(a) for a in chosen], [a.doc for a in chosen])
-    for number, a in enumerate(chosen):
-        a.parse = (parses, number)
+def _parse(engine: Engine, tokens: _Blocks, chosen: list[int], cased: list[str]) -> _Blocks:
+    """The parses of the chosen sentences (that may hold a claim; their `cased` texts), made in
+    blocks of a whole number of the parser's batches, so that every sentence is parsed in the
+    same batch as in one pass over all of them, and gets the same parse. A parse whose tokens
+    differ from the sentence's `tokens` is None."""
 
-
-PARSE_BATCHES = 2  # the parser's batches in a block of parsed sentences
-PARSE_BLOCKS = 2  # blocks of parsed sentences held at once
-
-
-class _Parses:
-    """The parses of a document's sentences worth parsing, made a block at a time when first
-    asked for, the least recently used block dropped beyond PARSE_BLOCKS: memory stays
-    bounded whatever the length of the document, and extraction, which asks sentence by
-    sentence in order, parses each block once. A block is a whole number of the parser's
-    batches, so every sentence is parsed in the same batch as one pass over all of them would
-    parse it, and gets the same parse."""
-
-    def __init__(self, parser: Any, texts: list[str], docs: list[Any]) -> None:
-        self.parser = parser
-        self.texts = texts  # the cased sentences to parse
-        self.docs = docs  # their tokens as analysed: a parse must split them alike
-        self.size = PARSE_BATCHES * parser.batch_size
-        self.held: dict[int, list[Any]] = {}  # block number -> parses, least recent first
-
-    def get(self, number: int) -> Any:
-        """The parse of the number-th sentence worth parsing; None if its tokens differ."""
-        block, offset = divmod(number, self.size)
-        parses = self.held.pop(block, None)
-        if parses is None:
-            parses = self._block(block)
-            if len(self.held) >= PARSE_BLOCKS:
-                del self.held[next(iter(self.held))]
-        self.held[block] = parses
-        return parses[offset]
-
-    def _block(self, block: int) -> list[Any]:
-        span = slice(block * self.size, (block + 1) * self.size)
+    def parse(span: slice) -> list[Any]:
         parses = []
-        for parsed, doc in zip(self.parser.pipe(self.texts[span]), self.docs[span], strict=True):
+        for parsed, number in zip(engine.parser.pipe(cased[span]), chosen[span], strict=True):
             parsed.tensor = parsed.tensor[:0].copy()  # token vectors, unused once parsed: free them
-            same = [t.lower_ for t in parsed] == [t.text for t in doc]
+            same = [t.lower_ for t in parsed] == [t.text for t in tokens.get(number)]
             parses.append(parsed if same else None)
         return parses
+
+    return _Blocks(parse, PARSE_BATCHES * engine.parser.batch_size)
+
+
+TOKEN_BLOCK = 1024  # sentences in a block of tokens
+PARSE_BATCHES = 2  # the parser's batches in a block of parsed sentences
+HELD_BLOCKS = 2  # blocks of tokens, and of parses, held at once
+
+
+class _Blocks:
+    """Items (a document's Docs or parses) made a block at a time when first asked for, the
+    least recently used block dropped beyond HELD_BLOCKS: memory stays bounded whatever the
+    length of the document, and extraction, which asks sentence by sentence in order, makes
+    each block once a pass. `make` turns a slice of item numbers into their items."""
+
+    def __init__(self, make: Callable[[slice], list[Any]], size: int) -> None:
+        self.make = make
+        self.size = size
+        self.held: dict[int, list[Any]] = {}  # block number -> items, least recent first
+
+    def get(self, number: int) -> Any:
+        block, offset = divmod(number, self.size)
+        items = self.held.pop(block, None)
+        if items is None:
+            items = self.make(slice(block * self.size, (block + 1) * self.size))
+            if len(self.held) >= HELD_BLOCKS:
+                del self.held[next(iter(self.held))]
+        self.held[block] = items
+        return items[offset]
 
 
 def _cased(a: _Analysed) -> str:

@@ -288,7 +288,7 @@ def check_graph(shared: Graph, parts: dict[str, bytes], shapes: Graph) -> int:
     graph = Graph() + shared
     for data in sample:
         graph.parse(data=data, format="nt")
-    conforms, report = validate(graph, shapes)
+    conforms, report = validate(graph, shapes, inplace=True)
     if not conforms:
         raise BuildError("the built graph does not conform to the shapes:\n" + report)
     return len(sample)

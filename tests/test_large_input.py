@@ -66,19 +66,31 @@ def _parse_of(doc) -> list[tuple]:
     return [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_) for t in doc]
 
 
-def test_parses_made_a_block_at_a_time_equal_one_pass_and_few_are_held(monkeypatch):
+def test_tokens_and_parses_made_a_block_at_a_time_equal_one_pass_and_few_are_held(monkeypatch):
     engine = pipeline.make_engine(*pipeline.load_knowledge())
+    monkeypatch.setattr(extract, "TOKEN_BLOCK", 8)
     monkeypatch.setattr(extract, "PARSE_BATCHES", 1)
-    monkeypatch.setattr(engine.parser, "batch_size", 4)  # blocks of 4 sentences
+    monkeypatch.setattr(engine.parser, "batch_size", 4)  # blocks of 4 sentences to parse
     analysed = extract._analyse(engine, read_file(BERWICK))
+    tokens = analysed[0].tokens[0]
     chosen = [a for a in analysed if a.parse is not None]
     parses = chosen[0].parse[0]
-    assert len(chosen) > 6 * parses.size
+    assert len(chosen) > 6 * parses.size and len(analysed) > 6 * tokens.size
     one_pass = list(engine.parser.pipe(extract._cased(a) for a in chosen))
-    order = [*range(len(chosen)), 0, len(chosen) - 1, 5]  # in order, then back and forth
-    for number in order:
+    for number in [*range(len(chosen)), 0, len(chosen) - 1, 5]:  # in order, then back and forth
         parsed = chosen[number].parsed
         if parsed is not None:
             assert _parse_of(parsed) == _parse_of(one_pass[number])
-        assert len(parses.held) <= extract.PARSE_BLOCKS
+        assert len(parses.held) <= extract.HELD_BLOCKS >= len(tokens.held)
     assert sum(a.parsed is not None for a in chosen) > 0.9 * len(chosen)
+    texts = [a.doc.text for a in analysed]
+    assert texts == [doc.text for doc in engine.nlp.pipe(texts)]
+    assert len(tokens.held) <= extract.HELD_BLOCKS
+
+
+def test_extraction_is_the_same_whatever_the_size_of_the_blocks(monkeypatch, knowledge):
+    engine = pipeline.make_engine(*knowledge)
+    document = read_file(BERWICK)
+    whole = extract.extract(document, engine)
+    monkeypatch.setattr(extract, "TOKEN_BLOCK", 3)
+    assert extract.extract(document, engine) == whole
