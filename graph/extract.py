@@ -1047,7 +1047,7 @@ def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
     "people have a bit of slack"); an outcome's object ("lets people tell the truth")."""
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
                 and c.i not in arg.exclude]
-    objects = [c for c in verb.children if c.dep_ in ("attr", "dobj")]
+    objects = [c for c in verb.children if c.dep_ in ("attr", "dobj") and c.i not in arg.exclude]
     outcome = objects if verb.tag_ != "VBG" else []
     candidates = outcome if arg.result else subjects + objects
     for candidate in map(_quantified, candidates):

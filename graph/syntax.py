@@ -116,6 +116,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         if cue.relation in SYMMETRIC and construction.word_class == "noun" and b.conjuncts:
             a = b  # "it is a mix of A and B": the mix is of its conjuncts
             b = b.conjuncts[0]
+        expletive = _expletive_outcome(nodes)
+        b = expletive or b
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
         negated = is_negated(nodes["cue"]) or is_negated(anchor) or _denied(nodes.get("prep"))
@@ -123,8 +125,34 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
                        negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
         if "undergoer" in nodes:
             links = [_as_result(x, b, nodes["undergoer"]) for x in links]
+        if expletive is not None:
+            links = [_as_deed(x, expletive) for x in links]
         out += links
     return out
+
+
+def _expletive_outcome(nodes: dict[str, Any]) -> Any:
+    """ "makes it easier to speak up", "makes it harder for staff to challenge": what is made
+    easier is the deed in the clause after the adjective, not "it"."""
+    complement, b = nodes.get("complement"), nodes["b"]
+    if complement is None or b.lower_ != "it":
+        return None
+    deeds = [c for c in complement.children if c.dep_ in ("xcomp", "advcl", "ccomp")
+             and c.pos_ == "VERB"]
+    return deeds[0] if deeds else None
+
+
+def _as_deed(link: Link, deed: Any) -> Link:
+    """The deed alone names the outcome: not who does it nor what it is done to."""
+    around = frozenset(t.i for c in deed.children if c.dep_ in ("nsubj", "dobj", "mark", "aux")
+                       for t in c.subtree)
+
+    def side(arg: Arg) -> Arg:
+        if arg.head != deed.i:
+            return arg
+        return replace(arg, exclude=arg.exclude | around, result=True)
+
+    return replace(link, subject=side(link.subject), object=side(link.object))
 
 
 def _denied(prep: Any) -> bool:
