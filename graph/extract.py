@@ -831,8 +831,8 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
     out = []
     for found in a.found:
         verb = _verb_of(a.parsed, found)
-        if verb is None:
-            continue
+        if verb is None or found.category not in ("Threat", "Outcome", "Condition"):
+            continue  # "burnt out", "exhausted": states that happen to people
         agents = [c for c in verb.children if c.dep_ == "agent"]
         causes = [g for c in agents for g in c.children if g.dep_ in ("pobj", "pcomp")]
         if not causes and any(c.dep_ == "dobj" for c in verb.children):
@@ -1195,7 +1195,7 @@ def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[i
 
 def _quantified(head: Any) -> Any:
     """What a vague quantity is of: "a lot of the conflict", "some of the staff", "most of it"."""
-    if head.lower_ not in _VAGUE and head.lower_ not in _QUANTITIES:
+    if head.lower_ not in _QUANTITIES:
         return head
     of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
     inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")] if of else []
@@ -1203,7 +1203,9 @@ def _quantified(head: Any) -> Any:
 
 
 _QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",
-                         "majority", "bulk", "rest", "share", "proportion", "plenty"])
+                         "majority", "bulk", "rest", "share", "proportion", "plenty", "lot",
+                         "lots", "bit", "kind", "sort", "amount", "number", "deal", "couple",
+                         "load", "loads", "level", "degree"])
 
 
 def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
@@ -1252,7 +1254,7 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     """The noun phrase an argument's head stands for, when it can be a concept: its compound
     and adjective modifiers right before it, no determiner, no vague or cue word. An outcome
     ("makes people defensive", "stops people speaking up") may be an adjective or a verb."""
-    outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN")
+    outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN") and head.lemma_ not in _BARE_VERBS
     nominal = head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "VERB" and head.tag_ == "VBG")
     if not nominal and not outcome:
         return None
@@ -1284,6 +1286,8 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
 _EVALUATIVE_MODIFIERS = frozenset({"good", "bad", "proper", "real", "right", "great", "decent",
                                    "nice", "whole", "same", "certain", "particular", "sheer",
                                    "actual", "general", "basic", "main", "big", "huge", "own"})
+_BARE_VERBS = frozenset({"be", "remain", "stay", "become", "get", "do", "have", "make", "go",
+                         "come", "keep", "feel", "seem", "look", "try", "want", "need"})
 _LIGHT_HAVE = frozenset({"have", "get", "be", "give", "provide"})
 _LIGHT = frozenset({"feel", "be", "get", "become", "stay", "seem", "look"})
 
