@@ -833,6 +833,8 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
         verb = _verb_of(a.parsed, found)
         if verb is None or found.category not in ("Threat", "Outcome", "Condition"):
             continue  # "burnt out", "exhausted": states that happen to people
+        if engine.lexicon and verb.lemma_.lower() in engine.lexicon.lemmas("verb"):
+            continue  # "changes cost us trust": a cue verb, read by the constructions
         agents = [c for c in verb.children if c.dep_ == "agent"]
         causes = [g for c in agents for g in c.children if g.dep_ in ("pobj", "pcomp")]
         if not causes and any(c.dep_ == "dobj" for c in verb.children):
@@ -911,6 +913,8 @@ def _parse_claims_for(
         return []  # "from role models, not from lectures": a contrast only between concepts
     if link.rule in _LOOSE and (_role(engine, subject.iri) or _role(engine, obj.iri)):
         return []  # "if a nurse tells you ...": who acts is not what the clause is about
+    if link.rule == "negated-identity" and subject.anaphoric:
+        return []  # "it's not an audit, it's a conversation": what "it" is, not a concept
     if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
         engine, a, subject.iri, obj.iri
     ):
@@ -1233,7 +1237,8 @@ def _changing(engine: Engine, head: Any) -> str:
     if head.pos_ not in ("VERB", "AUX") or engine.lexicon is None:
         return ""
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
-    if head.lemma_.lower() in ("go", "come", "shoot", "creep"):
+    moving = any(c.dep_ in ("prep", "dative") for c in head.children)  # "coming down to the ward"
+    if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
         return "more" if "up" in particles else "less" if "down" in particles else ""
     for direction in ("less", "more"):
         if head.lemma_.lower() in engine.lexicon.polarity.get(direction, ()):

@@ -113,6 +113,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue
         if _bare_participle(nodes["cue"]):
             continue
+        if construction.word_class == "noun" and any(c.tag_ in ("WRB", "WP") for c in b.children):
+            continue  # "one piece of how we brought it down": a part of a deed, not of a concept
         if cue.relation in SYMMETRIC and construction.word_class == "noun" and b.conjuncts:
             a = b  # "it is a mix of A and B": the mix is of its conjuncts
             b = b.conjuncts[0]
