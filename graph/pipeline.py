@@ -13,8 +13,8 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
@@ -24,16 +24,16 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph import __version__, nlp
-from graph.cache import Cache, Result
+from graph.cache import Cache
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_network
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.model import Extraction
 from graph.network import ConceptNetwork
-from graph.rdf import Built, assemble, document_iri, document_ntriples, shared_graph
+from graph.rdf import Built, Pieces, assemble, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
-from graph.records import network_of, share_of
+from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
 from graph.validate import validate
 
@@ -92,6 +92,7 @@ class Summary:
     validated: int  # transcripts whose graph was checked against the shapes
     seconds: float
     skipped: tuple[str, ...] = ()  # with keep_going: a line per file that could not be read
+    warnings: tuple[str, ...] = ()  # what the readers noticed in the transcripts
 
     def _checked(self) -> str:
         if not self.validated:
@@ -187,6 +188,34 @@ def _tell_apart(group: list[Path]) -> dict[Path, str]:
     return {p: slug(p.stem) for p in group}  # numbered by document_ids
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """A transcript's finished share of a build, cached with its extraction: its pieces of
+    the graph files, its records for the views and what the summary counts."""
+
+    pieces: Pieces
+    share: Share
+    turns: int
+    speakers: int
+    concepts: tuple[str, ...]
+    claims: int
+    negated: int
+    warnings: tuple[str, ...]
+
+
+def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
+    doc = extraction.document
+    return Outputs(
+        pieces=pieces(extraction, people), share=share_of(extraction, people),
+        turns=len(doc.turns), speakers=len(doc.speakers),
+        concepts=tuple(sorted({m.concept for m in extraction.mentions})),
+        claims=len(extraction.claims), negated=sum(c.negated for c in extraction.claims),
+        warnings=doc.warnings,
+    )
+
+
+Result = tuple[Extraction | None, Outputs | None]  # either may be left out when not needed
+ENTRY = {"extraction": Extraction, "outputs": Outputs | None}
 _worker: tuple[Engine, dict[str, str], bool] | None = None
 
 
@@ -197,8 +226,8 @@ def _start_worker(options: Options, rdf: bool) -> None:
 
 
 def _extract_one(job: tuple[Path, str, str | None]) -> Result | ReadError:
-    """The file's extraction, or the error that stopped it being read (reported with the
-    other files' errors once every file is done)."""
+    """The file's extraction (with its outputs, when building), or the error that stopped it
+    being read (reported with the other files' errors once every file is done)."""
     path, doc_id, fmt = job
     assert _worker is not None
     engine, people, rdf = _worker
@@ -207,7 +236,7 @@ def _extract_one(job: tuple[Path, str, str | None]) -> Result | ReadError:
     except ReadError as err:
         return err
     extraction = extract(document, engine)
-    return extraction, document_ntriples(extraction, people) if rdf else None
+    return extraction, outputs(extraction, people) if rdf else None
 
 
 def knowledge_digest(options: Options) -> str:
@@ -244,15 +273,17 @@ def _run(
     progress: Callable[[list[Path]], Iterable[Path]],
     rdf: bool,
 ) -> tuple[list[Result | ReadError], int]:
-    """Extract (and with `rdf`, serialise) every file, in parallel when asked; a file that
+    """Extract every file, in parallel when asked, or take it from the cache; with `rdf`, its
+    outputs (and only those, for a file in the cache), else its extraction. A file that
     cannot be read gives its ReadError."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
     done: dict[Path, Result | ReadError] = {}
+    wanted = {"outputs": ENTRY["outputs"]} if rdf else {"extraction": Extraction}
     for path in paths:
-        hit = cache.get(path, ids[path])
-        if hit is not None and (hit[1] is not None or not rdf):
-            done[path] = hit
+        hit = cache.get(path, ids[path], wanted)
+        if hit is not None and (hit.get("outputs") is not None or not rdf):
+            done[path] = (hit.get("extraction"), hit.get("outputs"))  # type: ignore[assignment]
     todo = [p for p in paths if p not in done]
     jobs = [(p, ids[p], options.fmt) for p in todo]
     if options.jobs > 1 and len(todo) > 1:
@@ -268,23 +299,53 @@ def _run(
         for path, job in zip(progress(todo), jobs, strict=True):
             done[path] = _extract_one(job)
     for path in todo:
-        if not isinstance(done[path], ReadError):
-            cache.put(path, ids[path], done[path])
+        result = done[path]
+        if not isinstance(result, ReadError):
+            cache.put(path, ids[path], dict(zip(ENTRY, result, strict=True)))
     return [done[p] for p in paths], len(paths) - len(todo)
 
 
-def check_graph(shared: Graph, parts: dict[str, bytes], shapes: Graph) -> int:
+def check_graph(shared: Graph, parts: list[Pieces], shapes: Graph,
+                checked: Path | None = None, seal: str = "") -> int:
     """Validate the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
-    sampled, with the shared ontology and codebook); returns how many were checked."""
+    sampled, with the shared ontology and codebook); returns how many were checked.
+
+    With a `checked` folder, a transcript whose triples were found valid before (with the
+    same shapes and knowledge, `seal`) is not checked again."""
     step = max(1, -(-len(parts) // VALIDATE_AT_MOST))
-    sample = [data for i, (_, data) in enumerate(sorted(parts.items())) if i % step == 0]
+    sample = [part for i, part in enumerate(parts) if i % step == 0]
+    verdicts = {id(part): _verdict(checked, seal, part) for part in sample}
+    todo = [part for part in sample if verdicts[id(part)] is None or
+            not verdicts[id(part)].exists()]  # type: ignore[union-attr]
+    if not todo:
+        return len(sample)
     graph = Graph() + shared
-    for data in sample:
-        graph.parse(data=data, format="nt")
+    for part in todo:
+        graph.parse(data=part.ntriples, format="nt")
     conforms, report = validate(graph, shapes)
     if not conforms:
         raise BuildError("the built graph does not conform to the shapes:\n" + report)
+    for part in todo:
+        verdict = verdicts[id(part)]
+        if verdict is not None:
+            verdict.parent.mkdir(parents=True, exist_ok=True)
+            verdict.touch()
     return len(sample)
+
+
+def _verdict(checked: Path | None, seal: str, part: Pieces) -> Path | None:
+    """Where the cache records that a transcript's triples are valid."""
+    if checked is None:
+        return None
+    return checked / hashlib.sha256((seal + part.ntriples).encode("utf-8")).hexdigest()
+
+
+def shapes_seal(options: Options) -> str:
+    """What a transcript's validity depends on besides its triples."""
+    digest = hashlib.sha256(knowledge_digest(options).encode())
+    for name in ("leadgraph.ttl", "shapes.ttl"):
+        digest.update(ontology_file(name).read_bytes())
+    return digest.hexdigest()
 
 
 MARKER = ".leadgraph"  # in every output folder: a later build may replace the folder
@@ -334,18 +395,22 @@ def writing(out: Path) -> Iterator[None]:
 STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
-def write_store(built: Built, quads: bytes, folder: Path):
-    """An Oxigraph store of the build, for `query`, `serve` and `export` to open without
-    parsing: each transcript's named graph, and their merge with the shared triples as the
-    default graph (as a graph file is loaded). Its files are not byte-stable, unlike the rest."""
+def write_store(built: Built, folder: Path) -> None:
+    """Write graph.nq into `folder`, then an Oxigraph store of the build beside it, for `query`,
+    `serve` and `export` to open without parsing: each transcript's named graph, and their merge
+    with the shared triples as the default graph (as a graph file is loaded). The store's files
+    are not byte-stable, unlike the rest. Oxigraph loads without holding the GIL, so this runs
+    beside the other writers."""
     import pyoxigraph as ox
 
-    store = ox.Store(str(folder))
+    quads = built.quads()
+    (folder / "graph.nq").write_bytes(quads)
+    store = ox.Store(str(folder / STORE))
     store.bulk_load(quads, ox.RdfFormat.N_QUADS)
-    union = "".join(f"{s} {p} {o} .\n" for s, p, o in built.union).encode("utf-8")
-    store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
+    del quads
+    store.bulk_load(built.union(), ox.RdfFormat.N_TRIPLES)
     store.optimize()
-    return store
+    store.flush()
 
 
 def write_outputs(built: Built, net: ConceptNetwork, out: Path) -> None:
@@ -353,12 +418,13 @@ def write_outputs(built: Built, net: ConceptNetwork, out: Path) -> None:
     step, so `out` always holds a whole build, the old or the new one. Call within writing()."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        quads = b""
-        for name, data in built.files():
-            (staging / name).write_bytes(data)
-            quads = data if name == "graph.nq" else quads
-        write_network(net, staging)
-        write_store(built, quads, staging / STORE).flush()  # after the graph files: newer
+        with ThreadPoolExecutor(1) as pool:
+            stored = pool.submit(write_store, built, staging)
+            for name, data in built.files():
+                (staging / name).write_bytes(data)
+            write_network(net, staging)
+            stored.result()
+        os.utime(staging / STORE)  # newer than the graph files: query opens it instead
         (staging / MARKER).write_bytes(MARKER_TEXT)
         umask = os.umask(0)
         os.umask(umask)
@@ -406,7 +472,7 @@ def build(
     check: bool = True,
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
     keep_going: bool = False,
-) -> tuple[Summary, list[Extraction]]:
+) -> Summary:
     """Read, extract, make the graph, validate and write it with every view into `out`.
 
     Files that cannot be read are all listed in one BuildError, and `out` is left as it was;
@@ -421,33 +487,33 @@ def build(
         engine = partial(make_engine, codebook, ruleset, options.pipeline)
         results, _ = _run(paths, options, engine, progress, rdf=True)
         failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
-        done: list[Result] = [r for r in results if not isinstance(r, ReadError)]
+        done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
         del results
         if not done or (failed and not keep_going):
             raise BuildError(_unread(failed, len(failed) + len(done)))
-        extractions = [extraction for extraction, _ in done]
-        parts = {str(document_iri(x.document)): data or b"" for x, data in done}
-        del done
         shared = shared_graph(codebook, load_ontology())
-        checked = check_graph(shared, parts, load_shapes()) if check else 0
-        built = assemble(shared, parts)
-        del parts
-        people = dict(options.people)
-        net = network_of((share_of(x, people) for x in extractions), shared)
+        built = assemble(shared, (o.pieces for o in done))
+        checked = 0
+        if check:
+            verdicts = options.cache / "checked" if options.cache else None
+            checked = check_graph(shared, built.parts, load_shapes(), verdicts,
+                                  shapes_seal(options))
+        net = network_of((o.share for o in done), shared)
         write_outputs(built, net, target)
     summary = Summary(
-        transcripts=len(extractions),
-        turns=sum(len(x.document.turns) for x in extractions),
-        speakers=sum(len(x.document.speakers) for x in extractions),
-        concepts=len({m.concept for x in extractions for m in x.mentions}),
-        claims=sum(len(x.claims) for x in extractions),
-        negated=sum(c.negated for x in extractions for c in x.claims),
-        triples=len(built.union),
+        transcripts=len(done),
+        turns=sum(o.turns for o in done),
+        speakers=sum(o.speakers for o in done),
+        concepts=len({c for o in done for c in o.concepts}),
+        claims=sum(o.claims for o in done),
+        negated=sum(o.negated for o in done),
+        triples=built.triples,
         validated=checked,
         seconds=time.perf_counter() - started,
         skipped=failed,
+        warnings=tuple(sorted({w for o in done for w in o.warnings})),
     )
-    return summary, extractions
+    return summary
 
 
 def _unread(failed: tuple[str, ...], total: int) -> str:

@@ -79,25 +79,47 @@ def sorted_once(triples: Iterable[Triple]) -> list[Triple]:
     return sorted(set(triples))
 
 
-def _statements(triples: Iterable[Triple], names: Names, indent: str = "") -> str:
-    """Sorted triples grouped by subject and predicate, in Turtle syntax."""
+Block = tuple[str, str]  # a subject's N-Triples term and what is written about it
+
+
+def turtle_blocks(triples: Iterable[Triple], names: Names) -> list[Block]:
+    """Sorted triples grouped by subject and predicate: a Turtle statement per subject, without
+    its closing " .", in subject order."""
+    blocks: list[Block] = []
     out: list[str] = []
     subject = predicate = None
     for s, p, o in sorted_once(triples):
         obj = names.term(o)
         if s != subject:
             if subject is not None:
-                out.append(" .\n\n")
-            out.append(f"{indent}{names.term(s)}\n{indent}    {_predicate(p, names)} {obj}")
+                blocks.append((subject, "".join(out)))
+                out = []
+            out.append(f"{names.term(s)}\n    {_predicate(p, names)} {obj}")
             subject, predicate = s, p
         elif p != predicate:
-            out.append(f" ;\n{indent}    {_predicate(p, names)} {obj}")
+            out.append(f" ;\n    {_predicate(p, names)} {obj}")
             predicate = p
         else:
-            out.append(f",\n{indent}        {obj}")
+            out.append(f",\n        {obj}")
     if subject is not None:
-        out.append(" .\n")
-    return "".join(out)
+        blocks.append((subject, "".join(out)))
+    return blocks
+
+
+def statements(blocks: Iterable[Block], indent: str = "") -> str:
+    """Turtle statements from blocks, each line indented by `indent`."""
+    texts = [text for _, text in blocks]
+    if not texts:
+        return ""
+    body = " .\n\n".join(texts) + " .\n"
+    if indent:
+        body = indent + body.replace("\n", "\n" + indent).replace("\n" + indent + "\n", "\n\n")
+        body = body[: -len(indent)]
+    return body
+
+
+def _statements(triples: Iterable[Triple], names: Names, indent: str = "") -> str:
+    return statements(turtle_blocks(triples, names), indent)
 
 
 def _predicate(term: str, names: Names) -> str:
@@ -105,16 +127,29 @@ def _predicate(term: str, names: Names) -> str:
 
 
 def turtle(triples: Iterable[Triple], names: Names) -> bytes:
-    return (names.header() + "\n" + _statements(triples, names)).encode("utf-8")
+    return turtle_document(turtle_blocks(triples, names), names)
+
+
+def turtle_document(blocks: Iterable[Block], names: Names) -> bytes:
+    """Turtle from statement blocks in subject order."""
+    return (names.header() + "\n" + statements(blocks)).encode("utf-8")
 
 
 def trig(default: Iterable[Triple], graphs: Mapping[str, Iterable[Triple]], names: Names) -> bytes:
     """The default graph, then each named graph (by IRI) in a block of its own."""
-    parts = [names.header(), "\n", _statements(default, names)]
-    for iri in sorted(graphs):
-        body = _statements(graphs[iri], names, indent="    ")
-        parts.append(f"\n{names.iri('<' + iri + '>')} {{\n{body}}}\n")
-    return "".join(parts).encode("utf-8")
+    blocks = {iri: turtle_blocks(graphs[iri], names) for iri in graphs}
+    return trig_document(turtle_blocks(default, names),
+                         (named_graph(iri, blocks[iri], names) for iri in sorted(graphs)), names)
+
+
+def named_graph(iri: str, blocks: Iterable[Block], names: Names) -> str:
+    """A TriG named graph of statement blocks."""
+    return f"\n{names.iri('<' + iri + '>')} {{\n{statements(blocks, '    ')}}}\n"
+
+
+def trig_document(default: Iterable[Block], graphs: Iterable[str], names: Names) -> bytes:
+    """The default graph's statements, then the named graphs, in the order given."""
+    return "".join([names.header(), "\n", statements(default), *graphs]).encode("utf-8")
 
 
 def nquads(default: Iterable[Triple], graphs: Mapping[str, Iterable[Triple]]) -> bytes:
@@ -126,18 +161,27 @@ def nquads(default: Iterable[Triple], graphs: Mapping[str, Iterable[Triple]]) ->
 
 def jsonld(triples: Iterable[Triple], names: Names) -> bytes:
     """Expanded JSON-LD (full IRIs, no remote context), one node per subject, sorted."""
-    nodes: list[dict] = []
+    return jsonld_document(jsonld_nodes(triples), names)
+
+
+def jsonld_nodes(triples: Iterable[Triple]) -> list[Block]:
+    """A JSON-LD node per subject, in subject order."""
+    nodes: list[tuple[str, dict]] = []
     for s, p, o in sorted_once(triples):
-        subject = s[1:-1] if s.startswith("<") else s
-        if not nodes or nodes[-1]["@id"] != subject:
-            nodes.append({"@id": subject})
-        node = nodes[-1]
+        if not nodes or nodes[-1][0] != s:
+            nodes.append((s, {"@id": s[1:-1] if s.startswith("<") else s}))
+        node = nodes[-1][1]
         if p == RDF_TYPE:
             node.setdefault("@type", []).append(o[1:-1])
         else:
             node.setdefault(p[1:-1], []).append(_value(o))
+    return [(s, json.dumps(node, ensure_ascii=False)) for s, node in nodes]
+
+
+def jsonld_document(nodes: Iterable[Block], names: Names) -> bytes:
+    """Expanded JSON-LD from nodes in subject order, the prefixes as its context."""
     context = json.dumps({"@context": names.prefixes}, ensure_ascii=False)[:-1]
-    body = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes)
+    body = ",\n".join(text for _, text in nodes)
     return f'{context}, "@graph": [\n{body}\n]}}\n'.encode()
 
 
