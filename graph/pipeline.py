@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from importlib.resources import files
@@ -259,7 +259,8 @@ def run_extraction(
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
 ) -> tuple[list[Extraction], int]:
     """Extract every file (from the cache when unchanged); returns extractions and cache hits."""
-    results, hits = _run(paths, options, engine_factory, progress, rdf=False)
+    with ExitStack() as stack:
+        results, hits, _ = _run(paths, options, engine_factory, progress, False, stack)
     failed = [str(r) for r in results if isinstance(r, ReadError)]
     if failed:
         raise ReadError("\n".join(failed))
@@ -272,10 +273,12 @@ def _run(
     engine_factory: Callable[[], Engine],
     progress: Callable[[list[Path]], Iterable[Path]],
     rdf: bool,
-) -> tuple[list[Result | ReadError], int]:
+    stack: ExitStack,
+) -> tuple[list[Result | ReadError], int, ProcessPoolExecutor | None]:
     """Extract every file, in parallel when asked, or take it from the cache; with `rdf`, its
     outputs (and only those, for a file in the cache), else its extraction. A file that
-    cannot be read gives its ReadError."""
+    cannot be read gives its ReadError. The pool of workers, if one was started, is returned
+    for more work and shut down with `stack`."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
     done: dict[Path, Result | ReadError] = {}
@@ -286,13 +289,15 @@ def _run(
             done[path] = (hit.get("extraction"), hit.get("outputs"))  # type: ignore[assignment]
     todo = [p for p in paths if p not in done]
     jobs = [(p, ids[p], options.fmt) for p in todo]
+    pool = None
     if options.jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)) as pool:
-            chunk = max(1, len(jobs) // (8 * options.jobs))
-            results = pool.map(_extract_one, jobs, chunksize=chunk)
-            for path, result in zip(progress(todo), results, strict=True):
-                done[path] = result
+        pool = stack.enter_context(
+            ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)))
+        chunk = max(1, len(jobs) // (8 * options.jobs))
+        results = pool.map(_extract_one, jobs, chunksize=chunk)
+        for path, result in zip(progress(todo), results, strict=True):
+            done[path] = result
     elif todo:
         global _worker
         _worker = (engine_factory(), dict(options.people), rdf)
@@ -302,35 +307,46 @@ def _run(
         result = done[path]
         if not isinstance(result, ReadError):
             cache.put(path, ids[path], dict(zip(ENTRY, result, strict=True)))
-    return [done[p] for p in paths], len(paths) - len(todo)
+    return [done[p] for p in paths], len(paths) - len(todo), pool
 
 
-def check_graph(shared: Graph, parts: list[Pieces], shapes: Graph,
-                checked: Path | None = None, seal: str = "") -> int:
-    """Validate the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
-    sampled, with the shared ontology and codebook); returns how many were checked.
+def check_graph(built: Built, checked: Path | None = None, seal: str = "",
+                pool: ProcessPoolExecutor | None = None) -> Callable[[], int]:
+    """Start validating the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
+    sampled, with the shared ontology and codebook), in `pool` when given; returns a function
+    that waits for the verdict, raises BuildError if the graph breaks the shapes, and returns
+    how many transcripts were checked.
 
     With a `checked` folder, a transcript whose triples were found valid before (with the
     same shapes and knowledge, `seal`) is not checked again."""
-    step = max(1, -(-len(parts) // VALIDATE_AT_MOST))
-    sample = [part for i, part in enumerate(parts) if i % step == 0]
-    verdicts = {id(part): _verdict(checked, seal, part) for part in sample}
-    todo = [part for part in sample if verdicts[id(part)] is None or
-            not verdicts[id(part)].exists()]  # type: ignore[union-attr]
-    if not todo:
+    step = max(1, -(-len(built.parts) // VALIDATE_AT_MOST))
+    sample = built.parts[::step]
+    verdicts = [(part, _verdict(checked, seal, part)) for part in sample]
+    todo = [(part, v) for part, v in verdicts if v is None or not v.exists()]
+    data = [built.shared_ntriples(), *(part.ntriples for part, _ in todo)]
+    future = pool.submit(check_ntriples, data) if todo and pool is not None else None
+
+    def verdict() -> int:
+        if not todo:
+            return len(sample)
+        conforms, report = future.result() if future is not None else check_ntriples(data)
+        if not conforms:
+            raise BuildError("the built graph does not conform to the shapes:\n" + report)
+        for _, path in todo:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch()
         return len(sample)
-    graph = Graph() + shared
-    for part in todo:
-        graph.parse(data=part.ntriples, format="nt")
-    conforms, report = validate(graph, shapes)
-    if not conforms:
-        raise BuildError("the built graph does not conform to the shapes:\n" + report)
-    for part in todo:
-        verdict = verdicts[id(part)]
-        if verdict is not None:
-            verdict.parent.mkdir(parents=True, exist_ok=True)
-            verdict.touch()
-    return len(sample)
+
+    return verdict
+
+
+def check_ntriples(documents: list[str]) -> tuple[bool, str]:
+    """Validate the merge of N-Triples documents against the shapes."""
+    graph = Graph()
+    for data in documents:
+        graph.parse(data=data, format="nt")
+    return validate(graph, load_shapes())
 
 
 def _verdict(checked: Path | None, seal: str, part: Pieces) -> Path | None:
@@ -413,9 +429,11 @@ def write_store(built: Built, folder: Path) -> None:
     store.flush()
 
 
-def write_outputs(built: Built, net: ConceptNetwork, out: Path) -> None:
-    """Write every output into a staging folder beside `out`, then swap it with `out` in one
-    step, so `out` always holds a whole build, the old or the new one. Call within writing()."""
+def write_outputs(built: Built, net: ConceptNetwork, out: Path,
+                  ready: Callable[[], int] = lambda: 0) -> int:
+    """Write every output into a staging folder beside `out`, then, once `ready()` returns
+    (it may raise, to stop the build), swap it with `out` in one step, so `out` always holds
+    a whole build, the old or the new one; returns what `ready` did. Call within writing()."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         with ThreadPoolExecutor(1) as pool:
@@ -424,6 +442,7 @@ def write_outputs(built: Built, net: ConceptNetwork, out: Path) -> None:
                 (staging / name).write_bytes(data)
             write_network(net, staging)
             stored.result()
+        answer = ready()
         os.utime(staging / STORE)  # newer than the graph files: query opens it instead
         (staging / MARKER).write_bytes(MARKER_TEXT)
         umask = os.umask(0)
@@ -432,6 +451,7 @@ def write_outputs(built: Built, net: ConceptNetwork, out: Path) -> None:
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # now the previous output, if any
+    return answer
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -485,21 +505,14 @@ def build(
         codebook, ruleset = load_knowledge(options.codebooks, options.rules)
         paths = list(found.files)
         engine = partial(make_engine, codebook, ruleset, options.pipeline)
-        results, _ = _run(paths, options, engine, progress, rdf=True)
-        failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
-        done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
-        del results
-        if not done or (failed and not keep_going):
-            raise BuildError(_unread(failed, len(failed) + len(done)))
-        shared = shared_graph(codebook, load_ontology())
-        built = assemble(shared, (o.pieces for o in done))
-        checked = 0
-        if check:
-            verdicts = options.cache / "checked" if options.cache else None
-            checked = check_graph(shared, built.parts, load_shapes(), verdicts,
-                                  shapes_seal(options))
-        net = network_of((o.share for o in done), shared)
-        write_outputs(built, net, target)
+        with ExitStack() as stack:
+            results, _, pool = _run(paths, options, engine, progress, True, stack)
+            failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
+            done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
+            del results
+            if not done or (failed and not keep_going):
+                raise BuildError(_unread(failed, len(failed) + len(done)))
+            built, checked = _finish(done, codebook, options, target, check, pool)
     summary = Summary(
         transcripts=len(done),
         turns=sum(o.turns for o in done),
@@ -514,6 +527,18 @@ def build(
         warnings=tuple(sorted({w for o in done for w in o.warnings})),
     )
     return summary
+
+
+def _finish(done: list[Outputs], codebook: Codebook, options: Options, target: Path,
+            check: bool, pool: ProcessPoolExecutor | None) -> tuple[Built, int]:
+    """Join the transcripts' outputs, check them (in `pool`, beside the writing, when there
+    is one) and write every file; the graph and how many transcripts were checked."""
+    shared = shared_graph(codebook, load_ontology())
+    built = assemble(shared, (o.pieces for o in done))
+    verdicts = options.cache / "checked" if options.cache else None
+    verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
+    net = network_of((o.share for o in done), shared)
+    return built, write_outputs(built, net, target, verdict)
 
 
 def _unread(failed: tuple[str, ...], total: int) -> str:

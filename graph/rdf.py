@@ -345,6 +345,9 @@ class Built:
         graphs = (named_graph(p.iri, p.turtle, names) for p in self.parts)
         yield "graph.trig", trig_document(turtle_blocks(self.shared, names), graphs, names)
 
+    def shared_ntriples(self) -> str:
+        return _lines(self.shared)
+
     def quads(self) -> bytes:
         """The shared triples, then each transcript's in its named graph."""
         named = (p.ntriples.replace(" .\n", f" <{p.iri}> .\n") for p in self.parts)
