@@ -35,6 +35,7 @@ from graph.rdf import Built, Pieces, assemble, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
+from graph.serialise import write_chunks
 from graph.validate import validate
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
@@ -411,20 +412,17 @@ def writing(out: Path) -> Iterator[None]:
 STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
-def write_store(built: Built, folder: Path) -> None:
-    """Write graph.nq into `folder`, then an Oxigraph store of the build beside it, for `query`,
-    `serve` and `export` to open without parsing: each transcript's named graph, and their merge
-    with the shared triples as the default graph (as a graph file is loaded). The store's files
-    are not byte-stable, unlike the rest. Oxigraph loads without holding the GIL, so this runs
-    beside the other writers."""
+def write_store(folder: Path) -> None:
+    """An Oxigraph store of the build in `folder`, for `query`, `serve` and `export` to open
+    without parsing, loaded from the graph files already written there: each transcript's
+    named graph (graph.nq), and their merge with the shared triples as the default graph
+    (graph.ttl), as a graph file is loaded. Its files are not byte-stable, unlike the rest.
+    Oxigraph loads without holding the GIL, so this runs beside the other writers."""
     import pyoxigraph as ox
 
-    quads = built.quads()
-    (folder / "graph.nq").write_bytes(quads)
     store = ox.Store(str(folder / STORE))
-    store.bulk_load(quads, ox.RdfFormat.N_QUADS)
-    del quads
-    store.bulk_load(built.union(), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE)
     store.optimize()
     store.flush()
 
@@ -436,10 +434,13 @@ def write_outputs(built: Built, net: ConceptNetwork, out: Path,
     a whole build, the old or the new one; returns what `ready` did. Call within writing()."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
+        files = built.files()
+        for name in ("graph.nq", "graph.ttl"):  # what the store is loaded from
+            write_chunks(staging / name, files.pop(name))
         with ThreadPoolExecutor(1) as pool:
-            stored = pool.submit(write_store, built, staging)
-            for name, data in built.files():
-                (staging / name).write_bytes(data)
+            stored = pool.submit(write_store, staging)
+            for name, chunks in files.items():
+                write_chunks(staging / name, chunks)
             write_network(net, staging)
             stored.result()
         answer = ready()

@@ -22,14 +22,13 @@ from graph.serialise import (
     Names,
     Triple,
     jsonld,
-    jsonld_document,
+    jsonld_chunks,
     jsonld_nodes,
-    named_graph,
     parse_lines,
-    trig_document,
+    trig_chunks,
     turtle,
     turtle_blocks,
-    turtle_document,
+    turtle_chunks,
 )
 from graph.vocab import CONCEPT, DATA, LG, OA, PERSON, PREFIXES, SCHEMA, SYMMETRIC
 
@@ -329,33 +328,37 @@ class Built:
         own = sum(p.ntriples.count("\n") - p.shared.count("\n") for p in self.parts)
         return len(self.common) + own
 
-    def files(self) -> Iterator[tuple[str, bytes]]:
-        """graph.ttl and graph.jsonld (every triple once) and graph.trig (a named graph per
-        transcript, the shared triples in the default graph), one at a time; graph.nq is
-        `quads`."""
+    def files(self) -> dict[str, Iterator[str]]:
+        """Every graph file, as pieces of text to write in turn: graph.nq and graph.trig (a named
+        graph per transcript, the shared triples in the default graph), graph.ttl and
+        graph.jsonld (every triple once)."""
         first, names = itemgetter(0), build_names()
-        own = [b for p in self.parts for b in p.turtle if _owns(p.iri, b[0])]
-        yield "graph.ttl", turtle_document(
-            sorted(turtle_blocks(self.common, names) + own, key=first), names)
-        del own
-        nodes = [n for p in self.parts for n in p.jsonld]
-        yield "graph.jsonld", jsonld_document(
-            sorted(jsonld_nodes(self.common) + nodes, key=first), names)
-        del nodes
-        graphs = (named_graph(p.iri, p.turtle, names) for p in self.parts)
-        yield "graph.trig", trig_document(turtle_blocks(self.shared, names), graphs, names)
+
+        def ttl() -> Iterator[str]:
+            own = [b for p in self.parts for b in p.turtle if _owns(p.iri, b[0])]
+            yield from turtle_chunks(sorted(turtle_blocks(self.common, names) + own, key=first),
+                                     names)
+
+        def json_ld() -> Iterator[str]:
+            nodes = [n for p in self.parts for n in p.jsonld]
+            yield from jsonld_chunks(sorted(jsonld_nodes(self.common) + nodes, key=first), names)
+
+        graphs = ((p.iri, p.turtle) for p in self.parts)
+        return {
+            "graph.nq": self.quads(),
+            "graph.ttl": ttl(),
+            "graph.trig": trig_chunks(turtle_blocks(self.shared, names), graphs, names),
+            "graph.jsonld": json_ld(),
+        }
 
     def shared_ntriples(self) -> str:
         return _lines(self.shared)
 
-    def quads(self) -> bytes:
+    def quads(self) -> Iterator[str]:
         """The shared triples, then each transcript's in its named graph."""
-        named = (p.ntriples.replace(" .\n", f" <{p.iri}> .\n") for p in self.parts)
-        return "".join([_lines(self.shared), *named]).encode("utf-8")
-
-    def union(self) -> bytes:
-        """Every triple as N-Triples (some twice: a store keeps them once)."""
-        return "".join([_lines(self.shared), *(p.ntriples for p in self.parts)]).encode("utf-8")
+        yield _lines(self.shared)
+        for part in self.parts:
+            yield part.ntriples.replace(" .\n", f" <{part.iri}> .\n")
 
 
 def assemble(shared: Graph, parts: Iterable[Pieces]) -> Built:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import pairwise
+from pathlib import Path
 from sys import intern
 
 _LINE = re.compile(r"^(\S+) (\S+) (.*) \.$")
@@ -106,20 +107,16 @@ def turtle_blocks(triples: Iterable[Triple], names: Names) -> list[Block]:
     return blocks
 
 
-def statements(blocks: Iterable[Block], indent: str = "") -> str:
-    """Turtle statements from blocks, each line indented by `indent`."""
-    texts = [text for _, text in blocks]
-    if not texts:
-        return ""
-    body = " .\n\n".join(texts) + " .\n"
-    if indent:
-        body = indent + body.replace("\n", "\n" + indent).replace("\n" + indent + "\n", "\n\n")
-        body = body[: -len(indent)]
-    return body
-
-
-def _statements(triples: Iterable[Triple], names: Names, indent: str = "") -> str:
-    return statements(turtle_blocks(triples, names), indent)
+def statement_chunks(blocks: Iterable[Block], indent: str = "") -> Iterator[str]:
+    """Turtle statements from blocks, each line indented by `indent`, in pieces to write."""
+    first = True
+    for _, text in blocks:
+        if not first:
+            yield " .\n\n"
+        yield indent + text.replace("\n", "\n" + indent) if indent else text
+        first = False
+    if not first:
+        yield " .\n"
 
 
 def _predicate(term: str, names: Names) -> str:
@@ -131,25 +128,31 @@ def turtle(triples: Iterable[Triple], names: Names) -> bytes:
 
 
 def turtle_document(blocks: Iterable[Block], names: Names) -> bytes:
-    """Turtle from statement blocks in subject order."""
-    return (names.header() + "\n" + statements(blocks)).encode("utf-8")
+    return "".join(turtle_chunks(blocks, names)).encode("utf-8")
+
+
+def turtle_chunks(blocks: Iterable[Block], names: Names) -> Iterator[str]:
+    """Turtle from statement blocks in subject order, in pieces to write."""
+    yield names.header() + "\n"
+    yield from statement_chunks(blocks)
 
 
 def trig(default: Iterable[Triple], graphs: Mapping[str, Iterable[Triple]], names: Names) -> bytes:
     """The default graph, then each named graph (by IRI) in a block of its own."""
-    blocks = {iri: turtle_blocks(graphs[iri], names) for iri in graphs}
-    return trig_document(turtle_blocks(default, names),
-                         (named_graph(iri, blocks[iri], names) for iri in sorted(graphs)), names)
+    named = ((iri, turtle_blocks(graphs[iri], names)) for iri in sorted(graphs))
+    return "".join(trig_chunks(turtle_blocks(default, names), named, names)).encode("utf-8")
 
 
-def named_graph(iri: str, blocks: Iterable[Block], names: Names) -> str:
-    """A TriG named graph of statement blocks."""
-    return f"\n{names.iri('<' + iri + '>')} {{\n{statements(blocks, '    ')}}}\n"
-
-
-def trig_document(default: Iterable[Block], graphs: Iterable[str], names: Names) -> bytes:
-    """The default graph's statements, then the named graphs, in the order given."""
-    return "".join([names.header(), "\n", statements(default), *graphs]).encode("utf-8")
+def trig_chunks(default: Iterable[Block], graphs: Iterable[tuple[str, Iterable[Block]]],
+                names: Names) -> Iterator[str]:
+    """The default graph's statements, then each named graph (IRI, blocks) in the order given,
+    in pieces to write."""
+    yield names.header() + "\n"
+    yield from statement_chunks(default)
+    for iri, blocks in graphs:
+        yield f"\n{names.iri('<' + iri + '>')} {{\n"
+        yield from statement_chunks(blocks, "    ")
+        yield "}\n"
 
 
 def nquads(default: Iterable[Triple], graphs: Mapping[str, Iterable[Triple]]) -> bytes:
@@ -179,10 +182,34 @@ def jsonld_nodes(triples: Iterable[Triple]) -> list[Block]:
 
 
 def jsonld_document(nodes: Iterable[Block], names: Names) -> bytes:
-    """Expanded JSON-LD from nodes in subject order, the prefixes as its context."""
+    return "".join(jsonld_chunks(nodes, names)).encode("utf-8")
+
+
+def jsonld_chunks(nodes: Iterable[Block], names: Names) -> Iterator[str]:
+    """Expanded JSON-LD from nodes in subject order, the prefixes as its context, in pieces
+    to write."""
     context = json.dumps({"@context": names.prefixes}, ensure_ascii=False)[:-1]
-    body = ",\n".join(text for _, text in nodes)
-    return f'{context}, "@graph": [\n{body}\n]}}\n'.encode()
+    yield f'{context}, "@graph": [\n'
+    first = True
+    for _, text in nodes:
+        yield text if first else ",\n" + text
+        first = False
+    yield "\n]}\n"
+
+
+def write_chunks(path: Path, chunks: Iterable[str], size: int = 1 << 22) -> None:
+    """Write text given in pieces as UTF-8, a few megabytes at a time (never the whole text
+    in memory)."""
+    with open(path, "wb") as handle:
+        buffer: list[str] = []
+        held = 0
+        for chunk in chunks:
+            buffer.append(chunk)
+            held += len(chunk)
+            if held >= size:
+                handle.write("".join(buffer).encode("utf-8"))
+                buffer, held = [], 0
+        handle.write("".join(buffer).encode("utf-8"))
 
 
 def _value(term: str) -> dict:
