@@ -538,6 +538,8 @@ def _finish(done: list[Outputs], codebook: Codebook, options: Options, target: P
     built = assemble(shared, (o.pieces for o in done))
     verdicts = options.cache / "checked" if options.cache else None
     verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
+    if pool is not None:
+        pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
     net = network_of((o.share for o in done), shared)
     return built, write_outputs(built, net, target, verdict)
 
