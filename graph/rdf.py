@@ -269,13 +269,6 @@ def _lines(triples: Iterable[Triple]) -> str:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
 
 
-def document_ntriples(
-    extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
-) -> bytes:
-    """One transcript's triples as N-Triples."""
-    return _lines(document_triples(extraction, people)).encode("utf-8")
-
-
 def _owns(iri: str, subject: str) -> bool:
     """Whether `subject` is one of the transcript's own resources (its turns, sentences,
     claims, speakers), described in no other transcript."""
