@@ -1,129 +1,119 @@
-"""Benchmark: read very large transcripts; report time and peak memory of the read stage.
+"""Benchmark: build one very large transcript; time and memory against the first input's.
 
-Usage: python bench/large_input.py [--sizes 5,50] [--timeout 600] [--build]
+Usage: python bench/large_input.py [--sizes 0.5,5] [--refuse 50] [--timeout 3600]
 
-Writes transcripts of the given sizes (MB) to a temporary folder in three shapes: "turns" (the
-first input of the corpus repeated), "short" (two speakers taking turns of a few words: 200,000
-turns in 5 MB) and "line" (one line without a sentence break). Each file is read in a fresh
-process (`graph.readers.read_file`); the wall time, the number of sentences (or the error) and
-the process's peak RSS are printed. With --build, the 5 MB "turns" file also goes through
-`python -m graph build FILE --out DIR --no-validate`.
+Builds, each in a fresh process, the first input (../shared/corpus) and transcripts of the given
+sizes in MB made by repeating it, with `python -m graph build FILE --out DIR --no-cache` (SHACL
+check included, as a user's build does). For each: wall time, CPU time of the process tree,
+peak resident memory of the tree (polled from /proc), wall and CPU time per MB, and those as
+multiples of the first input's (CPU time is the steadier on a shared machine). Then a
+transcript of --refuse MB (over the reader's limit), built with a cache as a user's build is,
+must fail at once, naming the limit. Prints a markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
-from itertools import islice
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+
+from scale import tree_rss
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+FIRST = ROOT.parent / "shared" / "corpus" / "berwick-bohmer-clinical-leadership.txt"
 MB = 1024 * 1024
 
-_READ = """
-import json, sys, time
-from pathlib import Path
-from typing import BinaryIO
-from graph.readers import ReadError, read_file
-started = time.perf_counter()
-try:
-    doc = read_file(Path(sys.argv[1]))
-    result = {"sentences": len(doc.sentences), "turns": len(doc.turns)}
-except ReadError as err:
-    result = {"error": str(err)}
-result["seconds"] = time.perf_counter() - started
-print(json.dumps(result))
-"""
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float  # user + system seconds of the process tree
+    peak: int  # bytes: the largest sum of resident memory over the process tree
+    status: int
+    stderr: str
 
 
-def make_turns(path: Path, size: int) -> None:
-    source = (CORPUS / "berwick-bohmer-clinical-leadership.txt").read_bytes() + b"\n"
-    _write(path, size, lambda: source)
-
-
-def make_short(path: Path, size: int) -> None:
-    numbers = iter(range(size))
-    _write(path, size, lambda: "".join(
-        f"{'Ann Lee' if i % 2 else 'Bob Kay'}: Yes {i}.\n" for i in islice(numbers, 10_000)
-    ).encode())
-
-
-def make_line(path: Path, size: int) -> None:
-    words = b"trust grows when leaders listen and blame falls away " * 1000
-    with path.open("wb") as file:
-        file.write(b"Ann Lee: ")
-        _write_to(file, size - 10, lambda: words)
-        file.write(b"\n")
-
-
-def _write(path: Path, size: int, chunk: Callable[[], bytes]) -> None:
-    with path.open("wb") as file:
-        _write_to(file, size, chunk)
-
-
-def _write_to(file: BinaryIO, size: int, chunk: Callable[[], bytes]) -> None:
-    """Chunks up to `size` bytes, never holding the whole text (the parent's memory would count
-    in the child's peak RSS, which includes what it had before exec)."""
-    written = 0
-    while written < size:
-        written += file.write(chunk())
-
-
-def run(command: list[str], timeout: float) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS in bytes and stdout of a child process (killed after timeout)."""
+def measure(command: list[str], timeout: float) -> Run:
+    """Run a command (killed after `timeout` seconds); its time, memory and stderr."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    timer = threading.Timer(timeout, process.kill)
-    timer.start()
-    assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    timer.cancel()
-    seconds = time.perf_counter() - started
-    if seconds >= timeout:
-        out = json.dumps({"error": f"stopped after {timeout:.0f} s"})
-    return seconds, usage.ru_maxrss * 1024, out
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=err)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            if time.perf_counter() - started > timeout:
+                process.kill()
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, peak, process.returncode, stderr)
+
+
+def repeated(path: Path, size: int) -> None:
+    """The first input repeated up to `size` bytes, written a copy at a time."""
+    source = FIRST.read_bytes() + b"\n"
+    with path.open("wb") as file:
+        written = 0
+        while written < size:
+            written += file.write(source)
+
+
+def build(path: Path, out: Path, timeout: float, cache: Path | None = None) -> Run:
+    caching = ["--cache", str(cache)] if cache else ["--no-cache"]
+    run = measure([sys.executable, "-m", "graph", "build", str(path), "--out", str(out),
+                   *caching], timeout)
+    shutil.rmtree(out, ignore_errors=True)
+    return run
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="5,50", help="sizes in MB, comma separated")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
-    parser.add_argument("--build", action="store_true", help="also build the 5 MB transcript")
+    parser.add_argument("--sizes", default="0.5,5", help="sizes in MB, comma separated")
+    parser.add_argument("--refuse", type=float, default=50, help="MB of the file to refuse")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per build")
     args = parser.parse_args()
-    env_python = [sys.executable]
+    print("| transcript | MB | wall s | CPU s | peak MB | wall s per MB | CPU s per MB "
+          "| per MB / first input's (wall, CPU) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(f"{'file':<16}{'MB':>7}{'seconds':>10}{'peak MB':>10}  result")
-        for size in (int(s) for s in args.sizes.split(",")):
-            for shape, make in (("turns", make_turns), ("short", make_short), ("line", make_line)):
-                path = folder / f"{shape}-{size}mb.txt"
-                make(path, size * MB)
-                seconds, rss, out = run([*env_python, "-c", _READ, str(path)], args.timeout)
-                result = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
-                shown = result.get("error") or f"{result['sentences']} sentences"
-                print(
-                    f"{path.name:<16}{path.stat().st_size / MB:>7.1f}{seconds:>10.2f}"
-                    f"{rss / MB:>10.0f}  {shown[:90]}",
-                    flush=True,
-                )
-                if args.build and shape == "turns" and size == 5:
-                    command = [*env_python, "-m", "graph", "build", str(path), "--out",
-                               str(folder / "out"), "--no-validate", "--no-cache"]
-                    seconds, rss, _ = run(command, args.timeout)
-                    print(f"{'build ' + path.name:<23}{seconds:>10.2f}{rss / MB:>10.0f}",
-                          flush=True)
+        first: tuple[float, float] | None = None
+        for name, size in [("first input", None),
+                           *((f"{s} MB", float(s)) for s in args.sizes.split(","))]:
+            path = FIRST
+            if size is not None:
+                path = folder / f"repeated-{size}mb.txt"
+                repeated(path, int(size * MB))
+            run = build(path, folder / "out", args.timeout)
+            megabytes = path.stat().st_size / MB
+            wall, cpu = run.wall / megabytes, run.cpu / megabytes
+            first = first or (wall, cpu)
+            outcome = "" if run.status == 0 else f" (failed: {run.stderr.strip()[-200:]})"
+            print(f"| {name}{outcome} | {megabytes:.3f} | {run.wall:.1f} | {run.cpu:.1f} | "
+                  f"{run.peak / MB:.0f} | {wall:.1f} | {cpu:.1f} | {wall / first[0]:.2f}, "
+                  f"{cpu / first[1]:.2f} |", flush=True)
+            if path != FIRST:
                 path.unlink()
+        huge = folder / f"repeated-{args.refuse}mb.txt"
+        with huge.open("wb") as file:
+            file.truncate(int(args.refuse * MB))  # sparse: the size is what is refused
+        run = build(huge, folder / "out", args.timeout, cache=folder / "cache")
+        message = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else ""
+        print(f"\n{args.refuse:g} MB: exit {run.status} in {run.wall:.2f} s, peak "
+              f"{run.peak / MB:.0f} MB: {message}")
     return 0
 
 

@@ -133,7 +133,7 @@ class Run:
     output: str  # stderr
 
 
-def _tree_rss(root: int) -> int:
+def tree_rss(root: int) -> int:
     """Resident bytes of `root` and all its descendants, read from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -167,7 +167,7 @@ def measure(command: list[str], cwd: Path = ROOT) -> Run:
                                    stderr=err)
         peak = 0
         while process.poll() is None:
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, tree_rss(process.pid))
             time.sleep(0.05)
         wall = time.perf_counter() - started
         err.seek(0)

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from graph.readers import MAX_BYTES
+
 log = logging.getLogger(__name__)
 SUFFIX = ".json.gz"
 PARTS = ("extraction", "outputs")  # what an entry holds: an object with these keys
@@ -185,9 +187,19 @@ class Cache:
         self.knowledge = knowledge
 
     def file(self, path: Path, doc_id: str) -> Path | None:
+        """The entry's file, by a digest of the transcript read in pieces; None with the cache
+        off, and for a transcript over the size limit or that cannot be opened (the reader
+        then refuses it, without this reading it whole first)."""
         if self.folder is None:
             return None
-        key = hashlib.sha256(path.read_bytes() + doc_id.encode() + self.knowledge.encode())
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                return None
+            with path.open("rb") as handle:
+                key = hashlib.file_digest(handle, "sha256")
+        except OSError:
+            return None
+        key.update(doc_id.encode() + self.knowledge.encode())
         return self.folder / f"{key.hexdigest()}{SUFFIX}"
 
     def get(self, path: Path, doc_id: str, hints: dict[str, object]) -> dict[str, object] | None:

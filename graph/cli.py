@@ -273,8 +273,9 @@ def _query_failure(err: Exception) -> click.ClickException:
 @click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
     help="Bind ?NAME to an RDF term: <iri>, http(s)://... or prefix:local give an IRI, a whole "
-    "number an integer, anything else text; a named query's concept may be given by its label. "
-    "Repeatable.",
+    "number an integer, trust@en text with a language tag, '\"2024-03-12\"^^xsd:date' a literal "
+    "as in SPARQL, anything else plain text; a (concept) or (speaker) parameter, declared in a "
+    "`# param:` line, may be given by its label or name in any case. Repeatable.",
 )
 @click.option("--format", "fmt", type=click.Choice(SPARQL_FORMATS), default=None,
               help="Results format for SELECT and ASK: table on a terminal, else csv. "
@@ -353,11 +354,10 @@ def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[
         named = q.named_query(name)
         return named.text, named.kinds
     try:
-        return files[0].read_text(encoding="utf-8"), q.read_named_query(files[0]).kinds
+        query_text = files[0].read_text(encoding="utf-8")
     except OSError as err:
         raise q.QueryError(f"{files[0]}: {err.strerror}") from None
-    except q.QueryError:  # a plain .rq file without a header has no labelled parameters
-        return files[0].read_text(encoding="utf-8"), {}
+    return query_text, q.header_kinds(query_text, files[0])
 
 
 @main.command(name="serve")

@@ -8,7 +8,7 @@ Mention, Claim and EntityMention records. Sentences are matched lower-cased and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,7 +36,8 @@ SHORT_DENIAL = 4  # words: "It doesn't, honestly." denies the sentence before it
 SHORT_LABEL = 3  # characters: one-word labels this short ("AI", "QI") match as written only
 OPPOSITE = "opposite:"  # match key prefix of a word naming a concept's absence ("turnover")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady)\.?\s+[A-Z][\w'-]+")
-_INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-"})
+_INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-",
+                            "sadly", "honestly", "frankly", "look", "actually", "basically"})
 
 
 # --- the engine: matchers built once per codebook and rule set -----------------------------
@@ -114,6 +115,7 @@ def build_engine(
         ("hedges", rules.hedges),
         ("confirm", rules.confirm),
         ("deny", rules.deny),
+        ("hedge", rules.hedge),
         ("reported", rules.reported),
     ):
         matcher = Matcher(nlp.vocab)
@@ -163,12 +165,24 @@ class _Analysed:
     sentence: Sentence
     turn: int
     speaker: str
-    doc: Any
+    tokens: Any  # its Doc, or where the Doc is made again when asked: (_Blocks, number)
     where: list[int]
     found: list[_Found]
     claims: list[Claim] = field(default_factory=list)
     provisional: list[tuple[str, str, int, int]] = field(default_factory=list)  # iri, label, span
-    parsed: Any = None  # the dependency parse, for sentences that may hold a claim
+    parse: tuple[_Blocks, int] | None = None  # where its parse is made, if it may hold a claim
+    links: list[Any] | None = None  # what the parse links, once read
+    covered: set[int] = field(default_factory=set)  # cue tokens whose arguments the parse read
+
+    @property
+    def doc(self) -> Any:
+        """The sentence's tokens (a Doc of the blank pipeline)."""
+        return self.tokens[0].get(self.tokens[1]) if isinstance(self.tokens, tuple) else self.tokens
+
+    @property
+    def parsed(self) -> Any:
+        """The dependency parse, for sentences that may hold a claim (else None)."""
+        return self.parse[0].get(self.parse[1]) if self.parse else None
 
     @property
     def question(self) -> bool:
@@ -219,14 +233,25 @@ def _qualified(engine: Engine, doc: Any, start: int, end: int, iri: str) -> str:
 
 
 def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
+    """Each sentence's concepts, found in one pass over its tokens; the tokens and parses are
+    made again a bounded block at a time when asked for (see _Blocks)."""
     sentences = [(turn, s) for turn in document.turns for s in turn.sentences]
     normalised = [normalise_map(s.text) for _, s in sentences]
-    docs = engine.nlp.pipe(text for text, _ in normalised)
-    out = []
-    for (turn, sentence), (_, where), doc in zip(sentences, normalised, docs, strict=True):
-        found = _concepts(engine, doc)
-        out.append(_Analysed(sentence, turn.index, turn.speaker, doc, where, found))
-    _parse(engine, out)
+    texts = [text for text, _ in normalised]
+    tokens = _Blocks(lambda span: list(engine.nlp.pipe(texts[span])), TOKEN_BLOCK)
+    out, chosen, cased = [], [], []
+    for number, ((turn, sentence), (_, where), doc) in enumerate(
+        zip(sentences, normalised, engine.nlp.pipe(texts), strict=True)
+    ):
+        a = _Analysed(sentence, turn.index, turn.speaker, doc, where, _concepts(engine, doc))
+        if engine.parser is not None and _worth_parsing(engine, a):
+            chosen.append(number)
+            cased.append(_cased(a))
+        a.tokens = (tokens, number)
+        out.append(a)
+    parses = _parse(engine, tokens, chosen, cased) if chosen else None
+    for index, number in enumerate(chosen):
+        out[number].parse = (parses, index)
     return out
 
 
@@ -236,15 +261,48 @@ def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
     return bool(words.intersection(engine.cue_words))
 
 
-def _parse(engine: Engine, analysed: list[_Analysed]) -> None:
-    """Tag and parse the sentences that may hold a claim, in one batch."""
-    if engine.parser is None:
-        return
-    chosen = [a for a in analysed if _worth_parsing(engine, a)]
-    texts = (_cased(a) for a in chosen)
-    for a, parsed in zip(chosen, engine.parser.pipe(texts), strict=True):
-        if [t.lower_ for t in parsed] == [t.text for t in a.doc]:
-            a.parsed = parsed
+def _parse(engine: Engine, tokens: _Blocks, chosen: list[int], cased: list[str]) -> _Blocks:
+    """The parses of the chosen sentences (that may hold a claim; their `cased` texts), made in
+    blocks of a whole number of the parser's batches, so that every sentence is parsed in the
+    same batch as in one pass over all of them, and gets the same parse. A parse whose tokens
+    differ from the sentence's `tokens` is None."""
+
+    def parse(span: slice) -> list[Any]:
+        parses = []
+        for parsed, number in zip(engine.parser.pipe(cased[span]), chosen[span], strict=True):
+            parsed.tensor = parsed.tensor[:0].copy()  # token vectors, unused once parsed: free them
+            same = [t.lower_ for t in parsed] == [t.text for t in tokens.get(number)]
+            parses.append(parsed if same else None)
+        return parses
+
+    return _Blocks(parse, PARSE_BATCHES * engine.parser.batch_size)
+
+
+TOKEN_BLOCK = 1024  # sentences in a block of tokens
+PARSE_BATCHES = 2  # the parser's batches in a block of parsed sentences
+HELD_BLOCKS = 2  # blocks of tokens, and of parses, held at once
+
+
+class _Blocks:
+    """Items (a document's Docs or parses) made a block at a time when first asked for, the
+    least recently used block dropped beyond HELD_BLOCKS: memory stays bounded whatever the
+    length of the document, and extraction, which asks sentence by sentence in order, makes
+    each block once a pass. `make` turns a slice of item numbers into their items."""
+
+    def __init__(self, make: Callable[[slice], list[Any]], size: int) -> None:
+        self.make = make
+        self.size = size
+        self.held: dict[int, list[Any]] = {}  # block number -> items, least recent first
+
+    def get(self, number: int) -> Any:
+        block, offset = divmod(number, self.size)
+        items = self.held.pop(block, None)
+        if items is None:
+            items = self.make(slice(block * self.size, (block + 1) * self.size))
+            if len(self.held) >= HELD_BLOCKS:
+                del self.held[next(iter(self.held))]
+        self.held[block] = items
+        return items[offset]
 
 
 def _cased(a: _Analysed) -> str:
@@ -547,6 +605,35 @@ _VAGUE = frozenset(
         "reasons",
         "idea",
         "ideas",
+        "problem",
+        "problems",
+        "challenge",
+        "challenges",
+        "question",
+        "questions",
+        "area",
+        "areas",
+        "factor",
+        "factors",
+        "aspect",
+        "aspects",
+        "piece",
+        "side",
+        "importance",
+        "role",
+        "impact",
+        "effect",
+        "effects",
+        "use",
+        "nature",
+        "kinds",
+        "types",
+        "type",
+        "form",
+        "forms",
+        "set",
+        "range",
+        "variety",
     ]
 )
 _NOUN_ENDINGS = (
@@ -626,7 +713,7 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     parsed = _parse_claims(engine, analysed, pos)
     if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
         return _unique(c for c, _ in parsed)  # the token rules need a named concept
-    covered = {i for _, (start, end) in parsed for i in range(start, end)}
+    covered = a.covered
     claims = [claim for claim, _ in parsed]
     for claim, (start, end) in _token_claims(engine, analysed, pos, claims):
         if not covered.intersection(range(start, end)):
@@ -722,18 +809,72 @@ def _parse_claims(
     if a.parsed is None or engine.lexicon is None:
         return []
     out = []
-    lemmas = [t.lemma_.lower() or t.lower_ for t in a.doc]
-    for link in syntax.links(a.parsed, engine.dependencies, engine.lexicon, lemmas):
+    for link in _links(engine, a):
         subject = _side(engine, analysed, pos, link.subject, "subject", None, link.cue)
         if subject is None:
             continue
         obj = _side(engine, analysed, pos, link.object, "object", subject.iri, link.cue)
         if obj is None or obj.iri == subject.iri:
             continue
+        a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
         for other in _coordinated(a, link.subject, subject):
             out += _parse_claims_for(engine, a, link, other, obj)
         out += _parse_claims_for(engine, a, link, subject, obj)
+    return out + _concept_verbs(engine, analysed, pos)
+
+
+def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
+                   ) -> list[tuple[Claim, tuple[int, int]]]:
+    """A concept named by a verb is the outcome of what does it: "handlers are burnt out by
+    the volume", "the rota burns people out"."""
+    a = analysed[pos]
+    out = []
+    for found in a.found:
+        verb = _verb_of(a.parsed, found)
+        if verb is None or found.category not in ("Threat", "Outcome", "Condition"):
+            continue  # "burnt out", "exhausted": states that happen to people
+        if engine.lexicon and verb.lemma_.lower() in engine.lexicon.lemmas("verb"):
+            continue  # "changes cost us trust": a cue verb, read by the constructions
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        causes = [g for c in agents for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        if not causes and any(c.dep_ == "dobj" for c in verb.children):
+            causes = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        if not causes or causes[0].lower_ in _PERSONAL:
+            continue
+        arg = syntax.Arg(causes[0].i)
+        span = (found.start, found.end)
+        cause = _side(engine, analysed, pos, arg, "object", found.iri, span)
+        if cause is None or cause.iri == found.iri:
+            continue
+        link = syntax.Link("isConsequenceOf", syntax.Arg(verb.i), arg, span, "concept-verb", 0.7,
+                           syntax.is_negated(verb), syntax.is_hedged(verb))
+        out += _parse_claims_for(engine, a, link, _Side(found.iri, "", False), cause)
     return out
+
+
+_PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "me", "us", "them", "people"})
+
+
+def _verb_of(doc: Any, found: _Found) -> Any:
+    """The verb that names a concept on its own ("burnt out", "demoralised"), if any."""
+    if doc is None:
+        return None
+    heads = [t for t in doc[found.start : found.end]
+             if t.head.i == t.i or not found.start <= t.head.i < found.end]
+    if len(heads) != 1 or heads[0].pos_ != "VERB" or heads[0].tag_ == "VBG":
+        return None
+    return heads[0]
+
+
+def _links(engine: Engine, a: _Analysed) -> list[syntax.Link]:
+    """What the parse of a sentence links, read once: a cue the parse read, even to no
+    concept, is not read again from the words around it."""
+    if a.links is None:
+        a.links = []
+        if a.parsed is not None and engine.lexicon is not None:
+            lemmas = [t.lemma_.lower() or t.lower_ for t in a.doc]
+            a.links = syntax.links(a.parsed, engine.dependencies, engine.lexicon, lemmas)
+    return a.links
 
 
 def _coordinated(a: _Analysed, arg: syntax.Arg, side: _Side) -> list[_Side]:
@@ -758,10 +899,26 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri:
         return []
-    if _is_provisional(subject.iri) and _is_provisional(obj.iri) and link.rule.startswith("cue-"):
+    loose = link.rule.startswith("cue-") and not (
+        link.rule == "cue-preposition" and link.relation == "requires"  # "no A without B"
+    )
+    if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose:
         return []  # two open concepts only where the parse links them directly
-    if link.rule == "cue-subordinator" and (subject.anaphoric or obj.anaphoric):
-        return []  # both clauses of "A because B" name their concepts
+    if link.rule in ("cue-subordinator", "cue-coordinator") and (
+        subject.anaphoric or obj.anaphoric
+    ):
+        return []  # both clauses of "A because B", both sides of "A, not B" name their concepts
+    provisional = _is_provisional(subject.iri) or _is_provisional(obj.iri)
+    if link.rule == "cue-coordinator" and provisional:
+        return []  # "from role models, not from lectures": a contrast only between concepts
+    if link.rule in _LOOSE and (_role(engine, subject.iri) or _role(engine, obj.iri)):
+        return []  # "if a nurse tells you ...": who acts is not what the clause is about
+    if link.rule == "negated-identity" and subject.anaphoric:
+        return []  # "it's not an audit, it's a conversation": what "it" is, not a concept
+    if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
+        engine, a, subject.iri, obj.iri
+    ):
+        return []  # "rest isn't a luxury" denies a description; "A culture isn't B culture"
     if link.rule == "cue-subordinator" and link.relation == "enables" and (
         _is_provisional(subject.iri) or _is_provisional(obj.iri)
     ):
@@ -783,6 +940,26 @@ def _parse_claims_for(
         object_direction=obj.direction,
     )
     return [(claim, link.cue)]
+
+
+_LOOSE = frozenset({"cue-subordinator", "cue-coordinator", "cue-discourse", "cue-preposition",
+                    "coordination-both", "negated-identity"})
+
+
+def _same_kind(engine: Engine, a: _Analysed, first: str, second: str) -> bool:
+    """Two concepts whose labels end in the same word: two kinds of one thing."""
+    labels = {iri: label for iri, label, _, _ in a.provisional}
+    for iri in (first, second):
+        concept = engine.codebook.concepts.get(iri)
+        if concept is not None:
+            labels[iri] = concept.label
+    heads = {labels.get(iri, "").rsplit(" ", 1)[-1] for iri in (first, second)}
+    return len(heads) == 1 and "" not in heads
+
+
+def _role(engine: Engine, iri: str) -> bool:
+    concept = engine.codebook.concepts.get(iri)
+    return concept is not None and concept.category == "Role"
 
 
 def _depth(token: Any) -> int:
@@ -813,12 +990,20 @@ def _side(
         tokens = set(range(*arg.window))
         head = None
     else:
-        head = doc[arg.head]
+        head = _quantified(doc[arg.head])
         direction, head = _marked(engine, head) if arg.keep_polarity else ("", head)
+        if arg.keep_polarity and not direction:
+            direction = _changing(engine, head)
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
     inside = [
         f for f in a.found if f.iri != exclude and all(i in tokens for i in range(f.start, f.end))
     ]
+    if inside and head is not None and _names_itself(engine, head, inside):
+        inside = []  # "violence against crews": the head, not what it is against
+    if arg.window is not None and arg.window[1] <= cue[0]:
+        lead = _leading_noun(engine, doc, arg.window, inside)
+        if lead is not None:
+            return _Side(_provisional(a, lead, lead + 1), "", False)
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
         specific = _specific_role(engine, a, chosen, head)
@@ -830,28 +1015,126 @@ def _side(
             direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
     words = [doc[i] for i in sorted(tokens)]
-    pronouns = [t for t in words[:3] if t.lower_ in engine.rules.pronouns or t.lower_ in _THEY]
+    pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY)
+                and not _determiner(t, head)]  # "this job" names a job
     if pronouns:
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
         earlier = _earlier_in_sentence(engine, a, pronouns[0], exclude) if singular else None
         iri = earlier or _antecedent(analysed, pos, role, exclude)
         return _Side(iri, "" if head is None else direction, True) if iri else None
-    if head is not None and head.dep_ == "nsubj" and head.lower_ in _RELATIVE:
+    if head is None:
+        run = _window_phrase(engine, doc, arg.window, arg.window[1] <= cue[0])
+        if run is None:
+            return None
+        return _Side(_provisional(a, *run), _window_direction(engine, doc, run[0]), False)
+    if head.lower_ in _RELATIVE and head.dep_ in ("nsubj", "pobj", "advmod"):
         target = _relative_target(head)
         if target is not None:
             return _side(engine, analysed, pos, syntax.Arg(target.i), role, exclude, cue)
-    if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: its subject names it
-        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
-        head = subjects[0] if subjects and subjects[0].pos_ in ("NOUN", "PROPN") else head
-    phrase = _head_phrase(engine, head) if head is not None else None
+    if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: what it is about
+        verb, head = head, _clause_topic(head, arg)
+        if head is not verb and arg.keep_polarity:
+            marked, head = _marked(engine, head)
+            denied = any(c.dep_ == "neg" for c in verb.children) and verb.lemma_ in _LIGHT_HAVE
+            direction = "absent" if denied else marked or direction  # "not having enough staff"
+    phrase = _head_phrase(engine, head, arg.result) if head is not None else None
     if phrase is None:
         return None
+    stem = _negative_stem(engine, head) if phrase[1] - phrase[0] == 1 else None
+    if stem is not None:  # "inconsistency" is less consistency
+        return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
     return _Side(_provisional(a, *phrase), direction, False)
 
 
-_RELATIVE = frozenset({"which", "that", "who", "what"})
+def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
+    """The noun a clause is about: its subject, else what it has or is ("there is supervision",
+    "people have a bit of slack"); an outcome's object ("lets people tell the truth")."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                and c.i not in arg.exclude]
+    objects = [c for c in verb.children if c.dep_ in ("attr", "dobj") and c.i not in arg.exclude]
+    outcome = objects if verb.tag_ != "VBG" else []
+    candidates = outcome if arg.result else subjects + objects
+    for candidate in map(_quantified, candidates):
+        if candidate.pos_ in ("NOUN", "PROPN") and candidate.lower_ not in _VAGUE:
+            return candidate
+    return verb
+
+
+def _negative_stem(engine: Engine, head: Any) -> str | None:
+    """The codebook concept a word with a negative prefix denies ("inconsistency",
+    "unfairness", "disorganisation"), when the codebook has the stem and not the word."""
+    lemma = head.lemma_.lower()
+    for prefix in ("in", "un", "dis", "im", "non-", "non"):
+        if lemma.startswith(prefix) and len(lemma) - len(prefix) >= 5:
+            iri = engine.by_lemmas.get(lemma[len(prefix):])
+            if iri is not None:
+                return iri
+    return None
+
+
+_RELATIVE = frozenset({"which", "that", "who", "what", "where"})
 _THEY = frozenset({"they", "them"})
 _CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
+
+
+def _window_phrase(engine: Engine, doc: Any, window: tuple[int, int], before: bool
+                   ) -> tuple[int, int] | None:
+    """The noun phrase next to a misparsed cue, by its tags: the last one before it, the
+    first one after it ("needs protected time")."""
+    start, end = window
+    runs: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i
+        while j < end and doc[j].tag_ in ("JJ", "VBN", "VBG", "NN", "NNS") and doc[j].is_alpha:
+            j += 1
+        if j > i and doc[j - 1].tag_ in ("NN", "NNS", "VBG"):
+            runs.append((i, j))
+        i = max(j, i + 1)
+    if not runs:
+        return None
+    first, last = runs[-1] if before else runs[0]
+    head = doc[last - 1]
+    if head.lower_ in _VAGUE or head.lemma_.lower() in engine.cue_words or len(head.text) < 3:
+        return None
+    return first, last
+
+
+def _leading_noun(engine: Engine, doc: Any, window: tuple[int, int], inside: list[_Found]
+                  ) -> int | None:
+    """In words read around a misparsed cue, a noun opening the window and followed by a
+    preposition that holds every concept: "violence against crews [erodes]"."""
+    start, end = window
+    while start < end and doc[start].tag_ in ("DT", "PRP$", "JJ"):
+        start += 1
+    if start + 1 >= end or doc[start].tag_ not in ("NN", "NNS") or doc[start + 1].tag_ != "IN":
+        return None
+    word = doc[start]
+    if word.lower_ in _VAGUE or word.lemma_.lower() in engine.cue_words or not word.is_alpha:
+        return None
+    if engine.lexicon and any(word.lemma_.lower() in w for w in engine.lexicon.polarity.values()):
+        return None  # "lack of recognition": what is lacking is the argument
+    return start if all(f.start > start + 1 for f in inside) else None
+
+
+def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
+    """A noun head the codebook lacks, whose concepts all stand in a prepositional phrase
+    after it: the argument is about the head ("delays in discharge")."""
+    if head.pos_ not in ("NOUN", "PROPN") or any(f.start <= head.i < f.end for f in inside):
+        return False
+    if _head_phrase(engine, head) is None or head.lemma_.lower() in _VAGUE:
+        return False
+    attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
+                or c.dep_ in ("poss", "compound") for t in c.subtree}  # "the board's assurance"
+    return all(f.start in attached for f in inside)
+
+
+def _determiner(token: Any, head: Any) -> bool:
+    """ "that improvement", "those delays": a demonstrative before its noun."""
+    if head is not None:
+        return token.dep_ == "det"
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return following is not None and following.tag_ in ("NN", "NNS", "JJ")
 
 
 def _earlier_in_sentence(
@@ -876,7 +1159,7 @@ def _relative_target(pronoun: Any) -> Any:
     """What a relative or free-relative subject stands for: the noun a relative clause hangs on
     ("the on-call that burns people out"), or the other side of the copula of a pseudo-cleft
     ("what causes harm is a delayed transfer", "that's what wrecks continuity")."""
-    verb = pronoun.head
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head  # "where B comes from"
     if verb.dep_ == "relcl":
         return verb.head
     if verb.dep_ in ("csubj", "ccomp", "attr", "xcomp") and verb.head.lemma_ == "be":
@@ -914,6 +1197,21 @@ def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[i
     return max(found, key=lambda f: f.start) if before else min(found, key=lambda f: f.start)
 
 
+def _quantified(head: Any) -> Any:
+    """What a vague quantity is of: "a lot of the conflict", "some of the staff", "most of it"."""
+    if head.lower_ not in _QUANTITIES:
+        return head
+    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")] if of else []
+    return inner[0] if inner else head
+
+
+_QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",
+                         "majority", "bulk", "rest", "share", "proportion", "plenty", "lot",
+                         "lots", "bit", "kind", "sort", "amount", "number", "deal", "couple",
+                         "load", "loads", "level", "degree"])
+
+
 def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
     """The quantity or presence the words mark on an argument ("fewer errors", "lack of trust",
     "no time"), and the head of what is marked ("lack of trust": "trust")."""
@@ -933,6 +1231,21 @@ def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
     return "", head
 
 
+def _changing(engine: Engine, head: Any) -> str:
+    """The direction a clause's verb gives what it is about: "morale drops", "engagement goes
+    up", "we lost the camaraderie"."""
+    if head.pos_ not in ("VERB", "AUX") or engine.lexicon is None:
+        return ""
+    particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
+    moving = any(c.dep_ in ("prep", "dative") for c in head.children)  # "coming down to the ward"
+    if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
+        return "more" if "up" in particles else "less" if "down" in particles else ""
+    for direction in ("less", "more"):
+        if head.lemma_.lower() in engine.lexicon.polarity.get(direction, ()):
+            return direction
+    return ""
+
+
 def _window_direction(engine: Engine, doc: Any, start: int) -> str:
     polarity = engine.lexicon.polarity if engine.lexicon else {}
     for token in doc[max(0, start - 2) : start]:
@@ -942,10 +1255,13 @@ def _window_direction(engine: Engine, doc: Any, start: int) -> str:
     return ""
 
 
-def _head_phrase(engine: Engine, head: Any) -> tuple[int, int] | None:
+def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, int] | None:
     """The noun phrase an argument's head stands for, when it can be a concept: its compound
-    and adjective modifiers right before it, no determiner, no vague or cue word."""
-    if head.pos_ not in ("NOUN", "PROPN") and not (head.pos_ == "VERB" and head.tag_ == "VBG"):
+    and adjective modifiers right before it, no determiner, no vague or cue word. An outcome
+    ("makes people defensive", "stops people speaking up") may be an adjective or a verb."""
+    outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN") and head.lemma_ not in _BARE_VERBS
+    nominal = head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "VERB" and head.tag_ == "VBG")
+    if not nominal and not outcome:
         return None
     if head.lower_ in _VAGUE or len(head.text) < 3 or not head.is_alpha:
         return None
@@ -959,12 +1275,26 @@ def _head_phrase(engine: Engine, head: Any) -> tuple[int, int] | None:
             while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
                 start -= 2  # "task-focused care"
     polarity = set().union(*engine.lexicon.polarity.values()) if engine.lexicon else set()
-    while start < head.i and head.doc[start].lower_ in polarity:
-        start += 1
+    while start < head.i and (head.doc[start].lower_ in polarity
+                              or head.doc[start].lower_ in _EVALUATIVE_MODIFIERS):
+        start += 1  # "good surgery" is surgery, "the sheer volume" is volume
     end = head.i + 1
     particle = [c for c in head.rights if c.dep_ == "prt" and c.i == end]
     end += len(particle)
+    if head.lemma_.lower() in _LIGHT and head.tag_ == "VBG":  # "feeling valued", "being heard"
+        complement = [c for c in head.rights if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp")
+                      and c.i == end and c.tag_ in ("JJ", "VBN")]
+        end += len(complement)
     return start, end
+
+
+_EVALUATIVE_MODIFIERS = frozenset({"good", "bad", "proper", "real", "right", "great", "decent",
+                                   "nice", "whole", "same", "certain", "particular", "sheer",
+                                   "actual", "general", "basic", "main", "big", "huge", "own"})
+_BARE_VERBS = frozenset({"be", "remain", "stay", "become", "get", "do", "have", "make", "go",
+                         "come", "keep", "feel", "seem", "look", "try", "want", "need"})
+_LIGHT_HAVE = frozenset({"have", "get", "be", "give", "provide"})
+_LIGHT = frozenset({"feel", "be", "get", "become", "stay", "seem", "look"})
 
 
 def _is_provisional(iri: str) -> bool:
@@ -1022,13 +1352,14 @@ def _settle(
         return claims
     if a.question or _reported(engine, a.doc):
         for answer in _answer(analysed, pos):
-            for verdict in ("deny", "confirm"):
+            for verdict in ("deny", "hedge", "confirm"):
                 if _opens_with(engine, verdict, answer.doc):
                     return [
                         replace(
                             c,
                             speaker=answer.speaker,
                             negated=verdict == "deny" or c.negated,
+                            hedged=verdict == "hedge" or c.hedged,
                             question=True,
                             answer=_evidence(answer),
                             confidence=round(c.confidence * QUESTION_PENALTY, 3),

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph.vocab import RELATIONS
 
-CLASSES = ("verb", "adjective", "noun", "subordinator", "preposition", "coordinator", "discourse")
+CLASSES = ("verb", "causative", "adjective", "noun", "subordinator", "preposition", "coordinator",
+           "discourse")
 Class = Literal[CLASSES]  # type: ignore[valid-type]
 Direction = Literal["more", "less", "absent"]
 
@@ -64,6 +65,7 @@ class Construction(_Strict):
     relation: Literal[RELATIONS] | None = None  # type: ignore[valid-type]
     pattern: list[dict[str, Any]] = Field(min_length=2)
     examples: list[Example] = Field(min_length=1)
+    keys: list[str] = []  # words that make a sentence worth parsing for a construction with no cue
 
 
 class _Syntax(_Strict):
@@ -120,7 +122,8 @@ class Lexicon:
     def key_words(self) -> frozenset[str]:
         """The longest word of every cue ("result" of "as a result"): a sentence without any
         of them holds no claim for the parse to find."""
-        return frozenset(max(reversed(c.lemma.split()), key=len) for c in self.cues)
+        words = {max(reversed(c.lemma.split()), key=len) for c in self.cues}
+        return frozenset(words.union(*(c.keys for c in self.constructions)))
 
 
 def _compose(path: Path) -> tuple[Any, yaml.Node]:

@@ -29,7 +29,7 @@ from graph.codebook import Codebook, load_codebook
 from graph.export import write_network
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
-from graph.model import Extraction
+from graph.model import Document, Extraction
 from graph.network import ConceptNetwork
 from graph.rdf import Built, Pieces, assemble, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
@@ -226,16 +226,20 @@ def _start_worker(options: Options, rdf: bool) -> None:
     _worker = (engine, dict(options.people), rdf)
 
 
-def _extract_one(job: tuple[Path, str, str | None]) -> Result | ReadError:
-    """The file's extraction (with its outputs, when building), or the error that stopped it
-    being read (reported with the other files' errors once every file is done)."""
+def _read_one(job: tuple[Path, str, str | None]) -> Document | ReadError:
+    """The file's document, or the error that stopped it being read (reported with the other
+    files' errors once every file is read)."""
     path, doc_id, fmt = job
-    assert _worker is not None
-    engine, people, rdf = _worker
     try:
-        document = read_file(path, fmt, doc_id)
+        return read_file(path, fmt, doc_id)
     except ReadError as err:
         return err
+
+
+def _extract_one(document: Document) -> Result:
+    """The document's extraction, with its outputs when building."""
+    assert _worker is not None
+    engine, people, rdf = _worker
     extraction = extract(document, engine)
     return extraction, outputs(extraction, people) if rdf else None
 
@@ -261,7 +265,8 @@ def run_extraction(
 ) -> tuple[list[Extraction], int]:
     """Extract every file (from the cache when unchanged); returns extractions and cache hits."""
     with ExitStack() as stack:
-        results, hits, _ = _run(paths, options, engine_factory, progress, False, stack)
+        results, hits, _ = _run(paths, options, engine_factory, progress, False, stack,
+                                keep_going=False)
     failed = [str(r) for r in results if isinstance(r, ReadError)]
     if failed:
         raise ReadError("\n".join(failed))
@@ -275,11 +280,16 @@ def _run(
     progress: Callable[[list[Path]], Iterable[Path]],
     rdf: bool,
     stack: ExitStack,
+    keep_going: bool = True,
+    others_failed: bool = False,
 ) -> tuple[list[Result | ReadError], int, ProcessPoolExecutor | None]:
     """Extract every file, in parallel when asked, or take it from the cache; with `rdf`, its
     outputs (and only those, for a file in the cache), else its extraction. A file that
-    cannot be read gives its ReadError. The pool of workers, if one was started, is returned
-    for more work and shut down with `stack`."""
+    cannot be read gives its ReadError. Every file not in the cache is read before the engine
+    is made: without `keep_going`, when a file cannot be read (or `others_failed`: entries
+    found beside them), only the ReadErrors are returned, before the parser is loaded. The
+    pool of workers, if one was started, is returned for more work and shut down with
+    `stack`."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
     done: dict[Path, Result | ReadError] = {}
@@ -288,27 +298,29 @@ def _run(
         hit = cache.get(path, ids[path], wanted)
         if hit is not None and (hit.get("outputs") is not None or not rdf):
             done[path] = (hit.get("extraction"), hit.get("outputs"))  # type: ignore[assignment]
-    todo = [p for p in paths if p not in done]
-    jobs = [(p, ids[p], options.fmt) for p in todo]
+    read = {p: _read_one((p, ids[p], options.fmt)) for p in paths if p not in done}
+    failed = [r for r in read.values() if isinstance(r, ReadError)]
+    if (failed or others_failed) and not keep_going:
+        return failed, 0, None  # type: ignore[return-value]
+    todo = {p: d for p, d in read.items() if not isinstance(d, ReadError)}
     pool = None
     if options.jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
         pool = stack.enter_context(
             ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)))
-        chunk = max(1, len(jobs) // (8 * options.jobs))
-        results = pool.map(_extract_one, jobs, chunksize=chunk)
-        for path, result in zip(progress(todo), results, strict=True):
+        chunk = max(1, len(todo) // (8 * options.jobs))
+        results = pool.map(_extract_one, todo.values(), chunksize=chunk)
+        for path, result in zip(progress(list(todo)), results, strict=True):
             done[path] = result
     elif todo:
         global _worker
         _worker = (engine_factory(), dict(options.people), rdf)
-        for path, job in zip(progress(todo), jobs, strict=True):
-            done[path] = _extract_one(job)
+        for path in progress(list(todo)):
+            done[path] = _extract_one(todo[path])
     for path in todo:
-        result = done[path]
-        if not isinstance(result, ReadError):
-            cache.put(path, ids[path], dict(zip(ENTRY, result, strict=True)))
-    return [done[p] for p in paths], len(paths) - len(todo), pool
+        cache.put(path, ids[path], dict(zip(ENTRY, done[path], strict=True)))
+    results = [done.get(p) or read[p] for p in paths]
+    return results, len(paths) - len(read), pool  # type: ignore[return-value]
 
 
 def check_graph(built: Built, checked: Path | None = None, seal: str = "",
@@ -347,7 +359,7 @@ def check_ntriples(documents: list[str]) -> tuple[bool, str]:
     graph = Graph()
     for data in documents:
         graph.parse(data=data, format="nt")
-    return validate(graph, load_shapes())
+    return validate(graph, load_shapes(), inplace=True)
 
 
 def _verdict(checked: Path | None, seal: str, part: Pieces) -> Path | None:
@@ -507,12 +519,13 @@ def build(
         paths = list(found.files)
         engine = partial(make_engine, codebook, ruleset, options.pipeline)
         with ExitStack() as stack:
-            results, _, pool = _run(paths, options, engine, progress, True, stack)
+            results, _, pool = _run(paths, options, engine, progress, True, stack,
+                                    keep_going=keep_going, others_failed=bool(found.problems))
             failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
             done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
             del results
             if not done or (failed and not keep_going):
-                raise BuildError(_unread(failed, len(failed) + len(done)))
+                raise BuildError(_unread(failed, len(found.problems) + len(paths)))
             built, checked = _finish(done, codebook, options, target, check, pool)
     summary = Summary(
         transcripts=len(done),

@@ -52,6 +52,11 @@ VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 PN_LOCAL = re.compile(r"[\w%-][\w%./-]*")
 INTEGER = re.compile(r"[+-]?\d+")
 ABSOLUTE_IRI = re.compile(r"https?://\S+")
+LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")  # as in SPARQL: en, en-GB
+SHORT_TAGGED = re.compile(r"(.+)@([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)", re.S)  # trust@en
+QUOTED = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')(.*)""", re.S)  # "text"...
+ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
@@ -460,7 +465,10 @@ def parse_param(text: str, prefixes: Mapping[str, str]) -> tuple[str, Term]:
 
 def parse_value(value: str, prefixes: Mapping[str, str]) -> Term:
     """`<iri>`, an http(s) IRI or `prefix:local` with a known prefix -> IRI; an integer ->
-    xsd:integer; anything else -> a plain string literal."""
+    xsd:integer; a literal as SPARQL writes it (`"trust"@en`, `"2024-03-12"^^xsd:date`,
+    `"42"`) -> that literal; `text@lang` (a two- or three-letter language code, with subtags:
+    `trust@en`, `colour@en-GB`) -> text with that language tag; anything else -> a plain
+    string."""
     value = value.strip()
     try:
         value.encode("utf-8")
@@ -471,11 +479,53 @@ def parse_value(value: str, prefixes: Mapping[str, str]) -> Term:
         prefix, colon, local = value.partition(":")
         if colon and prefix in prefixes and (not local or PN_LOCAL.fullmatch(local)):
             return ox.NamedNode(prefixes[prefix] + local)
+        literal = _written_literal(value, prefixes)
+        if literal is not None:
+            return literal
+        tagged = SHORT_TAGGED.fullmatch(value)
+        if tagged:
+            return ox.Literal(tagged[1], language=tagged[2])
     except (UnicodeEncodeError, ValueError) as err:
         raise QueryError(f"{value!r} is not a valid IRI or text: {err}") from None
     if INTEGER.fullmatch(value):  # canonical form: "007" is 7, as the store keeps it
         return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
     return ox.Literal(value)
+
+
+def _written_literal(value: str, prefixes: Mapping[str, str]) -> ox.Literal | None:
+    """A literal written as in SPARQL: a quoted string with SPARQL's escapes, then nothing, a
+    language tag or a datatype. None for text that only starts with a quoted piece."""
+    found = QUOTED.fullmatch(value)
+    if not found:
+        return None
+    text, suffix = _unescape(found[1][1:-1], value), found[2]
+    text.encode("utf-8")  # a lone surrogate from \uD800 is no text
+    if not suffix:
+        return ox.Literal(text)
+    if suffix.startswith("@"):
+        if not LANGTAG.fullmatch(suffix[1:]):
+            raise QueryError(f"{value!r}: {suffix[1:]!r} is not a language tag (en, en-GB)")
+        return ox.Literal(text, language=suffix[1:])
+    if suffix.startswith("^^"):
+        datatype = parse_value(suffix[2:], prefixes)
+        if not isinstance(datatype, ox.NamedNode):
+            raise QueryError(f"{value!r}: the datatype after ^^ must be an IRI (<...> or "
+                             "a known prefix, as in xsd:date)")
+        return ox.Literal(text, datatype=datatype)
+    return None
+
+
+def _unescape(text: str, value: str) -> str:
+    def one(found: re.Match[str]) -> str:
+        code = found[1] or found[2]
+        if code:
+            return chr(int(code, 16))
+        if found[3] not in ECHAR:
+            raise QueryError(f"{value!r}: \\{found[3]} is not an escape SPARQL knows (\\n, "
+                             "\\t, \\\", \\uXXXX, ...)")
+        return ECHAR[found[3]]
+
+    return ESCAPE.sub(one, text)
 
 
 def bind_params(source: Source, query: ParsedQuery, params: Sequence[str],
@@ -647,15 +697,23 @@ LANGUAGE_HINT = ('labels and quotes carry a language tag ("trust"@en), which a p
                  "query's concept or speaker parameter matches in any case and language)")
 
 
+def param_hint(name: str, value: str) -> str:
+    """Advice for a parameter bound as a plain string in a query that found nothing."""
+    return (f'--param {name}={value} binds the plain string "{value}", which never equals a '
+            f'label or quote with a language tag ("{value}"@en): give --param {name}={value}@en '
+            f"to match it exactly, or compare LCASE(STR(?label)) = LCASE(STR(?{name})) to match "
+            "in any case and language")
+
+
 def empty_answer_hints(source: Source, query: ParsedQuery, result: Result,
                        params: Sequence[str], kinds: Mapping[str, str] = {},
                        timeout: float = DEFAULT_TIMEOUT) -> list[str]:
     """Why a SELECT found no rows, when a likely cause is visible: a plain string compared with
-    tagged literals, or a store whose data is in named graphs."""
+    tagged literals or bound by a parameter, or a store whose data is in named graphs."""
     if query.form != "SELECT" or not result.empty():
         return []
-    hints = []
-    if plain_strings(query.text) or _text_params(params, kinds, source.prefixes):
+    hints = [param_hint(*found) for found in _text_params(params, kinds, source.prefixes)]
+    if plain_strings(query.text):
         hints.append(LANGUAGE_HINT)
     store_hint = source.empty_hint(timeout)
     return hints + ([store_hint] if store_hint else [])
@@ -673,8 +731,9 @@ def plain_strings(text: str) -> bool:
 
 
 def _text_params(params: Sequence[str], kinds: Mapping[str, str],
-                 prefixes: Mapping[str, str]) -> bool:
-    """True if a parameter without a kind that resolves it is bound as a plain string."""
+                 prefixes: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The parameters, without a kind that resolves them, bound as plain strings."""
+    found = []
     for text in params:
         try:
             name, term = parse_param(text, prefixes)
@@ -682,8 +741,8 @@ def _text_params(params: Sequence[str], kinds: Mapping[str, str],
             continue
         if name not in kinds and isinstance(term, ox.Literal) and \
                 term.datatype.value == XSD + "string":
-            return True
-    return False
+            found.append((name, term.value))
+    return found
 
 
 # --- output -------------------------------------------------------------------------------
@@ -819,6 +878,20 @@ def read_named_query(path: Path) -> NamedQuery:
     if missing:
         raise QueryError(f"{path}: the header has no `# {missing[0]}:` line")
     return NamedQuery(path.stem, fields["title"], fields["description"], tuple(params), text)
+
+
+def header_kinds(text: str, path: Path) -> dict[str, str]:
+    """The kinds of a query file's parameters, from the `# param:` lines of the comment at its
+    top (other comment lines are the author's own), so that a query of your own resolves a
+    `(concept)` or `(speaker)` parameter as the named queries do."""
+    params = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        found = HEADER.fullmatch(line.strip())
+        if found and found[1] == "param":
+            params.append(_header_param(path, number, found[2].strip()))
+    return {p.name: p.kind for p in params}
 
 
 def _header_param(path: Path, number: int, value: str) -> Param:

@@ -66,6 +66,7 @@ class Rule(_Strict):
 class Answers(_Strict):
     confirm: list[Pattern] = Field(min_length=1)
     deny: list[Pattern] = Field(min_length=1)
+    hedge: list[Pattern] = []  # a confirmation with a hedge ("Maybe.", "Partly, yes.")
 
 
 class _Header(_Strict):
@@ -101,6 +102,7 @@ class RuleSet:
     hedges: tuple[Pattern, ...]
     confirm: tuple[Pattern, ...]
     deny: tuple[Pattern, ...]
+    hedge: tuple[Pattern, ...]
     reported: tuple[Pattern, ...]
     pronouns: frozenset[str]
     sources: tuple[str, ...]
@@ -254,6 +256,7 @@ def load_rules(paths: list[Path]) -> RuleSet:
         hedges=tuple(cues["hedges"]),
         confirm=tuple(answers.confirm),
         deny=tuple(answers.deny),
+        hedge=tuple(answers.hedge),
         reported=tuple(cues["reported"]),
         pronouns=frozenset(p.lower() for p in cues["pronouns"]),
         sources=tuple(str(p) for p in paths),
@@ -274,6 +277,7 @@ def _cue_errors(path: Path, header: BaseModel, validate: Any) -> list[str]:
         ("hedges", getattr(header, "hedges", None)),
         ("answers.confirm", answers.confirm if answers else None),
         ("answers.deny", answers.deny if answers else None),
+        ("answers.hedge", answers.hedge if answers else None),
         ("reported", getattr(header, "reported", None)),
     )
     return [

@@ -8,7 +8,7 @@ concept, and an anaphor into its antecedent, is the extractor's job (graph.extra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.lexicon import Cue, Lexicon
@@ -24,7 +24,7 @@ REACH = 6  # tokens a side read from words around a cue may span
 TIGHT = 3  # tokens a coordinator's side may span: "trust, not blame"
 SYMMETRIC = frozenset({"combinesWith", "contrastsWith"})
 # adjectives are matched as written: a participle ("based on") has its verb as lemma
-_CUE_ATTR = {"verb": "LEMMA", "noun": "LEMMA", "adjective": "LOWER"}
+_CUE_ATTR = {"verb": "LEMMA", "causative": "LEMMA", "noun": "LEMMA", "adjective": "LOWER"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Arg:
     exclude: frozenset[int] = frozenset()
     window: tuple[int, int] | None = None  # a plain token window, where the parse is not used
     keep_polarity: bool = True
+    result: bool = False  # an outcome ("makes people defensive"): an adjective or verb may name it
 
 
 @dataclass(frozen=True)
@@ -108,17 +109,94 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             out += _pairs(construction.relation, a, b, a.head, construction.id, 0.7, False, doc)
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
-        if cue is None:
+        if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)):
             continue
+        if _bare_participle(nodes["cue"]):
+            continue
+        if construction.word_class == "noun" and any(c.tag_ in ("WRB", "WP") for c in b.children):
+            continue  # "one piece of how we brought it down": a part of a deed, not of a concept
         if cue.relation in SYMMETRIC and construction.word_class == "noun" and b.conjuncts:
             a = b  # "it is a mix of A and B": the mix is of its conjuncts
             b = b.conjuncts[0]
+        expletive = _expletive_outcome(nodes)
+        b = expletive or b
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
-        negated = is_negated(nodes["cue"]) or is_negated(anchor)
-        out += _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
-                      negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
+        negated = is_negated(nodes["cue"]) or is_negated(anchor) or _denied(nodes.get("prep"))
+        links = _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
+                       negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
+        if "undergoer" in nodes:
+            links = [_as_result(x, b, nodes["undergoer"]) for x in links]
+        if expletive is not None:
+            links = [_as_deed(x, expletive) for x in links]
+        out += links
     return out
+
+
+def _expletive_outcome(nodes: dict[str, Any]) -> Any:
+    """ "makes it easier to speak up", "makes it harder for staff to challenge": what is made
+    easier is the deed in the clause after the adjective, not "it"."""
+    complement, b = nodes.get("complement"), nodes["b"]
+    if complement is None or b.lower_ != "it":
+        return None
+    deeds = [c for c in complement.children if c.dep_ in ("xcomp", "advcl", "ccomp")
+             and c.pos_ == "VERB"]
+    return deeds[0] if deeds else None
+
+
+def _as_deed(link: Link, deed: Any) -> Link:
+    """The deed alone names the outcome: not who does it nor what it is done to."""
+    around = frozenset(t.i for c in deed.children if c.dep_ in ("nsubj", "dobj", "mark", "aux")
+                       for t in c.subtree)
+
+    def side(arg: Arg) -> Arg:
+        if arg.head != deed.i:
+            return arg
+        return replace(arg, exclude=arg.exclude | around, result=True)
+
+    return replace(link, subject=side(link.subject), object=side(link.object))
+
+
+def _denied(prep: Any) -> bool:
+    """ "comes from A, not from B": the phrase after "not" is denied."""
+    return prep is not None and prep.i > 0 and prep.doc[prep.i - 1].lower_ in ("not", "n't")
+
+
+def _bare_participle(cue: Any) -> bool:
+    """ "need protected time": a past participle with no form of "have" or "be" before it is
+    an adjective the parser took for the verb."""
+    if cue.tag_ != "VBN":
+        return False
+    return not any(c.lemma_ in ("have", "be", "get") for c in cue.children
+                   if c.dep_ in ("aux", "auxpass"))
+
+
+def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
+    """A causative names an outcome for someone: not "makes it possible", "makes that harder"
+    (what is made easier is named elsewhere) nor a comparison."""
+    result, undergoer = nodes["b"], nodes["undergoer"]
+    if undergoer.lower_ in _NOT_UNDERGOERS or result.tag_ == "JJR" or result.lower_ in _EVALUATIVE:
+        return False
+    companions = {w for e in lexicon.lookup("verb", nodes["cue"].lemma_.lower()) for w in e.with_}
+    return result.lower_ not in companions
+
+
+_NOT_UNDERGOERS = frozenset({"it", "that", "this", "things", "everything", "what", "which"})
+_EVALUATIVE = frozenset({"easy", "hard", "difficult", "possible", "impossible", "simple",
+                         "complicated", "clear", "obvious", "normal", "worse", "better"})
+
+
+def _as_result(link: Link, result: Any, undergoer: Any) -> Link:
+    """A causative's outcome ("makes people defensive"): the people it happens to are not
+    part of it, and an adjective or a verb may name it."""
+    people = frozenset(t.i for t in undergoer.subtree)
+
+    def side(arg: Arg) -> Arg:
+        if arg.head != result.i:
+            return arg
+        return replace(arg, exclude=arg.exclude | people, result=True)
+
+    return replace(link, subject=side(link.subject), object=side(link.object))
 
 
 def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | None:
@@ -132,7 +210,10 @@ def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | No
         for e in lexicon.lookup(word_class, word)
         if (prep is None) == (not e.prep) and (prep is None or prep.lower_ in e.prep)
     ]
-    near = {t.lower_ for t in cue.children} | {t.lower_ for t in cue.doc[cue.i + 1 : cue.i + 4]}
+    near = {t.lower_ for t in cue.children} | {
+        t.lower_ for c in cue.children if c.dep_ in ("dobj", "xcomp", "oprd")
+        for t in c.children if t.dep_ in ("advmod", "prt", "acomp", "oprd")
+    }
     near |= {nodes["complement"].lemma_.lower()} if "complement" in nodes else set()
     specific = [e for e in entries if e.with_ and near.intersection(e.with_)]
     if specific:
@@ -181,6 +262,8 @@ def _others(token: Any) -> frozenset[int]:
 AUXILIARIES = frozenset({"can", "could", "will", "would", "may", "might", "must", "should",
                          "does", "do", "did", "to", "'ll", "'d", "n't", "not", "never", "also",
                          "really", "just", "always", "often"})
+QUESTION_AUXILIARIES = frozenset({"does", "do", "did", "can", "could", "will", "would", "should",
+                                  "might", "has", "have"})
 NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "cannot"})
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "gets", "get",
                 "got"})
@@ -195,6 +278,8 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         entries = [c for c in lexicon.lookup("verb", lemmas[i]) if not c.with_]
         if not entries or not _verb_form(doc, i, lemmas[i]) or _participle_adjective(doc, i):
             continue
+        if token.tag_ == "VBN" and (i == 0 or doc[i - 1].lemma_ not in ("be", "have", "get")):
+            continue  # "needs protected time": a participle as an adjective
         after = i + 1
         entry = next((e for e in entries if e.prep and after < len(doc)
                       and doc[after].lower_ in e.prep), None)
@@ -202,7 +287,8 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         if entry is None:
             continue
         after += bool(entry.prep)
-        left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","), default=0)
+        left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","
+                    or t.tag_ in ("VBZ", "VBP", "VBD", "MD")), default=0)
         right = next((t.i for t in doc[after:] if _stop(t) or t.text == ","), len(doc))
         passive = i > 0 and doc[i - 1].lower_ in BE and token.lower_.endswith(("ed", "en"))
         if passive:
@@ -214,13 +300,25 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         else:
             agent = Arg(None, window=(max(left, i - REACH), i))
             patient = Arg(None, window=(after, min(right, after + REACH)))
+        if any(w.window is not None and w.window[0] >= w.window[1] for w in (agent, patient)):
+            continue  # nothing on one side: "..., teamwork grows."
         subject, obj = (patient, agent) if entry.reverse else (agent, patient)
         before = {t.lower_ for t in doc[max(left, i - 3) : i]}
         out.append(Link(entry.relation, subject, obj, (i, after), "cue-verb-words",
                         round(entry.confidence * 0.9, 3),
-                        bool(before & NEGATION_WORDS) or is_negated(token),
+                        bool(before & NEGATION_WORDS) or is_negated(token)
+                        or _denied_opinion(doc, i),
                         bool(before & MODALS) or is_hedged(token)))
     return out
+
+
+def _denied_opinion(doc: Any, i: int) -> bool:
+    """ "I don't believe A erodes B", read from the words: a negated opinion verb before."""
+    return any(
+        token.lemma_.lower() in OPINION_VERBS
+        and {t.lower_ for t in doc[max(0, token.i - 2) : token.i]} & NEGATION_WORDS
+        for token in doc[:i]
+    )
 
 
 def _participle_adjective(doc: Any, i: int) -> bool:
@@ -243,7 +341,8 @@ def _verb_form(doc: Any, i: int, lemma: str) -> bool:
         return True
     plural = previous.pos_ in ("NOUN", "PROPN", "PRON") and previous.lower_.endswith(("s", "y"))
     followed = i + 1 < len(doc) and doc[i + 1].lower_ != "of"
-    return previous.lower_ in AUXILIARIES or (plural and followed)
+    asked = doc[0].lower_ in QUESTION_AUXILIARIES and i >= 2  # "Does the rota undermine ..."
+    return previous.lower_ in AUXILIARIES or ((plural or asked) and followed)
 
 
 def is_negated(token: Any) -> bool:
@@ -305,7 +404,7 @@ def _split_clitics(phrase: str) -> list[str]:
 
 def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
     out: list[Link] = []
-    for cue, start, end in _phrases(doc, lexicon, "subordinator"):
+    for cue, start, end in _phrases(doc, lexicon, "subordinator") + _split_only(doc, lexicon):
         out += _subordinate(doc, lexicon, cue, start, end)
     for cue, start, end in _phrases(doc, lexicon, "preposition"):
         out += _preposition(doc, lexicon, cue, start, end)
@@ -313,6 +412,20 @@ def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
         out += _coordinate(doc, cue, start, end)
     for cue, start, end in _phrases(doc, lexicon, "discourse"):
         out += _discourse(doc, cue, start, end)
+    return out
+
+
+def _split_only(doc: Any, lexicon: Lexicon) -> list[tuple[Cue, int, int]]:
+    """ "B only works if A": "only" stands on the verb the "if" clause hangs on."""
+    entries = lexicon.lookup("subordinator", "only if")
+    out = []
+    for token in doc:
+        if not entries or token.lower_ != "if" or token.i == 0 or doc[token.i - 1].lower_ == "only":
+            continue
+        clause = token.head
+        governing = clause.head if clause.dep_ == "advcl" else None
+        if governing is not None and any(c.lower_ == "only" for c in governing.children):
+            out.append((entries[0], token.i, token.i + 1))
     return out
 
 
@@ -374,7 +487,8 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
 
 def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     """ "A plus B", "A rather than B", "A, not B": the words just before and after the cue."""
-    if cue.lemma in ("both", "together"):
+    if cue.lemma in ("both", "together", "hand in hand", "in step", "in tandem", "in tension",
+                     "at odds"):
         return _both(doc, cue, start, end)
     if cue.lemma == "not" and (start == 0 or doc[start - 1].lower_ not in (",", "and", "but")):
         return []
@@ -397,6 +511,8 @@ def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     heads = [token.head] if cue.lemma == "both" else [
         c for c in token.head.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")
     ]
+    if token.head.pos_ in ("NOUN", "PROPN") and token.head.dep_ == "conj":
+        heads.append(token.head.head)  # "ratio and experience together"
     out = []
     for head in heads:
         for other in head.conjuncts:

@@ -13,7 +13,7 @@ from graph.readers import read_file
 from tests.conftest import CORPUS, ROOT
 
 EVAL = ROOT / "eval"
-GOLDS = sorted(EVAL.glob("tune/*.gold.json")) + sorted(EVAL.glob("*.full.gold.json"))
+GOLDS = sorted(EVAL.glob("*/*.gold.json")) + sorted(EVAL.glob("*.full.gold.json"))
 RELATIONS = {
     "isConsequenceOf",
     "requires",

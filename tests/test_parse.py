@@ -106,6 +106,51 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Fear of the inspection makes people defensive.",
+     ("defensive practice", "isConsequenceOf", "fear")),
+    ("Rigid rotas stop nurses speaking up.", ("rigid rota", "undermines", "speaking up")),
+    ("Inconsistency is what drives a lot of the conflict.",
+     ("consistency", "undermines", "conflict")),
+    ("Reflection is where the learning comes from.", ("learning", "isConsequenceOf", "reflection")),
+    ("Agitation comes from feeling trapped.", ("agitation", "isConsequenceOf", "feeling trapped")),
+    ("Since the wards were merged, we have lost the camaraderie.",
+     ("ward", "undermines", "camaraderie")),
+    ("Without protected time, supervision doesn't happen.",
+     ("supervision", "requires", "protected time")),
+    ("Violence against crews erodes morale.", ("violence", "undermines", "morale")),
+    ("Compassionate leadership isn't soft leadership.",
+     ("compassionate leadership", "contrastsWith", "soft leadership")),
+    ("The weekly debrief is how we learn.", ("debrief", "enables", "learning")),
+    ("Constant restructuring comes at the cost of morale.",
+     ("constant restructuring", "undermines", "morale")),
+    ("Ownership and burnout go hand in hand.", ("ownership", "combinesWith", "burnout")),
+    ("Autonomy only works if there is supervision behind it.",
+     ("autonomy", "requires", "supervision")),
+    ("The backlog comes from not having enough radiologists.",
+     ("radiologist", "undermines", "waiting times")),
+    ("The near-miss log is one piece of our governance.",
+     ("near miss log", "isPartOf", "governance")),
+    ("Our call handlers are being burnt out by the sheer volume of calls.",
+     ("burnout", "isConsequenceOf", "volume")),
+])
+def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("Trust makes it possible to speak up.", "possible"),
+    ("Team leaders need protected time.", "enables"),
+    ("Rest isn't a luxury.", "luxury"),
+    ("If a nurse tells you about a broken hoist, harm follows.", "nurse"),
+    ("That took a good year to recover from.", "requires"),
+    ("Nurses learn from role models, not from lectures.", "lecture"),
+])
+def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
+    found = _readings(parsing, _claims(parsing, text))
+    assert not [r for r in found if wrong in r[0] or wrong in r[2] or wrong == r[1]], found
+
+
 def test_a_marked_side_keeps_its_mark_and_its_stated_relation(parsing):
     claims = [c for c in _claims(parsing, "Lack of recognition erodes morale.")
               if c.relation == "undermines"]
@@ -130,6 +175,18 @@ def test_negation_and_hedges_come_from_the_parse(parsing, text, negated, hedged)
     claims = [c for c in _claims(parsing, text) if c.relation == "undermines"]
     assert claims, text
     assert (claims[0].negated, claims[0].hedged) == (negated, hedged)
+
+
+def test_a_denied_opinion_denies_a_misparsed_cue(parsing):
+    claims = [c for c in _claims(parsing, "I don't believe rigid targets erodes morale at all.")
+              if c.relation == "undermines"]
+    assert claims and all(c.negated for c in claims)
+
+
+def test_a_lack_before_words_read_around_a_cue_marks_them(parsing):
+    claims = [c for c in _claims(parsing, "A lack of protected time undermines teamwork.")
+              if c.relation == "undermines"]
+    assert claims and claims[0].subject_direction == "absent"
 
 
 def test_a_without_phrase_alone_states_no_requirement(parsing):
@@ -209,3 +266,27 @@ def test_explain_needs_a_line_or_text(tmp_path):
     source.write_text("Interviewer: Go on.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["explain", str(source)])
     assert result.exit_code == 2 and "give --line N or --grep TEXT" in result.output
+
+
+def _answered(engine, question: str, answer: str):
+    source = f"Interviewer: {question}\nPat Lee: {answer}\n"
+    return extract(read_text(source, "t.txt", source.encode()), engine).claims
+
+
+@pytest.mark.parametrize(("answer", "negated", "hedged"), [
+    ("Yes, it does. Nights are brutal.", False, False),
+    ("Maybe. It's hard to say.", False, True),
+    ("Partly, yes.", False, True),
+    ("Sadly, yes, I think that's fair.", False, False),
+    ("No, I don't think so at all.", True, False),
+])
+def test_a_question_is_the_answerers_claim_as_answered(parsing, answer, negated, hedged):
+    claims = [c for c in _answered(parsing, "Does the rota undermine morale?", answer)
+              if c.relation == "undermines"]
+    assert claims, answer
+    assert all(c.speaker == "Pat Lee" and c.question for c in claims)
+    assert (claims[0].negated, claims[0].hedged) == (negated, hedged)
+
+
+def test_an_unanswered_question_is_nobodys_claim(parsing):
+    assert not _answered(parsing, "Does the rota undermine morale?", "Let me tell you about nights.")

@@ -572,11 +572,36 @@ def test_no_hint_when_rows_are_found():
     ("lgd:ward/speaker/bob-kay", ox.NamedNode(query.PREFIXES["lgd"] + "ward/speaker/bob-kay")),
     ("nosuch:thing", ox.Literal("nosuch:thing")),
     ("42", ox.Literal("42", datatype=ox.NamedNode(query.XSD + "integer"))),
-    (' "quoted" ', ox.Literal('"quoted"')),
+    (' "quoted" ', ox.Literal("quoted")),  # a literal as SPARQL writes it
+    ('"42"', ox.Literal("42")),
+    ('"say \\"no\\"\\u00e9"', ox.Literal('say "no"\u00e9')),
+    ("'trust'@en", ox.Literal("trust", language="en")),
+    ('"2024-03-12"^^xsd:date', ox.Literal("2024-03-12", datatype=ox.NamedNode(query.XSD + "date"))),
+    ('"x"^^<http://example.org/t>', ox.Literal("x", datatype=ox.NamedNode("http://example.org/t"))),
+    ("trust@en", ox.Literal("trust", language="en")),
+    ("mutual trust@en-GB", ox.Literal("mutual trust", language="en-gb")),
+    ('"me@bob"', ox.Literal("me@bob")),  # quoted: plain text
+    ("ann@example.org", ox.Literal("ann@example.org")),  # no language code after the @
+    ('"Hello," she said', ox.Literal('"Hello," she said')),  # only starts with a quoted piece
     ("mutual trust", ox.Literal("mutual trust")),
 ])
 def test_param_values_become_iris_or_literals(value, expected):
     assert query.parse_value(value, query.STANDARD_PREFIXES) == expected
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('"trust"@', "is not a language tag"),
+    ('"trust"@e_n', "is not a language tag"),
+    ('"x"^^nosuch:type', "the datatype after ^^ must be an IRI"),
+    ('"x"^^"y"', "the datatype after ^^ must be an IRI"),
+    ('"\\q"', "is not an escape SPARQL knows"),
+    ('"\\ud800"', "is not a valid IRI or text"),
+])
+def test_a_badly_written_literal_is_refused_with_one_line(value, message):
+    result = run("query", str(FIXTURE), "-e", "SELECT ?x WHERE {}", "--param", f"x={value}")
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(("label", "concept"), [
@@ -590,8 +615,13 @@ def test_a_concept_may_be_given_by_its_label(label, concept, fixture_graph):
 @settings(max_examples=150, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
 def test_any_param_value_is_bound_as_one_term_and_never_changes_the_query(value):
-    term = query.parse_value(value, query.STANDARD_PREFIXES)
-    if isinstance(term, ox.Literal):
+    try:
+        term = query.parse_value(value, query.STANDARD_PREFIXES)
+    except query.QueryError:  # only a badly written literal ("x"@, "\q") or IRI is refused
+        assert value.strip()[:1] in "\"'<"
+        return
+    written = value.strip()[:1] in "\"'" or term.language  # "text"@en, 'text', text@en
+    if isinstance(term, ox.Literal) and not written:
         integer = query.INTEGER.fullmatch(value.strip())
         assert term.value == (str(int(value)) if integer else value.strip())
     store = ox.Store()
@@ -621,6 +651,71 @@ def test_a_named_query_file_resolves_labels_like_its_name():
                   "--format", "csv")
     assert by_file.exit_code == 0, by_file.output
     assert by_file.stdout == by_name.stdout and "consistency" in by_file.stdout
+
+
+BY_LABEL = "SELECT ?c ?name WHERE { ?c skos:prefLabel|skos:altLabel ?label FILTER(%s) }"
+TRUST = query.PREFIXES["lgc"] + "trust"
+
+
+@pytest.mark.parametrize("value", ["trust@en", '"trust"@en', "'mutual trust'@EN"])
+def test_a_param_with_a_language_tag_equals_a_label(value):
+    result = run("query", str(FIXTURE), "-e", BY_LABEL % "?label = ?name", "--param",
+                 f"name={value}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert {row[0] for row in rows_of(result.stdout)[1]} == {TRUST}
+
+
+@pytest.mark.parametrize("value", ["TRUST", "Trust@en", "'Mutual Trust'", "mutual trust@en-GB"])
+def test_the_documented_comparison_matches_a_param_in_any_case_and_language(value):
+    result = run("query", str(FIXTURE), "-e", BY_LABEL % "LCASE(STR(?label)) = LCASE(STR(?name))",
+                 "--param", f"name={value}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert {row[0] for row in rows_of(result.stdout)[1]} == {TRUST}
+
+
+def test_a_plain_param_that_finds_nothing_is_told_the_tagged_form():
+    result = run("query", str(FIXTURE), "-e", BY_LABEL % "?label = ?name", "--param",
+                 "name=trust", "--format", "csv")
+    assert result.exit_code == 0 and rows_of(result.stdout)[1] == []
+    assert "give --param name=trust@en" in result.stderr
+    assert "LCASE(STR(?label)) = LCASE(STR(?name))" in result.stderr
+
+
+def test_a_typed_param_equals_the_same_value_given_plainly():
+    text = "SELECT ?turn ?line WHERE { ?turn a lg:Turn ; lg:startLine ?line }"
+    typed = run("query", str(FIXTURE), "-e", text, "--param", 'line="3"^^xsd:integer',
+                "--format", "csv")
+    plain = run("query", str(FIXTURE), "-e", text, "--param", "line=3", "--format", "csv")
+    assert typed.exit_code == 0, typed.output
+    assert typed.stdout == plain.stdout and len(rows_of(typed.stdout)[1]) == 2
+
+
+OWN_QUERY = """# Relations of one concept, my own query.
+# param: concept (concept) - the concept, by label
+# param: who (speaker) - the speaker
+SELECT ?concept ?who ?target WHERE {
+  ?claim a lg:Claim ; rdf:subject ?concept ; rdf:object ?target ;
+         prov:wasAttributedTo/foaf:name ?who .
+}
+"""
+
+
+def test_your_own_query_file_declares_parameters_that_resolve_like_a_named_query(tmp_path):
+    path = tmp_path / "mine.rq"
+    path.write_text(OWN_QUERY)
+    result = run("query", str(FIXTURE), str(path), "-p", "concept=Mutual TRUST", "-p",
+                 "who=bob KAY", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = rows_of(result.stdout)[1]
+    assert rows and {row[:2] for row in rows} == {(TRUST, "Bob Kay")}
+
+
+def test_a_malformed_param_line_in_your_own_query_file_is_named(tmp_path):
+    path = tmp_path / "mine.rq"
+    path.write_text(OWN_QUERY.replace("(concept) - the concept", "(concept)"))
+    result = run("query", str(FIXTURE), str(path), "-p", "concept=trust")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "mine.rq:2: expected `# param: name [(concept|speaker)] - meaning`" in result.stderr
 
 
 # --- output ------------------------------------------------------------------------------
