@@ -271,7 +271,7 @@ def bench_queries(args, work: Path, table: list[str]) -> None:
         subprocess.run(build_command(work / "corpus", out, args.jobs), check=True, cwd=ROOT)
     speaker = re.search(r"\n([A-Z][a-z]+ [A-Z][a-z]+): ", (work / "corpus" /
                                                           "interview-0000.txt").read_text())[1]
-    values = {"concept": "trust", "speaker": speaker, "value": "1"}
+    values = {"concept": "lgc:trust", "speaker": speaker, "value": "1"}
     for name, named in named_queries().items():
         params = [f"--param={p.name}={values[p.kind]}" for p in named.params]
         for label, extra in (("", []), (" with parameters", params)):

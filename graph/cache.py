@@ -1,5 +1,6 @@
-"""The extraction cache: each transcript's extraction and N-Triples, stored by the transcript's
-bytes and the knowledge that extracted them, so an unchanged transcript is not extracted again.
+"""The extraction cache: each transcript's extraction and its finished outputs (its share of the
+graph files and of the views), stored by the transcript's bytes and the knowledge that extracted
+them, so an unchanged transcript is neither extracted nor written out again.
 
 Entries are gzipped JSON of the dataclasses in graph/model.py, written and read generically
 (by the dataclasses' fields and type hints), so reading an entry never runs code. An entry that
@@ -22,12 +23,11 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from graph.model import Extraction
 from graph.readers import MAX_BYTES
 
 log = logging.getLogger(__name__)
-Result = tuple[Extraction, bytes | None]  # an extraction and its N-Triples, when asked for
 SUFFIX = ".json.gz"
+PARTS = ("extraction", "outputs")  # what an entry holds: an object with these keys
 
 
 class CacheEntryError(ValueError):
@@ -159,25 +159,23 @@ def _dataclass(cls: type) -> Decoder:
     return build
 
 
-def dumps(result: Result) -> bytes:
-    extraction, ntriples = result
-    data = {"extraction": encode(extraction),
-            "ntriples": None if ntriples is None else ntriples.decode("utf-8")}
+def dumps(entry: dict[str, object]) -> bytes:
+    """An entry: the extraction and the outputs (None when not made), as gzipped JSON."""
+    data = {part: encode(entry.get(part)) for part in PARTS}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)
 
 
-def loads(data: bytes) -> Result:
-    """An entry written by `dumps`; CacheEntryError for anything else."""
+def loads(data: bytes, hints: dict[str, object]) -> dict[str, object]:
+    """The parts of an entry written by `dumps` named in `hints` (part -> type), rebuilt as
+    those types; CacheEntryError for anything else."""
     try:
         document = json.loads(gzip.decompress(data))
     except (OSError, EOFError, ValueError) as err:  # gzip, zlib, UTF-8 and JSON errors
         raise CacheEntryError(f"not a cache entry ({err})") from None
-    if not isinstance(document, dict) or set(document) != {"extraction", "ntriples"}:
+    if not isinstance(document, dict) or set(document) != set(PARTS):
         raise CacheEntryError("not a cache entry (unexpected keys)")
-    extraction = decode(Extraction, document["extraction"])
-    ntriples = decode(str | None, document["ntriples"])
-    return extraction, None if ntriples is None else ntriples.encode("utf-8")
+    return {part: decode(hint, document[part]) for part, hint in hints.items()}
 
 
 class Cache:
@@ -204,7 +202,8 @@ class Cache:
         key.update(doc_id.encode() + self.knowledge.encode())
         return self.folder / f"{key.hexdigest()}{SUFFIX}"
 
-    def get(self, path: Path, doc_id: str) -> Result | None:
+    def get(self, path: Path, doc_id: str, hints: dict[str, object]) -> dict[str, object] | None:
+        """The entry's parts named in `hints` (see `loads`), or None."""
         file = self.file(path, doc_id)
         if file is None:
             return None
@@ -217,12 +216,12 @@ class Cache:
                         file, err.strerror, path)
             return None
         try:
-            return loads(data)
+            return loads(data, hints)
         except CacheEntryError as err:
             log.warning("warning: cache entry %s ignored: %s; extracting %s again", file, err, path)
             return None
 
-    def put(self, path: Path, doc_id: str, result: Result) -> None:
+    def put(self, path: Path, doc_id: str, entry: dict[str, object]) -> None:
         """Write the entry through a temporary file, so a reader never sees half of it."""
         file = self.file(path, doc_id)
         if file is None:
@@ -231,7 +230,7 @@ class Cache:
         fd, temporary = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=file.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(dumps(result))
+                handle.write(dumps(entry))
             os.replace(temporary, file)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -145,13 +145,13 @@ def build(
             people=parse_people(same_person, people_files),
             pipeline=pipeline,
         )
-        summary, extractions = run_build(
+        summary = run_build(
             list(inputs), out, options, check=not no_validate, progress=_progress,
             keep_going=keep_going,
         )
     except (*_expected(), BuildError, OSError) as err:
         raise _fail(err) from None
-    for warning in sorted({w for x in extractions for w in x.document.warnings}):
+    for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
     for skipped in summary.skipped:
         click.echo(f"warning: skipped {skipped}", err=True)

@@ -13,9 +13,9 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from importlib.resources import files
@@ -24,17 +24,18 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph import __version__, nlp
-from graph.cache import Cache, Result
+from graph.cache import Cache
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_network
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.model import Document, Extraction
 from graph.network import ConceptNetwork
-from graph.rdf import Built, assemble, document_iri, document_ntriples, shared_graph
+from graph.rdf import Built, Pieces, assemble, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
-from graph.records import network_of, share_of
+from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
+from graph.serialise import write_chunks
 from graph.validate import validate
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
@@ -92,6 +93,7 @@ class Summary:
     validated: int  # transcripts whose graph was checked against the shapes
     seconds: float
     skipped: tuple[str, ...] = ()  # with keep_going: a line per file that could not be read
+    warnings: tuple[str, ...] = ()  # what the readers noticed in the transcripts
 
     def _checked(self) -> str:
         if not self.validated:
@@ -187,6 +189,34 @@ def _tell_apart(group: list[Path]) -> dict[Path, str]:
     return {p: slug(p.stem) for p in group}  # numbered by document_ids
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """A transcript's finished share of a build, cached with its extraction: its pieces of
+    the graph files, its records for the views and what the summary counts."""
+
+    pieces: Pieces
+    share: Share
+    turns: int
+    speakers: int
+    concepts: tuple[str, ...]
+    claims: int
+    negated: int
+    warnings: tuple[str, ...]
+
+
+def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
+    doc = extraction.document
+    return Outputs(
+        pieces=pieces(extraction, people), share=share_of(extraction, people),
+        turns=len(doc.turns), speakers=len(doc.speakers),
+        concepts=tuple(sorted({m.concept for m in extraction.mentions})),
+        claims=len(extraction.claims), negated=sum(c.negated for c in extraction.claims),
+        warnings=doc.warnings,
+    )
+
+
+Result = tuple[Extraction | None, Outputs | None]  # either may be left out when not needed
+ENTRY = {"extraction": Extraction, "outputs": Outputs | None}
 _worker: tuple[Engine, dict[str, str], bool] | None = None
 
 
@@ -197,6 +227,8 @@ def _start_worker(options: Options, rdf: bool) -> None:
 
 
 def _read_one(job: tuple[Path, str, str | None]) -> Document | ReadError:
+    """The file's document, or the error that stopped it being read (reported with the other
+    files' errors once every file is read)."""
     path, doc_id, fmt = job
     try:
         return read_file(path, fmt, doc_id)
@@ -205,10 +237,11 @@ def _read_one(job: tuple[Path, str, str | None]) -> Document | ReadError:
 
 
 def _extract_one(document: Document) -> Result:
+    """The document's extraction, with its outputs when building."""
     assert _worker is not None
     engine, people, rdf = _worker
     extraction = extract(document, engine)
-    return extraction, document_ntriples(extraction, people) if rdf else None
+    return extraction, outputs(extraction, people) if rdf else None
 
 
 def knowledge_digest(options: Options) -> str:
@@ -231,7 +264,9 @@ def run_extraction(
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
 ) -> tuple[list[Extraction], int]:
     """Extract every file (from the cache when unchanged); returns extractions and cache hits."""
-    results, hits = _run(paths, options, engine_factory, progress, rdf=False, keep_going=False)
+    with ExitStack() as stack:
+        results, hits, _ = _run(paths, options, engine_factory, progress, False, stack,
+                                keep_going=False)
     failed = [str(r) for r in results if isinstance(r, ReadError)]
     if failed:
         raise ReadError("\n".join(failed))
@@ -244,54 +279,102 @@ def _run(
     engine_factory: Callable[[], Engine],
     progress: Callable[[list[Path]], Iterable[Path]],
     rdf: bool,
+    stack: ExitStack,
     keep_going: bool = True,
     others_failed: bool = False,
-) -> tuple[list[Result | ReadError], int]:
-    """Extract (and with `rdf`, serialise) every file, in parallel when asked; a file that
-    cannot be read gives its ReadError. Every file is read before the engine is made: without
-    `keep_going`, when a file cannot be read (or `others_failed`: entries found beside them),
-    only the ReadErrors are returned, before the parser is loaded."""
+) -> tuple[list[Result | ReadError], int, ProcessPoolExecutor | None]:
+    """Extract every file, in parallel when asked, or take it from the cache; with `rdf`, its
+    outputs (and only those, for a file in the cache), else its extraction. A file that
+    cannot be read gives its ReadError. Every file not in the cache is read before the engine
+    is made: without `keep_going`, when a file cannot be read (or `others_failed`: entries
+    found beside them), only the ReadErrors are returned, before the parser is loaded. The
+    pool of workers, if one was started, is returned for more work and shut down with
+    `stack`."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
     done: dict[Path, Result | ReadError] = {}
+    wanted = {"outputs": ENTRY["outputs"]} if rdf else {"extraction": Extraction}
     for path in paths:
-        hit = cache.get(path, ids[path])
-        if hit is not None and (hit[1] is not None or not rdf):
-            done[path] = hit
+        hit = cache.get(path, ids[path], wanted)
+        if hit is not None and (hit.get("outputs") is not None or not rdf):
+            done[path] = (hit.get("extraction"), hit.get("outputs"))  # type: ignore[assignment]
     read = {p: _read_one((p, ids[p], options.fmt)) for p in paths if p not in done}
     failed = [r for r in read.values() if isinstance(r, ReadError)]
     if (failed or others_failed) and not keep_going:
-        return failed, 0  # type: ignore[return-value]
+        return failed, 0, None  # type: ignore[return-value]
     todo = {p: d for p, d in read.items() if not isinstance(d, ReadError)}
+    pool = None
     if options.jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)) as pool:
-            chunk = max(1, len(todo) // (8 * options.jobs))
-            results = pool.map(_extract_one, todo.values(), chunksize=chunk)
-            for path, result in zip(progress(list(todo)), results, strict=True):
-                done[path] = result
+        pool = stack.enter_context(
+            ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)))
+        chunk = max(1, len(todo) // (8 * options.jobs))
+        results = pool.map(_extract_one, todo.values(), chunksize=chunk)
+        for path, result in zip(progress(list(todo)), results, strict=True):
+            done[path] = result
     elif todo:
         global _worker
         _worker = (engine_factory(), dict(options.people), rdf)
         for path in progress(list(todo)):
             done[path] = _extract_one(todo[path])
     for path in todo:
-        cache.put(path, ids[path], done[path])
-    return [done.get(p) or read[p] for p in paths], len(paths) - len(read)  # type: ignore[misc]
+        cache.put(path, ids[path], dict(zip(ENTRY, done[path], strict=True)))
+    results = [done.get(p) or read[p] for p in paths]
+    return results, len(paths) - len(read), pool  # type: ignore[return-value]
 
 
-def check_graph(shared: Graph, parts: dict[str, bytes], shapes: Graph) -> int:
-    """Validate the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
-    sampled, with the shared ontology and codebook); returns how many were checked."""
-    step = max(1, -(-len(parts) // VALIDATE_AT_MOST))
-    sample = [data for i, (_, data) in enumerate(sorted(parts.items())) if i % step == 0]
-    graph = Graph() + shared
-    for data in sample:
+def check_graph(built: Built, checked: Path | None = None, seal: str = "",
+                pool: ProcessPoolExecutor | None = None) -> Callable[[], int]:
+    """Start validating the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
+    sampled, with the shared ontology and codebook), in `pool` when given; returns a function
+    that waits for the verdict, raises BuildError if the graph breaks the shapes, and returns
+    how many transcripts were checked.
+
+    With a `checked` folder, a transcript whose triples were found valid before (with the
+    same shapes and knowledge, `seal`) is not checked again."""
+    step = max(1, -(-len(built.parts) // VALIDATE_AT_MOST))
+    sample = built.parts[::step]
+    verdicts = [(part, _verdict(checked, seal, part)) for part in sample]
+    todo = [(part, v) for part, v in verdicts if v is None or not v.exists()]
+    data = [built.shared_ntriples(), *(part.ntriples for part, _ in todo)]
+    future = pool.submit(check_ntriples, data) if todo and pool is not None else None
+
+    def verdict() -> int:
+        if not todo:
+            return len(sample)
+        conforms, report = future.result() if future is not None else check_ntriples(data)
+        if not conforms:
+            raise BuildError("the built graph does not conform to the shapes:\n" + report)
+        for _, path in todo:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch()
+        return len(sample)
+
+    return verdict
+
+
+def check_ntriples(documents: list[str]) -> tuple[bool, str]:
+    """Validate the merge of N-Triples documents against the shapes."""
+    graph = Graph()
+    for data in documents:
         graph.parse(data=data, format="nt")
-    conforms, report = validate(graph, shapes, inplace=True)
-    if not conforms:
-        raise BuildError("the built graph does not conform to the shapes:\n" + report)
-    return len(sample)
+    return validate(graph, load_shapes(), inplace=True)
+
+
+def _verdict(checked: Path | None, seal: str, part: Pieces) -> Path | None:
+    """Where the cache records that a transcript's triples are valid."""
+    if checked is None:
+        return None
+    return checked / hashlib.sha256((seal + part.ntriples).encode("utf-8")).hexdigest()
+
+
+def shapes_seal(options: Options) -> str:
+    """What a transcript's validity depends on besides its triples."""
+    digest = hashlib.sha256(knowledge_digest(options).encode())
+    for name in ("leadgraph.ttl", "shapes.ttl"):
+        digest.update(ontology_file(name).read_bytes())
+    return digest.hexdigest()
 
 
 MARKER = ".leadgraph"  # in every output folder: a later build may replace the folder
@@ -341,31 +424,39 @@ def writing(out: Path) -> Iterator[None]:
 STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
-def write_store(built: Built, quads: bytes, folder: Path):
-    """An Oxigraph store of the build, for `query`, `serve` and `export` to open without
-    parsing: each transcript's named graph, and their merge with the shared triples as the
-    default graph (as a graph file is loaded). Its files are not byte-stable, unlike the rest."""
+def write_store(folder: Path) -> None:
+    """An Oxigraph store of the build in `folder`, for `query`, `serve` and `export` to open
+    without parsing, loaded from the graph files already written there: each transcript's
+    named graph (graph.nq), and their merge with the shared triples as the default graph
+    (graph.ttl), as a graph file is loaded. Its files are not byte-stable, unlike the rest.
+    Oxigraph loads without holding the GIL, so this runs beside the other writers."""
     import pyoxigraph as ox
 
-    store = ox.Store(str(folder))
-    store.bulk_load(quads, ox.RdfFormat.N_QUADS)
-    union = "".join(f"{s} {p} {o} .\n" for s, p, o in built.union).encode("utf-8")
-    store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
+    store = ox.Store(str(folder / STORE))
+    store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE)
     store.optimize()
-    return store
+    store.flush()
 
 
-def write_outputs(built: Built, net: ConceptNetwork, out: Path) -> None:
-    """Write every output into a staging folder beside `out`, then swap it with `out` in one
-    step, so `out` always holds a whole build, the old or the new one. Call within writing()."""
+def write_outputs(built: Built, net: ConceptNetwork, out: Path,
+                  ready: Callable[[], int] = lambda: 0) -> int:
+    """Write every output into a staging folder beside `out`, then, once `ready()` returns
+    (it may raise, to stop the build), swap it with `out` in one step, so `out` always holds
+    a whole build, the old or the new one; returns what `ready` did. Call within writing()."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        quads = b""
-        for name, data in built.files():
-            (staging / name).write_bytes(data)
-            quads = data if name == "graph.nq" else quads
-        write_network(net, staging)
-        write_store(built, quads, staging / STORE).flush()  # after the graph files: newer
+        files = built.files()
+        for name in ("graph.nq", "graph.ttl"):  # what the store is loaded from
+            write_chunks(staging / name, files.pop(name))
+        with ThreadPoolExecutor(1) as pool:
+            stored = pool.submit(write_store, staging)
+            for name, chunks in files.items():
+                write_chunks(staging / name, chunks)
+            write_network(net, staging)
+            stored.result()
+        answer = ready()
+        os.utime(staging / STORE)  # newer than the graph files: query opens it instead
         (staging / MARKER).write_bytes(MARKER_TEXT)
         umask = os.umask(0)
         os.umask(umask)
@@ -373,6 +464,7 @@ def write_outputs(built: Built, net: ConceptNetwork, out: Path) -> None:
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # now the previous output, if any
+    return answer
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -413,7 +505,7 @@ def build(
     check: bool = True,
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
     keep_going: bool = False,
-) -> tuple[Summary, list[Extraction]]:
+) -> Summary:
     """Read, extract, make the graph, validate and write it with every view into `out`.
 
     Files that cannot be read are all listed in one BuildError, and `out` is left as it was;
@@ -426,36 +518,43 @@ def build(
         codebook, ruleset = load_knowledge(options.codebooks, options.rules)
         paths = list(found.files)
         engine = partial(make_engine, codebook, ruleset, options.pipeline)
-        results, _ = _run(paths, options, engine, progress, rdf=True, keep_going=keep_going,
-                          others_failed=bool(found.problems))
-        failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
-        done: list[Result] = [r for r in results if not isinstance(r, ReadError)]
-        del results
-        if not done or (failed and not keep_going):
-            raise BuildError(_unread(failed, len(found.problems) + len(paths)))
-        extractions = [extraction for extraction, _ in done]
-        parts = {str(document_iri(x.document)): data or b"" for x, data in done}
-        del done
-        shared = shared_graph(codebook, load_ontology())
-        checked = check_graph(shared, parts, load_shapes()) if check else 0
-        built = assemble(shared, parts)
-        del parts
-        people = dict(options.people)
-        net = network_of((share_of(x, people) for x in extractions), shared)
-        write_outputs(built, net, target)
+        with ExitStack() as stack:
+            results, _, pool = _run(paths, options, engine, progress, True, stack,
+                                    keep_going=keep_going, others_failed=bool(found.problems))
+            failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
+            done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
+            del results
+            if not done or (failed and not keep_going):
+                raise BuildError(_unread(failed, len(found.problems) + len(paths)))
+            built, checked = _finish(done, codebook, options, target, check, pool)
     summary = Summary(
-        transcripts=len(extractions),
-        turns=sum(len(x.document.turns) for x in extractions),
-        speakers=sum(len(x.document.speakers) for x in extractions),
-        concepts=len({m.concept for x in extractions for m in x.mentions}),
-        claims=sum(len(x.claims) for x in extractions),
-        negated=sum(c.negated for x in extractions for c in x.claims),
-        triples=len(built.union),
+        transcripts=len(done),
+        turns=sum(o.turns for o in done),
+        speakers=sum(o.speakers for o in done),
+        concepts=len({c for o in done for c in o.concepts}),
+        claims=sum(o.claims for o in done),
+        negated=sum(o.negated for o in done),
+        triples=built.triples,
         validated=checked,
         seconds=time.perf_counter() - started,
         skipped=failed,
+        warnings=tuple(sorted({w for o in done for w in o.warnings})),
     )
-    return summary, extractions
+    return summary
+
+
+def _finish(done: list[Outputs], codebook: Codebook, options: Options, target: Path,
+            check: bool, pool: ProcessPoolExecutor | None) -> tuple[Built, int]:
+    """Join the transcripts' outputs, check them (in `pool`, beside the writing, when there
+    is one) and write every file; the graph and how many transcripts were checked."""
+    shared = shared_graph(codebook, load_ontology())
+    built = assemble(shared, (o.pieces for o in done))
+    verdicts = options.cache / "checked" if options.cache else None
+    verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
+    if pool is not None:
+        pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
+    net = network_of((o.share for o in done), shared)
+    return built, write_outputs(built, net, target, verdict)
 
 
 def _unread(failed: tuple[str, ...], total: int) -> str:

@@ -130,6 +130,10 @@ class Result:
     def solutions(self) -> ox.QuerySolutions | ox.QueryBoolean:
         return ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON)
 
+    def empty(self) -> bool:
+        """True for a SELECT answer without rows (found without reading them all)."""
+        return next(iter(self.solutions()), None) is None
+
     def rows(self) -> tuple[list[str], list[list[Term | None]]]:
         """Variable names and rows of a SELECT answer."""
         solutions = self.solutions()
@@ -706,7 +710,7 @@ def empty_answer_hints(source: Source, query: ParsedQuery, result: Result,
                        timeout: float = DEFAULT_TIMEOUT) -> list[str]:
     """Why a SELECT found no rows, when a likely cause is visible: a plain string compared with
     tagged literals or bound by a parameter, or a store whose data is in named graphs."""
-    if query.form != "SELECT" or result.rows()[1]:
+    if query.form != "SELECT" or not result.empty():
         return []
     hints = [param_hint(*found) for found in _text_params(params, kinds, source.prefixes)]
     if plain_strings(query.text):

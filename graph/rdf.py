@@ -6,10 +6,11 @@ input gives the same graph; serialisations are sorted so they are byte-identical
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
+from operator import itemgetter
 from types import MappingProxyType
 
 from rdflib import RDF, Graph, URIRef
@@ -17,7 +18,18 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, XSD
 
 from graph.codebook import Codebook
 from graph.model import Claim, Document, Extraction
-from graph.serialise import Names, Triple, jsonld, nquads, parse_lines, trig, turtle
+from graph.serialise import (
+    Names,
+    Triple,
+    jsonld,
+    jsonld_chunks,
+    jsonld_nodes,
+    parse_lines,
+    trig_chunks,
+    turtle,
+    turtle_blocks,
+    turtle_chunks,
+)
 from graph.vocab import CONCEPT, DATA, LG, OA, PERSON, PREFIXES, SCHEMA, SYMMETRIC
 
 MEDIA_TYPES = {
@@ -45,6 +57,12 @@ def new_graph() -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
     return graph
+
+
+@cache
+def build_names() -> Names:
+    """The prefixes a build writes its files with: those new_graph binds."""
+    return Names({p: str(ns) for p, ns in new_graph().namespaces()})
 
 
 def document_iri(doc: Document) -> URIRef:
@@ -247,45 +265,100 @@ def shared_graph(codebook: Codebook, ontology: Graph) -> Graph:
     return graph
 
 
-def document_ntriples(
+def _lines(triples: Iterable[Triple]) -> str:
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+
+
+def _owns(iri: str, subject: str) -> bool:
+    """Whether `subject` is one of the transcript's own resources (its turns, sentences,
+    claims, speakers), described in no other transcript."""
+    return subject == f"<{iri}>" or subject.startswith(f"<{iri}/")
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """One transcript's share of the graph files, written once and joined with the others'."""
+
+    iri: str  # the transcript (its named graph)
+    ntriples: str  # its triples, sorted
+    shared: str  # those of its triples whose subject is not its own (concepts, people)
+    turtle: tuple[tuple[str, str], ...]  # Turtle statement blocks of its graph, by subject
+    jsonld: tuple[tuple[str, str], ...]  # JSON-LD nodes of its own subjects
+
+
+def pieces(
     extraction: Extraction, people: Mapping[str, str] = MappingProxyType({})
-) -> bytes:
-    """One transcript's triples as N-Triples, to pass between processes and load in bulk."""
-    lines = "".join(f"{s} {p} {o} .\n" for s, p, o in document_triples(extraction, people))
-    return lines.encode("utf-8")
+) -> Pieces:
+    """A transcript's share of the graph files, in the build's prefixes."""
+    triples = document_triples(extraction, people)
+    iri = str(document_iri(extraction.document))
+    own = [t for t in triples if _owns(iri, t[0])]
+    return Pieces(
+        iri=iri, ntriples=_lines(triples),
+        shared=_lines(t for t in triples if not _owns(iri, t[0])),
+        turtle=tuple(turtle_blocks(triples, build_names())), jsonld=tuple(jsonld_nodes(own)),
+    )
 
 
 @dataclass
 class Built:
-    """The graph of a build: the shared triples (ontology, codebook, gazetteer) and each
-    transcript's, as N-Triples terms, with the prefixes to write them with."""
+    """The graph of a build: the shared triples (ontology, codebook, gazetteer) as N-Triples
+    terms, and each transcript's pieces, in the order of their IRIs."""
 
-    shared: list[Triple]
-    parts: dict[str, list[Triple]]  # transcript IRI -> its triples
-    prefixes: dict[str, str]
+    shared: list[Triple]  # sorted, each once
+    parts: list[Pieces]
 
     @cached_property
-    def union(self) -> list[Triple]:
-        """Every triple once, sorted."""
-        return sorted(set(self.shared).union(*self.parts.values()))
+    def common(self) -> list[Triple]:
+        """The triples not owned by one transcript (the shared ones and those about concepts
+        and people), each once, sorted."""
+        about = (parse_lines(part.shared.encode("utf-8")) for part in self.parts)
+        return sorted(set(self.shared).union(*about))
 
-    def files(self) -> Iterator[tuple[str, bytes]]:
-        """graph.ttl and graph.jsonld (every triple once), graph.trig and graph.nq (a named
-        graph per transcript, the shared triples in the default graph), one at a time."""
-        names = Names(self.prefixes)
-        yield "graph.ttl", turtle(self.union, names)
-        yield "graph.jsonld", jsonld(self.union, names)
-        yield "graph.trig", trig(self.shared, self.parts, names)
-        yield "graph.nq", nquads(self.shared, self.parts)
+    @property
+    def triples(self) -> int:
+        """How many distinct triples the build has."""
+        own = sum(p.ntriples.count("\n") - p.shared.count("\n") for p in self.parts)
+        return len(self.common) + own
+
+    def files(self) -> dict[str, Iterator[str]]:
+        """Every graph file, as pieces of text to write in turn: graph.nq and graph.trig (a named
+        graph per transcript, the shared triples in the default graph), graph.ttl and
+        graph.jsonld (every triple once)."""
+        first, names = itemgetter(0), build_names()
+
+        def ttl() -> Iterator[str]:
+            own = [b for p in self.parts for b in p.turtle if _owns(p.iri, b[0])]
+            yield from turtle_chunks(sorted(turtle_blocks(self.common, names) + own, key=first),
+                                     names)
+
+        def json_ld() -> Iterator[str]:
+            nodes = [n for p in self.parts for n in p.jsonld]
+            yield from jsonld_chunks(sorted(jsonld_nodes(self.common) + nodes, key=first), names)
+
+        graphs = ((p.iri, p.turtle) for p in self.parts)
+        return {
+            "graph.nq": self.quads(),
+            "graph.ttl": ttl(),
+            "graph.trig": trig_chunks(turtle_blocks(self.shared, names), graphs, names),
+            "graph.jsonld": json_ld(),
+        }
+
+    def shared_ntriples(self) -> str:
+        return _lines(self.shared)
+
+    def quads(self) -> Iterator[str]:
+        """The shared triples, then each transcript's in its named graph."""
+        yield _lines(self.shared)
+        for part in self.parts:
+            yield part.ntriples.replace(" .\n", f" <{part.iri}> .\n")
 
 
-def assemble(shared: Graph, parts: Mapping[str, bytes]) -> Built:
-    """The build's graph from the shared graph and each transcript's N-Triples (by IRI)."""
-    return Built(
-        shared=parse_lines(shared.serialize(format="nt", encoding="utf-8")),
-        parts={doc: parse_lines(data) for doc, data in sorted(parts.items())},
-        prefixes={p: str(ns) for p, ns in shared.namespaces()},
-    )
+def assemble(shared: Graph, parts: Iterable[Pieces]) -> Built:
+    """The build's graph from the shared graph and each transcript's pieces."""
+    triples = parse_lines(shared.serialize(format="nt", encoding="utf-8"))
+    return Built(shared=sorted(set(triples)),
+                 parts=sorted(parts, key=lambda p: p.iri))
 
 
 def _triples_of(graph: Graph) -> tuple[list[Triple], Names]:

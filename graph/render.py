@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 
 from graph.network import (
@@ -64,8 +64,12 @@ def _asset(name: str):
 
 
 def vis_network_js():
-    """vis-network's standalone build, as shipped inside the pyvis package (inlined once)."""
-    path = files("pyvis").joinpath("lib", "vis-9.1.2", "vis-network.min.js")
+    """vis-network's standalone build, as shipped inside the pyvis package (inlined once;
+    found without importing pyvis, which takes longer than the rest of the map)."""
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pyvis is not installed: the map needs its copy of vis-network")
+    path = Path(spec.submodule_search_locations[0], "lib", "vis-9.1.2", "vis-network.min.js")
     return _inline(path.read_text(encoding="utf-8"), "vis-network.min.js")
 
 

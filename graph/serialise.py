@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import pairwise
+from pathlib import Path
 from sys import intern
 
 _LINE = re.compile(r"^(\S+) (\S+) (.*) \.$")
@@ -79,25 +80,43 @@ def sorted_once(triples: Iterable[Triple]) -> list[Triple]:
     return sorted(set(triples))
 
 
-def _statements(triples: Iterable[Triple], names: Names, indent: str = "") -> str:
-    """Sorted triples grouped by subject and predicate, in Turtle syntax."""
+Block = tuple[str, str]  # a subject's N-Triples term and what is written about it
+
+
+def turtle_blocks(triples: Iterable[Triple], names: Names) -> list[Block]:
+    """Sorted triples grouped by subject and predicate: a Turtle statement per subject, without
+    its closing " .", in subject order."""
+    blocks: list[Block] = []
     out: list[str] = []
     subject = predicate = None
     for s, p, o in sorted_once(triples):
         obj = names.term(o)
         if s != subject:
             if subject is not None:
-                out.append(" .\n\n")
-            out.append(f"{indent}{names.term(s)}\n{indent}    {_predicate(p, names)} {obj}")
+                blocks.append((subject, "".join(out)))
+                out = []
+            out.append(f"{names.term(s)}\n    {_predicate(p, names)} {obj}")
             subject, predicate = s, p
         elif p != predicate:
-            out.append(f" ;\n{indent}    {_predicate(p, names)} {obj}")
+            out.append(f" ;\n    {_predicate(p, names)} {obj}")
             predicate = p
         else:
-            out.append(f",\n{indent}        {obj}")
+            out.append(f",\n        {obj}")
     if subject is not None:
-        out.append(" .\n")
-    return "".join(out)
+        blocks.append((subject, "".join(out)))
+    return blocks
+
+
+def statement_chunks(blocks: Iterable[Block], indent: str = "") -> Iterator[str]:
+    """Turtle statements from blocks, each line indented by `indent`, in pieces to write."""
+    first = True
+    for _, text in blocks:
+        if not first:
+            yield " .\n\n"
+        yield indent + text.replace("\n", "\n" + indent) if indent else text
+        first = False
+    if not first:
+        yield " .\n"
 
 
 def _predicate(term: str, names: Names) -> str:
@@ -105,16 +124,35 @@ def _predicate(term: str, names: Names) -> str:
 
 
 def turtle(triples: Iterable[Triple], names: Names) -> bytes:
-    return (names.header() + "\n" + _statements(triples, names)).encode("utf-8")
+    return turtle_document(turtle_blocks(triples, names), names)
+
+
+def turtle_document(blocks: Iterable[Block], names: Names) -> bytes:
+    return "".join(turtle_chunks(blocks, names)).encode("utf-8")
+
+
+def turtle_chunks(blocks: Iterable[Block], names: Names) -> Iterator[str]:
+    """Turtle from statement blocks in subject order, in pieces to write."""
+    yield names.header() + "\n"
+    yield from statement_chunks(blocks)
 
 
 def trig(default: Iterable[Triple], graphs: Mapping[str, Iterable[Triple]], names: Names) -> bytes:
     """The default graph, then each named graph (by IRI) in a block of its own."""
-    parts = [names.header(), "\n", _statements(default, names)]
-    for iri in sorted(graphs):
-        body = _statements(graphs[iri], names, indent="    ")
-        parts.append(f"\n{names.iri('<' + iri + '>')} {{\n{body}}}\n")
-    return "".join(parts).encode("utf-8")
+    named = ((iri, turtle_blocks(graphs[iri], names)) for iri in sorted(graphs))
+    return "".join(trig_chunks(turtle_blocks(default, names), named, names)).encode("utf-8")
+
+
+def trig_chunks(default: Iterable[Block], graphs: Iterable[tuple[str, Iterable[Block]]],
+                names: Names) -> Iterator[str]:
+    """The default graph's statements, then each named graph (IRI, blocks) in the order given,
+    in pieces to write."""
+    yield names.header() + "\n"
+    yield from statement_chunks(default)
+    for iri, blocks in graphs:
+        yield f"\n{names.iri('<' + iri + '>')} {{\n"
+        yield from statement_chunks(blocks, "    ")
+        yield "}\n"
 
 
 def nquads(default: Iterable[Triple], graphs: Mapping[str, Iterable[Triple]]) -> bytes:
@@ -126,19 +164,52 @@ def nquads(default: Iterable[Triple], graphs: Mapping[str, Iterable[Triple]]) ->
 
 def jsonld(triples: Iterable[Triple], names: Names) -> bytes:
     """Expanded JSON-LD (full IRIs, no remote context), one node per subject, sorted."""
-    nodes: list[dict] = []
+    return jsonld_document(jsonld_nodes(triples), names)
+
+
+def jsonld_nodes(triples: Iterable[Triple]) -> list[Block]:
+    """A JSON-LD node per subject, in subject order."""
+    nodes: list[tuple[str, dict]] = []
     for s, p, o in sorted_once(triples):
-        subject = s[1:-1] if s.startswith("<") else s
-        if not nodes or nodes[-1]["@id"] != subject:
-            nodes.append({"@id": subject})
-        node = nodes[-1]
+        if not nodes or nodes[-1][0] != s:
+            nodes.append((s, {"@id": s[1:-1] if s.startswith("<") else s}))
+        node = nodes[-1][1]
         if p == RDF_TYPE:
             node.setdefault("@type", []).append(o[1:-1])
         else:
             node.setdefault(p[1:-1], []).append(_value(o))
+    return [(s, json.dumps(node, ensure_ascii=False)) for s, node in nodes]
+
+
+def jsonld_document(nodes: Iterable[Block], names: Names) -> bytes:
+    return "".join(jsonld_chunks(nodes, names)).encode("utf-8")
+
+
+def jsonld_chunks(nodes: Iterable[Block], names: Names) -> Iterator[str]:
+    """Expanded JSON-LD from nodes in subject order, the prefixes as its context, in pieces
+    to write."""
     context = json.dumps({"@context": names.prefixes}, ensure_ascii=False)[:-1]
-    body = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes)
-    return f'{context}, "@graph": [\n{body}\n]}}\n'.encode()
+    yield f'{context}, "@graph": [\n'
+    first = True
+    for _, text in nodes:
+        yield text if first else ",\n" + text
+        first = False
+    yield "\n]}\n"
+
+
+def write_chunks(path: Path, chunks: Iterable[str], size: int = 1 << 22) -> None:
+    """Write text given in pieces as UTF-8, a few megabytes at a time (never the whole text
+    in memory)."""
+    with open(path, "wb") as handle:
+        buffer: list[str] = []
+        held = 0
+        for chunk in chunks:
+            buffer.append(chunk)
+            held += len(chunk)
+            if held >= size:
+                handle.write("".join(buffer).encode("utf-8"))
+                buffer, held = [], 0
+        handle.write("".join(buffer).encode("utf-8"))
 
 
 def _value(term: str) -> dict:

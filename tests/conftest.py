@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.extract import build_engine
-from graph.pipeline import Options, build, load_knowledge
+from graph.extract import Engine, build_engine
+from graph.model import Extraction
+from graph.pipeline import Options, Summary, build, load_knowledge, run_extraction
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -49,16 +50,24 @@ def engine(knowledge):
 @pytest.fixture(scope="session")
 def berwick_build(tmp_path_factory):
     """The first input built once into a temporary out/ folder."""
-    out = tmp_path_factory.mktemp("berwick") / "out"
-    summary, extractions = build([BERWICK], out, Options(cache=None))
-    return out, summary, extractions
+    return _built(BERWICK, tmp_path_factory.mktemp("berwick"))
 
 
 @pytest.fixture(scope="session")
 def vtt_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("vtt") / "out"
-    summary, extractions = build([VTT], out, Options(cache=None))
-    return out, summary, extractions
+    return _built(VTT, tmp_path_factory.mktemp("vtt"))
+
+
+def _built(transcript: Path, folder: Path) -> tuple[Path, Summary, list[Extraction]]:
+    """A transcript built into folder/out, its summary and the extraction the build cached."""
+    options = Options(cache=folder / "cache")
+    summary = build([transcript], folder / "out", options)
+
+    def no_engine() -> Engine:
+        raise AssertionError("the build cached the extraction")
+
+    extractions, _ = run_extraction([transcript], options, no_engine)
+    return folder / "out", summary, extractions
 
 
 def gold(name: str) -> dict:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from graph.cache import Cache, CacheEntryError, dumps, loads
 from graph.model import Claim, Evidence, Extraction, Mention
-from graph.pipeline import Options, build, document_ids, knowledge_digest
+from graph.pipeline import ENTRY, Options, build, document_ids, knowledge_digest, outputs
 from graph.readers import read_file
 
 from .conftest import BERWICK, FIXTURES
@@ -45,9 +45,13 @@ def test_an_extraction_survives_the_round_trip(engine):
 
     extraction = extract(read_file(BERWICK), engine)
     assert extraction.claims and extraction.mentions
-    ntriples = b'<a:b> <a:c> "d" .\n'
-    assert loads(dumps((extraction, ntriples))) == (extraction, ntriples)
-    assert loads(dumps((extraction, None))) == (extraction, None)
+    made = outputs(extraction, {})
+    assert made.share.claims and made.pieces.turtle
+    entry = {"extraction": extraction, "outputs": made}
+    assert loads(dumps(entry), ENTRY) == entry
+    assert loads(dumps({"extraction": extraction}), ENTRY) == {"extraction": extraction,
+                                                               "outputs": None}
+    assert loads(dumps(entry), {"outputs": ENTRY["outputs"]}) == {"outputs": made}
 
 
 def test_optional_evidence_and_provisional_concepts_round_trip(engine):
@@ -61,7 +65,7 @@ def test_optional_evidence_and_provisional_concepts_round_trip(engine):
         claims=(replace(claim, answer=answer, confidence=1), *extraction.claims[1:]),
         provisional={"https://w3id.org/leadgraph/concept/x": "x"},
     )
-    back, _ = loads(dumps((changed, None)))
+    back = loads(dumps({"extraction": changed}), ENTRY)["extraction"]
     assert back == changed
     assert isinstance(back.claims[0].confidence, float)
 
@@ -73,7 +77,7 @@ def test_any_text_round_trips(text, number, flag):
     evidence = Evidence(number, number, text, 0, number, 1, 1)
     claim = Claim(text, "requires", text, text, text, evidence, negated=flag, cue=text)
     extraction = Extraction(read_file(FIXTURES / "tiny.txt"), (mention,), (claim,))
-    assert loads(dumps((extraction, None))) == (extraction, None)
+    assert loads(dumps({"extraction": extraction}), ENTRY)["extraction"] == extraction
 
 
 @pytest.mark.parametrize("data", [
@@ -81,26 +85,27 @@ def test_any_text_round_trips(text, number, flag):
     b"garbage",
     gzip.compress(b"not json"),
     gzip.compress(b"[1, 2, 3]"),
-    gzip.compress(json.dumps({"extraction": {}, "ntriples": None}).encode()),
-    gzip.compress(json.dumps({"extraction": {"document": 3}, "ntriples": None}).encode()),
-    gzip.compress(json.dumps({"extraction": None, "ntriples": 7}).encode()),
+    gzip.compress(json.dumps({"extraction": {}, "outputs": None}).encode()),
+    gzip.compress(json.dumps({"extraction": {"document": 3}, "outputs": None}).encode()),
+    gzip.compress(json.dumps({"extraction": None, "outputs": 7}).encode()),
+    gzip.compress(json.dumps({"extraction": None, "ntriples": None}).encode()),
 ])
 def test_entries_of_the_wrong_shape_are_refused(data):
     with pytest.raises(CacheEntryError):
-        loads(data)
+        loads(data, ENTRY)
 
 
 def test_a_wrong_field_type_is_refused(engine):
     from graph.extract import extract
 
     extraction = extract(read_file(FIXTURES / "tiny.txt"), engine)
-    data = json.loads(gzip.decompress(dumps((extraction, None))))
+    data = json.loads(gzip.decompress(dumps({"extraction": extraction})))
     data["extraction"]["document"]["turns"][0]["index"] = "zero"
     with pytest.raises(CacheEntryError, match="index"):
-        loads(gzip.compress(json.dumps(data).encode()))
+        loads(gzip.compress(json.dumps(data).encode()), ENTRY)
     data["extraction"]["document"]["turns"][0]["index"] = True
     with pytest.raises(CacheEntryError):
-        loads(gzip.compress(json.dumps(data).encode()))
+        loads(gzip.compress(json.dumps(data).encode()), ENTRY)
 
 
 def test_a_pickle_in_the_cache_folder_does_not_run(tmp_path, caplog):
@@ -122,7 +127,7 @@ def test_a_pickle_in_the_cache_folder_does_not_run(tmp_path, caplog):
     assert sum("ignored" in r.getMessage() for r in caplog.records) == 2
     for name in ("graph.ttl", "graph.nq", "index.html"):
         assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()
-    assert all(loads(entry.read_bytes()) for entry in _entries(cache))  # rewritten as JSON
+    assert all(loads(entry.read_bytes(), ENTRY) for entry in _entries(cache))  # rewritten as JSON
 
 
 def test_a_garbage_entry_is_extracted_again(tmp_path, caplog):
@@ -135,10 +140,10 @@ def test_a_garbage_entry_is_extracted_again(tmp_path, caplog):
     entry = cache.file(paths[0], ids[paths[0]])
     entry.write_bytes(b"\x1f\x8b garbage")
     with caplog.at_level("WARNING", logger="graph.cache"):
-        assert cache.get(paths[0], ids[paths[0]]) is None
+        assert cache.get(paths[0], ids[paths[0]], ENTRY) is None
     assert "ignored" in caplog.text and str(paths[0]) in caplog.text
     build([folder], tmp_path / "b", options)
-    assert cache.get(paths[0], ids[paths[0]]) is not None
+    assert cache.get(paths[0], ids[paths[0]], ENTRY) is not None
     assert (tmp_path / "a" / "graph.nq").read_bytes() == (tmp_path / "b" / "graph.nq").read_bytes()
 
 
@@ -147,6 +152,7 @@ def test_cache_entries_are_written_whole(tmp_path, engine):
 
     cache = Cache(tmp_path / "cache", "k")
     extraction = extract(read_file(FIXTURES / "tiny.txt"), engine)
-    cache.put(FIXTURES / "tiny.txt", "tiny", (extraction, b""))
+    cache.put(FIXTURES / "tiny.txt", "tiny", {"extraction": extraction})
     assert [p.name.endswith(".json.gz") for p in (tmp_path / "cache").iterdir()] == [True]
-    assert cache.get(FIXTURES / "tiny.txt", "tiny") == (extraction, b"")
+    assert cache.get(FIXTURES / "tiny.txt", "tiny", ENTRY) == {"extraction": extraction,
+                                                              "outputs": None}

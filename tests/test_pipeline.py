@@ -36,18 +36,25 @@ def test_a_graph_that_breaks_the_shapes_stops_the_build(tmp_path, monkeypatch):
     with pytest.raises(BuildError, match="a broken shape"):
         build([folder], out, Options(cache=None))
     assert (out / "graph.ttl").read_bytes() == before
-    summary, _ = build([folder], out, Options(cache=None), check=False)
+    summary = build([folder], out, Options(cache=None), check=False)
     assert summary.validated == 0
 
 
-def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path):
+def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path, monkeypatch):
     folder = _interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
-    first, _ = build([folder], tmp_path / "cached", options)
+    first = build([folder], tmp_path / "cached", options)
     assert first.validated == 4
     changed = folder / "ed.txt"
     changed.write_text(changed.read_text() + "\nInterviewer: Does trust require candour?\n")
-    build([folder], tmp_path / "cached", options)
+    extracted = []
+    extract = pipeline.extract
+    monkeypatch.setattr(pipeline, "extract", lambda doc, engine: extracted.append(doc.id)
+                        or extract(doc, engine))
+    again = build([folder], tmp_path / "cached", options)
+    assert extracted == ["ed"]  # the others' outputs come from the cache
+    assert (again.transcripts, again.validated) == (4, 4)
+    monkeypatch.undo()
     build([folder], tmp_path / "clean", Options(cache=None))
     for name in OUTPUTS:
         clean = (tmp_path / "clean" / name).read_bytes()
