@@ -14,52 +14,16 @@ must fail at once, naming the limit. Prints a markdown table.
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from scale import tree_rss
+from scale import Run, run_measured
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = ROOT.parent / "shared" / "corpus" / "berwick-bohmer-clinical-leadership.txt"
 MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Run:
-    wall: float
-    cpu: float  # user + system seconds of the process tree
-    peak: int  # bytes: the largest sum of resident memory over the process tree
-    status: int
-    stderr: str
-
-
-def measure(command: list[str], timeout: float) -> Run:
-    """Run a command (killed after `timeout` seconds); its time, memory and stderr."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=err)
-        peak = 0
-        while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
-            if time.perf_counter() - started > timeout:
-                process.kill()
-            time.sleep(0.05)
-        wall = time.perf_counter() - started
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, peak, process.returncode, stderr)
 
 
 def repeated(path: Path, size: int) -> None:
@@ -73,8 +37,8 @@ def repeated(path: Path, size: int) -> None:
 
 def build(path: Path, out: Path, timeout: float, cache: Path | None = None) -> Run:
     caching = ["--cache", str(cache)] if cache else ["--no-cache"]
-    run = measure([sys.executable, "-m", "graph", "build", str(path), "--out", str(out),
-                   *caching], timeout)
+    run = run_measured([sys.executable, "-m", "graph", "build", str(path), "--out", str(out),
+                        *caching], timeout=timeout)
     shutil.rmtree(out, ignore_errors=True)
     return run
 
@@ -101,7 +65,7 @@ def main() -> int:
             megabytes = path.stat().st_size / MB
             wall, cpu = run.wall / megabytes, run.cpu / megabytes
             first = first or (wall, cpu)
-            outcome = "" if run.status == 0 else f" (failed: {run.stderr.strip()[-200:]})"
+            outcome = "" if run.status == 0 else f" (failed: {run.output.strip()[-200:]})"
             print(f"| {name}{outcome} | {megabytes:.3f} | {run.wall:.1f} | {run.cpu:.1f} | "
                   f"{run.peak / MB:.0f} | {wall:.1f} | {cpu:.1f} | {wall / first[0]:.2f}, "
                   f"{cpu / first[1]:.2f} |", flush=True)
@@ -111,7 +75,7 @@ def main() -> int:
         with huge.open("wb") as file:
             file.truncate(int(args.refuse * MB))  # sparse: the size is what is refused
         run = build(huge, folder / "out", args.timeout, cache=folder / "cache")
-        message = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else ""
+        message = run.output.strip().splitlines()[-1] if run.output.strip() else ""
         print(f"\n{args.refuse:g} MB: exit {run.status} in {run.wall:.2f} s, peak "
               f"{run.peak / MB:.0f} MB: {message}")
     return 0

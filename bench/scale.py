@@ -131,6 +131,7 @@ class Run:
     cpu: float  # user + system seconds of the process and everything it started
     peak: int  # bytes: the largest sum of resident memory over the process tree
     output: str  # stderr
+    status: int = 0  # exit status
 
 
 def tree_rss(root: int) -> int:
@@ -157,8 +158,9 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path = ROOT) -> Run:
-    """Run a command to its end; its wall time, CPU time and peak memory of its process tree."""
+def run_measured(command: list[str], cwd: Path = ROOT, timeout: float | None = None) -> Run:
+    """Run a command (killed after `timeout` seconds, if given); its wall time, CPU time, peak
+    memory of its process tree, stderr and exit status."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -168,15 +170,23 @@ def measure(command: list[str], cwd: Path = ROOT) -> Run:
         peak = 0
         while process.poll() is None:
             peak = max(peak, tree_rss(process.pid))
+            if timeout is not None and time.perf_counter() - started > timeout:
+                process.kill()
             time.sleep(0.05)
         wall = time.perf_counter() - started
         err.seek(0)
         output = err.read().decode("utf-8", "replace")
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{output[-2000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, peak or after.ru_maxrss * 1024, output)
+    return Run(wall, cpu, peak or after.ru_maxrss * 1024, output, process.returncode)
+
+
+def measure(command: list[str], cwd: Path = ROOT) -> Run:
+    """Run a command that must succeed; its measurements (see `run_measured`)."""
+    run = run_measured(command, cwd)
+    if run.status:
+        raise SystemExit(f"{' '.join(command)} failed:\n{run.output[-2000:]}")
+    return run
 
 
 def repeat(times: int, make: Callable[[int], Run]) -> list[Run]:

@@ -1112,7 +1112,7 @@ def _leading_noun(engine: Engine, doc: Any, window: tuple[int, int], inside: lis
     word = doc[start]
     if word.lower_ in _VAGUE or word.lemma_.lower() in engine.cue_words or not word.is_alpha:
         return None
-    if engine.lexicon and any(word.lemma_.lower() in w for w in engine.lexicon.polarity.values()):
+    if engine.lexicon and word.lemma_.lower() in engine.lexicon.polar_words:
         return None  # "lack of recognition": what is lacking is the argument
     return start if all(f.start > start + 1 for f in inside) else None
 
@@ -1274,7 +1274,7 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
             start = child.i
             while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
                 start -= 2  # "task-focused care"
-    polarity = set().union(*engine.lexicon.polarity.values()) if engine.lexicon else set()
+    polarity = engine.lexicon.polar_words if engine.lexicon else frozenset()
     while start < head.i and (head.doc[start].lower_ in polarity
                               or head.doc[start].lower_ in _EVALUATIVE_MODIFIERS):
         start += 1  # "good surgery" is surgery, "the sheer volume" is volume

@@ -46,6 +46,7 @@ class Group(_Strict):
     with_: list[str] = Field(default=[], alias="with")
     reverse: bool = False
     initial: bool = True  # a discourse cue may open a sentence
+    joint: bool = False  # a coordinator whose arguments are the conjuncts it governs
     confidence: float = Field(default=0.8, gt=0, le=1)
     example: Example
     counter: str = Field(min_length=1)
@@ -86,6 +87,7 @@ class Cue:
     initial: bool
     confidence: float
     group: int  # index of its group, for tests and explanations
+    joint: bool = False  # "both A and B", "A and B go hand in hand": the conjuncts it governs
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,16 @@ class Lexicon:
         return {name: [c for c in ordered if c.word_class == name] for name in CLASSES}
 
     def lemmas(self, word_class: str) -> frozenset[str]:
-        return frozenset(c.lemma for c in self.in_class(word_class))
+        return self._lemmas[word_class]
+
+    @cached_property
+    def _lemmas(self) -> dict[str, frozenset[str]]:
+        return {name: frozenset(c.lemma for c in self.in_class(name)) for name in CLASSES}
+
+    @cached_property
+    def polar_words(self) -> frozenset[str]:
+        """Every word that marks a quantity or presence, whatever its direction."""
+        return frozenset().union(*self.polarity.values())
 
     def lookup(self, word_class: str, lemma: str) -> list[Cue]:
         return self._index.get((word_class, lemma), [])
@@ -250,6 +261,7 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
             initial=group.initial,
             confidence=group.confidence,
             group=number,
+            joint=group.joint,
         )
         for number, group in enumerate(groups)
         for lemma in group.lemmas

@@ -125,10 +125,13 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         negated = is_negated(nodes["cue"]) or is_negated(anchor) or _denied(nodes.get("prep"))
         links = _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
                        negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
-        if "undergoer" in nodes:
-            links = [_as_result(x, b, nodes["undergoer"]) for x in links]
-        if expletive is not None:
-            links = [_as_deed(x, expletive) for x in links]
+        if "undergoer" in nodes:  # the people it happens to are not part of the outcome
+            people = frozenset(t.i for t in nodes["undergoer"].subtree)
+            links = [_as_outcome(x, b, people) for x in links]
+        if expletive is not None:  # the deed alone: not who does it nor what it is done to
+            around = frozenset(t.i for c in expletive.children
+                               if c.dep_ in ("nsubj", "dobj", "mark", "aux") for t in c.subtree)
+            links = [_as_outcome(x, expletive, around) for x in links]
         out += links
     return out
 
@@ -142,19 +145,6 @@ def _expletive_outcome(nodes: dict[str, Any]) -> Any:
     deeds = [c for c in complement.children if c.dep_ in ("xcomp", "advcl", "ccomp")
              and c.pos_ == "VERB"]
     return deeds[0] if deeds else None
-
-
-def _as_deed(link: Link, deed: Any) -> Link:
-    """The deed alone names the outcome: not who does it nor what it is done to."""
-    around = frozenset(t.i for c in deed.children if c.dep_ in ("nsubj", "dobj", "mark", "aux")
-                       for t in c.subtree)
-
-    def side(arg: Arg) -> Arg:
-        if arg.head != deed.i:
-            return arg
-        return replace(arg, exclude=arg.exclude | around, result=True)
-
-    return replace(link, subject=side(link.subject), object=side(link.object))
 
 
 def _denied(prep: Any) -> bool:
@@ -186,15 +176,14 @@ _EVALUATIVE = frozenset({"easy", "hard", "difficult", "possible", "impossible", 
                          "complicated", "clear", "obvious", "normal", "worse", "better"})
 
 
-def _as_result(link: Link, result: Any, undergoer: Any) -> Link:
-    """A causative's outcome ("makes people defensive"): the people it happens to are not
-    part of it, and an adjective or a verb may name it."""
-    people = frozenset(t.i for t in undergoer.subtree)
+def _as_outcome(link: Link, outcome: Any, left_out: frozenset[int]) -> Link:
+    """A causative's outcome ("makes people defensive", "makes it easier to speak up"): its
+    side leaves out `left_out`, and an adjective or a verb may name it."""
 
     def side(arg: Arg) -> Arg:
-        if arg.head != result.i:
+        if arg.head != outcome.i:
             return arg
-        return replace(arg, exclude=arg.exclude | people, result=True)
+        return replace(arg, exclude=arg.exclude | left_out, result=True)
 
     return replace(link, subject=side(link.subject), object=side(link.object))
 
@@ -487,8 +476,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
 
 def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     """ "A plus B", "A rather than B", "A, not B": the words just before and after the cue."""
-    if cue.lemma in ("both", "together", "hand in hand", "in step", "in tandem", "in tension",
-                     "at odds"):
+    if cue.joint:
         return _both(doc, cue, start, end)
     if cue.lemma == "not" and (start == 0 or doc[start - 1].lower_ not in (",", "and", "but")):
         return []
