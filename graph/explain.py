@@ -99,6 +99,8 @@ def _links(engine: Engine, analysed: list[_Analysed], pos: int, label: Any) -> I
 def _arg(doc: Any, arg: syntax.Arg) -> str:
     if arg.window is not None:
         return repr(doc[arg.window[0] : arg.window[1]].text)
+    if arg.pair is not None:
+        return f"(the {('first', 'second')[arg.pair]} of two concepts named before)"
     if arg.head is None:
         return "(the previous sentence)"
     return repr(doc[arg.head].text)

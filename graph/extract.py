@@ -239,20 +239,29 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
     normalised = [normalise_map(s.text) for _, s in sentences]
     texts = [text for text, _ in normalised]
     tokens = _Blocks(lambda span: list(engine.nlp.pipe(texts[span])), TOKEN_BLOCK)
-    out, chosen, cased = [], [], []
+    out, chosen = [], []
     for number, ((turn, sentence), (_, where), doc) in enumerate(
         zip(sentences, normalised, engine.nlp.pipe(texts), strict=True)
     ):
         a = _Analysed(sentence, turn.index, turn.speaker, doc, where, _concepts(engine, doc))
         if engine.parser is not None and _worth_parsing(engine, a):
             chosen.append(number)
-            cased.append(_cased(a))
         a.tokens = (tokens, number)
         out.append(a)
+    chosen = sorted(set(chosen) | _pair_sources(out, chosen))
+    cased = [_cased(out[number]) for number in chosen]
     parses = _parse(engine, tokens, chosen, cased) if chosen else None
     for index, number in enumerate(chosen):
         out[number].parse = (parses, index)
     return out
+
+
+def _pair_sources(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
+    """Sentences before a parsed one that may say "those two" or "both" of what they name:
+    their nouns and conjuncts are read from the parse."""
+    return {number - 1 for number in chosen
+            if number > 0 and analysed[number - 1].turn == analysed[number].turn
+            and any(t.lower_ in ("two", "both") for t in analysed[number].doc)}
 
 
 def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
@@ -503,6 +512,40 @@ def _antecedent(analysed: list[_Analysed], pos: int, role: str, exclude: str | N
         found = [f.iri for f in a.found if f.category != "Role" and f.iri != exclude]
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
+    return None
+
+
+def _pair(engine: Engine, analysed: list[_Analysed], pos: int, span: tuple[int, int]
+          ) -> tuple[str, str] | None:
+    """The two concepts a joint predicate's subject names: two named in `span` of this
+    sentence; for "those two", "both" or "they" (a span before the cue), else the nearest
+    earlier sentence of the turn naming two, or the noun and its conjunct there."""
+    here = analysed[pos]
+    earlier = [a for a in analysed[max(0, pos - LOOK_BACK) : pos] if a.turn == here.turn]
+    candidates = [(here, span)]
+    if span[0] == 0:
+        candidates += [(a, (0, len(a.doc))) for a in reversed(earlier)]
+    for a, (start, end) in candidates:
+        named = list(dict.fromkeys(f.iri for f in a.found if f.category != "Role"
+                                   and start <= f.start and f.end <= end))
+        if len(named) >= 2:
+            return named[0], named[1]
+        joined = _joined_nouns(engine, a) if a is not here else None
+        if joined:
+            return joined
+    return None
+
+
+def _joined_nouns(engine: Engine, a: _Analysed) -> tuple[str, str] | None:
+    """A parsed sentence's first noun and its conjunct as concepts ("speed and patience")."""
+    if a.parsed is None:
+        return None
+    for token in a.parsed:
+        others = [c for c in token.conjuncts if c.i > token.i and c.pos_ in ("NOUN", "PROPN")]
+        if token.pos_ in ("NOUN", "PROPN") and others:
+            phrases = [_head_phrase(engine, t) for t in (token, others[0])]
+            if phrases[0] and phrases[1]:
+                return _provisional(a, *phrases[0]), _provisional(a, *phrases[1])
     return None
 
 
@@ -983,6 +1026,9 @@ def _side(
     discourse marker opening the sentence, points back to the previous sentences."""
     a = analysed[pos]
     doc = a.parsed
+    if arg.pair is not None:
+        pair = _pair(engine, analysed, pos, arg.window or (0, cue[0]))
+        return _Side(pair[arg.pair], "", True) if pair else None
     if arg.head is None and arg.window is None:
         iri = _antecedent(analysed, pos, role, exclude)
         return _Side(iri, "", True) if iri else None
@@ -996,7 +1042,8 @@ def _side(
             direction = _changing(engine, head)
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
     inside = [
-        f for f in a.found if f.iri != exclude and all(i in tokens for i in range(f.start, f.end))
+        f for f in a.found if f.iri != exclude and (all(i in tokens for i in range(f.start, f.end))
+                                                    or _holds(f, head))
     ]
     if inside and head is not None and _names_itself(engine, head, inside):
         inside = []  # "violence against crews": the head, not what it is against
@@ -1014,6 +1061,13 @@ def _side(
         if chosen.opposite:  # "reduces turnover": less turnover is more retention
             direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
+    if head is not None and head.lower_ in _RELATIVE and head.dep_ in ("nsubj", "pobj", "advmod"):
+        target = _relative_target(head)  # "it's the isolation that leads to burnout"
+        if target is not None:
+            clause = head.head.head if head.dep_ == "pobj" else head.head
+            inner = {t.i for t in clause.subtree} - {target.i}
+            return _side(engine, analysed, pos, syntax.Arg(target.i, frozenset(inner)), role,
+                         exclude, cue)
     words = [doc[i] for i in sorted(tokens)]
     pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY)
                 and not _determiner(t, head)]  # "this job" names a job
@@ -1027,11 +1081,7 @@ def _side(
         if run is None:
             return None
         return _Side(_provisional(a, *run), _window_direction(engine, doc, run[0]), False)
-    if head.lower_ in _RELATIVE and head.dep_ in ("nsubj", "pobj", "advmod"):
-        target = _relative_target(head)
-        if target is not None:
-            return _side(engine, analysed, pos, syntax.Arg(target.i), role, exclude, cue)
-    if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: what it is about
+    if head is not None and _clause(head):  # a clause: what it is about
         verb, head = head, _clause_topic(head, arg)
         if head is not verb and arg.keep_polarity:
             marked, head = _marked(engine, head)
@@ -1046,6 +1096,32 @@ def _side(
     return _Side(_provisional(a, *phrase), direction, False)
 
 
+def _holds(found: _Found, head: Any) -> bool:
+    """A codebook label starting at a noun head and running past its subtree: the parse split
+    the label ("builds the team spirit" with "spirit" read as a verb)."""
+    return (head is not None and found.start == head.i and found.end > head.i + 1
+            and head.pos_ in ("NOUN", "PROPN"))
+
+
+def _clause(head: Any) -> bool:
+    """True when an argument's head is a verb heading a clause, not a noun the tagger misread."""
+    return head.pos_ in ("VERB", "AUX") and not _misread_noun(head)
+
+
+def _misread_noun(token: Any) -> bool:
+    """A plural noun tagged as a present-tense verb in a noun's place ("cut our ambulance
+    dispatches"): no subject, object or auxiliary of its own."""
+    nominal_place = token.dep_ in _NOMINAL_DEPS or (token.dep_ == "conj"
+                                                   and token.head.pos_ in ("NOUN", "PROPN"))
+    return (token.tag_ in ("VBZ", "VBP") and nominal_place
+            and not any(c.dep_ in _VERBAL_DEPS for c in token.children))
+
+
+_NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr"})
+_VERBAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "aux", "auxpass", "neg", "ccomp",
+                          "xcomp", "acomp", "attr", "prt", "mark"})
+
+
 def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
     """The noun a clause is about: its subject, else what it has or is ("there is supervision",
     "people have a bit of slack"); an outcome's object ("lets people tell the truth")."""
@@ -1053,9 +1129,14 @@ def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
                 and c.i not in arg.exclude]
     objects = [c for c in verb.children if c.dep_ in ("attr", "dobj") and c.i not in arg.exclude]
     outcome = objects if verb.tag_ != "VBG" else []
+    if arg.result and verb.lemma_ in _LIGHT:  # "makes people feel invisible"
+        outcome += [c for c in verb.children if c.dep_ in ("acomp", "oprd")
+                    and c.tag_ in ("JJ", "VBN")]
     candidates = outcome if arg.result else subjects + objects
     for candidate in map(_quantified, candidates):
-        if candidate.pos_ in ("NOUN", "PROPN") and candidate.lower_ not in _VAGUE:
+        named = (candidate.pos_ in ("NOUN", "PROPN")
+                 or (arg.result and candidate.dep_ in ("acomp", "oprd")))
+        if named and candidate.lower_ not in _VAGUE:
             return candidate
     return verb
 
@@ -1183,9 +1264,9 @@ def _specific_role(engine: Engine, a: _Analysed, chosen: _Found, head: Any) -> s
 def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[int, int]) -> _Found:
     """The concept an argument is about: the one holding its head, else the one nearest the
     root; for a whole clause or a window, people's roles only when nothing else is named."""
-    if head is None or head.pos_ in ("VERB", "AUX"):
+    if head is None or _clause(head):
         found = [f for f in found if f.category != "Role"] or found
-    if head is not None and head.pos_ in ("VERB", "AUX"):  # a clause: what it is about
+    if head is not None and _clause(head):  # a clause: what it is about
         core = {head.i} | {t.i for c in head.children if c.dep_ in _CORE for t in c.subtree}
         found = [f for f in found if core.intersection(range(f.start, f.end))] or found
     if head is not None:
@@ -1199,17 +1280,7 @@ def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[i
 
 def _quantified(head: Any) -> Any:
     """What a vague quantity is of: "a lot of the conflict", "some of the staff", "most of it"."""
-    if head.lower_ not in _QUANTITIES:
-        return head
-    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
-    inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")] if of else []
-    return inner[0] if inner else head
-
-
-_QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",
-                         "majority", "bulk", "rest", "share", "proportion", "plenty", "lot",
-                         "lots", "bit", "kind", "sort", "amount", "number", "deal", "couple",
-                         "load", "loads", "level", "degree"])
+    return syntax.quantified(head)
 
 
 def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
@@ -1259,25 +1330,22 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     """The noun phrase an argument's head stands for, when it can be a concept: its compound
     and adjective modifiers right before it, no determiner, no vague or cue word. An outcome
     ("makes people defensive", "stops people speaking up") may be an adjective or a verb."""
+    doc = head.doc
+    start = _hyphenated(doc, head.i)
+    if start < head.i and head.dep_ not in ("prt", "advmod"):  # "the catch-up", "ping-pong"
+        return _compound_start(engine, head, start), head.i + 1
     outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN") and head.lemma_ not in _BARE_VERBS
-    nominal = head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "VERB" and head.tag_ == "VBG")
+    nominal = (head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "VERB" and head.tag_ == "VBG")
+               or _misread_noun(head))
     if not nominal and not outcome:
         return None
     if head.lower_ in _VAGUE or len(head.text) < 3 or not head.is_alpha:
         return None
-    if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words:
+    modified = any(c.dep_ in ("compound", "amod") for c in head.lefts)  # "lone working"
+    if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words \
+            and not modified:
         return None  # a cue word is never a concept, but "breaks" may be a noun
-    start = head.i
-    doc = head.doc
-    for child in reversed(list(head.lefts)):
-        if child.i == start - 1 and child.dep_ in ("compound", "amod") and _content(child):
-            start = child.i
-            while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
-                start -= 2  # "task-focused care"
-    polarity = engine.lexicon.polar_words if engine.lexicon else frozenset()
-    while start < head.i and (head.doc[start].lower_ in polarity
-                              or head.doc[start].lower_ in _EVALUATIVE_MODIFIERS):
-        start += 1  # "good surgery" is surgery, "the sheer volume" is volume
+    start = _compound_start(engine, head, head.i)
     end = head.i + 1
     particle = [c for c in head.rights if c.dep_ == "prt" and c.i == end]
     end += len(particle)
@@ -1286,6 +1354,30 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
                       and c.i == end and c.tag_ in ("JJ", "VBN")]
         end += len(complement)
     return start, end
+
+
+def _hyphenated(doc: Any, i: int) -> int:
+    """Where the hyphenated word ending at token `i` starts ("catch-up", "out-of-hours")."""
+    while i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_ \
+            and not doc[i - 1].whitespace_ and doc[i - 2].is_alpha:
+        i -= 2
+    return i
+
+
+def _compound_start(engine: Engine, head: Any, start: int) -> int:
+    """The start of a head's noun phrase: its compound and adjective modifiers right before
+    it, without polarity or evaluative words ("good surgery" is surgery)."""
+    doc, word = head.doc, start
+    for child in reversed(list(head.lefts)):
+        if child.i == start - 1 and child.dep_ in ("compound", "amod") and _content(child):
+            start = child.i
+            while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
+                start -= 2  # "task-focused care"
+    polarity = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    while start < word and (doc[start].lower_ in polarity
+                            or doc[start].lower_ in _EVALUATIVE_MODIFIERS):
+        start += 1  # "good surgery" is surgery, "the sheer volume" is volume
+    return start
 
 
 _EVALUATIVE_MODIFIERS = frozenset({"good", "bad", "proper", "real", "right", "great", "decent",

@@ -37,6 +37,8 @@ class Arg:
     window: tuple[int, int] | None = None  # a plain token window, where the parse is not used
     keep_polarity: bool = True
     result: bool = False  # an outcome ("makes people defensive"): an adjective or verb may name it
+    pair: int | None = None  # the first (0) or second (1) of two concepts named just before
+    #                          ("those two are in tension", "you need both")
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ def _bare_participle(cue: Any) -> bool:
     an adjective the parser took for the verb."""
     if cue.tag_ != "VBN":
         return False
+    if cue.lower_ == cue.lemma_.lower() and any(c.dep_ == "nsubj" for c in cue.children):
+        return False  # "crises come from...": "come", "cut", "put" are base forms too
     return not any(c.lemma_ in ("have", "be", "get") for c in cue.children
                    if c.dep_ in ("aux", "auxpass"))
 
@@ -236,7 +240,27 @@ def _pairs(
 
 
 def _conjuncts(token: Any) -> list[Any]:
-    return [token, *token.conjuncts] if token.pos_ != "VERB" else [token]
+    """A token and the nouns coordinated with it; for a quantity, with what it is of ("most of
+    our referrals and dispositions")."""
+    if token.pos_ == "VERB":
+        return [token]
+    inner = quantified(token)
+    return [token, *token.conjuncts, *(inner.conjuncts if inner is not token else ())]
+
+
+QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",
+                        "majority", "bulk", "rest", "share", "proportion", "plenty", "lot",
+                        "lots", "bit", "kind", "sort", "amount", "number", "deal", "couple",
+                        "load", "loads", "level", "degree"])
+
+
+def quantified(head: Any) -> Any:
+    """What a vague quantity is of: "a lot of the conflict", "some of the staff", "most of it"."""
+    if head.lower_ not in QUANTITIES:
+        return head
+    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")] if of else []
+    return inner[0] if inner else head
 
 
 def _others(token: Any) -> frozenset[int]:
@@ -367,7 +391,7 @@ def is_hedged(token: Any) -> bool:
 
 def _phrases(doc: Any, lexicon: Lexicon, word_class: str) -> list[tuple[Cue, int, int]]:
     """Where the cues of a class stand in the sentence, longest first at each position."""
-    words = [t.lower_ for t in doc]
+    words = ["not" if t.lower_ == "n't" else t.lower_ for t in doc]
     out: list[tuple[Cue, int, int]] = []
     taken: set[int] = set()
     for cue in lexicon.in_class(word_class):
@@ -496,8 +520,9 @@ def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
 def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     """ "both A and B", "A and B go together": two conjuncts the cue governs."""
     token = doc[start]
+    verb = next((t for t in token.ancestors if t.pos_ in ("VERB", "AUX")), token.head)
     heads = [token.head] if cue.lemma == "both" else [
-        c for c in token.head.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")
+        c for c in verb.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")
     ]
     if token.head.pos_ in ("NOUN", "PROPN") and token.head.dep_ == "conj":
         heads.append(token.head.head)  # "ratio and experience together"
@@ -506,7 +531,30 @@ def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
         for other in head.conjuncts:
             out.append(Link(cue.relation, Arg(head.i, _others(head)), Arg(other.i, _others(other)),
                             (start, end), "coordination-both", cue.confidence, False, False))
-    return out
+    negated = is_negated(verb) and not any(t.lower_ in ("not", "n't", "never")
+                                           for t in doc[start:end])
+    hedged = is_hedged(verb)
+    if out:
+        return [replace(x, negated=negated, hedged=hedged) for x in out]
+    if any(_names_pair(t) for t in [token, *heads]):
+        first, second = Arg(None, pair=0), Arg(None, pair=1)
+    else:  # "protocol and clinical judgement are different", misparsed: the subject's words
+        joined = [h for h in heads if any(c.dep_ == "cc" for c in h.subtree)]
+        if not joined:
+            return []
+        span = (joined[0].left_edge.i, joined[0].right_edge.i + 1)
+        first, second = Arg(None, window=span, pair=0), Arg(None, window=span, pair=1)
+    return [Link(cue.relation, first, second, (start, end), "coordination-both", cue.confidence,
+                 negated, hedged)]
+
+
+def _names_pair(token: Any) -> bool:
+    """ "the two", "those two", "both" standing alone, "they": two things named before."""
+    if token.lower_ == "both":
+        return token.dep_ in ("nsubj", "dobj", "pobj", "appos", "conj")
+    if token.lower_ == "two":
+        return any(c.lower_ in ("the", "those", "these") for c in token.children)
+    return token.lower_ in ("they", "them") and token.dep_ in ("nsubj", "dobj")
 
 
 def _stop(token: Any) -> bool:

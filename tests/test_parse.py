@@ -133,6 +133,16 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("near miss log", "isPartOf", "governance")),
     ("Our call handlers are being burnt out by the sheer volume of calls.",
      ("burnout", "isConsequenceOf", "volume")),
+    ("It's the staffing gap that leads to errors on this unit.",
+     ("error", "isConsequenceOf", "staffing gap")),
+    ("Lone working makes staff feel forgotten.", ("forgotten", "isConsequenceOf", "lone working")),
+    ("Daily huddles make for a calmer ward.", ("huddle", "enables", "calmer ward")),
+    ("Caution drives most of our admissions and incident reports.",
+     ("incident reporting", "isConsequenceOf", "caution")),
+    ("Remote triage has cut our home visits by half.", ("remote triage", "undermines", "home visit")),
+    ("Heavy rotas kill the check-in.", ("heavy rota", "undermines", "check in")),
+    ("Most of the complaints we see at night come from poor discharge letters.",
+     ("discharge letter", "undermines", "complaint")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -149,6 +159,36 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
     assert not [r for r in found if wrong in r[0] or wrong in r[2] or wrong == r[1]], found
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Audit and improvement are quite different.",
+     ("audit", "contrastsWith", "quality improvement")),
+    ("Supervision and appraisal aren't the same thing.",
+     ("supervision", "contrastsWith", "appraisal")),
+    ("We talk about autonomy and supervision. Those two are in tension.",
+     ("autonomy", "contrastsWith", "supervision")),
+    ("Coaching and feedback matter here. You need both.",
+     ("coaching", "combinesWith", "feedback")),
+])
+def test_a_joint_predicate_relates_the_two_things_its_subject_names(parsing, text, reading):
+    found = _readings(parsing, _claims(parsing, text))
+    assert (*reading, False) in found or (reading[2], reading[1], reading[0], False) in found
+
+
+def test_a_denied_joint_predicate_is_negated(parsing):
+    claims = _claims(parsing, "I don't accept that cost and quality are opposites.")
+    assert claims and all(c.negated for c in claims if c.relation == "contrastsWith")
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    ("Long waits cause harm. That's not a maybe.", False),
+    ("Long waits cause harm. That's not my opinion.", False),
+    ("Long waits cause harm. That's not true.", True),
+])
+def test_only_a_denial_of_the_claim_negates_it(parsing, text, negated):
+    claims = [c for c in _claims(parsing, text) if c.relation == "isConsequenceOf"]
+    assert claims and all(c.negated == negated for c in claims)
 
 
 def test_a_marked_side_keeps_its_mark_and_its_stated_relation(parsing):
