@@ -515,34 +515,41 @@ def _antecedent(analysed: list[_Analysed], pos: int, role: str, exclude: str | N
     return None
 
 
-def _pair(engine: Engine, analysed: list[_Analysed], pos: int, span: tuple[int, int]
-          ) -> tuple[str, str] | None:
-    """The two concepts a joint predicate's subject names: two named in `span` of this
-    sentence; for "those two", "both" or "they" (a span before the cue), else the nearest
-    earlier sentence of the turn naming two, or the noun and its conjunct there."""
+def _pair(engine: Engine, analysed: list[_Analysed], pos: int, span: tuple[int, int] | None,
+          cue: tuple[int, int]) -> tuple[str, str] | None:
+    """The two concepts a joint predicate relates: two named in its subject's `span`; for
+    "those two", "both" or "they" (no span), two named elsewhere in the sentence ("they go
+    hand in hand, ownership and burnout"), else in the nearest earlier sentence of the turn
+    naming two; two nouns joined by "and" count where the codebook names fewer."""
     here = analysed[pos]
     earlier = [a for a in analysed[max(0, pos - LOOK_BACK) : pos] if a.turn == here.turn]
-    candidates = [(here, span)]
-    if span[0] == 0:
-        candidates += [(a, (0, len(a.doc))) for a in reversed(earlier)]
-    for a, (start, end) in candidates:
+    candidates = [(here, set(range(*span)) if span else _outside(here, cue))]
+    if span is None:
+        candidates += [(a, set(range(len(a.doc)))) for a in reversed(earlier)]
+    for a, where in candidates:
         named = list(dict.fromkeys(f.iri for f in a.found if f.category != "Role"
-                                   and start <= f.start and f.end <= end))
+                                   and f.start in where and f.end - 1 in where))
         if len(named) >= 2:
             return named[0], named[1]
-        joined = _joined_nouns(engine, a) if a is not here else None
+        joined = _joined_nouns(engine, a, where)
         if joined:
             return joined
     return None
 
 
-def _joined_nouns(engine: Engine, a: _Analysed) -> tuple[str, str] | None:
-    """A parsed sentence's first noun and its conjunct as concepts ("speed and patience")."""
+def _outside(a: _Analysed, cue: tuple[int, int]) -> set[int]:
+    """The tokens of a sentence before and after a cue."""
+    return {i for i in range(len(a.doc)) if not cue[0] <= i < cue[1]}
+
+
+def _joined_nouns(engine: Engine, a: _Analysed, where: set[int]) -> tuple[str, str] | None:
+    """A parsed sentence's first noun with a conjunct, and the conjunct, as concepts."""
     if a.parsed is None:
         return None
     for token in a.parsed:
-        others = [c for c in token.conjuncts if c.i > token.i and c.pos_ in ("NOUN", "PROPN")]
-        if token.pos_ in ("NOUN", "PROPN") and others:
+        others = [c for c in token.conjuncts if c.i > token.i and c.pos_ in ("NOUN", "PROPN")
+                  and c.i in where]
+        if token.pos_ in ("NOUN", "PROPN") and token.i in where and others:
             phrases = [_head_phrase(engine, t) for t in (token, others[0])]
             if phrases[0] and phrases[1]:
                 return _provisional(a, *phrases[0]), _provisional(a, *phrases[1])
@@ -853,10 +860,12 @@ def _parse_claims(
         return []
     out = []
     for link in _links(engine, a):
-        subject = _side(engine, analysed, pos, link.subject, "subject", None, link.cue)
+        subject = _side(engine, analysed, pos, link.subject, _place(link.subject, link.cue, 0),
+                        None, link.cue)
         if subject is None:
             continue
-        obj = _side(engine, analysed, pos, link.object, "object", subject.iri, link.cue)
+        obj = _side(engine, analysed, pos, link.object, _place(link.object, link.cue, 1),
+                    subject.iri, link.cue)
         if obj is None or obj.iri == subject.iri:
             continue
         a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
@@ -864,6 +873,16 @@ def _parse_claims(
             out += _parse_claims_for(engine, a, link, other, obj)
         out += _parse_claims_for(engine, a, link, subject, obj)
     return out + _concept_verbs(engine, analysed, pos)
+
+
+def _place(arg: syntax.Arg, cue: tuple[int, int], default: int) -> str:
+    """Where an argument stands for resolving a pronoun in it: before its cue it is read as a
+    subject ("that drives it": "that" is the nearest concept), after it as an object ("it"
+    continues the topic); "A drives B" and "B is driven by A" differ in the relation only."""
+    first = arg.head if arg.head is not None else (arg.window or (None,))[0]
+    if first is None:
+        return ("subject", "object")[default]
+    return "subject" if first < cue[0] else "object"
 
 
 def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
@@ -1027,7 +1046,7 @@ def _side(
     a = analysed[pos]
     doc = a.parsed
     if arg.pair is not None:
-        pair = _pair(engine, analysed, pos, arg.window or (0, cue[0]))
+        pair = _pair(engine, analysed, pos, arg.window, cue)
         return _Side(pair[arg.pair], "", True) if pair else None
     if arg.head is None and arg.window is None:
         iri = _antecedent(analysed, pos, role, exclude)
@@ -1053,6 +1072,9 @@ def _side(
             return _Side(_provisional(a, lead, lead + 1), "", False)
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
+        deed = _deed(engine, head, chosen) if head is not None else None
+        if deed is not None:  # "because the partners thank them": the thanking, not partners
+            return _Side(_provisional(a, deed.i, deed.i + 1), direction, False)
         specific = _specific_role(engine, a, chosen, head)
         if specific:
             return _Side(specific, direction, False)
@@ -1096,6 +1118,19 @@ def _side(
     return _Side(_provisional(a, *phrase), direction, False)
 
 
+def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
+    """The verb of a clause whose subject is only a role ("the partners thank them"): what the
+    people do is the concept, not who they are."""
+    if chosen.category != "Role" or not _clause(head) or head.lemma_ in _BARE_VERBS:
+        return None
+    subjects = [c for c in head.children if c.dep_ == "nsubj"]
+    if not subjects or not chosen.start <= subjects[0].i < chosen.end:
+        return None
+    if head.lemma_.lower() in engine.cue_words or head.lemma_ in _LIGHT_HAVE:
+        return None
+    return head
+
+
 def _holds(found: _Found, head: Any) -> bool:
     """A codebook label starting at a noun head and running past its subtree: the parse split
     the label ("builds the team spirit" with "spirit" read as a verb)."""
@@ -1132,7 +1167,9 @@ def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
     if arg.result and verb.lemma_ in _LIGHT:  # "makes people feel invisible"
         outcome += [c for c in verb.children if c.dep_ in ("acomp", "oprd")
                     and c.tag_ in ("JJ", "VBN")]
-    candidates = outcome if arg.result else subjects + objects
+    through = [c for p in verb.children if p.dep_ == "prep" and verb.tag_ == "VBG"
+               for c in p.children if c.dep_ == "pobj"]  # "relying on locums"
+    candidates = outcome if arg.result else subjects + objects + through
     for candidate in map(_quantified, candidates):
         named = (candidate.pos_ in ("NOUN", "PROPN")
                  or (arg.result and candidate.dep_ in ("acomp", "oprd")))
@@ -1339,8 +1376,9 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
                or _misread_noun(head))
     if not nominal and not outcome:
         return None
-    if head.lower_ in _VAGUE or len(head.text) < 3 or not head.is_alpha:
-        return None
+    specific = any(c.dep_ == "compound" and c.i == head.i - 1 and _content(c) for c in head.lefts)
+    if (head.lower_ in _VAGUE and not specific) or len(head.text) < 3 or not head.is_alpha:
+        return None  # "problems" is vague, "prescription problems" is not
     modified = any(c.dep_ in ("compound", "amod") for c in head.lefts)  # "lone working"
     if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words \
             and not modified:

@@ -122,13 +122,22 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             b = b.conjuncts[0]
         expletive = _expletive_outcome(nodes)
         b = expletive or b
+        sustained = "undergoer" in nodes and b.lemma_.lower() in _SUSTAINED
+        if sustained:  # "keeps the relationship going": the outcome is the relationship
+            b = nodes["undergoer"]
+        doing = [c for c in b.children if c.dep_ == "acl" and c.tag_ == "VBG"]
+        if doing and b.dep_ == "dobj" and "undergoer" not in nodes:
+            nodes = {**nodes, "undergoer": b}  # "stops nurses speaking up": the speaking up
+            b = doing[0]
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
         negated = is_negated(nodes["cue"]) or is_negated(anchor) or _denied(nodes.get("prep"))
         links = _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
                        negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
-        if "undergoer" in nodes:  # the people it happens to are not part of the outcome
+        if "undergoer" in nodes and not sustained:  # who it happens to is not the outcome
             people = frozenset(t.i for t in nodes["undergoer"].subtree)
+            if b.i in people:  # "nurses speaking up": the people without what they do
+                people -= frozenset(t.i for t in b.subtree)
             links = [_as_outcome(x, b, people) for x in links]
         if expletive is not None:  # the deed alone: not who does it nor what it is done to
             around = frozenset(t.i for c in expletive.children
@@ -175,6 +184,8 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
     return result.lower_ not in companions
 
 
+_SUSTAINED = frozenset({"go", "going", "run", "running", "alive", "afloat", "together",
+                        "moving", "ticking", "flowing"})
 _NOT_UNDERGOERS = frozenset({"it", "that", "this", "things", "everything", "what", "which"})
 _EVALUATIVE = frozenset({"easy", "hard", "difficult", "possible", "impossible", "simple",
                          "complicated", "clear", "obvious", "normal", "worse", "better"})

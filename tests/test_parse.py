@@ -141,6 +141,17 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("incident reporting", "isConsequenceOf", "caution")),
     ("Remote triage has cut our home visits by half.", ("remote triage", "undermines", "home visit")),
     ("Heavy rotas kill the check-in.", ("heavy rota", "undermines", "check in")),
+    ("Regular contact is what keeps the partnership going.",
+     ("regular contact", "enables", "partnership")),
+    ("Home visits keep older patients out of hospital.", ("home visit", "undermines", "hospital")),
+    ("Strict targets distort the appraisal.", ("targets", "undermines", "appraisal")),
+    ("Night shifts eat into our training time.", ("night shift", "undermines", "training time")),
+    ("Relying on locum cover comes at the cost of consistency.",
+     ("locum cover", "undermines", "consistency")),
+    ("Most of our discharge problems came from poor communication.",
+     ("communication", "undermines", "discharge problem")),
+    ("Juniors escalate because the consultants listen to them.",
+     ("escalation", "isConsequenceOf", "listening")),
     ("Most of the complaints we see at night come from poor discharge letters.",
      ("discharge letter", "undermines", "complaint")),
 ])
@@ -170,6 +181,8 @@ def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
      ("autonomy", "contrastsWith", "supervision")),
     ("Coaching and feedback matter here. You need both.",
      ("coaching", "combinesWith", "feedback")),
+    ("They go together, reflection and supervision.",
+     ("reflection", "combinesWith", "supervision")),
 ])
 def test_a_joint_predicate_relates_the_two_things_its_subject_names(parsing, text, reading):
     found = _readings(parsing, _claims(parsing, text))
