@@ -1074,7 +1074,8 @@ def _side(
         chosen = _salient(doc, inside, head, arg.window, cue)
         deed = _deed(engine, head, chosen) if head is not None else None
         if deed is not None:  # "because the partners thank them": the thanking, not partners
-            return _Side(_provisional(a, deed.i, deed.i + 1), direction, False)
+            particle = [c for c in deed.rights if c.dep_ == "prt" and c.i == deed.i + 1]
+            return _Side(_provisional(a, deed.i, deed.i + 1 + len(particle)), "", False)
         specific = _specific_role(engine, a, chosen, head)
         if specific:
             return _Side(specific, direction, False)

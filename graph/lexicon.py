@@ -47,6 +47,7 @@ class Group(_Strict):
     reverse: bool = False
     initial: bool = True  # a discourse cue may open a sentence
     joint: bool = False  # a coordinator whose arguments are the conjuncts it governs
+    denial_holds: bool = False  # "A is no substitute for B" still says A and B differ
     confidence: float = Field(default=0.8, gt=0, le=1)
     example: Example
     counter: str = Field(min_length=1)
@@ -88,6 +89,7 @@ class Cue:
     confidence: float
     group: int  # index of its group, for tests and explanations
     joint: bool = False  # "both A and B", "A and B go hand in hand": the conjuncts it governs
+    denial_holds: bool = False  # negated, the cue still states its relation
 
 
 @dataclass(frozen=True)
@@ -262,6 +264,7 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
             confidence=group.confidence,
             group=number,
             joint=group.joint,
+            denial_holds=group.denial_holds,
         )
         for number, group in enumerate(groups)
         for lemma in group.lemmas

@@ -132,6 +132,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
         negated = is_negated(nodes["cue"]) or is_negated(anchor) or _denied(nodes.get("prep"))
+        negated = negated and not (cue.denial_holds and _negated_here(anchor, nodes["cue"]))
         links = _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
                        negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
         if "undergoer" in nodes and not sustained:  # who it happens to is not the outcome
@@ -158,6 +159,13 @@ def _expletive_outcome(nodes: dict[str, Any]) -> Any:
     return deeds[0] if deeds else None
 
 
+def _negated_here(verb: Any, cue: Any) -> bool:
+    """True when the negation is on the copula or the cue itself ("isn't a substitute", "no
+    substitute"), not on an opinion above it ("I don't think A is a substitute for B")."""
+    return any(c.dep_ == "neg" or c.lower_ in ("no", "never") for t in (verb, cue)
+               for c in t.children)
+
+
 def _denied(prep: Any) -> bool:
     """ "comes from A, not from B": the phrase after "not" is denied."""
     return prep is not None and prep.i > 0 and prep.doc[prep.i - 1].lower_ in ("not", "n't")
@@ -178,8 +186,8 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
     """A causative names an outcome for someone: not "makes it possible", "makes that harder"
     (what is made easier is named elsewhere) nor a comparison."""
     result, undergoer = nodes["b"], nodes["undergoer"]
-    if undergoer.lower_ in _NOT_UNDERGOERS or result.tag_ == "JJR" or result.lower_ in _EVALUATIVE:
-        return False
+    if undergoer.lower_ in _NOT_UNDERGOERS or result.lemma_.lower() in _EVALUATIVE:
+        return False  # "makes it harder", "makes the job easier": what is eased is elsewhere
     companions = {w for e in lexicon.lookup("verb", nodes["cue"].lemma_.lower()) for w in e.with_}
     return result.lower_ not in companions
 
@@ -188,7 +196,8 @@ _SUSTAINED = frozenset({"go", "going", "run", "running", "alive", "afloat", "tog
                         "moving", "ticking", "flowing"})
 _NOT_UNDERGOERS = frozenset({"it", "that", "this", "things", "everything", "what", "which"})
 _EVALUATIVE = frozenset({"easy", "hard", "difficult", "possible", "impossible", "simple",
-                         "complicated", "clear", "obvious", "normal", "worse", "better"})
+                         "complicated", "clear", "obvious", "normal", "worse", "better", "bad",
+                         "good", "tough", "quick", "slow", "likely", "unlikely", "more", "less"})
 
 
 def _as_outcome(link: Link, outcome: Any, left_out: frozenset[int]) -> Link:
