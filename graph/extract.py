@@ -684,6 +684,17 @@ _VAGUE = frozenset(
         "set",
         "range",
         "variety",
+        "task",
+        "tasks",
+        "element",
+        "elements",
+        "component",
+        "components",
+        "ingredient",
+        "ingredients",
+        "bits",
+        "pieces",
+        "parts",
     ]
 )
 _NOUN_ENDINGS = (

@@ -48,6 +48,7 @@ class Group(_Strict):
     initial: bool = True  # a discourse cue may open a sentence
     joint: bool = False  # a coordinator whose arguments are the conjuncts it governs
     denial_holds: bool = False  # "A is no substitute for B" still says A and B differ
+    listing: bool = False  # a mark after a noun that opens a list of its parts ("B: A, C and D")
     confidence: float = Field(default=0.8, gt=0, le=1)
     example: Example
     counter: str = Field(min_length=1)
@@ -90,6 +91,7 @@ class Cue:
     group: int  # index of its group, for tests and explanations
     joint: bool = False  # "both A and B", "A and B go hand in hand": the conjuncts it governs
     denial_holds: bool = False  # negated, the cue still states its relation
+    listing: bool = False  # "B: A, C and D": each item of the list after it
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,7 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
             group=number,
             joint=group.joint,
             denial_holds=group.denial_holds,
+            listing=group.listing,
         )
         for number, group in enumerate(groups)
         for lemma in group.lemmas

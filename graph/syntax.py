@@ -87,7 +87,8 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
     seen: set[tuple[Any, ...]] = set()
     out = []
     for link in sorted(found, key=lambda x: (x.cue, x.rule)):
-        key = (link.relation, link.subject.head, link.object.head, link.cue)
+        key = (link.relation, link.subject.head, link.subject.window, link.object.head,
+               link.object.window, link.cue)
         if key not in seen:
             seen.add(key)
             out.append(link)
@@ -522,6 +523,8 @@ def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     """ "A plus B", "A rather than B", "A, not B": the words just before and after the cue."""
     if cue.joint:
         return _both(doc, cue, start, end)
+    if cue.listing:
+        return _listed(doc, cue, start, end)
     if cue.lemma == "not" and (start == 0 or doc[start - 1].lower_ not in (",", "and", "but")):
         return []
     left = max((t.i + 1 for t in doc[:start] if _stop(t)), default=0)
@@ -535,6 +538,34 @@ def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     subject, obj = (b, a) if cue.reverse else (a, b)
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
                  cue.confidence, False, False)]
+
+
+def _listed(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
+    """ "support that can't be centralised: budgets, training and information": each item of
+    a list of short noun phrases after the mark, with the noun before it (or the noun its
+    relative clause hangs on)."""
+    whole = next((t for t in (doc[start - 1], *doc[start - 1].ancestors) if start
+                  and t.pos_ in ("NOUN", "PROPN")), None) if start else None
+    stop = next((t.i for t in doc[end:] if _stop(t)), len(doc))
+    span = doc[end:stop]
+    if whole is None or any(t.tag_ in _FINITE for t in span):
+        return []  # "the reason is simple: people are tired" is a clause, not a list
+    items, first = [], end
+    for t in [*span, None]:
+        if t is None or t.text == "," or t.lower_ in ("and", "or"):
+            if t is None or t.i > first:
+                items.append((first, t.i if t is not None else stop))
+            first = t.i + 1 if t is not None else stop
+    items = [(a, b) for a, b in items if b > a]
+    if len(items) < 2 or any(b - a > LIST_ITEM for a, b in items):
+        return []
+    return [Link(cue.relation, Arg(None, window=item), Arg(whole.i, _others(whole)),
+                 (start, end), f"cue-{cue.word_class}", cue.confidence, False, False)
+            for item in items]
+
+
+_FINITE = frozenset({"VBZ", "VBP", "VBD", "MD"})
+LIST_ITEM = 5  # words: longer pieces after a colon are clauses or asides, not list items
 
 
 def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:

@@ -208,6 +208,22 @@ def test_only_a_denial_of_the_claim_negates_it(parsing, text, negated):
     assert claims and all(c.negated == negated for c in claims)
 
 
+def test_a_list_after_a_colon_gives_each_item_as_a_part(parsing):
+    found = _stated(parsing, _claims(
+        parsing, "We built a safety culture: a daily huddle, open incident reporting and a weekly "
+                 "debrief."))
+    assert {("huddle", "isPartOf", "safety culture", False),
+            ("debrief", "isPartOf", "safety culture", False)} <= found
+
+
+@pytest.mark.parametrize("text", [
+    "The reason is simple: people are tired.",
+    "Our handover had one problem: the timing.",
+])
+def test_a_clause_or_a_single_item_after_a_colon_is_no_list(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.relation == "isPartOf"]
+
+
 def test_a_marked_side_keeps_its_mark_and_its_stated_relation(parsing):
     claims = [c for c in _claims(parsing, "Lack of recognition erodes morale.")
               if c.relation == "undermines"]
