@@ -910,7 +910,8 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
             continue  # "changes cost us trust": a cue verb, read by the constructions
         agents = [c for c in verb.children if c.dep_ == "agent"]
         causes = [g for c in agents for g in c.children if g.dep_ in ("pobj", "pcomp")]
-        if not causes and any(c.dep_ == "dobj" for c in verb.children):
+        if not causes and any(c.dep_ == "dobj" for c in verb.children) and not _experienced(
+                engine, verb, found):
             causes = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
         if not causes or causes[0].lower_ in _PERSONAL:
             continue
@@ -923,6 +924,14 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
                            syntax.is_negated(verb), syntax.is_hedged(verb))
         out += _parse_claims_for(engine, a, link, _Side(found.iri, "", False), cause)
     return out
+
+
+def _experienced(engine: Engine, verb: Any, found: _Found) -> bool:
+    """A verb that is its concept's own word ("families trust us", "staff fear it") has the
+    one who feels it as its subject, not a cause; "the rota exhausts everyone" has a cause."""
+    concept = engine.codebook.concepts.get(found.iri)
+    labels = (concept.label, *concept.alt_labels) if concept else ()
+    return verb.lemma_.lower() in {label.lower() for label in labels}
 
 
 _PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "me", "us", "them", "people"})

@@ -164,6 +164,9 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
 
 
 @pytest.mark.parametrize(("text", "wrong"), [
+    ("The registrars trust the consultant on call.", "isConsequenceOf"),
+    ("We were going round with the team.", "combinesWith"),
+    ("Patients wait for a hernia repair.", "requires"),
     ("Trust makes it possible to speak up.", "possible"),
     ("Team leaders need protected time.", "enables"),
     ("Rest isn't a luxury.", "luxury"),
