@@ -381,7 +381,8 @@ def _verb_form(doc: Any, i: int, lemma: str) -> bool:
 
 def is_negated(token: Any) -> bool:
     """A negation on the word, or a governing "I don't think" over its clause."""
-    if any(c.dep_ == "neg" or c.lower_ in ("never",) for c in token.children):
+    if any((c.dep_ == "neg" or c.lower_ in ("never",)) and not _contrastive(c)
+           for c in token.children):
         return True
     if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) and token.pos_ == "NOUN":
         return True
@@ -391,6 +392,14 @@ def is_negated(token: Any) -> bool:
         if head.lemma_ in OPINION_VERBS and any(c.dep_ == "neg" for c in head.children):
             return True
     return False
+
+
+def _contrastive(negation: Any) -> bool:
+    """ "a consequence of A, not of B": a "not" after a comma, before a preposition, denies
+    the phrase after it, not the word it hangs on."""
+    doc, i = negation.doc, negation.i
+    return (i > negation.head.i and i + 1 < len(doc) and doc[i - 1].text == ","
+            and doc[i + 1].pos_ == "ADP")
 
 
 def is_hedged(token: Any) -> bool:
