@@ -782,7 +782,7 @@ def test_help_explains_the_command_with_an_example(command):
     assert "Example" in result.output and "leadgraph " + command in result.output
 
 
-TRUST = {"concept": ox.NamedNode("https://w3id.org/leadgraph/concept/trust")}
+BOUND_TRUST = {"concept": ox.NamedNode("https://w3id.org/leadgraph/concept/trust")}
 
 
 @pytest.mark.parametrize(("text", "where"), [
@@ -791,7 +791,7 @@ TRUST = {"concept": ox.NamedNode("https://w3id.org/leadgraph/concept/trust")}
     ("# a { in a comment\nASK { ?s ?p ?concept }", "ASK {VALUES"),
 ])
 def test_a_parameter_also_leads_the_where_group_as_values(text, where):
-    bound = query.leading_values(text, TRUST)
+    bound = query.leading_values(text, BOUND_TRUST)
     assert bound.startswith(text[: len(where) - len("VALUES")]) and where in bound
     assert "(<https://w3id.org/leadgraph/concept/trust>)" in bound
 
@@ -799,5 +799,5 @@ def test_a_parameter_also_leads_the_where_group_as_values(text, where):
 @pytest.mark.parametrize("text", ["CONSTRUCT { ?s ?p ?concept } WHERE { ?s ?p ?concept }",
                                   "SELECT ?concept WHERE { ?s ?p ?concept }"])
 def test_a_construct_or_a_query_without_parameters_is_left_as_written(text):
-    bindings = TRUST if text.startswith("CONSTRUCT") else {}
+    bindings = BOUND_TRUST if text.startswith("CONSTRUCT") else {}
     assert query.leading_values(text, bindings) == text
