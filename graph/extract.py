@@ -489,18 +489,20 @@ def _anaphoric(engine: Engine, side: Any, elided: bool) -> bool:
     return any(t.lower_ in engine.rules.pronouns for t in words)
 
 
-def _antecedent(analysed: list[_Analysed], pos: int, role: str, exclude: str | None) -> str | None:
+def _antecedent(analysed: list[_Analysed], pos: int, role: str, exclude: str | None,
+                reach: int = LOOK_BACK) -> str | None:
     """The concept an anaphor in sentence `pos` most likely refers to.
 
-    Looks back over the last sentences of the turn (or of the previous turn, for a turn's
-    first sentence). A subject ("That changed everything") is the nearest concept named; an
-    object ("fatigue erodes it too") continues the topic of the last claim, if there is one.
+    Looks back over the last `reach` sentences of the turn (or of the previous turn, for a
+    turn's first sentence); a discourse marker ("That's why") reaches one sentence only. A
+    subject ("That changed everything") is the nearest concept named; an object ("fatigue
+    erodes it too") continues the topic of the last claim, if there is one.
     """
     here = analysed[pos]
-    window = [a for a in analysed[max(0, pos - LOOK_BACK) : pos] if a.turn == here.turn]
+    window = [a for a in analysed[max(0, pos - reach) : pos] if a.turn == here.turn]
     if not window and pos > 0:
         previous_turn = analysed[pos - 1].turn
-        window = [a for a in analysed[max(0, pos - LOOK_BACK) : pos] if a.turn == previous_turn]
+        window = [a for a in analysed[max(0, pos - reach) : pos] if a.turn == previous_turn]
     window.reverse()
     if role == "object":
         for a in window:
@@ -1068,8 +1070,8 @@ def _side(
     if arg.pair is not None:
         pair = _pair(engine, analysed, pos, arg.window, cue)
         return _Side(pair[arg.pair], "", True) if pair else None
-    if arg.head is None and arg.window is None:
-        iri = _antecedent(analysed, pos, role, exclude)
+    if arg.head is None and arg.window is None:  # "That's why B": the sentence just before
+        iri = _antecedent(analysed, pos, role, exclude, reach=1)
         return _Side(iri, "", True) if iri else None
     if arg.window is not None:
         tokens = set(range(*arg.window))
