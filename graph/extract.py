@@ -983,6 +983,8 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri:
         return []
+    if link.remedy and _category(engine, obj.iri) == "Threat":
+        link = replace(link, relation="undermines")  # "debriefs help with the stress"
     loose = link.rule.startswith("cue-") and not (
         link.rule == "cue-preposition" and link.relation == "requires"  # "no A without B"
     )
@@ -1039,6 +1041,11 @@ def _same_kind(engine: Engine, a: _Analysed, first: str, second: str) -> bool:
             labels[iri] = concept.label
     heads = {labels.get(iri, "").rsplit(" ", 1)[-1] for iri in (first, second)}
     return len(heads) == 1 and "" not in heads
+
+
+def _category(engine: Engine, iri: str) -> str:
+    concept = engine.codebook.concepts.get(iri)
+    return concept.category if concept else ""
 
 
 def _role(engine: Engine, iri: str) -> bool:
@@ -1175,6 +1182,7 @@ def _misread_noun(token: Any) -> bool:
             and not any(c.dep_ in _VERBAL_DEPS for c in token.children))
 
 
+_ARGUMENT_PREPS = frozenset({"on", "upon", "for", "with", "to", "from", "of", "about", "by"})
 _NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr"})
 _VERBAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "aux", "auxpass", "neg", "ccomp",
                           "xcomp", "acomp", "attr", "prt", "mark"})
@@ -1191,6 +1199,7 @@ def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
         outcome += [c for c in verb.children if c.dep_ in ("acomp", "oprd")
                     and c.tag_ in ("JJ", "VBN")]
     through = [c for p in verb.children if p.dep_ == "prep" and verb.tag_ == "VBG"
+               and p.lower_ in _ARGUMENT_PREPS
                for c in p.children if c.dep_ == "pobj"]  # "relying on locums"
     candidates = outcome if arg.result else subjects + objects + through
     for candidate in map(_quantified, candidates):

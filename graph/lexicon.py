@@ -49,6 +49,7 @@ class Group(_Strict):
     joint: bool = False  # a coordinator whose arguments are the conjuncts it governs
     denial_holds: bool = False  # "A is no substitute for B" still says A and B differ
     listing: bool = False  # a mark after a noun that opens a list of its parts ("B: A, C and D")
+    remedy: bool = False  # "helps with": undermines its object when that is a threat
     confidence: float = Field(default=0.8, gt=0, le=1)
     example: Example
     counter: str = Field(min_length=1)
@@ -92,6 +93,7 @@ class Cue:
     joint: bool = False  # "both A and B", "A and B go hand in hand": the conjuncts it governs
     denial_holds: bool = False  # negated, the cue still states its relation
     listing: bool = False  # "B: A, C and D": each item of the list after it
+    remedy: bool = False  # "helps with the stress": undermines a threat (lg:Threat)
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,7 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
             joint=group.joint,
             denial_holds=group.denial_holds,
             listing=group.listing,
+            remedy=group.remedy,
         )
         for number, group in enumerate(groups)
         for lemma in group.lemmas

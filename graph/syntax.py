@@ -53,6 +53,7 @@ class Link:
     confidence: float
     negated: bool
     hedged: bool
+    remedy: bool = False  # "helps with": it undermines its object when that is a threat
 
 
 def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
@@ -145,7 +146,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             around = frozenset(t.i for c in expletive.children
                                if c.dep_ in ("nsubj", "dobj", "mark", "aux") for t in c.subtree)
             links = [_as_outcome(x, expletive, around) for x in links]
-        out += links
+        out += [replace(x, remedy=cue.remedy) for x in links]
     return out
 
 

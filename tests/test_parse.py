@@ -157,6 +157,8 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Delays are a consequence of poor handover, not of anything the porters do.",
      ("handover", "undermines", "delay")),
     ("Most of our falls come out of boredom.", ("fall", "isConsequenceOf", "boredom")),
+    ("Peer support helps with the stress.", ("mutual support", "undermines", "stress")),
+    ("Peer support helps with recruitment.", ("mutual support", "enables", "recruitment")),
     ("Appraisal isn't engagement.", ("appraisal", "contrastsWith", "engagement")),
     ("Juniors escalate because the consultants listen to them.",
      ("escalation", "isConsequenceOf", "listening")),
