@@ -8,7 +8,6 @@ DOM APIs and textContent: transcript text is never interpreted as HTML.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from functools import cache
 from importlib.util import find_spec
@@ -91,41 +90,45 @@ def palette(i: int) -> str:
 
 
 class _Index:
-    """Numbers for repeated strings and quotes, so the embedded data stays small."""
+    """Numbers for repeated strings, concepts and quotes, so the embedded data stays small:
+    quotes, claims and edges travel as arrays (see `unpack` in concept_map.js)."""
 
     def __init__(self, net: ConceptNetwork) -> None:
         self.transcripts = {t.iri: i for i, t in enumerate(net.transcripts)}
         self.speakers = _speakers(net)
+        self.concepts = {node: i for i, node in enumerate(net.graph.nodes)}
+        self.relations = {r: i for i, r in enumerate(RELATION_STYLES)}
+        self.words: dict[str, int] = {}
         self.quotes: dict[str, int] = {}
-        self.quote_rows: list[dict] = []
+        self.quote_rows: list[list] = []
         self.claims: dict[str, int] = {}
-        self.claim_rows: list[dict] = []
+        self.claim_rows: list[list] = []
+
+    def word(self, text: str) -> int:
+        return self.words.setdefault(text, len(self.words))
 
     def quote(self, quote: Quote) -> int:
         if quote.sentence not in self.quotes:
             self.quotes[quote.sentence] = len(self.quote_rows)
-            self.quote_rows.append({
-                "text": quote.text, "speaker": self.speakers.get(quote.speaker_iri, -1),
-                "transcript": self.transcripts.get(quote.transcript, -1), "lines": quote.lines,
-                "time": quote.time_start,
-            })
+            self.quote_rows.append([
+                quote.text, self.speakers.get(quote.speaker_iri, -1),
+                self.transcripts.get(quote.transcript, -1), quote.lines, quote.time_start,
+            ])
         return self.quotes[quote.sentence]
 
     def claim(self, claim: ClaimRecord) -> int:
         if claim.iri not in self.claims:
             self.claims[claim.iri] = len(self.claim_rows)
             asked = claim.question_quote
-            self.claim_rows.append({
-                "from": claim.subject, "relation": claim.relation, "to": claim.object,
-                "negated": claim.negated, "hedged": claim.hedged, "question": claim.question,
-                "confidence": claim.confidence, "rule": claim.rule, "cue": claim.cue,
-                "speaker": self.speakers.get(claim.speaker_iri, -1),
-                "transcript": self.transcripts.get(claim.transcript, -1),
-                "quotes": [self.quote(q) for q in claim.quotes],
-                "asked": self.quote(asked) if asked else -1,
-                "sdir": claim.subject_direction, "odir": claim.object_direction,
-                "stated": claim.stated_relation,
-            })
+            flags = claim.negated + 2 * claim.hedged + 4 * claim.question
+            self.claim_rows.append([
+                self.concepts[claim.subject], self.relations[claim.relation],
+                self.concepts[claim.object], flags, claim.confidence, self.word(claim.rule),
+                self.word(claim.cue), self.speakers.get(claim.speaker_iri, -1),
+                self.transcripts.get(claim.transcript, -1), [self.quote(q) for q in claim.quotes],
+                self.quote(asked) if asked else -1, claim.subject_direction,
+                claim.object_direction, claim.stated_relation,
+            ])
         return self.claims[claim.iri]
 
 
@@ -217,27 +220,18 @@ def _concept_row(net: ConceptNetwork, index: _Index, node: str, data: dict, caps
     }
 
 
-def _edge_rows(net: ConceptNetwork, index: _Index, cap: int) -> list[dict]:
-    """Edges with their claims; parallel edges between one pair curve apart."""
-    g = net.graph
-    pairs = Counter(frozenset((u, v)) for u, v in g.edges())
-    seen: Counter = Counter()
+def _edge_rows(net: ConceptNetwork, index: _Index, cap: int) -> list[list]:
+    """Edges with their first claims, as arrays: number, ends, relation, weight, speakers,
+    interviews and claims (the map works out titles, widths and curves)."""
     rows = []
-    for u, v, key, data in g.edges(keys=True, data=True):
-        pair = frozenset((u, v))
-        seen[pair] += 1
-        curve = {"enabled": True, "type": "curvedCW", "roundness": round(0.18 * seen[pair], 2)}
+    for u, v, key, data in net.graph.edges(keys=True, data=True):
         claims = net.claims[key]
-        rows.append({
-            "id": key, "from": u, "to": v, "relation": data["relation"], "weight": data["weight"],
-            "width": round(1.5 + 1.6 * math.log2(data["weight"]), 2),
-            "smooth": curve if pairs[pair] > 1 else False,
-            "title": f"{g.nodes[u]['label']} {data['label']} {g.nodes[v]['label']}\n"
-                     f"{_plural(data['claims'], 'claim')}",
-            "speakers": len({c.speaker_iri for c in claims}),
-            "interviews": len({c.transcript for c in claims}),
-            "claims": [index.claim(c) for c in claims[:cap]],
-        })
+        rows.append([
+            int(key.removeprefix("e")), index.concepts[u], index.concepts[v],
+            index.relations[data["relation"]], data["weight"],
+            len({c.speaker_iri for c in claims}), len({c.transcript for c in claims}),
+            [index.claim(c) for c in claims[:cap]],
+        ])
     return rows
 
 
@@ -273,6 +267,7 @@ def map_data(net: ConceptNetwork) -> dict:
         "edges": edges,
         "claims": index.claim_rows,
         "quotes": index.quote_rows,
+        "words": list(index.words),
         "speakers": speaker_rows(net, index),
         "transcripts": [{"title": t.title, "source": t.source, "color": palette(i)}
                         for i, t in enumerate(net.transcripts)],

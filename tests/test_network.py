@@ -3,6 +3,7 @@ typed relation, denied claims kept beside the edges, plain attributes, stable me
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -239,7 +240,14 @@ def test_the_map_of_a_huge_corpus_stays_small(corpus):
                        for c in cs for i in copies) for k, cs in net.claims.items()}
     page = render_map(replace(net, mentions=mentions, claims=claims))
     assert len(page.encode("utf-8")) < 10_000_000
-    assert page.count('"text":') <= QUOTE_BUDGET
+    assert len(map_json(page)["quotes"]) <= QUOTE_BUDGET
+
+
+def map_json(page: str) -> dict:
+    """The data a map page embeds."""
+    start = page.index('<script type="application/json" id="leadgraph-data">')
+    body = page[page.index(">", start) + 1 :]
+    return json.loads(body[: body.index("</script>")])
 
 
 def test_projection_is_deterministic(berwick_build):
