@@ -30,7 +30,8 @@ from graph.network import (
 TOP_CONCEPTS = 12
 MATRIX_ROWS = 40  # concepts in the concept-by-interview table
 SHARED_QUOTES = 8  # quotes shown per relation that several speakers state
-REPORT_ROWS = 500  # claims listed in the report at most; the map and the graph hold them all
+REPORT_ROWS = 500  # claims listed in the report at most; the graph files hold them all
+SHARED_ROWS = 300  # relations stated more than once listed in the report at most (idem)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -393,6 +394,7 @@ def report_data(net: ConceptNetwork) -> dict:
     top = sorted(g.nodes(data=True), key=lambda nd: (-nd[1]["mentions"], -nd[1]["degree"],
                                                      nd[1]["label"]))
     claims_in = Counter(c.transcript for c in positive)
+    shared = _shared(net)
     return {
         "title": _title(net),
         "transcripts": [{"number": i + 1, "title": t.title, "source": t.source,
@@ -410,7 +412,7 @@ def report_data(net: ConceptNetwork) -> dict:
             for n, d in top[:TOP_CONCEPTS]
         ],
         "matrix": _matrix(net),
-        "shared": _shared(net),
+        "shared": shared[:SHARED_ROWS], "shared_count": len(shared),
         "relations": _claim_rows(net, positive), "relation_count": len(positive),
         "denied": _claim_rows(net, denied), "denied_count": len(denied),
         "several": len(net.transcripts) > 1,
