@@ -84,6 +84,8 @@ SEVERAL_COLOUR = "#374151"  # concepts of more than one interview, when colourin
 QUOTE_BUDGET = 20_000  # quotes embedded in the map at most; the graph files hold them all
 PER_CONCEPT = 12  # quotes of mentions shown per concept (before the budget lowers it)
 PER_EDGE = 12  # claims with their evidence per relation (idem)
+EDGE_BUDGET = 5_000  # relations the map draws at most (those with the most claims): a browser
+# draws 5,000 in a few seconds, 40,000 (1,000 interviews) in fifteen
 
 
 def palette(i: int) -> str:
@@ -221,11 +223,22 @@ def _concept_row(net: ConceptNetwork, index: _Index, node: str, data: dict, caps
     }
 
 
-def _edge_rows(net: ConceptNetwork, index: _Index, cap: int) -> list[list]:
+def drawn_edges(net: ConceptNetwork) -> list[tuple[str, str, str, dict]]:
+    """The edges the map draws, in the graph's order: every one, or the EDGE_BUDGET with the
+    most claims (the first in order among equals)."""
+    edges = list(net.graph.edges(keys=True, data=True))
+    if len(edges) <= EDGE_BUDGET:
+        return edges
+    kept = {e[2] for e in sorted(edges, key=lambda e: -e[3]["weight"])[:EDGE_BUDGET]}
+    return [e for e in edges if e[2] in kept]
+
+
+def _edge_rows(net: ConceptNetwork, index: _Index, cap: int,
+               edges: list[tuple[str, str, str, dict]]) -> list[list]:
     """Edges with their first claims, as arrays: number, ends, relation, weight, speakers,
     interviews and claims (the map works out titles, widths and curves)."""
     rows = []
-    for u, v, key, data in net.graph.edges(keys=True, data=True):
+    for u, v, key, data in edges:
         claims = net.claims[key]
         rows.append([
             int(key.removeprefix("e")), index.concepts[u], index.concepts[v],
@@ -236,13 +249,13 @@ def _edge_rows(net: ConceptNetwork, index: _Index, cap: int) -> list[list]:
     return rows
 
 
-def _caps(net: ConceptNetwork) -> tuple[int, int]:
-    """Quotes per concept and claims per relation, lowered until the map holds at most
-    QUOTE_BUDGET quotes: a corpus of any size makes a page of bounded size."""
+def _caps(net: ConceptNetwork, keys: list[str]) -> tuple[int, int]:
+    """Quotes per concept and claims per relation (of those with `keys`), lowered until the
+    map holds at most QUOTE_BUDGET quotes: a corpus of any size makes a page of bounded size."""
     per_concept, per_edge = PER_CONCEPT, PER_EDGE
     while True:
         sentences = {q.sentence for qs in net.mentions.values() for q in qs[:per_concept]}
-        for claims in net.claims.values():
+        for claims in (net.claims[key] for key in keys):
             sentences |= {q.sentence for c in claims[:per_edge] for q in c.quotes}
         for claims in net.denied.values():
             sentences |= {q.sentence for c in claims[:per_edge] for q in c.quotes}
@@ -255,17 +268,19 @@ def map_data(net: ConceptNetwork) -> dict:
     """Everything the map's script needs, as plain JSON-ready data."""
     index = _Index(net)
     g = net.graph
-    caps = _caps(net)
+    drawn = drawn_edges(net)
+    caps = _caps(net, [key for _, _, key, _ in drawn])
     tops = (max((d for _, d in g.degree()), default=0),
             max((d["mentions"] for _, d in g.nodes(data=True)), default=0))
     concepts = [_concept_row(net, index, n, d, caps, tops) for n, d in g.nodes(data=True)]
-    edges = _edge_rows(net, index, caps[1])
+    edges = _edge_rows(net, index, caps[1], drawn)
     relation_counts = Counter(d["relation"] for _, _, d in g.edges(data=True))
     category_counts = Counter(d["category"] for _, d in g.nodes(data=True) if d["degree"])
     communities = sorted({d["community"] for _, d in g.nodes(data=True) if d["community"] >= 0})
     return {
         "concepts": concepts,
         "edges": edges,
+        "edgeTotal": g.number_of_edges(),
         "claims": index.claim_rows,
         "quotes": index.quote_rows,
         "words": list(index.words),

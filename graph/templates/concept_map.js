@@ -192,7 +192,8 @@
       };
     }));
     byId("counts").textContent = shownNodes.size + " of " + plural(related.length, "related concept") + " · " +
-      shownEdges.size + " of " + plural(data.edges.length, "relation");
+      shownEdges.size + " of " + plural(data.edges.length, "relation") +
+      (data.edgeTotal > data.edges.length ? " drawn (the most stated of " + data.edgeTotal + ")" : "");
     refreshPanel();
   }
 
