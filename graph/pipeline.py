@@ -462,9 +462,9 @@ def write_store(folder: Path) -> None:
     Oxigraph loads without holding the GIL, so this runs beside the other writers."""
     import pyoxigraph as ox
 
-    store = ox.Store(str(folder / STORE))
-    store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS)
-    store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE)
+    store = ox.Store(str(folder / STORE))  # leniently: the files were just made valid here
+    store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS, lenient=True)
+    store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE, lenient=True)
     store.optimize()
     store.flush()
 
