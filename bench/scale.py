@@ -51,6 +51,7 @@ FIRST_NAMES = ("Amara", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo"
 SURNAMES = ("Osei", "Patel", "Murray", "Okafor", "Lindqvist", "Brennan", "Haddad", "Novak",
             "Kowalski", "Fraser", "Mensah", "Doyle", "Tanaka", "Rahman", "Costa", "Walsh")
 PAGE = os.sysconf("SC_PAGE_SIZE")
+STORE = "store"  # a build's Oxigraph store: its files are not byte-stable
 
 
 # --- the corpus ---------------------------------------------------------------------------
@@ -317,14 +318,29 @@ def bench_incremental(args, corpus: Path, work: Path, table: list[str]) -> None:
         changed.write_text(original + f"\nInterviewer: Thank you, round {i}.\n", encoding="utf-8")
         return measure(build_command(corpus, work / "inc", args.jobs, cache))
 
+    clean = work / "inc-clean"
+    shutil.copytree(work / "inc", clean, ignore=shutil.ignore_patterns("store"))
     print("rebuild after changing one transcript", file=sys.stderr)
     try:
         runs = repeat(args.repeat, rebuild)
     finally:
         changed.write_text(original, encoding="utf-8")
+    measure(build_command(corpus, work / "inc", args.jobs, cache))  # the original back
+    same = same_files(clean, work / "inc")
     table.append(row("rebuild after changing one transcript",
                      f"{median(runs):.1f} s wall, {median(runs, 'cpu'):.1f} s CPU",
-                     f"peak {max(r.peak for r in runs) / 1024**2:.0f} MB"))
+                     f"peak {max(r.peak for r in runs) / 1024**2:.0f} MB; changed back and "
+                     f"rebuilt: {'byte-identical to' if same else 'DIFFERS from'} the clean "
+                     "build"))
+
+
+def same_files(a: Path, b: Path) -> bool:
+    """Whether two build folders hold the same files, byte for byte (the store aside)."""
+    def files(root: Path) -> dict[Path, bytes]:
+        return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.is_file() and STORE not in p.relative_to(root).parts}
+
+    return files(a) == files(b)
 
 
 def bench_first(args, work: Path, table: list[str]) -> None:

@@ -31,7 +31,7 @@ from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.model import Document, Extraction
 from graph.network import ConceptNetwork
-from graph.rdf import Built, Pieces, assemble, pieces, shared_graph
+from graph.rdf import Built, Part, Pieces, Spool, assemble, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
@@ -215,15 +215,38 @@ def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
     )
 
 
+@dataclass(frozen=True)
+class Held:
+    """What the main process holds of a transcript's outputs until it writes: its pieces of the
+    graph files spooled to disk (`Part`), its records for the views and its counts."""
+
+    part: Part
+    share: Share
+    turns: int
+    speakers: int
+    concepts: tuple[str, ...]
+    claims: int
+    negated: int
+    warnings: tuple[str, ...]
+
+
+def hold(result: Outputs, spool: Spool) -> Held:
+    """Spool a transcript's pieces of the graph files; what is kept of its outputs."""
+    return Held(part=spool.add(result.pieces), share=result.share, turns=result.turns,
+                speakers=result.speakers, concepts=result.concepts, claims=result.claims,
+                negated=result.negated, warnings=result.warnings)
+
+
 Result = tuple[Extraction | None, Outputs | None]  # either may be left out when not needed
+Kept = tuple[Extraction | None, Outputs | Held | None]  # a Result as `_run` keeps it
 ENTRY = {"extraction": Extraction, "outputs": Outputs | None}
-_worker: tuple[Engine, dict[str, str], bool] | None = None
+_worker: tuple[Engine, dict[str, str], bool, Cache] | None = None
 
 
 def _start_worker(options: Options, rdf: bool) -> None:
     global _worker
     engine = make_engine(*load_knowledge(options.codebooks, options.rules), options.pipeline)
-    _worker = (engine, dict(options.people), rdf)
+    _worker = (engine, dict(options.people), rdf, Cache(options.cache, knowledge_digest(options)))
 
 
 def _read_one(job: tuple[Path, str, str | None]) -> Document | ReadError:
@@ -236,12 +259,16 @@ def _read_one(job: tuple[Path, str, str | None]) -> Document | ReadError:
         return err
 
 
-def _extract_one(document: Document) -> Result:
-    """The document's extraction, with its outputs when building."""
+def _extract_one(job: tuple[Path, Document]) -> Result:
+    """The document's extraction, stored in the cache with its outputs when building; returns
+    the outputs when building (the extraction then stays here), else the extraction."""
     assert _worker is not None
-    engine, people, rdf = _worker
+    engine, people, rdf, cache = _worker
+    path, document = job
     extraction = extract(document, engine)
-    return extraction, outputs(extraction, people) if rdf else None
+    made = outputs(extraction, people) if rdf else None
+    cache.put(path, document.id, {"extraction": extraction, "outputs": made})
+    return (None, made) if rdf else (extraction, None)
 
 
 def knowledge_digest(options: Options) -> str:
@@ -282,9 +309,11 @@ def _run(
     stack: ExitStack,
     keep_going: bool = True,
     others_failed: bool = False,
-) -> tuple[list[Result | ReadError], int, ProcessPoolExecutor | None]:
+    keep: Callable[[Result], Kept] = lambda result: result,
+) -> tuple[list[Kept | ReadError], int, ProcessPoolExecutor | None]:
     """Extract every file, in parallel when asked, or take it from the cache; with `rdf`, its
-    outputs (and only those, for a file in the cache), else its extraction. A file that
+    outputs (and only those), else its extraction; each result as `keep` makes it when it
+    arrives (so a build need not hold every transcript's outputs at once). A file that
     cannot be read gives its ReadError. Every file not in the cache is read before the engine
     is made: without `keep_going`, when a file cannot be read (or `others_failed`: entries
     found beside them), only the ReadErrors are returned, before the parser is loaded. The
@@ -292,35 +321,36 @@ def _run(
     `stack`."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
-    done: dict[Path, Result | ReadError] = {}
+    done: dict[Path, Kept | ReadError] = {}
     wanted = {"outputs": ENTRY["outputs"]} if rdf else {"extraction": Extraction}
     for path in paths:
         hit = cache.get(path, ids[path], wanted)
         if hit is not None and (hit.get("outputs") is not None or not rdf):
-            done[path] = (hit.get("extraction"), hit.get("outputs"))  # type: ignore[assignment]
+            done[path] = keep((hit.get("extraction"), hit.get("outputs")))  # type: ignore[arg-type]
     read = {p: _read_one((p, ids[p], options.fmt)) for p in paths if p not in done}
+    hits = len(paths) - len(read)
     failed = [r for r in read.values() if isinstance(r, ReadError)]
     if (failed or others_failed) and not keep_going:
         return failed, 0, None  # type: ignore[return-value]
     todo = {p: d for p, d in read.items() if not isinstance(d, ReadError)}
+    done.update((p, r) for p, r in read.items() if isinstance(r, ReadError))
+    del read
     pool = None
     if options.jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
         pool = stack.enter_context(
             ProcessPoolExecutor(options.jobs, context, _start_worker, (options, rdf)))
         chunk = max(1, len(todo) // (8 * options.jobs))
-        results = pool.map(_extract_one, todo.values(), chunksize=chunk)
+        results = pool.map(_extract_one, todo.items(), chunksize=chunk)
         for path, result in zip(progress(list(todo)), results, strict=True):
-            done[path] = result
+            done[path] = keep(result)
+            del todo[path]  # the document is no longer needed here
     elif todo:
         global _worker
-        _worker = (engine_factory(), dict(options.people), rdf)
+        _worker = (engine_factory(), dict(options.people), rdf, cache)
         for path in progress(list(todo)):
-            done[path] = _extract_one(todo[path])
-    for path in todo:
-        cache.put(path, ids[path], dict(zip(ENTRY, done[path], strict=True)))
-    results = [done.get(p) or read[p] for p in paths]
-    return results, len(paths) - len(read), pool  # type: ignore[return-value]
+            done[path] = keep(_extract_one((path, todo.pop(path))))
+    return [done[p] for p in paths], hits, pool
 
 
 def check_graph(built: Built, checked: Path | None = None, seal: str = "",
@@ -333,10 +363,10 @@ def check_graph(built: Built, checked: Path | None = None, seal: str = "",
     With a `checked` folder, a transcript whose triples were found valid before (with the
     same shapes and knowledge, `seal`) is not checked again."""
     step = max(1, -(-len(built.parts) // VALIDATE_AT_MOST))
-    sample = built.parts[::step]
+    sample = [built.ntriples(part) for part in built.parts[::step]]
     verdicts = [(part, _verdict(checked, seal, part)) for part in sample]
     todo = [(part, v) for part, v in verdicts if v is None or not v.exists()]
-    data = [built.shared_ntriples(), *(part.ntriples for part, _ in todo)]
+    data = [built.shared_ntriples(), *(part for part, _ in todo)]
     future = pool.submit(check_ntriples, data) if todo and pool is not None else None
 
     def verdict() -> int:
@@ -362,11 +392,11 @@ def check_ntriples(documents: list[str]) -> tuple[bool, str]:
     return validate(graph, load_shapes(), inplace=True)
 
 
-def _verdict(checked: Path | None, seal: str, part: Pieces) -> Path | None:
-    """Where the cache records that a transcript's triples are valid."""
+def _verdict(checked: Path | None, seal: str, ntriples: str) -> Path | None:
+    """Where the cache records that a transcript's triples (`ntriples`) are valid."""
     if checked is None:
         return None
-    return checked / hashlib.sha256((seal + part.ntriples).encode("utf-8")).hexdigest()
+    return checked / hashlib.sha256((seal + ntriples).encode("utf-8")).hexdigest()
 
 
 def shapes_seal(options: Options) -> str:
@@ -432,9 +462,9 @@ def write_store(folder: Path) -> None:
     Oxigraph loads without holding the GIL, so this runs beside the other writers."""
     import pyoxigraph as ox
 
-    store = ox.Store(str(folder / STORE))
-    store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS)
-    store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE)
+    store = ox.Store(str(folder / STORE))  # leniently: the files were just made valid here
+    store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS, lenient=True)
+    store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE, lenient=True)
     store.optimize()
     store.flush()
 
@@ -519,14 +549,16 @@ def build(
         paths = list(found.files)
         engine = partial(make_engine, codebook, ruleset, options.pipeline)
         with ExitStack() as stack:
+            spool = stack.enter_context(Spool(target.parent))
             results, _, pool = _run(paths, options, engine, progress, True, stack,
-                                    keep_going=keep_going, others_failed=bool(found.problems))
+                                    keep_going=keep_going, others_failed=bool(found.problems),
+                                    keep=lambda result: (None, hold(result[1], spool)))
             failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
             done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
             del results
             if not done or (failed and not keep_going):
                 raise BuildError(_unread(failed, len(found.problems) + len(paths)))
-            built, checked = _finish(done, codebook, options, target, check, pool)
+            built, checked = _finish(done, codebook, options, target, check, pool, spool)
     summary = Summary(
         transcripts=len(done),
         turns=sum(o.turns for o in done),
@@ -543,12 +575,12 @@ def build(
     return summary
 
 
-def _finish(done: list[Outputs], codebook: Codebook, options: Options, target: Path,
-            check: bool, pool: ProcessPoolExecutor | None) -> tuple[Built, int]:
+def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path,
+            check: bool, pool: ProcessPoolExecutor | None, spool: Spool) -> tuple[Built, int]:
     """Join the transcripts' outputs, check them (in `pool`, beside the writing, when there
     is one) and write every file; the graph and how many transcripts were checked."""
     shared = shared_graph(codebook, load_ontology())
-    built = assemble(shared, (o.pieces for o in done))
+    built = assemble(shared, (o.part for o in done), spool)
     verdicts = options.cache / "checked" if options.cache else None
     verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
     if pool is not None:

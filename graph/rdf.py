@@ -6,11 +6,16 @@ input gives the same graph; serialisations are sorted so they are byte-identical
 
 from __future__ import annotations
 
+import heapq
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, cached_property
+from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 from types import MappingProxyType
 
 from rdflib import RDF, Graph, URIRef
@@ -19,12 +24,14 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, XSD
 from graph.codebook import Codebook
 from graph.model import Claim, Document, Extraction
 from graph.serialise import (
+    Block,
     Names,
     Triple,
     jsonld,
     jsonld_chunks,
     jsonld_nodes,
     parse_lines,
+    statement_chunks,
     trig_chunks,
     turtle,
     turtle_blocks,
@@ -300,13 +307,86 @@ def pieces(
     )
 
 
+Region = tuple[int, int]  # offset and length of a piece of text in a Spool, in bytes
+Run = tuple[str, Region]  # a run of consecutive statements: its first subject, and its text
+
+
+@dataclass(frozen=True)
+class Part:
+    """A transcript's pieces of the graph files once spooled: where each lies in the spool,
+    and the little that is kept in memory."""
+
+    iri: str  # the transcript (its named graph)
+    shared: str  # its triples about subjects not its own (concepts, people), sorted
+    own: int  # how many of its triples are about its own subjects
+    ntriples: Region  # its triples, sorted
+    trig: Region  # its named graph as graph.trig writes it
+    turtle: tuple[Run, ...]  # its own subjects' Turtle statements, joined as graph.ttl does
+    jsonld: tuple[Run, ...]  # its own subjects' JSON-LD nodes, joined as graph.jsonld does
+
+
+class Spool:
+    """The transcripts' pieces of the graph files in a temporary file beside the output
+    rather than in memory (at 1,000 interviews they are gigabytes of text): each is written
+    once when it arrives and read back, a piece at a time, while the files are written.
+    The file has no name and is gone when closed, or when the process ends."""
+
+    def __init__(self, folder: Path) -> None:
+        self._file = tempfile.TemporaryFile(prefix=".spool-", dir=folder)  # noqa: SIM115
+        self._end = 0
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._file.close()
+
+    def _put(self, text: str) -> Region:
+        data = text.encode("utf-8")
+        self._file.write(data)
+        region = (self._end, len(data))
+        self._end += len(data)
+        return region
+
+    def read(self, region: Region) -> str:
+        offset, length = region
+        self._file.flush()
+        return os.pread(self._file.fileno(), length, offset).decode("utf-8")
+
+    def add(self, pieces: Pieces) -> Part:
+        """Spool a transcript's pieces; what to find them by."""
+        names, iri = build_names(), pieces.iri
+        graph = "".join(statement_chunks(pieces.turtle, "    "))
+        own = [b for b in pieces.turtle if _owns(iri, b[0])]
+        return Part(
+            iri=iri, shared=pieces.shared,
+            own=pieces.ntriples.count("\n") - pieces.shared.count("\n"),
+            ntriples=self._put(pieces.ntriples),
+            trig=self._put(f"\n{names.iri('<' + iri + '>')} {{\n{graph}}}\n"),
+            turtle=self._runs(iri, own, " .\n\n"), jsonld=self._runs(iri, pieces.jsonld, ",\n"),
+        )
+
+    def _runs(self, iri: str, blocks: Iterable[Block], separator: str) -> tuple[Run, ...]:
+        """Blocks of a transcript's own subjects (in subject order) as runs: the transcript's
+        own block, and those of its turns, sentences, claims and so on (`<iri/...>`). No
+        other subject sorts inside a run (every subject that begins `<iri/` is the
+        transcript's, and transcript ids hold no '/'), so the runs of every transcript, sorted
+        by their first subject, merge with the shared blocks into the order of one sort."""
+        runs: list[Run] = []
+        for _, group in groupby(blocks, key=lambda b: b[0] != f"<{iri}>"):
+            run = list(group)
+            runs.append((run[0][0], self._put(separator.join(text for _, text in run))))
+        return tuple(runs)
+
+
 @dataclass
 class Built:
     """The graph of a build: the shared triples (ontology, codebook, gazetteer) as N-Triples
-    terms, and each transcript's pieces, in the order of their IRIs."""
+    terms, and each transcript's pieces in `spool`, in the order of their IRIs."""
 
     shared: list[Triple]  # sorted, each once
-    parts: list[Pieces]
+    parts: list[Part]
+    spool: Spool
 
     @cached_property
     def common(self) -> list[Triple]:
@@ -318,31 +398,37 @@ class Built:
     @property
     def triples(self) -> int:
         """How many distinct triples the build has."""
-        own = sum(p.ntriples.count("\n") - p.shared.count("\n") for p in self.parts)
-        return len(self.common) + own
+        return len(self.common) + sum(p.own for p in self.parts)
+
+    def ntriples(self, part: Part) -> str:
+        """A transcript's triples, sorted."""
+        return self.spool.read(part.ntriples)
 
     def files(self) -> dict[str, Iterator[str]]:
         """Every graph file, as pieces of text to write in turn: graph.nq and graph.trig (a named
         graph per transcript, the shared triples in the default graph), graph.ttl and
         graph.jsonld (every triple once)."""
-        first, names = itemgetter(0), build_names()
-
-        def ttl() -> Iterator[str]:
-            own = [b for p in self.parts for b in p.turtle if _owns(p.iri, b[0])]
-            yield from turtle_chunks(sorted(turtle_blocks(self.common, names) + own, key=first),
-                                     names)
-
-        def json_ld() -> Iterator[str]:
-            nodes = [n for p in self.parts for n in p.jsonld]
-            yield from jsonld_chunks(sorted(jsonld_nodes(self.common) + nodes, key=first), names)
-
-        graphs = ((p.iri, p.turtle) for p in self.parts)
+        names = build_names()
         return {
             "graph.nq": self.quads(),
-            "graph.ttl": ttl(),
-            "graph.trig": trig_chunks(turtle_blocks(self.shared, names), graphs, names),
-            "graph.jsonld": json_ld(),
+            "graph.ttl": turtle_chunks(self._merged(turtle_blocks(self.common, names), "turtle"),
+                                       names),
+            "graph.trig": self._trig(names),
+            "graph.jsonld": jsonld_chunks(self._merged(jsonld_nodes(self.common), "jsonld"),
+                                          names),
         }
+
+    def _merged(self, common: list[Block], kind: str) -> Iterator[Block]:
+        """The shared blocks and every transcript's runs of its own (`kind`: "turtle" or
+        "jsonld"), in subject order; one run read from the spool at a time."""
+        runs = sorted(run for part in self.parts for run in getattr(part, kind))
+        spooled = ((first, self.spool.read(region)) for first, region in runs)
+        return heapq.merge(common, spooled, key=itemgetter(0))
+
+    def _trig(self, names: Names) -> Iterator[str]:
+        yield from trig_chunks(turtle_blocks(self.shared, names), (), names)
+        for part in self.parts:
+            yield self.spool.read(part.trig)
 
     def shared_ntriples(self) -> str:
         return _lines(self.shared)
@@ -351,14 +437,14 @@ class Built:
         """The shared triples, then each transcript's in its named graph."""
         yield _lines(self.shared)
         for part in self.parts:
-            yield part.ntriples.replace(" .\n", f" <{part.iri}> .\n")
+            yield self.ntriples(part).replace(" .\n", f" <{part.iri}> .\n")
 
 
-def assemble(shared: Graph, parts: Iterable[Pieces]) -> Built:
-    """The build's graph from the shared graph and each transcript's pieces."""
+def assemble(shared: Graph, parts: Iterable[Part], spool: Spool) -> Built:
+    """The build's graph from the shared graph and each transcript's spooled pieces."""
     triples = parse_lines(shared.serialize(format="nt", encoding="utf-8"))
-    return Built(shared=sorted(set(triples)),
-                 parts=sorted(parts, key=lambda p: p.iri))
+    return Built(shared=sorted(set(triples)), parts=sorted(parts, key=lambda p: p.iri),
+                 spool=spool)
 
 
 def _triples_of(graph: Graph) -> tuple[list[Triple], Names]:

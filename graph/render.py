@@ -8,7 +8,6 @@ DOM APIs and textContent: transcript text is never interpreted as HTML.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from functools import cache
 from importlib.util import find_spec
@@ -31,7 +30,8 @@ from graph.network import (
 TOP_CONCEPTS = 12
 MATRIX_ROWS = 40  # concepts in the concept-by-interview table
 SHARED_QUOTES = 8  # quotes shown per relation that several speakers state
-REPORT_ROWS = 500  # claims listed in the report at most; the map and the graph hold them all
+REPORT_ROWS = 500  # claims listed in the report at most; the graph files hold them all
+SHARED_ROWS = 300  # relations stated more than once listed in the report at most (idem)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -84,6 +84,8 @@ SEVERAL_COLOUR = "#374151"  # concepts of more than one interview, when colourin
 QUOTE_BUDGET = 20_000  # quotes embedded in the map at most; the graph files hold them all
 PER_CONCEPT = 12  # quotes of mentions shown per concept (before the budget lowers it)
 PER_EDGE = 12  # claims with their evidence per relation (idem)
+EDGE_BUDGET = 5_000  # relations the map draws at most (those with the most claims): a browser
+# draws 5,000 in a few seconds, 40,000 (1,000 interviews) in fifteen
 
 
 def palette(i: int) -> str:
@@ -91,41 +93,45 @@ def palette(i: int) -> str:
 
 
 class _Index:
-    """Numbers for repeated strings and quotes, so the embedded data stays small."""
+    """Numbers for repeated strings, concepts and quotes, so the embedded data stays small:
+    quotes, claims and edges travel as arrays (see `unpack` in concept_map.js)."""
 
     def __init__(self, net: ConceptNetwork) -> None:
         self.transcripts = {t.iri: i for i, t in enumerate(net.transcripts)}
         self.speakers = _speakers(net)
+        self.concepts = {node: i for i, node in enumerate(net.graph.nodes)}
+        self.relations = {r: i for i, r in enumerate(RELATION_STYLES)}
+        self.words: dict[str, int] = {}
         self.quotes: dict[str, int] = {}
-        self.quote_rows: list[dict] = []
+        self.quote_rows: list[list] = []
         self.claims: dict[str, int] = {}
-        self.claim_rows: list[dict] = []
+        self.claim_rows: list[list] = []
+
+    def word(self, text: str) -> int:
+        return self.words.setdefault(text, len(self.words))
 
     def quote(self, quote: Quote) -> int:
         if quote.sentence not in self.quotes:
             self.quotes[quote.sentence] = len(self.quote_rows)
-            self.quote_rows.append({
-                "text": quote.text, "speaker": self.speakers.get(quote.speaker_iri, -1),
-                "transcript": self.transcripts.get(quote.transcript, -1), "lines": quote.lines,
-                "time": quote.time_start,
-            })
+            self.quote_rows.append([
+                quote.text, self.speakers.get(quote.speaker_iri, -1),
+                self.transcripts.get(quote.transcript, -1), quote.lines, quote.time_start,
+            ])
         return self.quotes[quote.sentence]
 
     def claim(self, claim: ClaimRecord) -> int:
         if claim.iri not in self.claims:
             self.claims[claim.iri] = len(self.claim_rows)
             asked = claim.question_quote
-            self.claim_rows.append({
-                "from": claim.subject, "relation": claim.relation, "to": claim.object,
-                "negated": claim.negated, "hedged": claim.hedged, "question": claim.question,
-                "confidence": claim.confidence, "rule": claim.rule, "cue": claim.cue,
-                "speaker": self.speakers.get(claim.speaker_iri, -1),
-                "transcript": self.transcripts.get(claim.transcript, -1),
-                "quotes": [self.quote(q) for q in claim.quotes],
-                "asked": self.quote(asked) if asked else -1,
-                "sdir": claim.subject_direction, "odir": claim.object_direction,
-                "stated": claim.stated_relation,
-            })
+            flags = claim.negated + 2 * claim.hedged + 4 * claim.question
+            self.claim_rows.append([
+                self.concepts[claim.subject], self.relations[claim.relation],
+                self.concepts[claim.object], flags, claim.confidence, self.word(claim.rule),
+                self.word(claim.cue), self.speakers.get(claim.speaker_iri, -1),
+                self.transcripts.get(claim.transcript, -1), [self.quote(q) for q in claim.quotes],
+                self.quote(asked) if asked else -1, claim.subject_direction,
+                claim.object_direction, claim.stated_relation,
+            ])
         return self.claims[claim.iri]
 
 
@@ -217,37 +223,39 @@ def _concept_row(net: ConceptNetwork, index: _Index, node: str, data: dict, caps
     }
 
 
-def _edge_rows(net: ConceptNetwork, index: _Index, cap: int) -> list[dict]:
-    """Edges with their claims; parallel edges between one pair curve apart."""
-    g = net.graph
-    pairs = Counter(frozenset((u, v)) for u, v in g.edges())
-    seen: Counter = Counter()
+def drawn_edges(net: ConceptNetwork) -> list[tuple[str, str, str, dict]]:
+    """The edges the map draws, in the graph's order: every one, or the EDGE_BUDGET with the
+    most claims (the first in order among equals)."""
+    edges = list(net.graph.edges(keys=True, data=True))
+    if len(edges) <= EDGE_BUDGET:
+        return edges
+    kept = {e[2] for e in sorted(edges, key=lambda e: -e[3]["weight"])[:EDGE_BUDGET]}
+    return [e for e in edges if e[2] in kept]
+
+
+def _edge_rows(net: ConceptNetwork, index: _Index, cap: int,
+               edges: list[tuple[str, str, str, dict]]) -> list[list]:
+    """Edges with their first claims, as arrays: number, ends, relation, weight, speakers,
+    interviews and claims (the map works out titles, widths and curves)."""
     rows = []
-    for u, v, key, data in g.edges(keys=True, data=True):
-        pair = frozenset((u, v))
-        seen[pair] += 1
-        curve = {"enabled": True, "type": "curvedCW", "roundness": round(0.18 * seen[pair], 2)}
+    for u, v, key, data in edges:
         claims = net.claims[key]
-        rows.append({
-            "id": key, "from": u, "to": v, "relation": data["relation"], "weight": data["weight"],
-            "width": round(1.5 + 1.6 * math.log2(data["weight"]), 2),
-            "smooth": curve if pairs[pair] > 1 else False,
-            "title": f"{g.nodes[u]['label']} {data['label']} {g.nodes[v]['label']}\n"
-                     f"{_plural(data['claims'], 'claim')}",
-            "speakers": len({c.speaker_iri for c in claims}),
-            "interviews": len({c.transcript for c in claims}),
-            "claims": [index.claim(c) for c in claims[:cap]],
-        })
+        rows.append([
+            int(key.removeprefix("e")), index.concepts[u], index.concepts[v],
+            index.relations[data["relation"]], data["weight"],
+            len({c.speaker_iri for c in claims}), len({c.transcript for c in claims}),
+            [index.claim(c) for c in claims[:cap]],
+        ])
     return rows
 
 
-def _caps(net: ConceptNetwork) -> tuple[int, int]:
-    """Quotes per concept and claims per relation, lowered until the map holds at most
-    QUOTE_BUDGET quotes: a corpus of any size makes a page of bounded size."""
+def _caps(net: ConceptNetwork, keys: list[str]) -> tuple[int, int]:
+    """Quotes per concept and claims per relation (of those with `keys`), lowered until the
+    map holds at most QUOTE_BUDGET quotes: a corpus of any size makes a page of bounded size."""
     per_concept, per_edge = PER_CONCEPT, PER_EDGE
     while True:
         sentences = {q.sentence for qs in net.mentions.values() for q in qs[:per_concept]}
-        for claims in net.claims.values():
+        for claims in (net.claims[key] for key in keys):
             sentences |= {q.sentence for c in claims[:per_edge] for q in c.quotes}
         for claims in net.denied.values():
             sentences |= {q.sentence for c in claims[:per_edge] for q in c.quotes}
@@ -260,19 +268,22 @@ def map_data(net: ConceptNetwork) -> dict:
     """Everything the map's script needs, as plain JSON-ready data."""
     index = _Index(net)
     g = net.graph
-    caps = _caps(net)
+    drawn = drawn_edges(net)
+    caps = _caps(net, [key for _, _, key, _ in drawn])
     tops = (max((d for _, d in g.degree()), default=0),
             max((d["mentions"] for _, d in g.nodes(data=True)), default=0))
     concepts = [_concept_row(net, index, n, d, caps, tops) for n, d in g.nodes(data=True)]
-    edges = _edge_rows(net, index, caps[1])
+    edges = _edge_rows(net, index, caps[1], drawn)
     relation_counts = Counter(d["relation"] for _, _, d in g.edges(data=True))
     category_counts = Counter(d["category"] for _, d in g.nodes(data=True) if d["degree"])
     communities = sorted({d["community"] for _, d in g.nodes(data=True) if d["community"] >= 0})
     return {
         "concepts": concepts,
         "edges": edges,
+        "edgeTotal": g.number_of_edges(),
         "claims": index.claim_rows,
         "quotes": index.quote_rows,
+        "words": list(index.words),
         "speakers": speaker_rows(net, index),
         "transcripts": [{"title": t.title, "source": t.source, "color": palette(i)}
                         for i, t in enumerate(net.transcripts)],
@@ -398,6 +409,7 @@ def report_data(net: ConceptNetwork) -> dict:
     top = sorted(g.nodes(data=True), key=lambda nd: (-nd[1]["mentions"], -nd[1]["degree"],
                                                      nd[1]["label"]))
     claims_in = Counter(c.transcript for c in positive)
+    shared = _shared(net)
     return {
         "title": _title(net),
         "transcripts": [{"number": i + 1, "title": t.title, "source": t.source,
@@ -415,7 +427,7 @@ def report_data(net: ConceptNetwork) -> dict:
             for n, d in top[:TOP_CONCEPTS]
         ],
         "matrix": _matrix(net),
-        "shared": _shared(net),
+        "shared": shared[:SHARED_ROWS], "shared_count": len(shared),
         "relations": _claim_rows(net, positive), "relation_count": len(positive),
         "denied": _claim_rows(net, denied), "denied_count": len(denied),
         "several": len(net.transcripts) > 1,

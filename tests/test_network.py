@@ -3,6 +3,7 @@ typed relation, denied claims kept beside the edges, plain attributes, stable me
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -239,7 +240,14 @@ def test_the_map_of_a_huge_corpus_stays_small(corpus):
                        for c in cs for i in copies) for k, cs in net.claims.items()}
     page = render_map(replace(net, mentions=mentions, claims=claims))
     assert len(page.encode("utf-8")) < 10_000_000
-    assert page.count('"text":') <= QUOTE_BUDGET
+    assert len(map_json(page)["quotes"]) <= QUOTE_BUDGET
+
+
+def map_json(page: str) -> dict:
+    """The data a map page embeds."""
+    start = page.index('<script type="application/json" id="leadgraph-data">')
+    body = page[page.index(">", start) + 1 :]
+    return json.loads(body[: body.index("</script>")])
 
 
 def test_projection_is_deterministic(berwick_build):
@@ -254,3 +262,20 @@ def test_projection_is_deterministic(berwick_build):
 def test_an_empty_graph_projects_to_an_empty_network():
     net = project(Graph())
     assert net.graph.number_of_nodes() == 0 and not net.transcripts
+
+
+def test_a_map_with_more_relations_than_it_draws_keeps_the_most_stated(corpus, monkeypatch):
+    """Past EDGE_BUDGET relations the map draws the ones with the most claims, in graph order,
+    and says how many there are in all."""
+    import graph.render
+
+    _, net = corpus
+    edges = list(net.graph.edges(keys=True, data=True))
+    monkeypatch.setattr(graph.render, "EDGE_BUDGET", 5)
+    data = map_json(render_map(net))
+    assert len(data["edges"]) == 5 and data["edgeTotal"] == len(edges)
+    drawn = {f"e{row[0]}" for row in data["edges"]}
+    weights = sorted((d["weight"] for _, _, _, d in edges), reverse=True)
+    assert sorted((d["weight"] for _, _, k, d in edges if k in drawn), reverse=True) == weights[:5]
+    order = [k for _, _, k, _ in edges if k in drawn]
+    assert [f"e{row[0]}" for row in data["edges"]] == order

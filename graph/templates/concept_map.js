@@ -2,7 +2,39 @@
 // Every piece of transcript text goes into the page through textContent, never innerHTML.
 (function () {
   "use strict";
-  const data = JSON.parse(document.getElementById("leadgraph-data").textContent);
+  const data = unpack(JSON.parse(document.getElementById("leadgraph-data").textContent));
+
+  // Quotes, claims and edges travel as arrays (concepts, relations and words by number):
+  // make them the objects the rest of the script reads.
+  function unpack(d) {
+    const concept = (i) => d.concepts[i].id;
+    const relation = (i) => d.relations[i].id;
+    d.quotes = d.quotes.map(([text, speaker, transcript, lines, time]) =>
+      ({ text: text, speaker: speaker, transcript: transcript, lines: lines, time: time }));
+    d.claims = d.claims.map(([from, rel, to, flags, confidence, rule, cue, speaker, transcript, quotes, asked, sdir, odir, stated]) => ({
+      from: concept(from), relation: relation(rel), to: concept(to), negated: (flags & 1) > 0,
+      hedged: (flags & 2) > 0, question: (flags & 4) > 0, confidence: confidence, rule: d.words[rule],
+      cue: d.words[cue], speaker: speaker, transcript: transcript, quotes: quotes, asked: asked,
+      sdir: sdir, odir: odir, stated: stated,
+    }));
+    const pair = (a, b) => (a < b ? a + " " + b : b + " " + a);
+    const pairs = new Map();
+    for (const [, from, to] of d.edges) pairs.set(pair(from, to), (pairs.get(pair(from, to)) || 0) + 1);
+    const seen = new Map();
+    d.edges = d.edges.map(([n, from, to, rel, weight, speakers, interviews, claims]) => {
+      const key = pair(from, to);
+      seen.set(key, (seen.get(key) || 0) + 1);
+      const curve = { enabled: true, type: "curvedCW", roundness: Math.round(18 * seen.get(key)) / 100 };
+      return {
+        id: "e" + n, from: concept(from), to: concept(to), relation: relation(rel), weight: weight,
+        width: Math.round(100 * (1.5 + 1.6 * Math.log2(weight))) / 100,
+        smooth: pairs.get(key) > 1 ? curve : false,
+        title: d.concepts[from].label + " " + d.relations[rel].label + " " + d.concepts[to].label + "\n" + plural(weight, "claim"),
+        speakers: speakers, interviews: interviews, claims: claims,
+      };
+    });
+    return d;
+  }
   const byId = (id) => document.getElementById(id);
   const relations = new Map(data.relations.map((r) => [r.id, r]));
   const categories = new Map(data.categories.map((c) => [c.id, c]));
@@ -160,7 +192,8 @@
       };
     }));
     byId("counts").textContent = shownNodes.size + " of " + plural(related.length, "related concept") + " · " +
-      shownEdges.size + " of " + plural(data.edges.length, "relation");
+      shownEdges.size + " of " + plural(data.edges.length, "relation") +
+      (data.edgeTotal > data.edges.length ? " drawn (the most stated of " + data.edgeTotal + ")" : "");
     refreshPanel();
   }
 
