@@ -28,8 +28,9 @@ MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "</textar
 HOSTILE = [*MARKUP, "=HYPERLINK(\"http://x\")", "+SUM(A1)", "@SUM(A1)", "-2+3", "a\x01b",
            "\x1b[31m red", "\"quoted\" & 'single'", "\\u0022 \\n", "\ufeff\u202e odd"]
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
-EMBEDDED = st.builds(lambda s, h: s.replace(" ", f" {h} ", 1), st.sampled_from(SENTENCES),
-                     st.sampled_from(HOSTILE))  # in a sentence that gives a claim, so quoted
+EMBEDDED = st.builds(  # in a sentence that gives a claim, so quoted: first or after a word
+    lambda s, h, first: f"{h} {s}" if first else s.replace(" ", f" {h} ", 1),
+    st.sampled_from(SENTENCES), st.sampled_from(HOSTILE), st.booleans())
 PIECE = st.one_of(st.sampled_from(SENTENCES), EMBEDDED, st.sampled_from(HOSTILE),
                   st.text(max_size=30))
 TURNS = st.lists(st.tuples(st.sampled_from(SPEAKERS), st.lists(PIECE, min_size=1, max_size=3)),
@@ -51,10 +52,12 @@ def _number(cell: str) -> bool:
 
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(turns=TURNS)
-def test_any_transcript_builds_into_files_every_reader_accepts(turns, shared_engine):
+@given(lead=st.builds("{} {}".format, st.sampled_from(HOSTILE), st.sampled_from(SENTENCES)),
+       turns=TURNS)
+def test_any_transcript_builds_into_files_every_reader_accepts(lead, turns, shared_engine):
     rapper = shutil.which("rapper")
     assert rapper, "rapper (raptor2-utils) is needed for this test"
+    turns = [("Ann Lee", [lead]), *turns]  # hostile text opens a quote in every example
     text = "".join(f"{speaker}: {' '.join(pieces)}\n\n" for speaker, pieces in turns)
     with tempfile.TemporaryDirectory() as folder:
         transcript, out = Path(folder) / "t.txt", Path(folder) / "out"
