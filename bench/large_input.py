@@ -5,8 +5,9 @@ Usage: python bench/large_input.py [--sizes 0.5,5] [--turns 200000] [--refuse 50
 
 Builds, each in a fresh process, the first input (../shared/corpus), transcripts of the given
 sizes in MB made by repeating it, and (with --turns) one of that many short turns: two speakers
-taking turns, each turn one of the first input's short sentences, in order, over and over. With `python -m graph build FILE --out DIR --no-cache` (SHACL
-check included, as a user's build does). For each: wall time, CPU time of the process tree,
+taking turns, each turn one of the first input's short sentences, in order, over and over;
+each with `python -m graph build FILE --out DIR --no-cache` (SHACL check included, as a user's
+build does). For each: wall time, CPU time of the process tree,
 peak resident memory of the tree (polled from /proc), wall and CPU time per MB, and those as
 multiples of the first input's (CPU time is the steadier on a shared machine). Then a
 transcript of --refuse MB (over the reader's limit), built with a cache as a user's build is,
@@ -20,6 +21,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from scale import Run, run_measured
@@ -58,6 +60,19 @@ def build(path: Path, out: Path, timeout: float, cache: Path | None = None) -> R
     return run
 
 
+def transcripts(folder: Path, sizes: str, turns: int) -> Iterator[tuple[str, Path]]:
+    """The first input, then each transcript to build (made in `folder` when its turn comes)."""
+    yield "first input", FIRST
+    for size in (float(s) for s in sizes.split(",") if s):
+        path = folder / f"repeated-{size:g}mb.txt"
+        repeated(path, int(size * MB))
+        yield f"{size:g} MB", path
+    if turns:
+        path = folder / f"turns-{turns}.txt"
+        short_turns(path, turns)
+        yield f"{turns:,} short turns", path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0.5,5", help="sizes in MB, comma separated")
@@ -71,16 +86,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         first: tuple[float, float] | None = None
-        sizes = [float(s) for s in args.sizes.split(",") if s]
-        for name, size in [("first input", None), *((f"{s:g} MB", s) for s in sizes),
-                           *([(f"{args.turns:,} short turns", -1.0)] if args.turns else [])]:
-            path = FIRST
-            if size == -1:
-                path = folder / f"turns-{args.turns}.txt"
-                short_turns(path, args.turns)
-            elif size is not None:
-                path = folder / f"repeated-{size}mb.txt"
-                repeated(path, int(size * MB))
+        for name, path in transcripts(folder, args.sizes, args.turns):
             run = build(path, folder / "out", args.timeout)
             megabytes = path.stat().st_size / MB
             wall, cpu = run.wall / megabytes, run.cpu / megabytes
