@@ -1493,27 +1493,34 @@ def _evidence(a: _Analysed) -> Evidence:
     return Evidence(a.turn, s.index, s.text, s.start, s.end, s.line_start, s.line_end)
 
 
-def _answer(analysed: list[_Analysed], pos: int) -> list[_Analysed]:
+def _turn_ends(analysed: list[_Analysed]) -> dict[int, int]:
+    """Turn -> the position after its last sentence (a turn's sentences are consecutive)."""
+    return {a.turn: pos + 1 for pos, a in enumerate(analysed)}
+
+
+def _answer(analysed: list[_Analysed], pos: int, ends: dict[int, int]) -> list[_Analysed]:
     """Sentences that may answer the question in sentence `pos`: the next one, then the next
-    turn's first sentence when another speaker takes over."""
+    turn's first sentence when another speaker takes over (`ends` as _turn_ends gives)."""
     out = []
     if pos + 1 < len(analysed) and analysed[pos + 1].turn == analysed[pos].turn:
         out.append(analysed[pos + 1])
-    nxt = next((a for a in analysed[pos + 1 :] if a.turn != analysed[pos].turn), None)
+    end = ends[analysed[pos].turn]
+    nxt = analysed[end] if end < len(analysed) else None
     if nxt and nxt.speaker != analysed[pos].speaker:
         out.append(nxt)
     return out
 
 
 def _settle(
-    engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim]
+    engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim],
+    ends: dict[int, int],
 ) -> list[Claim]:
     """Resolve questions by their answers, and apply a short denial in the next sentence."""
     a = analysed[pos]
     if not claims:
         return claims
     if a.question or _reported(engine, a.doc):
-        for answer in _answer(analysed, pos):
+        for answer in _answer(analysed, pos, ends):
             for verdict in ("deny", "hedge", "confirm"):
                 if _opens_with(engine, verdict, answer.doc):
                     return [
@@ -1563,8 +1570,9 @@ def extract(document: Document, engine: Engine) -> Extraction:
     claims: list[Claim] = []
     for pos, a in enumerate(analysed):
         a.claims = _claims_in(engine, analysed, pos)
+    ends = _turn_ends(analysed)
     for pos, a in enumerate(analysed):
-        claims += _settle(engine, analysed, pos, a.claims)
+        claims += _settle(engine, analysed, pos, a.claims, ends)
     mentions = [
         Mention(
             f.iri, a.doc[f.start : f.end].text, a.sentence.index, a.turn, *a.offsets(f.start, f.end)

@@ -4,10 +4,10 @@ parameters as RDF terms, run it in a worker process that a timeout can stop, and
 The same checks and formatting serve a remote store (graph/store.py) and the endpoint
 (graph/serve.py). The query is parsed with rdflib's SPARQL parser to find what it does (SERVICE,
 LOAD, FROM, updates); it is run by Oxigraph, which is an order of magnitude faster. The two
-parsers read some texts differently (Oxigraph ends a comment at CR too; rdflib expands \\u
-escapes before parsing), so SERVICE and LOAD are also looked for the way Oxigraph reads the text,
-and the query runs in a worker that can open no network connection (graph/sandbox.py). Parsing
-and running both count against the time limit.
+parsers read some texts differently (Oxigraph ends a comment at CR too, so rdflib is given
+lone CRs as LFs; rdflib expands \\u escapes before parsing), so SERVICE and LOAD are also
+looked for the way Oxigraph reads the text, and the query runs in a worker that can open no
+network connection (graph/sandbox.py). Parsing and running both count against the time limit.
 """
 
 from __future__ import annotations
@@ -305,19 +305,23 @@ def check_size(text: str) -> None:
         raise QueryTooLarge(f"the query nests brackets {depth} deep; the limit is {MAX_NESTING}")
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def parse_query(text: str, prefixes: Mapping[str, str] = STANDARD_PREFIXES) -> ParsedQuery:
     """Parse a query or update, or raise QuerySyntaxError with the line and column."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     check_size(text)
+    lines = _LONE_CR.sub("\n", text)  # rdflib ends a comment only at LF; Oxigraph at CR too
     try:
         try:
-            tree = parseQuery(text)
+            tree = parseQuery(lines)
             return _summarise(text, QUERY_FORMS[tree[1].name], [(tree[0], tree[1])], prefixes)
         except ParseBaseException as query_error:
             try:
-                tree = parseUpdate(text)
+                tree = parseUpdate(lines)
             except ParseBaseException as update_error:
                 err = max(query_error, update_error, key=lambda e: e.loc)
                 raise QuerySyntaxError(err.lineno, err.col, _parse_message(err)) from None

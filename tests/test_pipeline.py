@@ -92,3 +92,15 @@ def test_an_edited_graph_file_is_read_instead_of_the_store(tmp_path):
     other = out / "mine.ttl"
     shutil.copy(turtle, other)
     assert build_store(other) is None  # not a file the build wrote
+
+
+def test_the_graph_checked_holds_every_triple_and_each_term_once(berwick_build):
+    from rdflib import Graph
+
+    from graph.pipeline import graph_of
+
+    data = Graph().parse(berwick_build[0] / "graph.ttl").serialize(format="nt")
+    merged = graph_of([data, data])
+    assert set(merged) == set(Graph().parse(data=data, format="nt"))
+    terms = [term for triple in merged for term in triple]
+    assert len({id(term) for term in terms}) == len(set(terms))  # one object a term

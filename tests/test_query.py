@@ -275,6 +275,17 @@ def test_the_command_refuses_a_hidden_service_in_one_line(text, listener):
     assert hits == []
 
 
+def test_a_query_with_cr_line_ends_reads_as_the_engine_reads_it(listener, fixture_graph):
+    url, hits = listener
+    text = "SELECT (COUNT(*) AS ?n) # how many\rWHERE { ?s ?p ?o }\r"
+    names, rows = query.answer(fixture_graph, text)[1].rows()
+    assert names == ["n"] and int(rows[0][0].value) > 0
+    hidden = f"SELECT * WHERE {{ ?s ?p ?o #\r SERVICE <{url}/cr> {{ ?a ?b ?c }} }}"
+    with pytest.raises(query.QueryRefused, match="SERVICE"):
+        query.answer(fixture_graph, hidden)
+    assert hits == []
+
+
 # Pieces that Oxigraph and rdflib may read differently: comments, line ends, escapes, quotes.
 LEXICAL_PIECES = ["#", "# x", "\r", "\n", "\\u000A", "\\u000D", ' BIND("\\u0022" AS ?v) ',
                   " BIND('\\u0027' AS ?w) ", '"', '"""']

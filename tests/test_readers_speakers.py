@@ -75,6 +75,17 @@ def test_metadata_header_lines_are_not_speakers():
     assert not any("example.org" in s.text for s in doc.sentences)
 
 
+def test_metadata_footer_lines_are_not_speakers():
+    text = (
+        "Ann Lee: What matters?\n\nCara Moss: Trust.\n\n"
+        "Source: https://example.org/interviews/7\n"
+        "Recorded: 12 March\n"
+    )
+    doc = read_text(text, "f.txt")
+    assert speakers(doc) == ["Ann Lee", "Cara Moss"]
+    assert [s.text for s in doc.sentences] == ["What matters?", "Trust."]
+
+
 def test_interviewer_label_with_speech_is_still_a_speaker():
     doc = read_text("Interviewer: Tell me about trust.\nCara Moss: It matters.\n", "i.txt")
     assert speakers(doc) == ["Interviewer", "Cara Moss"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,38 @@ def test_rejected_question_is_a_negated_claim(engine):
 
 def test_unanswered_question_is_not_a_claim(engine):
     assert not claims_of(engine, "Q: Does blame undermine learning?\nA: Let me think.\n")
+
+
+class _Counted(list):
+    """A list that counts the items read from it (a slice counts each item it copies)."""
+
+    read = 0
+
+    def __getitem__(self, key):
+        got = super().__getitem__(key)
+        _Counted.read += len(got) if isinstance(key, slice) else 1
+        return got
+
+
+def test_the_answer_to_each_question_is_found_without_reading_the_rest_of_the_document():
+    from types import SimpleNamespace
+
+    from graph.extract import _answer, _turn_ends
+
+    rng = random.Random(3)
+    sentences, turn, speaker = [], 0, "Ann"
+    while len(sentences) < 3000:  # turns of 1 to 3 sentences; a speaker may go on
+        sentences += [SimpleNamespace(turn=turn, speaker=speaker)] * rng.randint(1, 3)
+        turn, speaker = turn + 1, rng.choice(["Ann", "Bob"])
+    analysed = _Counted(sentences)
+    ends = _turn_ends(analysed)
+    _Counted.read = 0
+    for pos, a in enumerate(sentences):
+        rest = [b for b in sentences[pos + 1 :] if b.turn != a.turn]
+        expected = [b for b in sentences[pos + 1 : pos + 2] if b.turn == a.turn]
+        expected += [rest[0]] if rest and rest[0].speaker != a.speaker else []
+        assert _answer(analysed, pos, ends) == expected
+    assert _Counted.read < 10 * len(sentences)  # a few reads a question, not the rest
 
 
 def test_pronoun_takes_the_previous_sentence_concept(engine):

@@ -6,7 +6,8 @@ text on the following lines. Names may be in any script ("Émilie Dubois:", "王
 opens with a capital or a letter without case, unless the name is already a speaker's.
 Lines before the first turn are the header: metadata lines ("Title: ...", "Date: ...",
 "Source: ...", "Interviewers: Ann Lee, Bob Kay") give the title and date, otherwise the first
-line is the title and a line holding a date is the date. Page footers such as "Page 2 of 4"
+line is the title and a line holding a date is the date. Metadata lines after the last turn
+("Source: https://...") are not speech either. Page footers such as "Page 2 of 4"
 are not speech. Lines end at LF, CR LF or CR.
 """
 
@@ -190,7 +191,8 @@ def _classify(text: str, start: int, end: int) -> _Line:
 
 
 def _mark_header(lines: list[_Line]) -> list[_Line]:
-    """Give the metadata lines before the first turn their key instead of a speaker label."""
+    """Give the metadata lines before the first turn, and those ending the text ("Source:
+    https://..." after the last turn), their key instead of a speaker label."""
     out = list(lines)
     content = [i for i, line in enumerate(lines) if not line.blank]
     for number, i in enumerate(content):
@@ -200,6 +202,11 @@ def _mark_header(lines: list[_Line]) -> list[_Line]:
             out[i] = replace(line, label=None, key=key)
         elif line.label and not (number == 0 and _title_like(line.value)):
             break
+    for i in reversed(content):
+        key = _header_key(out[i])
+        if key is None or key in _PEOPLE_KEYS:
+            break
+        out[i] = replace(out[i], label=None, key=key)
     return out
 
 
@@ -256,7 +263,7 @@ def _turns(lines: list[_Line], begin: int) -> list[RawTurn]:
     content = [line for line in lines if not line.blank]
     grouped: list[tuple[str, list[_Line]]] = []
     for line in content:
-        if line.start < begin or _FOOTER.match(line.text):
+        if line.start < begin or line.key or _FOOTER.match(line.text):
             continue
         if line.label:
             grouped.append((_ROLES.get(line.label, line.label), []))
