@@ -32,7 +32,7 @@ from graph.vocab import CONCEPT, DATA, SYMMETRIC
 ANTECEDENT_PENALTY = 0.85
 QUESTION_PENALTY = 0.9
 LOOK_BACK = 3  # sentences searched for the concept a pronoun refers to
-SHORT_DENIAL = 4  # words: "It doesn't, honestly." denies the sentence before it
+SHORT_DENIAL = 3  # words after a denial: "It doesn't, honestly.", "No, I don't think it does."
 SHORT_LABEL = 3  # characters: one-word labels this short ("AI", "QI") match as written only
 OPPOSITE = "opposite:"  # match key prefix of a word naming a concept's absence ("turnover")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady)\.?\s+[A-Z][\w'-]+")
@@ -814,7 +814,10 @@ def _token_claims(
             if anaphors or (_is_provisional(subject) and _is_provisional(obj)):
                 continue  # an open concept needs a codebook concept named beside it
             anaphors += 1
-        negated = _cue_at(engine, "negation", a.doc, _negation_start(a, match), match.start)
+        negated = _cue_at(engine, "negation", a.doc, _negation_start(a, match), match.start) or any(
+            t.lower_ in ("not", "n't", "never") and t.nbor().lower_ in _DENIED_PREPS
+            for t in a.doc[match.cue_end : min(match.cue_end + 2, len(a.doc) - 1)]
+        )  # "comes from, not from the nurses", but not "a consequence, not a cause"
         hedged = _in_clause(a.doc, match, hedges)
         if a.parsed is not None:  # "I don't think the locked door makes anyone safer"
             negated = negated or syntax.is_negated(a.parsed[match.start])
@@ -1182,6 +1185,7 @@ def _misread_noun(token: Any) -> bool:
             and not any(c.dep_ in _VERBAL_DEPS for c in token.children))
 
 
+_DENIED_PREPS = frozenset({"from", "of", "by", "through", "in", "to", "because"})
 _ARGUMENT_PREPS = frozenset({"on", "upon", "for", "with", "to", "from", "of", "about", "by"})
 _NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr"})
 _VERBAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "aux", "auxpass", "neg", "ccomp",
@@ -1537,10 +1541,18 @@ def _settle(
                     ]
         return []  # a question nobody answered, or a view only reported, is not a claim
     nxt = analysed[pos + 1] if pos + 1 < len(analysed) else None
-    short = nxt is not None and sum(t.is_alpha for t in nxt.doc) <= SHORT_DENIAL
-    if short and nxt.turn == a.turn and _opens_with(engine, "deny", nxt.doc):
+    if nxt is not None and nxt.turn == a.turn and _short_denial(engine, nxt.doc):
         return [replace(c, negated=True) for c in claims]
     return claims
+
+
+def _short_denial(engine: Engine, doc: Any) -> bool:
+    """A sentence that is only a denial of the one before: it opens with a denial and says
+    little else ("I don't think it does.", but not "No, we changed the rota.")."""
+    for _, start, end in engine.cues["deny"](doc):
+        if all(t.lower_ in _INTERJECTIONS or t.is_punct for t in doc[:start]):
+            return sum(t.is_alpha for t in doc[end:]) <= SHORT_DENIAL
+    return False
 
 
 def _reported(engine: Engine, doc: Any) -> bool:

@@ -203,12 +203,25 @@ def test_a_joint_predicate_relates_the_two_things_its_subject_names(parsing, tex
     assert (*reading, False) in found or (reading[2], reading[1], reading[0], False) in found
 
 
+def test_a_contrast_others_draw_is_not_the_speakers(parsing):
+    claims = _claims(parsing, "People set them up as opposites, audit and improvement, and I "
+                              "don't think they are.")
+    assert not [c for c in claims if c.relation == "contrastsWith" and not c.negated]
+
+
+def test_a_cause_denied_after_the_cue_is_negated(parsing):
+    claims = _claims(parsing, "That's where the delays come from, not from the porters.")
+    assert claims and all(c.negated for c in claims if "porter" in c.object)
+
+
 def test_a_denied_joint_predicate_is_negated(parsing):
     claims = _claims(parsing, "I don't accept that cost and quality are opposites.")
     assert claims and all(c.negated for c in claims if c.relation == "contrastsWith")
 
 
 @pytest.mark.parametrize(("text", "negated"), [
+    ("Fatigue comes from long shifts. I don't think it does.", True),
+    ("Fatigue comes from long shifts. No, we changed the rota.", False),
     ("Long waits cause harm. That's not a maybe.", False),
     ("Long waits cause harm. That's not my opinion.", False),
     ("Long waits cause harm. That's not true.", True),
