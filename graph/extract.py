@@ -1276,7 +1276,8 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     after it: the argument is about the head ("delays in discharge")."""
     if head.pos_ not in ("NOUN", "PROPN") or any(f.start <= head.i < f.end for f in inside):
         return False
-    if _head_phrase(engine, head) is None or head.lemma_.lower() in _VAGUE:
+    specific = any(c.dep_ == "compound" for c in head.lefts)  # "communication problems"
+    if _head_phrase(engine, head) is None or (head.lemma_.lower() in _VAGUE and not specific):
         return False
     attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
                 or c.dep_ in ("poss", "compound") for t in c.subtree}  # "the board's assurance"

@@ -115,6 +115,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)):
             continue
+        if construction.word_class == "causative" and _possessive_got(nodes["cue"]):
+            continue  # "they've got kids": having, not causing
         if _bare_participle(nodes["cue"]):
             continue
         if construction.word_class == "noun" and any(c.tag_ in ("WRB", "WP") for c in b.children):
@@ -166,6 +168,12 @@ def _negated_here(verb: Any, cue: Any) -> bool:
     substitute"), not on an opinion above it ("I don't think A is a substitute for B")."""
     return any(c.dep_ == "neg" or c.lower_ in ("no", "never") for t in (verb, cue)
                for c in t.children)
+
+
+def _possessive_got(cue: Any) -> bool:
+    """ "have got": possession, not the causative "get"."""
+    return cue.lemma_ == "get" and any(c.dep_ == "aux" and c.lemma_ == "have"
+                                       for c in cue.children)
 
 
 def _denied(prep: Any) -> bool:
