@@ -174,7 +174,8 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("The registrars trust the consultant on call.", "isConsequenceOf"),
     ("We were going round with the team.", "combinesWith"),
     ("Patients wait for a hernia repair.", "requires"),
-    ("Burnout is common. They've got kids, they've got lives.", "isConsequenceOf"),
+    ("Long shifts are tiring. They'd rather do three long days than five short ones, they've "
+     "got kids, they've got lives.", "isConsequenceOf"),
     ("Burnout is rife. She works nights with us. That's why morale is high.", "burnout"),
     ("Trust makes it possible to speak up.", "possible"),
     ("Team leaders need protected time.", "enables"),
