@@ -192,11 +192,10 @@ def _tell_apart(group: list[Path]) -> dict[Path, str]:
 
 
 @dataclass(frozen=True)
-class Outputs:
-    """A transcript's finished share of a build, cached with its extraction: its pieces of
-    the graph files, its records for the views and what the summary counts."""
+class Facts:
+    """What a transcript adds to the views and the build's summary: its records for the views
+    and its counts."""
 
-    pieces: Pieces
     share: Share
     turns: int
     speakers: int
@@ -206,37 +205,38 @@ class Outputs:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """A transcript's finished share of a build, cached with its extraction: its pieces of
+    the graph files and its facts."""
+
+    pieces: Pieces
+    facts: Facts
+
+
 def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
     doc = extraction.document
-    return Outputs(
-        pieces=pieces(extraction, people), share=share_of(extraction, people),
+    return Outputs(pieces(extraction, people), Facts(
+        share=share_of(extraction, people),
         turns=len(doc.turns), speakers=len(doc.speakers),
         concepts=tuple(sorted({m.concept for m in extraction.mentions})),
         claims=len(extraction.claims), negated=sum(c.negated for c in extraction.claims),
         warnings=doc.warnings,
-    )
+    ))
 
 
 @dataclass(frozen=True)
 class Held:
     """What the main process holds of a transcript's outputs until it writes: its pieces of the
-    graph files spooled to disk (`Part`), its records for the views and its counts."""
+    graph files spooled to disk (`Part`) and its facts."""
 
     part: Part
-    share: Share
-    turns: int
-    speakers: int
-    concepts: tuple[str, ...]
-    claims: int
-    negated: int
-    warnings: tuple[str, ...]
+    facts: Facts
 
 
 def hold(result: Outputs, spool: Spool) -> Held:
     """Spool a transcript's pieces of the graph files; what is kept of its outputs."""
-    return Held(part=spool.add(result.pieces), share=result.share, turns=result.turns,
-                speakers=result.speakers, concepts=result.concepts, claims=result.claims,
-                negated=result.negated, warnings=result.warnings)
+    return Held(spool.add(result.pieces), result.facts)
 
 
 Result = tuple[Extraction | None, Outputs | None]  # either may be left out when not needed
@@ -576,18 +576,19 @@ def build(
             if not done or (failed and not keep_going):
                 raise BuildError(_unread(failed, len(found.problems) + len(paths)))
             built, checked = _finish(done, codebook, options, target, check, pool, spool)
+    facts = [o.facts for o in done]
     summary = Summary(
         transcripts=len(done),
-        turns=sum(o.turns for o in done),
-        speakers=sum(o.speakers for o in done),
-        concepts=len({c for o in done for c in o.concepts}),
-        claims=sum(o.claims for o in done),
-        negated=sum(o.negated for o in done),
+        turns=sum(f.turns for f in facts),
+        speakers=sum(f.speakers for f in facts),
+        concepts=len({c for f in facts for c in f.concepts}),
+        claims=sum(f.claims for f in facts),
+        negated=sum(f.negated for f in facts),
         triples=built.triples,
         validated=checked,
         seconds=time.perf_counter() - started,
         skipped=failed,
-        warnings=tuple(sorted({w for o in done for w in o.warnings})),
+        warnings=tuple(sorted({w for f in facts for w in f.warnings})),
     )
     return summary
 
@@ -602,7 +603,7 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
     verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
     if pool is not None:
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
-    net = network_of((o.share for o in done), shared)
+    net = network_of((o.facts.share for o in done), shared)
     return built, write_outputs(built, net, target, verdict)
 
 
