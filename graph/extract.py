@@ -1052,8 +1052,7 @@ def _category(engine: Engine, iri: str) -> str:
 
 
 def _role(engine: Engine, iri: str) -> bool:
-    concept = engine.codebook.concepts.get(iri)
-    return concept is not None and concept.category == "Role"
+    return _category(engine, iri) == "Role"
 
 
 def _depth(token: Any) -> int:
@@ -1445,9 +1444,7 @@ def _compound_start(engine: Engine, head: Any, start: int) -> int:
     doc, word = head.doc, start
     for child in reversed(list(head.lefts)):
         if child.i == start - 1 and child.dep_ in ("compound", "amod") and _content(child):
-            start = child.i
-            while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
-                start -= 2  # "task-focused care"
+            start = _hyphenated(doc, child.i)  # "task-focused care"
     polarity = engine.lexicon.polar_words if engine.lexicon else frozenset()
     while start < word and (doc[start].lower_ in polarity
                             or doc[start].lower_ in _EVALUATIVE_MODIFIERS):
