@@ -248,7 +248,7 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
             chosen.append(number)
         a.tokens = (tokens, number)
         out.append(a)
-    chosen = sorted(set(chosen) | _pair_sources(out, chosen))
+    chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen))
     cased = [_cased(out[number]) for number in chosen]
     parses = _parse(engine, tokens, chosen, cased) if chosen else None
     for index, number in enumerate(chosen):
@@ -256,12 +256,14 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
     return out
 
 
-def _pair_sources(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
-    """Sentences before a parsed one that may say "those two" or "both" of what they name:
-    their nouns and conjuncts are read from the parse."""
+def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) -> set[int]:
+    """Sentences before a parsed one that may refer back to them ("those two", "both", "it",
+    "they"): what they name, and which of it is their subject, is read from the parse."""
+    back = engine.rules.pronouns | _THEY | {"two", "both"}
     return {number - 1 for number in chosen
-            if number > 0 and analysed[number - 1].turn == analysed[number].turn
-            and any(t.lower_ in ("two", "both") for t in analysed[number].doc)}
+            if number > 0 and analysed[number - 1].turn in (analysed[number].turn,
+                                                             analysed[number].turn - 1)
+            and any(t.lower_ in back for t in analysed[number].doc)}
 
 
 def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
@@ -489,8 +491,8 @@ def _anaphoric(engine: Engine, side: Any, elided: bool) -> bool:
     return any(t.lower_ in engine.rules.pronouns for t in words)
 
 
-def _antecedent(analysed: list[_Analysed], pos: int, role: str, exclude: str | None,
-                reach: int = LOOK_BACK) -> str | None:
+def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
+                exclude: str | None, reach: int = LOOK_BACK) -> str | None:
     """The concept an anaphor in sentence `pos` most likely refers to.
 
     Looks back over the last `reach` sentences of the turn (or of the previous turn, for a
@@ -511,9 +513,27 @@ def _antecedent(analysed: list[_Analysed], pos: int, role: str, exclude: str | N
                 return pick
     for a in window:
         pick = _from_claims(a, role, exclude) if role == "subject" else None
+        pick = pick or _grammatical_subject(engine, a, exclude)
         found = [f.iri for f in a.found if f.category != "Role" and f.iri != exclude]
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
+    return None
+
+
+def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> str | None:
+    """The concept a parsed sentence's main clause is about, its subject, the most salient
+    referent for a pronoun in the next one ("Sleep isn't optional. Safe prescribing depends on
+    it."): the codebook concept in the subject, else its noun phrase as a provisional one."""
+    if a.parsed is None:
+        return None
+    root = a.parsed[:].root
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects or subjects[0].lower_ in engine.rules.pronouns | _THEY:
+        return None
+    span = range(subjects[0].left_edge.i, subjects[0].right_edge.i + 1)
+    named = [f for f in a.found if f.start in span and f.iri != exclude]
+    if named:
+        return None if named[0].category == "Role" else named[0].iri
     return None
 
 
@@ -566,7 +586,7 @@ def _from_claims(a: _Analysed, role: str, exclude: str | None) -> str | None:
         if role == "object" and claim.relation not in SYMMETRIC:
             first, second = second, first
         for pick in (first, second):
-            if pick in named and pick != exclude:
+            if (pick in named or _is_provisional(pick)) and pick != exclude:
                 return pick
     return None
 
@@ -801,7 +821,8 @@ def _token_claims(
                 # "Huddles help us share information, and that builds awareness"
                 so_far = [*earlier, *(c for c, _ in claims)]
                 here = _Analysed(a.sentence, a.turn, a.speaker, a.doc, a.where, a.found, so_far)
-                iri = _from_claims(here, role, other) or _antecedent(analysed, pos, role, other)
+                iri = (_from_claims(here, role, other)
+                       or _antecedent(engine, analysed, pos, role, other))
                 anaphors += iri is not None
             if iri is None and "next" in rule.fallback:
                 iri = _following(analysed, pos, other)
@@ -1080,8 +1101,9 @@ def _side(
         pair = _pair(engine, analysed, pos, arg.window, cue)
         return _Side(pair[arg.pair], "", True) if pair else None
     if arg.head is None and arg.window is None:  # "That's why B": the sentence just before
-        iri = _antecedent(analysed, pos, role, exclude, reach=1)
+        iri = _antecedent(engine, analysed, pos, role, exclude, reach=1)
         return _Side(iri, "", True) if iri else None
+    event = None
     if arg.window is not None:
         tokens = set(range(*arg.window))
         head = None
@@ -1090,6 +1112,8 @@ def _side(
         direction, head = _marked(engine, head) if arg.keep_polarity else ("", head)
         if arg.keep_polarity and not direction:
             direction = _changing(engine, head)
+        event = _event(head)
+        head = event or head
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
     inside = [
         f for f in a.found if f.iri != exclude and (all(i in tokens for i in range(f.start, f.end))
@@ -1128,13 +1152,15 @@ def _side(
     if pronouns:
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
         earlier = _earlier_in_sentence(engine, a, pronouns[0], exclude) if singular else None
-        iri = earlier or _antecedent(analysed, pos, role, exclude)
+        iri = earlier or _antecedent(engine, analysed, pos, role, exclude)
         return _Side(iri, "" if head is None else direction, True) if iri else None
     if head is None:
         run = _window_phrase(engine, doc, arg.window, arg.window[1] <= cue[0])
         if run is None:
             return None
         return _Side(_provisional(a, *run), _window_direction(engine, doc, run[0]), False)
+    if event is not None:  # "nurses skipping checks": the skipping of checks
+        return _Side(_provisional(a, *_deed_phrase(engine, event)), direction, False)
     if head is not None and _clause(head):  # a clause: what it is about
         verb, head = head, _clause_topic(head, arg)
         if head is not verb and arg.keep_polarity:
@@ -1161,6 +1187,14 @@ def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
     if head.lemma_.lower() in engine.cue_words or head.lemma_ in _LIGHT_HAVE:
         return None
     return head
+
+
+def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
+    """A gerund with its particle and the object right after it: "skipping checks"."""
+    end = verb.i + 1 + len([c for c in verb.rights if c.dep_ == "prt" and c.i == verb.i + 1])
+    objects = [c for c in verb.rights if c.dep_ == "dobj"]
+    phrase = _head_phrase(engine, objects[0]) if objects else None
+    return verb.i, phrase[1] if phrase and phrase[0] == end else end
 
 
 def _holds(found: _Found, head: Any) -> bool:
@@ -1416,8 +1450,9 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     if (head.lower_ in _VAGUE and not specific) or len(head.text) < 3 or not head.is_alpha:
         return None  # "problems" is vague, "prescription problems" is not
     modified = any(c.dep_ in ("compound", "amod") for c in head.lefts)  # "lone working"
+    gerund = head.tag_ == "VBG" and head.dep_ in _NOMINAL_DEPS  # "crowding is what drives it"
     if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words \
-            and not modified:
+            and not modified and not gerund:
         return None  # a cue word is never a concept, but "breaks" may be a noun
     start = _compound_start(engine, head, head.i)
     end = head.i + 1
@@ -1427,7 +1462,28 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
         complement = [c for c in head.rights if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp")
                       and c.i == end and c.tag_ in ("JJ", "VBN")]
         end += len(complement)
-    return start, end
+    return start, _measured(engine, head, end)
+
+
+def _measured(engine: Engine, head: Any, end: int) -> int:
+    """Where a measure's phrase ends: a measure names what it measures ("length of stay",
+    "rate of sickness"), not a concept of its own."""
+    if head.lemma_.lower() not in _MEASURES:
+        return end
+    of = [c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of" and c.i == end]
+    measured = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+    phrase = _head_phrase(engine, measured[0]) if measured else None
+    return phrase[1] if phrase and phrase[0] == end + 1 else end
+
+
+def _event(head: Any) -> Any:
+    """The gerund a noun is the subject of ("ambulances queuing", "staff speaking up"): what
+    they do is what the argument names."""
+    if head.pos_ not in ("NOUN", "PROPN") or head.i + 1 >= len(head.doc):
+        return None
+    after = head.doc[head.i + 1]  # the parse may hang it on the noun's head instead
+    hung = after.head == head or after.head in head.ancestors
+    return after if after.dep_ == "acl" and after.tag_ == "VBG" and hung else None
 
 
 def _hyphenated(doc: Any, i: int) -> int:
@@ -1459,6 +1515,8 @@ _BARE_VERBS = frozenset({"be", "remain", "stay", "become", "get", "do", "have", 
                          "come", "keep", "feel", "seem", "look", "try", "want", "need"})
 _LIGHT_HAVE = frozenset({"have", "get", "be", "give", "provide"})
 _LIGHT = frozenset({"feel", "be", "get", "become", "stay", "seem", "look"})
+_MEASURES = frozenset({"length", "rate", "number", "level", "amount", "proportion", "frequency",
+                       "duration", "speed"})
 
 
 def _is_provisional(iri: str) -> bool:

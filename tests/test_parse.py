@@ -165,6 +165,14 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("escalation", "isConsequenceOf", "listening")),
     ("Most of the complaints we see at night come from poor discharge letters.",
      ("discharge letter", "undermines", "complaint")),
+    ("Most errors are a consequence of nurses skipping checks.",
+     ("error", "isConsequenceOf", "skipping check")),
+    ("Harm is often caused by ambulances queuing outside the department.",
+     ("patient harm", "isConsequenceOf", "queuing")),
+    ("The new pathway has cut our length of stay by two days.",
+     ("new pathway", "undermines", "length of stay")),
+    ("What I can say is that crowding is what drives harm.",
+     ("patient harm", "isConsequenceOf", "crowding")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -296,6 +304,16 @@ def test_a_without_phrase_alone_states_no_requirement(parsing):
 def test_a_pronoun_argument_resolves_to_the_previous_sentences_concept(parsing):
     claims = _claims(parsing, "Bullying is everywhere here. It erodes morale.")
     assert ("bullying", "undermines", "morale", False) in _stated(parsing, claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("I don't think the new rota makes anyone safer. It makes people more tired.",
+     ("fatigue", "isConsequenceOf", "new rota")),
+    ("Regular debriefs are quite new here. They help people recover after a bad shift.",
+     ("debrief", "enables", "recover")),
+])
+def test_a_pronoun_resolves_to_what_the_sentence_before_is_about(parsing, text, reading):
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
 
 
 def test_a_changed_pipeline_file_is_refused(tmp_path):
