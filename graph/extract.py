@@ -1127,7 +1127,7 @@ def _side(
             return _Side(_provisional(a, lead, lead + 1), "", False)
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
-        deed = _deed(engine, head, chosen) if head is not None else None
+        deed = _deed(head, chosen) if head is not None else None
         if deed is not None:  # "because the partners thank them": the thanking, not partners
             particle = [c for c in deed.rights if c.dep_ == "prt" and c.i == deed.i + 1]
             return _Side(_provisional(a, deed.i, deed.i + 1 + len(particle)), "", False)
@@ -1139,7 +1139,8 @@ def _side(
         if chosen.opposite:  # "reduces turnover": less turnover is more retention
             direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
-    if head is not None and head.lower_ in _RELATIVE and head.dep_ in ("nsubj", "pobj", "advmod"):
+    relative = ("nsubj", "pobj", "advmod", "dobj")
+    if head is not None and head.lower_ in _RELATIVE and head.dep_ in relative:
         target = _relative_target(head)  # "it's the isolation that leads to burnout"
         if target is not None:
             clause = head.head.head if head.dep_ == "pobj" else head.head
@@ -1176,7 +1177,7 @@ def _side(
     return _Side(_provisional(a, *phrase), direction, False)
 
 
-def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
+def _deed(head: Any, chosen: _Found) -> Any:
     """The verb of a clause whose subject is only a role ("the partners thank them"): what the
     people do is the concept, not who they are."""
     if chosen.category != "Role" or not _clause(head) or head.lemma_ in _BARE_VERBS:
@@ -1184,9 +1185,7 @@ def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
     subjects = [c for c in head.children if c.dep_ == "nsubj"]
     if not subjects or not chosen.start <= subjects[0].i < chosen.end:
         return None
-    if head.lemma_.lower() in engine.cue_words or head.lemma_ in _LIGHT_HAVE:
-        return None
-    return head
+    return None if head.lemma_ in _LIGHT_HAVE else head
 
 
 def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
@@ -1447,12 +1446,14 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     if not nominal and not outcome:
         return None
     specific = any(c.dep_ == "compound" and c.i == head.i - 1 and _content(c) for c in head.lefts)
-    if (head.lower_ in _VAGUE and not specific) or len(head.text) < 3 or not head.is_alpha:
+    vague = head.lower_ in _VAGUE and not specific and head.tag_ != "VB"  # "to challenge"
+    if vague or len(head.text) < 3 or not head.is_alpha:
         return None  # "problems" is vague, "prescription problems" is not
     modified = any(c.dep_ in ("compound", "amod") for c in head.lefts)  # "lone working"
     gerund = head.tag_ == "VBG" and head.dep_ in _NOMINAL_DEPS  # "crowding is what drives it"
+    deed = outcome and head.tag_ == "VB"  # "makes it harder to challenge"
     if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words \
-            and not modified and not gerund:
+            and not (modified or gerund or deed):
         return None  # a cue word is never a concept, but "breaks" may be a noun
     start = _compound_start(engine, head, head.i)
     end = head.i + 1

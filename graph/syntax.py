@@ -110,7 +110,11 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         if construction.relation:  # a fixed relation: "A isn't B", but not "A isn't a cause of B"
             if b.lemma_.lower() in lexicon.lemmas("noun") | lexicon.lemmas("adjective"):
                 continue
-            out += _pairs(construction.relation, a, b, a.head, construction.id, 0.7, False, doc)
+            verb = nodes.get("verb")  # its negation is the construction's own in "A isn't B"
+            negated = _denied(nodes.get("prep")) or (
+                "negation" not in nodes and verb is not None and is_negated(verb))
+            out += _pairs(construction.relation, a, b, a.head, construction.id, 0.7, negated, doc,
+                          hedged=verb is not None and is_hedged(verb))
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)):
@@ -511,9 +515,8 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     """ "A because of B", "no A without B": the prepositional phrase and what it hangs on."""
     last = doc[end - 1]
     prep = last if last.dep_ in ("prep", "pcomp") else doc[start]
-    objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
-    if not objects:
-        objects = [c for c in last.children if c.dep_ in ("pobj", "pcomp")]
+    objects = [c for t in (prep, *doc[start:end]) for c in t.children
+               if c.dep_ in ("pobj", "pcomp") and c.i >= end]  # "because of" may hang either way
     if not objects:
         return []
     head = doc[start].head

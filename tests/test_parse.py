@@ -173,6 +173,11 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("new pathway", "undermines", "length of stay")),
     ("What I can say is that crowding is what drives harm.",
      ("patient harm", "isConsequenceOf", "crowding")),
+    ("The hierarchy makes it harder for a junior to challenge a decision.",
+     ("hierarchy", "undermines", "challenge")),
+    ("Burnout rises because of the rota.", ("burnout", "isConsequenceOf", "rota")),
+    ("We lost the camaraderie, which the merger destroyed.",
+     ("merger", "undermines", "camaraderie")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -212,6 +217,20 @@ def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
 def test_a_joint_predicate_relates_the_two_things_its_subject_names(parsing, text, reading):
     found = _readings(parsing, _claims(parsing, text))
     assert (*reading, False) in found or (reading[2], reading[1], reading[0], False) in found
+
+
+@pytest.mark.parametrize("text", [
+    "Good continuity doesn't keep frail patients out of hospital.",
+    "I don't think students learn teamwork from lectures.",
+])
+def test_a_fixed_construction_under_a_negation_is_negated(parsing, text):
+    claims = _claims(parsing, text)
+    assert claims and all(c.negated for c in claims)
+
+
+def test_an_object_relative_pronoun_is_not_the_subject(parsing):
+    claims = _claims(parsing, "We lost the camaraderie, which the merger destroyed.")
+    assert not [c for c in claims if _label(parsing, c.subject) == "camaraderie"]
 
 
 def test_a_contrast_others_draw_is_not_the_speakers(parsing):
