@@ -124,8 +124,18 @@ def build_engine(
     if lexicon is not None and parser is not None:
         engine.lexicon, engine.parser = lexicon, parser
         engine.dependencies = syntax.build_matcher(parser, lexicon)
-        engine.cue_words = lexicon.key_words()
+        engine.cue_words = lexicon.key_words() | _phrasal_verbs(by_lemmas)
     return engine
+
+
+_PARTICLES = frozenset({"out", "down", "off", "up", "away", "in", "over"})
+
+
+def _phrasal_verbs(by_lemmas: dict[str, str]) -> frozenset[str]:
+    """The verbs of labels that are phrasal verbs ("burn out"): a sentence with one may name
+    the concept with the verb and particle apart ("burns people out"), seen only in the parse."""
+    pairs = [key.split() for key in by_lemmas]
+    return frozenset(words[0] for words in pairs if len(words) == 2 and words[1] in _PARTICLES)
 
 
 def _lookahead(pattern: list[dict[str, Any]]) -> tuple[bool, ...]:
@@ -928,7 +938,7 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
     the volume", "the rota burns people out"."""
     a = analysed[pos]
     out = []
-    for found in a.found:
+    for found in [*a.found, *_separated(engine, a)]:
         verb = _verb_of(a.parsed, found)
         if verb is None or found.category not in ("Threat", "Outcome", "Condition"):
             continue  # "burnt out", "exhausted": states that happen to people
@@ -961,6 +971,20 @@ def _experienced(engine: Engine, verb: Any, found: _Found) -> bool:
 
 
 _PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "me", "us", "them", "people"})
+
+
+def _separated(engine: Engine, a: _Analysed) -> list[_Found]:
+    """Concepts named by a phrasal verb with its object between verb and particle ("burns
+    people out", "wears them down"), which the label matchers cannot see."""
+    out = []
+    for particle in a.parsed:
+        verb = particle.head
+        if particle.dep_ != "prt" or particle.i == verb.i + 1:
+            continue
+        iri = engine.by_lemmas.get(f"{verb.lemma_.lower()} {particle.lower_}")
+        if iri is not None:
+            out.append(_Found(iri, verb.i, verb.i + 1, engine.codebook.concepts[iri].category))
+    return out
 
 
 def _verb_of(doc: Any, found: _Found) -> Any:
@@ -1021,8 +1045,9 @@ def _parse_claims_for(
     provisional = _is_provisional(subject.iri) or _is_provisional(obj.iri)
     if link.rule == "cue-coordinator" and provisional:
         return []  # "from role models, not from lectures": a contrast only between concepts
-    if link.rule in _LOOSE and (_role(engine, subject.iri) or _role(engine, obj.iri)):
-        return []  # "if a nurse tells you ...": who acts is not what the clause is about
+    if link.rule in _LOOSE and any(_role(engine, x.iri) and x.direction in ("", "absent")
+                                   for x in (subject, obj)):
+        return []  # "if a nurse tells you ...": who acts, not how many ("if staffing drops")
     if link.rule == "negated-identity" and subject.anaphoric:
         return []  # "it's not an audit, it's a conversation": what "it" is, not a concept
     if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
@@ -1127,7 +1152,7 @@ def _side(
             return _Side(_provisional(a, lead, lead + 1), "", False)
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
-        deed = _deed(head, chosen) if head is not None else None
+        deed = _deed(engine, head, chosen) if head is not None else None
         if deed is not None:  # "because the partners thank them": the thanking, not partners
             particle = [c for c in deed.rights if c.dep_ == "prt" and c.i == deed.i + 1]
             return _Side(_provisional(a, deed.i, deed.i + 1 + len(particle)), "", False)
@@ -1177,10 +1202,12 @@ def _side(
     return _Side(_provisional(a, *phrase), direction, False)
 
 
-def _deed(head: Any, chosen: _Found) -> Any:
+def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
     """The verb of a clause whose subject is only a role ("the partners thank them"): what the
-    people do is the concept, not who they are."""
+    people do is the concept, not who they are; "staffing drops" says how much of it there is."""
     if chosen.category != "Role" or not _clause(head) or head.lemma_ in _BARE_VERBS:
+        return None
+    if _changing(engine, head):
         return None
     subjects = [c for c in head.children if c.dep_ == "nsubj"]
     if not subjects or not chosen.start <= subjects[0].i < chosen.end:
@@ -1409,18 +1436,7 @@ def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
 
 
 def _changing(engine: Engine, head: Any) -> str:
-    """The direction a clause's verb gives what it is about: "morale drops", "engagement goes
-    up", "we lost the camaraderie"."""
-    if head.pos_ not in ("VERB", "AUX") or engine.lexicon is None:
-        return ""
-    particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
-    moving = any(c.dep_ in ("prep", "dative") for c in head.children)  # "coming down to the ward"
-    if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
-        return "more" if "up" in particles else "less" if "down" in particles else ""
-    for direction in ("less", "more"):
-        if head.lemma_.lower() in engine.lexicon.polarity.get(direction, ()):
-            return direction
-    return ""
+    return syntax.changing(engine.lexicon, head) if engine.lexicon is not None else ""
 
 
 def _window_direction(engine: Engine, doc: Any, start: int) -> str:

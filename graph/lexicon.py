@@ -50,6 +50,7 @@ class Group(_Strict):
     denial_holds: bool = False  # "A is no substitute for B" still says A and B differ
     listing: bool = False  # a mark after a noun that opens a list of its parts ("B: A, C and D")
     remedy: bool = False  # "helps with": undermines its object when that is a threat
+    change: bool = False  # "when A, B goes up": only where the main clause says B changes
     confidence: float = Field(default=0.8, gt=0, le=1)
     example: Example
     counter: str = Field(min_length=1)
@@ -94,6 +95,7 @@ class Cue:
     denial_holds: bool = False  # negated, the cue still states its relation
     listing: bool = False  # "B: A, C and D": each item of the list after it
     remedy: bool = False  # "helps with the stress": undermines a threat (lg:Threat)
+    change: bool = False  # "when A, B goes up": the main clause must say B changes
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,7 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
             denial_holds=group.denial_holds,
             listing=group.listing,
             remedy=group.remedy,
+            change=group.change,
         )
         for number, group in enumerate(groups)
         for lemma in group.lemmas

@@ -491,15 +491,35 @@ def _clause_verb(token: Any) -> Any:
     return token
 
 
+def changing(lexicon: Lexicon, head: Any) -> str:
+    """The direction a clause's verb gives what it is about: "morale drops", "engagement goes
+    up", "we lost the camaraderie"."""
+    if head.pos_ not in ("VERB", "AUX"):
+        return ""
+    particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
+    moving = any(c.dep_ in ("prep", "dative") for c in head.children)  # "coming down to the ward"
+    if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
+        return "more" if "up" in particles else "less" if "down" in particles else ""
+    if any(c.dep_ == "prt" and c.lower_ not in ("up", "down") for c in head.children):
+        return ""  # "students drop out", "fall behind": another verb
+    for direction in ("less", "more"):
+        if head.lemma_.lower() in lexicon.polarity.get(direction, ()):
+            return direction
+    return ""
+
+
 def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> list[Link]:
     """ "A because B", "A unless B", "if B, A": the clause the cue opens, and its head clause."""
     marker = doc[end - 1]
     if marker.dep_ not in ("mark", "advmod", "prep", "ROOT") and marker.head.dep_ != "advcl":
         return []
-    inner = marker.head if marker.dep_ == "mark" else marker
+    opens = marker.dep_ == "mark" or (marker.dep_ == "advmod" and marker.head.dep_ == "advcl")
+    inner = marker.head if opens else marker  # "because B", "when B"
     if inner.dep_ not in ("advcl", "ccomp", "prep", "pcomp") or inner.head.i == inner.i:
         return []
     main = _clause_verb(inner.head)
+    if cue.change and not changing(lexicon, main):
+        return []  # "when it rains, we stay": no change stated, no relation
     if end - start == 1 and any(c.lower_ == "only" for c in main.children):
         only = lexicon.lookup("subordinator", f"only {cue.lemma}")
         cue = only[0] if only else cue

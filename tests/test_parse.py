@@ -178,6 +178,11 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Burnout rises because of the rota.", ("burnout", "isConsequenceOf", "rota")),
     ("We lost the camaraderie, which the merger destroyed.",
      ("merger", "undermines", "camaraderie")),
+    ("The rota burns people out.", ("burnout", "isConsequenceOf", "rota")),
+    ("When fatigue rises, burnout goes up.", ("fatigue", "enables", "burnout")),
+    ("If staffing drops, morale goes down.", ("workforce", "enables", "morale")),
+    ("Bullying is one of the reasons students drop out.",
+     ("drop out", "isConsequenceOf", "bullying")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -226,6 +231,14 @@ def test_a_joint_predicate_relates_the_two_things_its_subject_names(parsing, tex
 def test_a_fixed_construction_under_a_negation_is_negated(parsing, text):
     claims = _claims(parsing, text)
     assert claims and all(c.negated for c in claims)
+
+
+@pytest.mark.parametrize("text", [
+    "When it rains, we stay late.",
+    "If a nurse tells you, the huddle hears about it.",
+])
+def test_a_condition_without_a_change_states_nothing(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.rule == "cue-subordinator"]
 
 
 def test_an_object_relative_pronoun_is_not_the_subject(parsing):
