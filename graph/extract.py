@@ -258,7 +258,7 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
             chosen.append(number)
         a.tokens = (tokens, number)
         out.append(a)
-    chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen))
+    chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen) | _answers(out, chosen))
     cased = [_cased(out[number]) for number in chosen]
     parses = _parse(engine, tokens, chosen, cased) if chosen else None
     for index, number in enumerate(chosen):
@@ -274,6 +274,20 @@ def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) 
             if number > 0 and analysed[number - 1].turn in (analysed[number].turn,
                                                              analysed[number].turn - 1)
             and any(t.lower_ in back for t in analysed[number].doc)}
+
+
+def _answers(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
+    """The first sentence of the answer to a parsed open question ("What erodes morale?"):
+    an answer that is only a noun phrase names the concept the question asks for."""
+    out = set()
+    for number in chosen:
+        a = analysed[number]
+        if a.question and any(t.lower_ in _WH for t in a.doc):
+            nxt = next((n for n in range(number + 1, len(analysed))
+                        if analysed[n].turn != a.turn), None)
+            if nxt is not None:
+                out.add(nxt)
+    return out
 
 
 def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
@@ -897,6 +911,7 @@ class _Side:
     iri: str
     direction: str  # "", "more", "less", "absent"
     anaphoric: bool
+    answer: _Analysed | None = None  # the answer that named it, for an open question
 
 
 def _parse_claims(
@@ -916,10 +931,19 @@ def _parse_claims(
         if obj is None or obj.iri == subject.iri:
             continue
         a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
-        for other in _coordinated(a, link.subject, subject):
-            out += _parse_claims_for(engine, a, link, other, obj)
-        out += _parse_claims_for(engine, a, link, subject, obj)
+        made = [*(c for other in _coordinated(a, link.subject, subject)
+                  for c in _parse_claims_for(engine, a, link, other, obj)),
+                *_parse_claims_for(engine, a, link, subject, obj)]
+        answer = subject.answer or obj.answer
+        out += [(_answered(c, answer), cue) for c, cue in made] if answer else made
     return out + _concept_verbs(engine, analysed, pos)
+
+
+def _answered(claim: Claim, answer: _Analysed) -> Claim:
+    """An open question's claim, completed by the answer: the answerer's, with both as
+    evidence."""
+    return replace(claim, speaker=answer.speaker, question=True, answer=_evidence(answer),
+                   confidence=round(claim.confidence * QUESTION_PENALTY, 3))
 
 
 def _place(arg: syntax.Arg, cue: tuple[int, int], default: int) -> str:
@@ -1138,6 +1162,8 @@ def _side(
         if arg.keep_polarity and not direction:
             direction = _changing(engine, head)
         event = _event(head)
+        if event is not None and any(f.start <= head.i and event.i < f.end for f in a.found):
+            event = None  # "incident reporting": one label the parse split
         head = event or head
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
     inside = [
@@ -1172,6 +1198,10 @@ def _side(
             inner = {t.i for t in clause.subtree} - {target.i}
             return _side(engine, analysed, pos, syntax.Arg(target.i, frozenset(inner)), role,
                          exclude, cue)
+    if head is not None and head.lower_ in _WH and a.question:  # "What erodes morale?"
+        answer = _answering(analysed, pos)
+        iri = _filler(engine, answer, exclude) if answer is not None else None
+        return _Side(iri, direction, True, answer) if iri else None
     words = [doc[i] for i in sorted(tokens)]
     pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY)
                 and not _determiner(t, head)]  # "this job" names a job
@@ -1224,10 +1254,14 @@ def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
 
 
 def _holds(found: _Found, head: Any) -> bool:
-    """A codebook label starting at a noun head and running past its subtree: the parse split
-    the label ("builds the team spirit" with "spirit" read as a verb)."""
-    return (head is not None and found.start == head.i and found.end > head.i + 1
-            and head.pos_ in ("NOUN", "PROPN"))
+    """A codebook label starting at a noun head and running past its subtree, or ending at a
+    gerund hung on the noun before it: the parse split the label ("builds the team spirit"
+    with "spirit" read as a verb, "drives incident reporting underground")."""
+    if head is None:
+        return False
+    if head.dep_ == "acl" and head.tag_ == "VBG":
+        return found.start < head.i < found.end
+    return found.start == head.i and found.end > head.i + 1 and head.pos_ in ("NOUN", "PROPN")
 
 
 def _clause(head: Any) -> bool:
@@ -1287,6 +1321,7 @@ def _negative_stem(engine: Engine, head: Any) -> str | None:
 
 _RELATIVE = frozenset({"which", "that", "who", "what", "where"})
 _THEY = frozenset({"they", "them"})
+_WH = frozenset({"what", "which", "where"})
 _CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
 
 
@@ -1367,6 +1402,29 @@ def _earlier_in_sentence(
     subjects = [c for c in root.children if c.dep_ == "nsubj" and c.i < min(clause_break)]
     phrase = _head_phrase(engine, subjects[0]) if subjects else None
     return _provisional(a, *phrase) if phrase else None
+
+
+def _answering(analysed: list[_Analysed], pos: int) -> _Analysed | None:
+    """The first sentence of the next turn, when another speaker takes it."""
+    here = analysed[pos]
+    nxt = next((b for b in analysed[pos + 1 :] if b.turn != here.turn), None)
+    return nxt if nxt is not None and nxt.speaker != here.speaker else None
+
+
+def _filler(engine: Engine, answer: _Analysed, exclude: str | None) -> str | None:
+    """What an answer to an open question names ("What erodes morale?" "Staff shortages,
+    mostly."): its first codebook concept, else the noun phrase of an answer that is only a
+    noun phrase; an answer that opens with a denial or a hedge names nothing."""
+    if any(_opens_with(engine, verdict, answer.doc) for verdict in ("deny", "hedge")):
+        return None
+    named = [f.iri for f in answer.found if f.category != "Role" and f.iri != exclude]
+    if named:
+        return named[0]
+    root = answer.parsed[:].root if answer.parsed is not None else None
+    if root is None or root.pos_ not in ("NOUN", "PROPN"):
+        return None
+    phrase = _head_phrase(engine, root)
+    return _provisional(answer, *phrase) if phrase else None
 
 
 def _relative_target(pronoun: Any) -> Any:
@@ -1597,6 +1655,9 @@ def _settle(
     if not claims:
         return claims
     if a.question or _reported(engine, a.doc):
+        answered = [c for c in claims if c.answer is not None]  # "What erodes X?" "Y."
+        if answered:
+            return answered
         for answer in _answer(analysed, pos, ends):
             for verdict in ("deny", "hedge", "confirm"):
                 if _opens_with(engine, verdict, answer.doc):

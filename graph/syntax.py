@@ -119,6 +119,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)):
             continue
+        if _transitive(nodes, lexicon, construction.word_class):
+            continue  # "builds trust on the night shift": builds trust, not builds on
         if construction.word_class == "causative" and _possessive_got(nodes["cue"]):
             continue  # "they've got kids": having, not causing
         if _bare_participle(nodes["cue"]):
@@ -165,6 +167,15 @@ def _expletive_outcome(nodes: dict[str, Any]) -> Any:
     deeds = [c for c in complement.children if c.dep_ in ("xcomp", "advcl", "ccomp")
              and c.pos_ == "VERB"]
     return deeds[0] if deeds else None
+
+
+def _transitive(nodes: dict[str, Any], lexicon: Lexicon, word_class: str) -> bool:
+    """A cue verb read with its preposition ("build on") that has a direct object of its own
+    and a reading without the preposition: the object reading is the one meant."""
+    cue, prep = nodes["cue"], nodes.get("prep")
+    if prep is None or word_class != "verb" or not any(c.dep_ == "dobj" for c in cue.children):
+        return False
+    return any(not e.prep for e in lexicon.lookup(word_class, cue.lemma_.lower()))
 
 
 def _negated_here(verb: Any, cue: Any) -> bool:
@@ -239,7 +250,7 @@ def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | No
     ]
     near = {t.lower_ for t in cue.children} | {
         t.lower_ for c in cue.children if c.dep_ in ("dobj", "xcomp", "oprd")
-        for t in c.children if t.dep_ in ("advmod", "prt", "acomp", "oprd")
+        for t in c.subtree if t.dep_ in ("advmod", "prt", "acomp", "oprd")
     }
     near |= {nodes["complement"].lemma_.lower()} if "complement" in nodes else set()
     specific = [e for e in entries if e.with_ and near.intersection(e.with_)]
@@ -322,21 +333,27 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
     auxiliary) counts."""
     out = []
     for i, token in enumerate(doc):
-        entries = [c for c in lexicon.lookup("verb", lemmas[i]) if not c.with_]
+        entries = lexicon.lookup("verb", lemmas[i])
         if not entries or not _verb_form(doc, i, lemmas[i]) or _participle_adjective(doc, i):
             continue
         if token.tag_ == "VBN" and (i == 0 or doc[i - 1].lemma_ not in ("be", "have", "get")):
             continue  # "needs protected time": a participle as an adjective
         after = i + 1
-        entry = next((e for e in entries if e.prep and after < len(doc)
-                      and doc[after].lower_ in e.prep), None)
-        entry = entry or next((e for e in entries if not e.prep), None)
+        companion = next((t.i for t in doc[after : after + REACH + 1]
+                          for e in entries if t.lower_ in e.with_), None)
+        entry = next((e for e in entries if companion is not None
+                      and doc[companion].lower_ in e.with_), None)  # "drives it underground"
+        entry = entry or next((e for e in entries if e.prep and not e.with_ and after < len(doc)
+                               and doc[after].lower_ in e.prep), None)
+        entry = entry or next((e for e in entries if not e.prep and not e.with_), None)
         if entry is None:
             continue
         after += bool(entry.prep)
         left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","
                     or t.tag_ in ("VBZ", "VBP", "VBD", "MD")), default=0)
         right = next((t.i for t in doc[after:] if _stop(t) or t.text == ","), len(doc))
+        if entry.with_:
+            right = min(right, companion)
         passive = i > 0 and doc[i - 1].lower_ in BE and token.lower_.endswith(("ed", "en"))
         if passive:
             by = next((t.i for t in doc[after:right] if t.lower_ == "by"), None)

@@ -179,6 +179,9 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("We lost the camaraderie, which the merger destroyed.",
      ("merger", "undermines", "camaraderie")),
     ("The rota burns people out.", ("burnout", "isConsequenceOf", "rota")),
+    ("Blame drives reporting underground.", ("blame", "undermines", "incident reporting")),
+    ("Punishment drives incident reporting underground.",
+     ("sanction", "undermines", "incident reporting")),
     ("When fatigue rises, burnout goes up.", ("fatigue", "enables", "burnout")),
     ("If staffing drops, morale goes down.", ("workforce", "enables", "morale")),
     ("Bullying is one of the reasons students drop out.",
@@ -239,6 +242,12 @@ def test_a_fixed_construction_under_a_negation_is_negated(parsing, text):
 ])
 def test_a_condition_without_a_change_states_nothing(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.rule == "cue-subordinator"]
+
+
+def test_a_verb_with_its_own_object_is_not_read_with_its_preposition(parsing):
+    claims = _claims(parsing, "Humour builds trust on a night shift.")
+    assert not [c for c in claims if c.relation == "requires"]
+    assert [c for c in claims if c.relation == "enables"]
 
 
 def test_an_object_relative_pronoun_is_not_the_subject(parsing):
@@ -439,3 +448,23 @@ def test_a_question_is_the_answerers_claim_as_answered(parsing, answer, negated,
 
 def test_an_unanswered_question_is_nobodys_claim(parsing):
     assert not _answered(parsing, "Does the rota undermine morale?", "Let me tell you about nights.")
+
+
+@pytest.mark.parametrize(("question", "answer", "reading"), [
+    ("What erodes morale on the ward?", "Staff shortages, mostly.",
+     ("staffing shortage", "undermines", "morale")),
+    ("Where does that confidence come from?", "Simulation, honestly.",
+     ("confidence", "isConsequenceOf", "simulation")),
+    ("What does good handover depend on?", "Time, really.", ("handover", "requires", "time")),
+    ("What builds trust on a night shift?", "Gallows humour.",
+     ("gallows humour", "enables", "trust")),
+])
+def test_an_open_question_is_completed_by_the_answer(parsing, question, answer, reading):
+    claims = _answered(parsing, question, answer)
+    assert (*reading, False) in _stated(parsing, claims)
+    assert all(c.speaker == "Pat Lee" and c.question and c.answer for c in claims)
+
+
+@pytest.mark.parametrize("answer", ["I don't know, honestly.", "Maybe morale, I'm not sure."])
+def test_an_open_question_without_an_answer_is_nobodys_claim(parsing, answer):
+    assert not _answered(parsing, "What erodes morale on the ward?", answer)
