@@ -1515,8 +1515,8 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     if start < head.i and head.dep_ not in ("prt", "advmod"):  # "the catch-up", "ping-pong"
         return _compound_start(engine, head, start), head.i + 1
     outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN") and head.lemma_ not in _BARE_VERBS
-    nominal = (head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "VERB" and head.tag_ == "VBG")
-               or _misread_noun(head))
+    nominal = (head.pos_ in ("NOUN", "PROPN") or _misread_noun(head)
+               or (head.pos_ in ("VERB", "AUX") and head.tag_ == "VBG"))  # "being calm"
     if not nominal and not outcome:
         return None
     specific = any(c.dep_ == "compound" and c.i == head.i - 1 and _content(c) for c in head.lefts)

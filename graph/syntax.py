@@ -290,7 +290,9 @@ def _conjuncts(token: Any) -> list[Any]:
     if token.pos_ == "VERB":
         return [token]
     inner = quantified(token)
-    return [token, *token.conjuncts, *(inner.conjuncts if inner is not token else ())]
+    listed = [x for a in token.children if a.dep_ == "appos" and a.conjuncts
+              for x in (a, *a.conjuncts)]  # "a longer appointment, a quiet room and the GP"
+    return [token, *token.conjuncts, *listed, *(inner.conjuncts if inner is not token else ())]
 
 
 QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",

@@ -180,6 +180,9 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("merger", "undermines", "camaraderie")),
     ("The rota burns people out.", ("burnout", "isConsequenceOf", "rota")),
     ("Blame drives reporting underground.", ("blame", "undermines", "incident reporting")),
+    ("The adjustments, in practice, are a longer appointment, a quiet room and the same GP.",
+     ("quiet room", "isPartOf", "adjustment")),
+    ("Being calm isn't the same as being slow.", ("being calm", "contrastsWith", "being slow")),
     ("Punishment drives incident reporting underground.",
      ("sanction", "undermines", "incident reporting")),
     ("When fatigue rises, burnout goes up.", ("fatigue", "enables", "burnout")),
@@ -242,6 +245,10 @@ def test_a_fixed_construction_under_a_negation_is_negated(parsing, text):
 ])
 def test_a_condition_without_a_change_states_nothing(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.rule == "cue-subordinator"]
+
+
+def test_a_predicate_noun_with_a_denied_alternative_is_no_list(parsing):
+    assert not _claims(parsing, "Breaks are a safety issue, not a nicety.")
 
 
 def test_a_verb_with_its_own_object_is_not_read_with_its_preposition(parsing):
