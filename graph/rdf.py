@@ -102,7 +102,10 @@ def claim_iri(doc: Document, claim: Claim) -> URIRef:
 
 
 def _concept_id(iri: str) -> str:
-    return iri.removeprefix(str(CONCEPT)).rsplit("/", 1)[-1]
+    """A concept's part of a claim's IRI: a provisional concept keeps its prefix, so "wellbeing"
+    of the codebook and a provisional "wellbeing" give two claims."""
+    local = iri.removeprefix(str(CONCEPT))
+    return local.replace("/", "-") if local != iri else iri.rsplit("/", 1)[-1]
 
 
 _XSD = str(XSD)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,7 @@ from graph.cli import main
 from graph.extract import extract
 from graph.lexicon import LexiconError, load_lexicon
 from graph.pipeline import ontology_file
+from graph.rdf import claim_iri
 from graph.readers import read_text
 
 
@@ -475,3 +477,11 @@ def test_an_open_question_is_completed_by_the_answer(parsing, question, answer, 
 @pytest.mark.parametrize("answer", ["I don't know, honestly.", "Maybe morale, I'm not sure."])
 def test_an_open_question_without_an_answer_is_nobodys_claim(parsing, answer):
     assert not _answered(parsing, "What erodes morale on the ward?", answer)
+
+
+def test_a_provisional_and_a_codebook_concept_of_one_name_are_two_claims(parsing):
+    source = "Interviewer: Go on.\nPat Lee: Bullying erodes morale.\n"
+    doc = read_text(source, "t.txt", source.encode())
+    claim = extract(doc, parsing).claims[0]
+    open_twin = replace(claim, subject=claim.subject.replace("/concept/", "/concept/provisional/"))
+    assert claim_iri(doc, claim) != claim_iri(doc, open_twin)
