@@ -342,8 +342,9 @@ def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | No
     return q.open_graph(sources[0], writable), sources[1:]
 
 
-def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[str, dict]:
-    """The query and its parameters' kinds, from exactly one of -e, --name or a .rq file."""
+def _query_text(text: str | None, name: str | None, files: list[Path]):
+    """The query and its parameters' kinds, from exactly one of -e, --name or a .rq file; a
+    named query comes already read (own_query), the others as text for the parser."""
     from graph import query as q
 
     if len(files) > 1 or sum(x is not None for x in (text, name, *files[:1])) != 1:
@@ -352,7 +353,7 @@ def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[
         return text, {}
     if name is not None:
         named = q.named_query(name)
-        return named.text, named.kinds
+        return q.own_query(named.text), named.kinds
     try:
         query_text = files[0].read_text(encoding="utf-8")
     except OSError as err:

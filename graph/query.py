@@ -23,7 +23,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from graph import sandbox
-from graph.vocab import PREFIXES
+from graph.namespaces import PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
 MAX_QUERY_BYTES = 100_000  # a query's size in UTF-8; larger ones are refused unparsed
@@ -395,6 +395,31 @@ def engine_view(text: str) -> tuple[frozenset[str], int]:
     return frozenset(words), deepest
 
 
+OWN_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def own_query(text: str) -> ParsedQuery:
+    """What one of the project's own read-only queries does (ontology/queries, the look-ups
+    below), read from its tokens without rdflib's parser, which costs half a second to import:
+    its form, variables and PREFIX lines. The queries are checked in tests to read the same
+    here as through parse_query; a user's text always goes through parse_query."""
+    tokens = [t for t in ENGINE_TOKEN.finditer(text) if t.lastgroup != "comment"]
+    words = [t[0].upper() for t in tokens if t.lastgroup == "name"]
+    form = next((w for w in words if w in OWN_FORMS), None)
+    if form is None or {"SERVICE", "LOAD", "FROM", "INSERT", "DELETE"} & set(words):
+        raise QueryError("not a read-only query of the project's own")
+    variables = frozenset(t[0][1:] for t in tokens
+                          if t.lastgroup == "name" and t[0][0] in "?$")
+    declared = {tokens[i + 1][0][:-1]: tokens[i + 2][0][1:-1]
+                for i, t in enumerate(tokens[:-2]) if t[0].upper() == "PREFIX"}
+    depth, trailing = 0, False
+    for token in tokens:
+        if token.lastgroup in ("open", "close"):
+            depth += 1 if token.lastgroup == "open" else -1
+        trailing = trailing or (depth == 0 and token[0].upper() == "VALUES")
+    return ParsedQuery(text, form, variables, declared, trailing_values=trailing)
+
+
 def _walk(node: object) -> Iterator[object]:
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -593,7 +618,7 @@ def resolve_speaker(source: Source, name: str) -> ox.Literal:
 
 
 def _lookup(source: Source, text: str) -> tuple[list[str], list[list[Term | None]]]:
-    return source.execute(parse_query(text, STANDARD_PREFIXES), {}, DEFAULT_TIMEOUT).rows()
+    return source.execute(own_query(text), {}, DEFAULT_TIMEOUT).rows()
 
 
 def values_clause(bindings: Mapping[str, Term]) -> str:
@@ -607,12 +632,15 @@ def values_clause(bindings: Mapping[str, Term]) -> str:
 # --- running ------------------------------------------------------------------------------
 
 
-def answer(source: Source, text: str, params: Sequence[str] = (), kinds: Mapping[str, str] = {},
-           *, allow_federation: bool = False, allow_update: bool = False,
+def answer(source: Source, text: str | ParsedQuery, params: Sequence[str] = (),
+           kinds: Mapping[str, str] = {}, *, allow_federation: bool = False,
+           allow_update: bool = False,
            timeout: float = DEFAULT_TIMEOUT) -> tuple[ParsedQuery, Result]:
-    """Parse, check, bind and run one query; `timeout` covers the parsing and the run."""
+    """Parse, check, bind and run one query (a text, or a query already read, as own_query
+    reads the named ones); `timeout` covers the parsing and the run."""
     deadline = time.monotonic() + timeout
-    query = parse_query_within(text, source.prefixes, timeout)
+    query = (text if isinstance(text, ParsedQuery)
+             else parse_query_within(text, source.prefixes, timeout))
     source.check(query, allow_federation, allow_update)
     bindings = bind_params(source, query, params, kinds)
     left = deadline - time.monotonic()
