@@ -203,6 +203,18 @@ def load_graph(path: Path) -> LoadedGraph:
 
 
 BUILD_FILES = ("graph.ttl", "graph.nq", "graph.trig", "graph.jsonld")  # what a build writes
+SUMMARY_GRAPH = PREFIXES["lgd"] + "summary"  # the counts a build adds to its store
+
+
+def add_summaries(store: ox.Store) -> None:
+    """Put the build's summary graph into its store: the triples each CONSTRUCT in
+    ontology/summaries/ makes from the graph, in the named graph SUMMARY_GRAPH, which the
+    named queries with a form in that folder read instead of counting the whole corpus."""
+    graph = ox.NamedNode(SUMMARY_GRAPH)
+    for path in sorted(summaries_folder().glob("*.construct.rq")):
+        made = store.query(path.read_text(encoding="utf-8"))
+        store.bulk_load(made.serialize(format=ox.RdfFormat.N_TRIPLES),
+                        format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
 
 def build_store(path: Path) -> Path | None:
@@ -877,6 +889,7 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    summary: str | None = None  # the same question read from a build's summary graph
 
     @property
     def kinds(self) -> dict[str, str]:
@@ -891,6 +904,21 @@ def queries_folder() -> Path:
     from graph.ontology_files import ontology_file
 
     return ontology_file("queries")
+
+
+def summaries_folder() -> Path:
+    from graph.ontology_files import ontology_file
+
+    return ontology_file("summaries")
+
+
+def named_text(named: NamedQuery, source: Source) -> str:
+    """The named query's text for this source: its form that reads the summary graph
+    (ontology/summaries/NAME.rq, the same rows) when the source is a build's store that holds
+    that graph, else the query itself."""
+    if named.summary and isinstance(source, LoadedGraph) and SUMMARY_GRAPH in source.graphs:
+        return named.summary
+    return named.text
 
 
 def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
@@ -931,7 +959,9 @@ def read_named_query(path: Path) -> NamedQuery:
     missing = [k for k in ("title", "description") if not fields.get(k)]
     if missing:
         raise QueryError(f"{path}: the header has no `# {missing[0]}:` line")
-    return NamedQuery(path.stem, fields["title"], fields["description"], tuple(params), text)
+    summary = path.parent.parent / "summaries" / path.name
+    return NamedQuery(path.stem, fields["title"], fields["description"], tuple(params), text,
+                      summary.read_text(encoding="utf-8") if summary.is_file() else None)
 
 
 def header_kinds(text: str, path: Path) -> dict[str, str]:

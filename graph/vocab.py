@@ -73,6 +73,17 @@ class LG(DefinedNamespace):
     endTime: URIRef
     mentions: URIRef
     category: URIRef
+    # the build's summary graph
+    sentenceCount: URIRef
+    turnCount: URIRef
+    CorroboratedRelation: URIRef
+    speakerCount: URIRef
+    interviewCount: URIRef
+    claimCount: URIRef
+    CoMentionGap: URIRef
+    firstConcept: URIRef
+    secondConcept: URIRef
+    sharedTurns: URIRef
 
 
 RELATIONS = (
