@@ -890,6 +890,7 @@ class NamedQuery:
     params: tuple[Param, ...]
     text: str
     summary: str | None = None  # the same question read from a build's summary graph
+    listing: str | None = None  # the same question shaped for no parameter given
 
     @property
     def kinds(self) -> dict[str, str]:
@@ -912,13 +913,16 @@ def summaries_folder() -> Path:
     return ontology_file("summaries")
 
 
-def named_text(named: NamedQuery, source: Source) -> str:
-    """The named query's text for this source: its form that reads the summary graph
-    (ontology/summaries/NAME.rq, the same rows) when the source is a build's store that holds
-    that graph, else the query itself."""
+def named_text(named: NamedQuery, source: Source, params: Sequence[str] = ()) -> str:
+    """The named query's text for this source and parameters: asked of a build's store that
+    holds the summary graph, its form that reads the counts there (ontology/summaries/NAME.rq);
+    with none of its parameters given, its form for a listing of the whole corpus
+    (ontology/listings/NAME.rq); else the query itself. Each form gives the same rows."""
+    if params:
+        return named.text
     if named.summary and isinstance(source, LoadedGraph) and SUMMARY_GRAPH in source.graphs:
         return named.summary
-    return named.text
+    return named.listing or named.text
 
 
 def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
@@ -959,9 +963,11 @@ def read_named_query(path: Path) -> NamedQuery:
     missing = [k for k in ("title", "description") if not fields.get(k)]
     if missing:
         raise QueryError(f"{path}: the header has no `# {missing[0]}:` line")
-    summary = path.parent.parent / "summaries" / path.name
+    summary, listing = (path.parent.parent / folder / path.name
+                        for folder in ("summaries", "listings"))
     return NamedQuery(path.stem, fields["title"], fields["description"], tuple(params), text,
-                      summary.read_text(encoding="utf-8") if summary.is_file() else None)
+                      *(f.read_text(encoding="utf-8") if f.is_file() else None
+                        for f in (summary, listing)))
 
 
 def header_kinds(text: str, path: Path) -> dict[str, str]:

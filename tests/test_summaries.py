@@ -1,5 +1,7 @@
-"""The build's summary graph (ontology/summaries/): the named queries that read it give the rows
-of the queries they stand for, in the same order; its triples are valid and deterministic."""
+"""The other forms of the named queries: those that read the build's summary graph
+(ontology/summaries/) and those for a listing with no parameter given (ontology/listings/) give
+the rows of the queries they stand for, in the same order; the summary is valid and
+deterministic."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from graph.validate import validate
 from tests.test_query import FIXTURE
 
 SUMMARISED = sorted(name for name, named in query.named_queries().items() if named.summary)
+LISTED = sorted(name for name, named in query.named_queries().items() if named.listing)
 SUMMARY = ox.NamedNode(query.SUMMARY_GRAPH)
 
 
@@ -108,3 +111,19 @@ def test_the_summary_conforms_to_the_shapes(fixture_summarised):
     graph.remove((gap, lg.sharedTurns, None))
     conforms, report = validate(graph, load_shapes())
     assert not conforms and "sharedTurns" in report
+
+
+def test_the_evidence_listings_with_a_parameter_have_a_listing_form():
+    assert LISTED == ["concept-relations", "speaker-on-concept"]
+
+
+@pytest.mark.parametrize("which", ["fixture", "berwick"])
+@pytest.mark.parametrize("name", LISTED)
+def test_the_listing_form_gives_the_same_rows_in_the_same_order(name, which, berwick_store):
+    source = query.load_graph(FIXTURE) if which == "fixture" else berwick_store
+    named = query.named_query(name)
+    assert query.named_text(named, source) == named.listing
+    assert query.named_text(named, source, ("concept=trust",)) == named.text
+    fast, plain = csv_of(source, named.listing), csv_of(source, named.text)
+    assert fast == plain
+    assert fast.count(b"\n") > 1
