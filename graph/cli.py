@@ -315,11 +315,12 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
     try:
         source, files = _query_source(list(sources), endpoint, graph_iri, allow_update)
         query_text, kinds = _query_text(text, name, files, source, params)
+        fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
         parsed, result = q.answer(source, query_text, params, kinds, timeout=timeout,
-                                  allow_federation=allow_federation, allow_update=allow_update)
+                                  allow_federation=allow_federation, allow_update=allow_update,
+                                  results=fmt if fmt in q.RESULT_FORMATS else "json")
     except q.QueryError as err:
         raise _query_failure(err) from None
-    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     click.echo(q.render(result, fmt, {**source.prefixes, **parsed.prefixes}, max_width), nl=False)
     for hint in q.empty_answer_hints(source, parsed, result, params, kinds, timeout):
         click.echo(f"hint: {hint}", err=True)

@@ -121,17 +121,21 @@ class ParsedQuery:
 
 @dataclass(frozen=True)
 class Result:
-    """An answer: SPARQL JSON results (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE, and the
-    default graph after an UPDATE)."""
+    """An answer: SPARQL results (SELECT, ASK) in `results` (JSON unless the command asked the
+    worker for the format it prints), or N-Triples (CONSTRUCT, DESCRIBE, and the default graph
+    after an UPDATE)."""
 
     form: str
     payload: bytes
+    results: str = "json"  # a key of RESULT_FORMATS
 
     def solutions(self) -> ox.QuerySolutions | ox.QueryBoolean:
-        return ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(self.payload, RESULT_FORMATS[self.results])
 
     def empty(self) -> bool:
         """True for a SELECT answer without rows (found without reading them all)."""
+        if self.results == "csv":  # CSV cannot be read back into terms: its header line alone
+            return self.payload.count(b"\n") <= 1
         return next(iter(self.solutions()), None) is None
 
     def rows(self) -> tuple[list[str], list[list[Term | None]]]:
@@ -149,7 +153,8 @@ class Source(Protocol):
     def check(self, query: ParsedQuery, allow_federation: bool, allow_update: bool) -> None: ...
 
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term],
-                timeout: float, network: bool = False) -> Result: ...
+                timeout: float, network: bool = False, results: str = "json") -> Result:
+        """The answer; SELECT and ASK in `results` if the source can make it, else JSON."""
 
     def empty_hint(self, timeout: float) -> str | None:
         """Why a query may have found nothing here, if the source can tell."""
@@ -171,8 +176,8 @@ class LoadedGraph:
         check_query(query, self.graphs, allow_federation, allow_update)
 
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float,
-                network: bool = False) -> Result:
-        return run_local(self, query, bindings, timeout, network)
+                network: bool = False, results: str = "json") -> Result:
+        return run_local(self, query, bindings, timeout, network, results)
 
     def empty_hint(self, timeout: float) -> str | None:
         return None  # the default graph holds every named graph
@@ -646,10 +651,11 @@ def values_clause(bindings: Mapping[str, Term]) -> str:
 
 def answer(source: Source, text: str | ParsedQuery, params: Sequence[str] = (),
            kinds: Mapping[str, str] = {}, *, allow_federation: bool = False,
-           allow_update: bool = False,
-           timeout: float = DEFAULT_TIMEOUT) -> tuple[ParsedQuery, Result]:
+           allow_update: bool = False, timeout: float = DEFAULT_TIMEOUT,
+           results: str = "json") -> tuple[ParsedQuery, Result]:
     """Parse, check, bind and run one query (a text, or a query already read, as own_query
-    reads the named ones); `timeout` covers the parsing and the run."""
+    reads the named ones); `timeout` covers the parsing and the run. A SELECT or ASK answer
+    comes in `results` where the source can make it (so a local one is written once)."""
     deadline = time.monotonic() + timeout
     query = (text if isinstance(text, ParsedQuery)
              else parse_query_within(text, source.prefixes, timeout))
@@ -659,7 +665,8 @@ def answer(source: Source, text: str | ParsedQuery, params: Sequence[str] = (),
     if left <= 0:
         raise _stopped(timeout)
     try:
-        return query, source.execute(query, bindings, left, network=allow_federation)
+        return query, source.execute(query, bindings, left, network=allow_federation,
+                                     results=results)
     except QueryTimeout as err:  # say the limit the user gave, not the time that was left
         raise (_stopped(timeout) if isinstance(source, LoadedGraph) else err) from None
 
@@ -670,11 +677,12 @@ def _stopped(seconds: float) -> QueryTimeout:
 
 
 def run_local(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term],
-              timeout: float, network: bool = False) -> Result:
+              timeout: float, network: bool = False, results: str = "json") -> Result:
     """Run the query in a forked worker (it inherits the store) that can open no network
     connection unless `network`, and stop it after `timeout` seconds."""
     try:
-        return sandbox.run(_execute_checked, (graph, query, dict(bindings)), timeout, network)
+        return sandbox.run(_execute_checked, (graph, query, dict(bindings), results), timeout,
+                           network)
     except sandbox.Timeout:
         raise _stopped(timeout) from None
     except sandbox.SandboxError:
@@ -693,20 +701,21 @@ def _engine_error(message: str) -> QueryError:
     return QueryError(message)
 
 
-def _execute_checked(graph: LoadedGraph, query: ParsedQuery,
-                     bindings: dict[str, Term]) -> Result:
+def _execute_checked(graph: LoadedGraph, query: ParsedQuery, bindings: dict[str, Term],
+                     results: str) -> Result:
     """execute, with the engine's errors as one-line QueryErrors (in the worker)."""
     try:
-        return execute(graph, query, bindings)
+        return execute(graph, query, bindings, results)
     except SyntaxError as err:
         raise _oxigraph_syntax_error(str(err)) from None
     except (OSError, ValueError, RuntimeError) as err:
         raise _engine_error(_one_line(err)) from None
 
 
-def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term]) -> Result:
-    """Run the query in this process, without a time limit. A parameter is bound by
-    substitution (SEP-0007), so a SELECT must project it."""
+def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term],
+            results: str = "json") -> Result:
+    """Run the query in this process, without a time limit; a SELECT or ASK answer in
+    `results`. A parameter is bound by substitution (SEP-0007), so a SELECT must project it."""
     prefixes = {**graph.prefixes, **query.prefixes}
     if query.update:
         graph.store.update(query.text, prefixes=prefixes)
@@ -716,7 +725,7 @@ def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term]
                                substitutions={ox.Variable(k): v for k, v in bindings.items()})
     if isinstance(answer, ox.QueryTriples):
         return Result(query.form, answer.serialize(format=ox.RdfFormat.N_TRIPLES))
-    return Result(query.form, answer.serialize(format=ox.QueryResultsFormat.JSON))
+    return Result(query.form, answer.serialize(format=RESULT_FORMATS[results]), results)
 
 
 def leading_values(text: str, bindings: Mapping[str, Term]) -> str:
@@ -821,7 +830,8 @@ def render(result: Result, fmt: str, prefixes: Mapping[str, str], max_width: int
         triples = ox.parse(result.payload, ox.RdfFormat.N_TRIPLES)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)) or b""
     if fmt != "table":
-        return result.solutions().serialize(format=RESULT_FORMATS[fmt])
+        return (result.payload if result.results == fmt
+                else result.solutions().serialize(format=RESULT_FORMATS[fmt]))
     solutions = result.solutions()
     if isinstance(solutions, ox.QueryBoolean):
         return b"true\n" if bool(solutions) else b"false\n"

@@ -841,3 +841,21 @@ def test_the_query_command_starts_without_rdflib(tmp_path):
                           timeout=120, cwd=Path(__file__).parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("loaded: []")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+def test_an_answer_the_worker_writes_is_the_one_written_from_json(fmt, fixture_graph):
+    for name, params in CASES:
+        named = query.named_query(name)
+        _, direct = query.answer(fixture_graph, named.text, params, named.kinds, results=fmt)
+        _, via_json = query.answer(fixture_graph, named.text, params, named.kinds)
+        assert direct.results == fmt and via_json.results == "json"
+        assert query.render(direct, fmt, {}) == query.render(via_json, fmt, {})
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+def test_an_answer_in_any_format_knows_when_it_is_empty(fmt, fixture_graph):
+    none = "SELECT ?s ?o WHERE { ?s <urn:none> ?o }"
+    some = 'SELECT ?s ?o WHERE { ?s ?p ?o FILTER (CONTAINS(STR(?o), "\\n")) } LIMIT 1'
+    assert query.answer(fixture_graph, none, results=fmt)[1].empty()
+    assert not query.answer(fixture_graph, some, results=fmt)[1].empty()
