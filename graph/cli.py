@@ -314,12 +314,13 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
         return
     try:
         source, files = _query_source(list(sources), endpoint, graph_iri, allow_update)
-        query_text, kinds = _query_text(text, name, files)
+        query_text, kinds = _query_text(text, name, files, source, params)
+        fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
         parsed, result = q.answer(source, query_text, params, kinds, timeout=timeout,
-                                  allow_federation=allow_federation, allow_update=allow_update)
+                                  allow_federation=allow_federation, allow_update=allow_update,
+                                  results=fmt if fmt in q.RESULT_FORMATS else "json")
     except q.QueryError as err:
         raise _query_failure(err) from None
-    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     click.echo(q.render(result, fmt, {**source.prefixes, **parsed.prefixes}, max_width), nl=False)
     for hint in q.empty_answer_hints(source, parsed, result, params, kinds, timeout):
         click.echo(f"hint: {hint}", err=True)
@@ -342,8 +343,11 @@ def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | No
     return q.open_graph(sources[0], writable), sources[1:]
 
 
-def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[str, dict]:
-    """The query and its parameters' kinds, from exactly one of -e, --name or a .rq file."""
+def _query_text(text: str | None, name: str | None, files: list[Path], source,
+                params: tuple[str, ...]):
+    """The query and its parameters' kinds, from exactly one of -e, --name or a .rq file; a
+    named query comes already read (own_query), in its form for `source` and `params`
+    (named_text), the others as text for the parser."""
     from graph import query as q
 
     if len(files) > 1 or sum(x is not None for x in (text, name, *files[:1])) != 1:
@@ -352,7 +356,7 @@ def _query_text(text: str | None, name: str | None, files: list[Path]) -> tuple[
         return text, {}
     if name is not None:
         named = q.named_query(name)
-        return named.text, named.kinds
+        return q.own_query(q.named_text(named, source, params)), named.kinds
     try:
         query_text = files[0].read_text(encoding="utf-8")
     except OSError as err:

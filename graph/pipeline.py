@@ -475,13 +475,17 @@ def write_store(folder: Path) -> None:
     """An Oxigraph store of the build in `folder`, for `query`, `serve` and `export` to open
     without parsing, loaded from the graph files already written there: each transcript's
     named graph (graph.nq), and their merge with the shared triples as the default graph
-    (graph.ttl), as a graph file is loaded. Its files are not byte-stable, unlike the rest.
+    (graph.ttl), as a graph file is loaded, and the summary graph of counts that named queries
+    read (query.add_summaries). Its files are not byte-stable, unlike the rest.
     Oxigraph loads without holding the GIL, so this runs beside the other writers."""
     import pyoxigraph as ox
+
+    from graph.query import add_summaries
 
     store = ox.Store(str(folder / STORE))  # leniently: the files were just made valid here
     store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS, lenient=True)
     store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE, lenient=True)
+    add_summaries(store)
     store.optimize()
     store.flush()
 

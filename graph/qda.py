@@ -31,6 +31,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
 from graph.codebook import CATEGORIES, CodebookError
 from graph.export import xml_safe
+from graph.namespaces import BASE
 from graph.network import (
     CATEGORY_COLOURS,
     RELATION_STYLES,
@@ -40,7 +41,7 @@ from graph.network import (
     project,
     read_claims,
 )
-from graph.vocab import BASE, CONCEPT, LG, OA, SYMMETRIC
+from graph.vocab import CONCEPT, LG, OA, SYMMETRIC
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

@@ -23,7 +23,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from graph import sandbox
-from graph.vocab import PREFIXES
+from graph.namespaces import PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
 MAX_QUERY_BYTES = 100_000  # a query's size in UTF-8; larger ones are refused unparsed
@@ -121,17 +121,21 @@ class ParsedQuery:
 
 @dataclass(frozen=True)
 class Result:
-    """An answer: SPARQL JSON results (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE, and the
-    default graph after an UPDATE)."""
+    """An answer: SPARQL results (SELECT, ASK) in `results` (JSON unless the command asked the
+    worker for the format it prints), or N-Triples (CONSTRUCT, DESCRIBE, and the default graph
+    after an UPDATE)."""
 
     form: str
     payload: bytes
+    results: str = "json"  # a key of RESULT_FORMATS
 
     def solutions(self) -> ox.QuerySolutions | ox.QueryBoolean:
-        return ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(self.payload, RESULT_FORMATS[self.results])
 
     def empty(self) -> bool:
         """True for a SELECT answer without rows (found without reading them all)."""
+        if self.results == "csv":  # CSV cannot be read back into terms: its header line alone
+            return self.payload.count(b"\n") <= 1
         return next(iter(self.solutions()), None) is None
 
     def rows(self) -> tuple[list[str], list[list[Term | None]]]:
@@ -149,7 +153,8 @@ class Source(Protocol):
     def check(self, query: ParsedQuery, allow_federation: bool, allow_update: bool) -> None: ...
 
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term],
-                timeout: float, network: bool = False) -> Result: ...
+                timeout: float, network: bool = False, results: str = "json") -> Result:
+        """The answer; SELECT and ASK in `results` if the source can make it, else JSON."""
 
     def empty_hint(self, timeout: float) -> str | None:
         """Why a query may have found nothing here, if the source can tell."""
@@ -171,8 +176,8 @@ class LoadedGraph:
         check_query(query, self.graphs, allow_federation, allow_update)
 
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float,
-                network: bool = False) -> Result:
-        return run_local(self, query, bindings, timeout, network)
+                network: bool = False, results: str = "json") -> Result:
+        return run_local(self, query, bindings, timeout, network, results)
 
     def empty_hint(self, timeout: float) -> str | None:
         return None  # the default graph holds every named graph
@@ -203,6 +208,18 @@ def load_graph(path: Path) -> LoadedGraph:
 
 
 BUILD_FILES = ("graph.ttl", "graph.nq", "graph.trig", "graph.jsonld")  # what a build writes
+SUMMARY_GRAPH = PREFIXES["lgd"] + "summary"  # the counts a build adds to its store
+
+
+def add_summaries(store: ox.Store) -> None:
+    """Put the build's summary graph into its store: the triples each CONSTRUCT in
+    ontology/summaries/ makes from the graph, in the named graph SUMMARY_GRAPH, which the
+    named queries with a form in that folder read instead of counting the whole corpus."""
+    graph = ox.NamedNode(SUMMARY_GRAPH)
+    for path in sorted(summaries_folder().glob("*.construct.rq")):
+        made = store.query(path.read_text(encoding="utf-8"))
+        store.bulk_load(made.serialize(format=ox.RdfFormat.N_TRIPLES),
+                        format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
 
 def build_store(path: Path) -> Path | None:
@@ -393,6 +410,31 @@ def engine_view(text: str) -> tuple[frozenset[str], int]:
         elif kind == "close":
             depth = max(depth - 1, 0)
     return frozenset(words), deepest
+
+
+OWN_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def own_query(text: str) -> ParsedQuery:
+    """What one of the project's own read-only queries does (ontology/queries, the look-ups
+    below), read from its tokens without rdflib's parser, which costs half a second to import:
+    its form, variables and PREFIX lines. The queries are checked in tests to read the same
+    here as through parse_query; a user's text always goes through parse_query."""
+    tokens = [t for t in ENGINE_TOKEN.finditer(text) if t.lastgroup != "comment"]
+    words = [t[0].upper() for t in tokens if t.lastgroup == "name"]
+    form = next((w for w in words if w in OWN_FORMS), None)
+    if form is None or {"SERVICE", "LOAD", "FROM", "INSERT", "DELETE"} & set(words):
+        raise QueryError("not a read-only query of the project's own")
+    variables = frozenset(t[0][1:] for t in tokens
+                          if t.lastgroup == "name" and t[0][0] in "?$")
+    declared = {tokens[i + 1][0][:-1]: tokens[i + 2][0][1:-1]
+                for i, t in enumerate(tokens[:-2]) if t[0].upper() == "PREFIX"}
+    depth, trailing = 0, False
+    for token in tokens:
+        if token.lastgroup in ("open", "close"):
+            depth += 1 if token.lastgroup == "open" else -1
+        trailing = trailing or (depth == 0 and token[0].upper() == "VALUES")
+    return ParsedQuery(text, form, variables, declared, trailing_values=trailing)
 
 
 def _walk(node: object) -> Iterator[object]:
@@ -593,7 +635,7 @@ def resolve_speaker(source: Source, name: str) -> ox.Literal:
 
 
 def _lookup(source: Source, text: str) -> tuple[list[str], list[list[Term | None]]]:
-    return source.execute(parse_query(text, STANDARD_PREFIXES), {}, DEFAULT_TIMEOUT).rows()
+    return source.execute(own_query(text), {}, DEFAULT_TIMEOUT).rows()
 
 
 def values_clause(bindings: Mapping[str, Term]) -> str:
@@ -607,19 +649,24 @@ def values_clause(bindings: Mapping[str, Term]) -> str:
 # --- running ------------------------------------------------------------------------------
 
 
-def answer(source: Source, text: str, params: Sequence[str] = (), kinds: Mapping[str, str] = {},
-           *, allow_federation: bool = False, allow_update: bool = False,
-           timeout: float = DEFAULT_TIMEOUT) -> tuple[ParsedQuery, Result]:
-    """Parse, check, bind and run one query; `timeout` covers the parsing and the run."""
+def answer(source: Source, text: str | ParsedQuery, params: Sequence[str] = (),
+           kinds: Mapping[str, str] = {}, *, allow_federation: bool = False,
+           allow_update: bool = False, timeout: float = DEFAULT_TIMEOUT,
+           results: str = "json") -> tuple[ParsedQuery, Result]:
+    """Parse, check, bind and run one query (a text, or a query already read, as own_query
+    reads the named ones); `timeout` covers the parsing and the run. A SELECT or ASK answer
+    comes in `results` where the source can make it (so a local one is written once)."""
     deadline = time.monotonic() + timeout
-    query = parse_query_within(text, source.prefixes, timeout)
+    query = (text if isinstance(text, ParsedQuery)
+             else parse_query_within(text, source.prefixes, timeout))
     source.check(query, allow_federation, allow_update)
     bindings = bind_params(source, query, params, kinds)
     left = deadline - time.monotonic()
     if left <= 0:
         raise _stopped(timeout)
     try:
-        return query, source.execute(query, bindings, left, network=allow_federation)
+        return query, source.execute(query, bindings, left, network=allow_federation,
+                                     results=results)
     except QueryTimeout as err:  # say the limit the user gave, not the time that was left
         raise (_stopped(timeout) if isinstance(source, LoadedGraph) else err) from None
 
@@ -630,11 +677,12 @@ def _stopped(seconds: float) -> QueryTimeout:
 
 
 def run_local(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term],
-              timeout: float, network: bool = False) -> Result:
+              timeout: float, network: bool = False, results: str = "json") -> Result:
     """Run the query in a forked worker (it inherits the store) that can open no network
     connection unless `network`, and stop it after `timeout` seconds."""
     try:
-        return sandbox.run(_execute_checked, (graph, query, dict(bindings)), timeout, network)
+        return sandbox.run(_execute_checked, (graph, query, dict(bindings), results), timeout,
+                           network)
     except sandbox.Timeout:
         raise _stopped(timeout) from None
     except sandbox.SandboxError:
@@ -653,20 +701,21 @@ def _engine_error(message: str) -> QueryError:
     return QueryError(message)
 
 
-def _execute_checked(graph: LoadedGraph, query: ParsedQuery,
-                     bindings: dict[str, Term]) -> Result:
+def _execute_checked(graph: LoadedGraph, query: ParsedQuery, bindings: dict[str, Term],
+                     results: str) -> Result:
     """execute, with the engine's errors as one-line QueryErrors (in the worker)."""
     try:
-        return execute(graph, query, bindings)
+        return execute(graph, query, bindings, results)
     except SyntaxError as err:
         raise _oxigraph_syntax_error(str(err)) from None
     except (OSError, ValueError, RuntimeError) as err:
         raise _engine_error(_one_line(err)) from None
 
 
-def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term]) -> Result:
-    """Run the query in this process, without a time limit. A parameter is bound by
-    substitution (SEP-0007), so a SELECT must project it."""
+def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term],
+            results: str = "json") -> Result:
+    """Run the query in this process, without a time limit; a SELECT or ASK answer in
+    `results`. A parameter is bound by substitution (SEP-0007), so a SELECT must project it."""
     prefixes = {**graph.prefixes, **query.prefixes}
     if query.update:
         graph.store.update(query.text, prefixes=prefixes)
@@ -676,7 +725,7 @@ def execute(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Term]
                                substitutions={ox.Variable(k): v for k, v in bindings.items()})
     if isinstance(answer, ox.QueryTriples):
         return Result(query.form, answer.serialize(format=ox.RdfFormat.N_TRIPLES))
-    return Result(query.form, answer.serialize(format=ox.QueryResultsFormat.JSON))
+    return Result(query.form, answer.serialize(format=RESULT_FORMATS[results]), results)
 
 
 def leading_values(text: str, bindings: Mapping[str, Term]) -> str:
@@ -781,7 +830,8 @@ def render(result: Result, fmt: str, prefixes: Mapping[str, str], max_width: int
         triples = ox.parse(result.payload, ox.RdfFormat.N_TRIPLES)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)) or b""
     if fmt != "table":
-        return result.solutions().serialize(format=RESULT_FORMATS[fmt])
+        return (result.payload if result.results == fmt
+                else result.solutions().serialize(format=RESULT_FORMATS[fmt]))
     solutions = result.solutions()
     if isinstance(solutions, ox.QueryBoolean):
         return b"true\n" if bool(solutions) else b"false\n"
@@ -849,6 +899,8 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    summary: str | None = None  # the same question read from a build's summary graph
+    listing: str | None = None  # the same question shaped for no parameter given
 
     @property
     def kinds(self) -> dict[str, str]:
@@ -863,6 +915,24 @@ def queries_folder() -> Path:
     from graph.ontology_files import ontology_file
 
     return ontology_file("queries")
+
+
+def summaries_folder() -> Path:
+    from graph.ontology_files import ontology_file
+
+    return ontology_file("summaries")
+
+
+def named_text(named: NamedQuery, source: Source, params: Sequence[str] = ()) -> str:
+    """The named query's text for this source and parameters: asked of a build's store that
+    holds the summary graph, its form that reads the counts there (ontology/summaries/NAME.rq);
+    with none of its parameters given, its form for a listing of the whole corpus
+    (ontology/listings/NAME.rq); else the query itself. Each form gives the same rows."""
+    if params:
+        return named.text
+    if named.summary and isinstance(source, LoadedGraph) and SUMMARY_GRAPH in source.graphs:
+        return named.summary
+    return named.listing or named.text
 
 
 def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
@@ -903,7 +973,11 @@ def read_named_query(path: Path) -> NamedQuery:
     missing = [k for k in ("title", "description") if not fields.get(k)]
     if missing:
         raise QueryError(f"{path}: the header has no `# {missing[0]}:` line")
-    return NamedQuery(path.stem, fields["title"], fields["description"], tuple(params), text)
+    summary, listing = (path.parent.parent / folder / path.name
+                        for folder in ("summaries", "listings"))
+    return NamedQuery(path.stem, fields["title"], fields["description"], tuple(params), text,
+                      *(f.read_text(encoding="utf-8") if f.is_file() else None
+                        for f in (summary, listing)))
 
 
 def header_kinds(text: str, path: Path) -> dict[str, str]:

@@ -89,10 +89,11 @@ class Endpoint:
         check_query(query, None, allow_federation, allow_update)
 
     def execute(self, query: ParsedQuery, bindings: Mapping[str, Term], timeout: float,
-                network: bool = False) -> Result:
+                network: bool = False, results: str = "json") -> Result:
         """POST the query, with PREFIX lines for the standard prefixes it uses without declaring
         them (as a local query may); parameters travel as a trailing VALUES block written by
-        Oxigraph. `network` is for the store to decide: the store runs the query."""
+        Oxigraph. `network` is for the store to decide: the store runs the query. The answer
+        is asked for as JSON, whatever `results` is."""
         prologue = prefix_lines(query, self.prefixes)
         text = prologue + query.text
         if bindings:

@@ -5,19 +5,20 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-BASE = "https://w3id.org/leadgraph/"
-CONCEPT = Namespace(BASE + "concept/")
-ENTITY = Namespace(BASE + "entity/")
-DATA = Namespace(BASE + "data/")
-PERSON = Namespace(BASE + "person/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("https://schema.org/")
+from graph.namespaces import PREFIXES
+
+CONCEPT = Namespace(PREFIXES["lgc"])
+ENTITY = Namespace(PREFIXES["lge"])
+DATA = Namespace(PREFIXES["lgd"])
+PERSON = Namespace(PREFIXES["lgp"])
+OA = Namespace(PREFIXES["oa"])
+SCHEMA = Namespace(PREFIXES["schema"])
 
 
 class LG(DefinedNamespace):
     """Terms of ontology/leadgraph.ttl; a test keeps the two in step."""
 
-    _NS = Namespace(BASE + "ontology#")
+    _NS = Namespace(PREFIXES["lg"])
     _fail = True
 
     # classes
@@ -72,6 +73,17 @@ class LG(DefinedNamespace):
     endTime: URIRef
     mentions: URIRef
     category: URIRef
+    # the build's summary graph
+    sentenceCount: URIRef
+    turnCount: URIRef
+    CorroboratedRelation: URIRef
+    speakerCount: URIRef
+    interviewCount: URIRef
+    claimCount: URIRef
+    CoMentionGap: URIRef
+    firstConcept: URIRef
+    secondConcept: URIRef
+    sharedTurns: URIRef
 
 
 RELATIONS = (
@@ -84,12 +96,3 @@ RELATIONS = (
     "isPartOf",
 )
 SYMMETRIC = frozenset({"combinesWith", "contrastsWith"})
-PREFIXES = {
-    "lg": str(LG._NS),
-    "lgc": str(CONCEPT),
-    "lge": str(ENTITY),
-    "lgd": str(DATA),
-    "lgp": str(PERSON),
-    "oa": str(OA),
-    "schema": str(SCHEMA),
-}

@@ -10,6 +10,7 @@ import multiprocessing
 import re
 import shutil
 import subprocess
+import sys
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -812,3 +813,49 @@ def test_a_parameter_also_leads_the_where_group_as_values(text, where):
 def test_a_construct_or_a_query_without_parameters_is_left_as_written(text):
     bindings = BOUND_TRUST if text.startswith("CONSTRUCT") else {}
     assert query.leading_values(text, bindings) == text
+
+
+@pytest.mark.parametrize("text", [query.named_query(n).text for n in NAMES]
+                         + [query.CONCEPT_LABELS, query.SPEAKER_NAMES],
+                         ids=[*NAMES, "concept-labels", "speaker-names"])
+def test_own_queries_read_without_rdflib_as_through_the_parser(text):
+    assert query.own_query(text) == query.parse_query(text, {})
+
+
+@pytest.mark.parametrize("text", ["SELECT * { SERVICE <http://x> { ?s ?p ?o } }",
+                                  "SELECT * FROM <http://x> { ?s ?p ?o }",
+                                  "INSERT DATA { <http://a> <http://b> <http://c> }",
+                                  "LOAD <http://x>", "# SELECT\n"])
+def test_own_query_refuses_what_is_not_a_plain_read(text):
+    with pytest.raises(query.QueryError):
+        query.own_query(text)
+
+
+def test_the_query_command_starts_without_rdflib(tmp_path):
+    script = ("import sys\nfrom graph import cli\n"
+              f"cli.main(['query', {str(FIXTURE)!r}, '--name', 'denied-claims'],"
+              " standalone_mode=False)\n"
+              "heavy = [m for m in ('rdflib', 'spacy', 'networkx', 'pyvis', 'pyshacl')"
+              " if m in sys.modules]\nprint('loaded:', heavy)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("loaded: []")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+def test_an_answer_the_worker_writes_is_the_one_written_from_json(fmt, fixture_graph):
+    for name, params in CASES:
+        named = query.named_query(name)
+        _, direct = query.answer(fixture_graph, named.text, params, named.kinds, results=fmt)
+        _, via_json = query.answer(fixture_graph, named.text, params, named.kinds)
+        assert direct.results == fmt and via_json.results == "json"
+        assert query.render(direct, fmt, {}) == query.render(via_json, fmt, {})
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+def test_an_answer_in_any_format_knows_when_it_is_empty(fmt, fixture_graph):
+    none = "SELECT ?s ?o WHERE { ?s <urn:none> ?o }"
+    some = 'SELECT ?s ?o WHERE { ?s ?p ?o FILTER (CONTAINS(STR(?o), "\\n")) } LIMIT 1'
+    assert query.answer(fixture_graph, none, results=fmt)[1].empty()
+    assert not query.answer(fixture_graph, some, results=fmt)[1].empty()
