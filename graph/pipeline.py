@@ -26,6 +26,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from graph import __version__, nlp
+from graph.buildstore import write_store
 from graph.cache import Cache
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_network
@@ -471,21 +472,6 @@ def writing(out: Path) -> Iterator[None]:
 STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
-def write_store(folder: Path) -> None:
-    """An Oxigraph store of the build in `folder`, for `query`, `serve` and `export` to open
-    without parsing, loaded from the graph files already written there: each transcript's
-    named graph (graph.nq), and their merge with the shared triples as the default graph
-    (graph.ttl), as a graph file is loaded. Its files are not byte-stable, unlike the rest.
-    Oxigraph loads without holding the GIL, so this runs beside the other writers."""
-    import pyoxigraph as ox
-
-    store = ox.Store(str(folder / STORE))  # leniently: the files were just made valid here
-    store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS, lenient=True)
-    store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE, lenient=True)
-    store.optimize()
-    store.flush()
-
-
 def write_outputs(built: Built, net: ConceptNetwork, out: Path,
                   ready: Callable[[], int] = lambda: 0) -> int:
     """Write every output into a staging folder beside `out`, then, once `ready()` returns
@@ -496,8 +482,9 @@ def write_outputs(built: Built, net: ConceptNetwork, out: Path,
         files = built.files()
         for name in ("graph.nq", "graph.ttl"):  # what the store is loaded from
             write_chunks(staging / name, files.pop(name))
+        previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         with ThreadPoolExecutor(1) as pool:
-            stored = pool.submit(write_store, staging)
+            stored = pool.submit(write_store, staging / STORE, built, previous)
             for name, chunks in files.items():
                 write_chunks(staging / name, chunks)
             write_network(net, staging)
