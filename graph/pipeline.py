@@ -25,7 +25,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.term import Node
 
-from graph import __version__, nlp
+from graph import __version__, layouts, nlp
 from graph.buildstore import write_store
 from graph.cache import Cache
 from graph.codebook import Codebook, load_codebook
@@ -590,7 +590,9 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
     verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
     if pool is not None:
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
-    net = network_of((o.facts.share for o in done), shared)
+    lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
+        if options.cache else None
+    net = network_of((o.facts.share for o in done), shared, lay)
     return built, write_outputs(built, net, target, verdict)
 
 

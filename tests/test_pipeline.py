@@ -149,3 +149,26 @@ def test_the_graph_checked_holds_every_triple_and_each_term_once(berwick_build):
     assert set(merged) == set(Graph().parse(data=data, format="nt"))
     terms = [term for triple in merged for term in triple]
     assert len({id(term) for term in terms}) == len(set(terms))  # one object a term
+
+
+def test_a_build_that_finds_a_component_again_takes_its_kept_positions(tmp_path, monkeypatch):
+    import graph.layouts as layouts
+
+    folder = _interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    build([folder], tmp_path / "first", options)
+    kept = sorted((tmp_path / "cache" / "layout").iterdir())
+    assert len(kept) > 1  # the fixtures' map has several components
+
+    def no_layout(*_: object) -> None:
+        raise AssertionError("a component was laid out again")
+
+    monkeypatch.setattr(layouts, "component_layout", no_layout)
+    build([folder], tmp_path / "again", options)
+    monkeypatch.undo()
+    kept[0].write_text('[["not", "a", "position"]]')  # a damaged entry is laid out again
+    build([folder], tmp_path / "repaired", options)
+    for name in ("concept_map.html", "graph.gexf", "nodes.csv"):
+        first = (tmp_path / "first" / name).read_bytes()
+        assert (tmp_path / "again" / name).read_bytes() == first, name
+        assert (tmp_path / "repaired" / name).read_bytes() == first, name
