@@ -77,6 +77,8 @@ def _safe(data: Attributes) -> Attributes:
 
 
 class Edge(NamedTuple):
+    """An edge as written: its XML-safe ends, its id and its attributes."""
+
     source: str
     target: str
     ident: str
@@ -112,6 +114,8 @@ class Declared:
         self.order: list[tuple[str, str, str, str]] = []  # (id, scope, name, type)
 
     def id(self, scope: str, name: str, value: object, by_type: bool = False) -> str:
+        """The id of attribute `name` of nodes or edges (`scope`); GraphML (`by_type`) gives
+        one name with values of two types two ids, GEXF one."""
         kind = TYPES[type(value)]
         key = (scope, name, kind) if by_type else (scope, name)
         found = self.ids.get(key)
