@@ -15,7 +15,8 @@ process tree, and peak resident memory of the tree, polled from /proc):
 - parse: spaCy's parser alone on the same sentences, on J processes (spacy.load + nlp.pipe);
 - queries: every named query end to end (`python -m graph query OUT --name X`), parameters
   filled, with a time limit of 600 s instead of 30, and the rows it prints;
-- incremental: a rebuild with the cache after changing one transcript;
+- incremental: a rebuild with the cache after changing one transcript (a line added at its
+  end), then after rewriting it (another made-up interview in its place);
 - first: the first input built on its own, against `import spacy; spacy.load(model)`.
 Prints a markdown table with the ratios the targets are stated in.
 """
@@ -313,25 +314,31 @@ def bench_incremental(args, corpus: Path, work: Path, table: list[str]) -> None:
     table.append(row("build with an empty cache", f"{cold.wall:.1f} s wall, {cold.cpu:.1f} s CPU"))
     changed = sorted(corpus.iterdir())[args.count // 2]
     original = changed.read_text(encoding="utf-8")
-
-    def rebuild(i: int) -> Run:
-        changed.write_text(original + f"\nInterviewer: Thank you, round {i}.\n", encoding="utf-8")
-        return measure(build_command(corpus, work / "inc", args.jobs, cache))
-
+    pool = load_pool()
+    edits = {
+        "rebuild after changing one transcript": lambda i: original
+        + f"\nInterviewer: Thank you, round {i}.\n",
+        "rebuild after rewriting one transcript (other claims and concepts)": lambda i:
+        interview(pool, args.count + i, args.seed),
+    }
     clean = work / "inc-clean"
     shutil.copytree(work / "inc", clean, ignore=shutil.ignore_patterns("store"))
-    print("rebuild after changing one transcript", file=sys.stderr)
-    try:
-        runs = repeat(args.repeat, rebuild)
-    finally:
-        changed.write_text(original, encoding="utf-8")
-    measure(build_command(corpus, work / "inc", args.jobs, cache))  # the original back
-    same = same_files(clean, work / "inc")
-    table.append(row("rebuild after changing one transcript",
-                     f"{median(runs):.1f} s wall, {median(runs, 'cpu'):.1f} s CPU",
-                     f"peak {max(r.peak for r in runs) / 1024**2:.0f} MB; changed back and "
-                     f"rebuilt: {'byte-identical to' if same else 'DIFFERS from'} the clean "
-                     "build"))
+    for what, edit in edits.items():
+        def rebuild(i: int, edit=edit) -> Run:
+            changed.write_text(edit(i), encoding="utf-8")
+            return measure(build_command(corpus, work / "inc", args.jobs, cache))
+
+        print(what, file=sys.stderr)
+        try:
+            runs = repeat(args.repeat, rebuild)
+        finally:
+            changed.write_text(original, encoding="utf-8")
+        measure(build_command(corpus, work / "inc", args.jobs, cache))  # the original back
+        same = same_files(clean, work / "inc")
+        table.append(row(what, f"{median(runs):.1f} s wall, {median(runs, 'cpu'):.1f} s CPU",
+                         f"peak {max(r.peak for r in runs) / 1024**2:.0f} MB; changed back and "
+                         f"rebuilt: {'byte-identical to' if same else 'DIFFERS from'} the clean "
+                         "build"))
 
 
 def same_files(a: Path, b: Path) -> bool:

@@ -10,15 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from xml.etree.ElementTree import Element, tostring
 
-import networkx as nx
 from rdflib import RDF, Dataset, Graph
 
+from graph.gephi import edge_evidence, to_gexf, to_graphml
 from graph.network import ConceptNetwork, project
 from graph.query import build_store
 from graph.render import render_map, render_report
@@ -34,10 +32,6 @@ NODE_COLUMNS = ("Id", "Label", "Category", "Mentions", "Degree", "PageRank", "Co
 EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "Weight", "Relation", "Claims",
                 "Confidence", "Quote", "Speaker", "Lines", "Rule", "Transcript", "Color", "Quotes",
                 "Claim IRIs")
-XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-QUOTE_SEPARATOR = "\n"  # between the claims' quotes in an edge's `quotes` (quotes are one line)
-# Characters XML 1.0 forbids (C0 controls but tab, newline and return; surrogates; U+FFFE/FFFF).
-XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads these as a formula
 
 
@@ -61,109 +55,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def xml_safe(text: str) -> str:
-    """`text` with every character XML 1.0 forbids replaced by U+FFFD (same length, so
-    character offsets into it still hold)."""
-    return XML_ILLEGAL.sub("\ufffd", text)
-
-
 def csv_cell(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula, prefixed with a single quote."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
-
-
-def _safe_attributes(data: dict) -> dict:
-    return {k: xml_safe(v) if isinstance(v, str) else v for k, v in data.items()}
-
-
-def edge_evidence(net: ConceptNetwork, key: str) -> dict[str, str]:
-    """Every claim behind an edge: its quotes (a line per claim, in the order of `claim_iris`)
-    and the claims' IRIs, space-separated."""
-    claims = net.claims.get(key, ())
-    quotes = (" ".join(" ".join(q.text.split()) for q in c.quotes) for c in claims)
-    return {"quotes": QUOTE_SEPARATOR.join(quotes), "claim_iris": " ".join(c.iri for c in claims)}
-
-
-def _rgba(colour: str) -> dict[str, int | float]:
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return {"r": r, "g": g, "b": b, "a": 1.0}
-
-
-def gexf_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
-    """A copy with GEXF viz data (colour with alpha, size, position; y up as in Gephi), every
-    claim's quote on its edge, and text made XML-safe.
-
-    Every edge is directed (networkx refuses an undirected edge in a directed graph, and
-    graphology-gexf one of type "mutual" first): a symmetric relation is two edges, KEY and
-    KEY-reverse, both with `symmetric` 1.
-    """
-    g = nx.MultiDiGraph()
-    for node, data in net.graph.nodes(data=True):
-        attrs = {k: v for k, v in data.items() if k not in ("x", "y", "size", "color")}
-        attrs["viz"] = {"color": _rgba(data["color"]), "size": data["size"],
-                        "position": {"x": data["x"], "y": -data["y"], "z": 0.0}}
-        g.add_node(xml_safe(node), **_safe_attributes(attrs))
-    for u, v, key, data in net.graph.edges(keys=True, data=True):
-        attrs = {k: v for k, v in data.items() if k not in ("color", "dashes", "directed")}
-        attrs.update(edge_evidence(net, key), symmetric=1 - data["directed"], type="directed")
-        attrs["viz"] = {"color": _rgba(data["color"]), "thickness": float(data["weight"]),
-                        "shape": data["dashes"]}
-        ends = [(u, v, key)] + ([] if data["directed"] else [(v, u, f"{key}-reverse")])
-        for source, target, ident in ends:
-            g.add_edge(xml_safe(source), xml_safe(target), key=ident,
-                       **_safe_attributes({**attrs, "id": ident}))
-    return g
-
-
-def to_gexf(net: ConceptNetwork) -> bytes:
-    """GEXF 1.3 (directed by default) with declared attribute types and viz; no date nor
-    multigraph key (stable bytes)."""
-    from networkx.readwrite.gexf import GEXFWriter
-
-    writer = GEXFWriter(version="1.3")
-    writer.xml.set("xmlns:xsi", XSI_NS)  # networkx 3 writes a wrong XSI namespace for 1.3
-    writer.add_graph(gexf_graph(net))
-    meta = writer.xml.find("meta")
-    meta.attrib.pop("lastmodifieddate", None)
-    meta.find("creator").text = "leadgraph"
-    _drop_attribute(writer.graph_element, "edge", "networkx_key")
-    writer.indent(writer.xml)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + tostring(writer.xml) + b"\n"
-
-
-def _drop_attribute(graph_element: Element, kind: str, title: str) -> None:
-    """Remove one declared attribute and its values (networkx adds the multigraph key)."""
-    for declared in graph_element.findall("attributes"):
-        if declared.get("class") != kind:
-            continue
-        for attribute in declared.findall("attribute"):
-            if attribute.get("title") == title:
-                declared.remove(attribute)
-                ident = attribute.get("id")
-                for values in graph_element.iter("attvalues"):
-                    for value in values.findall("attvalue"):
-                        if value.get("for") == ident:
-                            values.remove(value)
-
-
-def graphml_graph(net: ConceptNetwork) -> nx.MultiDiGraph:
-    """GraphML has no viz: colour, size and position (y up) become plain attributes, with the
-    r, g, b, x, y and size names Gephi's GraphML importer reads."""
-    g = nx.MultiDiGraph()
-    for node, data in net.graph.nodes(data=True):
-        rgb = {k: v for k, v in _rgba(data["color"]).items() if k != "a"}
-        g.add_node(xml_safe(node), **_safe_attributes({**data, "y": -data["y"], **rgb}))
-    for u, v, key, data in net.graph.edges(keys=True, data=True):
-        attrs = _safe_attributes({**data, **edge_evidence(net, key)})
-        g.add_edge(xml_safe(u), xml_safe(v), key=key, **attrs)
-    return g
-
-
-def to_graphml(net: ConceptNetwork) -> bytes:
-    lines = nx.generate_graphml(graphml_graph(net), prettyprint=True)
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(lines) + "\n").encode("utf-8")
 
 
 def _csv(header: tuple[str, ...], rows: list[tuple]) -> bytes:

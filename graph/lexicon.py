@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from graph.rules import compose
 from graph.vocab import RELATIONS
 
 CLASSES = ("verb", "causative", "adjective", "noun", "subordinator", "preposition", "coordinator",
@@ -151,7 +152,7 @@ def _compose(path: Path) -> tuple[Any, yaml.Node]:
     except (OSError, UnicodeDecodeError) as err:
         raise LexiconError(f"{path}: cannot read ({err})") from None
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return compose(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

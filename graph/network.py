@@ -349,9 +349,11 @@ def project(graph: Graph) -> ConceptNetwork:
 
 
 def network(claims: list[ClaimRecord], mentions: dict[str, tuple[Quote, ...]],
-            transcripts: tuple[Transcript, ...], terms: Graph) -> ConceptNetwork:
+            transcripts: tuple[Transcript, ...], terms: Graph,
+            lay: ComponentLayout | None = None) -> ConceptNetwork:
     """The concept network of claims and mentions; `terms` holds what is said of concepts and
-    relations (labels, categories, definitions, inverses): the ontology and the codebook."""
+    relations (labels, categories, definitions, inverses): the ontology and the codebook.
+    `lay` lays out a connected component (component_layout, or one that remembers)."""
     titles = {t.iri: t.title for t in transcripts}
     relation_labels = _labels(terms, RELATIONS, LG)
     positive: dict[tuple[str, str, str], list[ClaimRecord]] = defaultdict(list)
@@ -374,7 +376,7 @@ def network(claims: list[ClaimRecord], mentions: dict[str, tuple[Quote, ...]],
         evidence[key] = tuple(positive[s, relation, o])
         net.add_edge(s, o, key=key, **edge_attributes(relation, relation_labels[relation],
                                                       evidence[key], titles))
-    add_measures(net)
+    add_measures(net, lay)
     return ConceptNetwork(
         graph=net, transcripts=transcripts, relation_labels=relation_labels,
         inverse_labels=_inverse_labels(terms, relation_labels),
@@ -410,7 +412,7 @@ def _summed(net: nx.MultiDiGraph, kind: type[nx.Graph]) -> nx.Graph:
     return summed
 
 
-def add_measures(net: nx.MultiDiGraph) -> None:
+def add_measures(net: nx.MultiDiGraph, lay: ComponentLayout | None = None) -> None:
     """Degree, PageRank, Louvain community and layout position, as node attributes."""
     simple = _summed(net, nx.Graph)
     directed = _summed(net, nx.DiGraph)
@@ -426,7 +428,7 @@ def add_measures(net: nx.MultiDiGraph) -> None:
                      scaled_radius(data["mentions"], top_mentions))
         boxes[node] = node_box(data["label"], radius, label_font(degree, top_degree))
         data["size"] = scaled_radius(data["mentions"], top_mentions)
-    positions = layout(simple, boxes, order)
+    positions = layout(simple, boxes, order, lay)
     for node, data in net.nodes(data=True):
         data["degree"] = int(net.degree(node))
         data["pagerank"] = round(float(ranks.get(node, 0.0)), 6)
@@ -533,12 +535,14 @@ def node_box(label: str, radius: float, font: float) -> tuple[float, float, floa
 
 
 def layout(simple: nx.Graph, boxes: dict[str, tuple[float, float, float]],
-           order: dict[str, tuple[str, ...]]) -> dict[str, tuple[float, float]]:
+           order: dict[str, tuple[str, ...]],
+           lay: ComponentLayout | None = None) -> dict[str, tuple[float, float]]:
     """Deterministic positions: ForceAtlas2 (seeded) over the concepts with relations, spread
     until no two concepts' boxes (dot and label) overlap; the others in a grid below, for the
     exported files (the map lists them beside itself instead)."""
     linked = sorted(n for n in simple if simple.degree(n))
-    placed = _force_layout(_induced(simple, linked), boxes) if linked else {}
+    placed = _force_layout(_induced(simple, linked), boxes, lay or component_layout) \
+        if linked else {}
     isolated = sorted((n for n in simple if not simple.degree(n)), key=lambda n: (order.get(n), n))
     if isolated:
         bottom = max((y + boxes[n][2] for n, (x, y) in placed.items()), default=0.0)
@@ -560,18 +564,19 @@ def _induced(simple: nx.Graph, nodes: list[str]) -> nx.Graph:
     return sub
 
 
-def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]) -> Positions:
+def _force_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]],
+                  lay: ComponentLayout) -> Positions:
     """Each connected component laid out on its own (so none runs through another) and the
     components packed in rows, if that fits a laptop's map area (VIEW) at full size; otherwise
     whichever of that and one layout of all the components together (from a few seeded starts)
     fits it best (the components then fill each other's gaps)."""
     components = sorted((sorted(c) for c in nx.connected_components(sub)),
                         key=lambda c: (-len(c), c[0]))
-    blocks = [_component_layout(_induced(sub, c), boxes, whole=False) for c in components]
+    blocks = [lay(_induced(sub, c), boxes, False, SEED) for c in components]
     packed = _pack(blocks, boxes)
     if len(blocks) == 1 or len(sub) > LARGE or _view_fit(packed, boxes) >= 1.0:
         return packed
-    tries = [packed, *(_component_layout(sub, boxes, seed=seed) for seed in SEEDS)]
+    tries = [packed, *(lay(sub, boxes, True, seed) for seed in SEEDS)]
     return max(tries, key=lambda p: _view_fit(p, boxes))  # the first of the best, if tied
 
 
@@ -580,8 +585,8 @@ def _view_fit(points: Positions, boxes: dict[str, tuple[float, float, float]]) -
     return min(VIEW[0] / (right - left), VIEW[1] / (bottom - top))
 
 
-def _component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]],
-                      whole: bool = True, seed: int = SEED) -> Positions:
+def component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]],
+                     whole: bool = True, seed: int = SEED) -> Positions:
     """ForceAtlas2, rotated to lie wide, stretched to about ASPECT, scaled so the concepts'
     boxes cover about DENSITY of its area, spread until the boxes are apart, then compacted:
     toward the shape of VIEW if it is the `whole` picture, evenly if it is a block to pack."""
@@ -685,6 +690,8 @@ def _fit(sizes: list[tuple[float, float]], rows: list[list[int]]) -> float:
 
 
 Positions = dict[str, tuple[float, float]]
+Boxes = dict[str, tuple[float, float, float]]
+ComponentLayout = Callable[[nx.Graph, Boxes, bool, int], Positions]  # (sub, boxes, whole, seed)
 
 
 def _widest(points: Positions) -> Positions:

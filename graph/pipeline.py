@@ -25,7 +25,8 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.term import Node
 
-from graph import __version__, nlp
+from graph import __version__, layouts, nlp
+from graph.buildstore import write_store
 from graph.cache import Cache
 from graph.codebook import Codebook, load_codebook
 from graph.export import write_network
@@ -471,25 +472,6 @@ def writing(out: Path) -> Iterator[None]:
 STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
-def write_store(folder: Path) -> None:
-    """An Oxigraph store of the build in `folder`, for `query`, `serve` and `export` to open
-    without parsing, loaded from the graph files already written there: each transcript's
-    named graph (graph.nq), and their merge with the shared triples as the default graph
-    (graph.ttl), as a graph file is loaded, and the summary graph of counts that named queries
-    read (query.add_summaries). Its files are not byte-stable, unlike the rest.
-    Oxigraph loads without holding the GIL, so this runs beside the other writers."""
-    import pyoxigraph as ox
-
-    from graph.query import add_summaries
-
-    store = ox.Store(str(folder / STORE))  # leniently: the files were just made valid here
-    store.bulk_load(path=folder / "graph.nq", format=ox.RdfFormat.N_QUADS, lenient=True)
-    store.bulk_load(path=folder / "graph.ttl", format=ox.RdfFormat.TURTLE, lenient=True)
-    add_summaries(store)
-    store.optimize()
-    store.flush()
-
-
 def write_outputs(built: Built, net: ConceptNetwork, out: Path,
                   ready: Callable[[], int] = lambda: 0) -> int:
     """Write every output into a staging folder beside `out`, then, once `ready()` returns
@@ -500,8 +482,9 @@ def write_outputs(built: Built, net: ConceptNetwork, out: Path,
         files = built.files()
         for name in ("graph.nq", "graph.ttl"):  # what the store is loaded from
             write_chunks(staging / name, files.pop(name))
+        previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         with ThreadPoolExecutor(1) as pool:
-            stored = pool.submit(write_store, staging)
+            stored = pool.submit(write_store, staging / STORE, built, previous)
             for name, chunks in files.items():
                 write_chunks(staging / name, chunks)
             write_network(net, staging)
@@ -607,7 +590,9 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
     verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
     if pool is not None:
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
-    net = network_of((o.facts.share for o in done), shared)
+    lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
+        if options.cache else None
+    net = network_of((o.facts.share for o in done), shared, lay)
     return built, write_outputs(built, net, target, verdict)
 
 

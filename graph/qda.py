@@ -30,7 +30,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
 from graph.codebook import CATEGORIES, CodebookError
-from graph.export import xml_safe
+from graph.gephi import xml_safe
 from graph.namespaces import BASE
 from graph.network import (
     CATEGORY_COLOURS,

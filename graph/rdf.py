@@ -6,6 +6,7 @@ input gives the same graph; serialisations are sorted so they are byte-identical
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import os
 import tempfile
@@ -323,6 +324,7 @@ class Part:
     shared: str  # its triples about subjects not its own (concepts, people), sorted
     own: int  # how many of its triples are about its own subjects
     ntriples: Region  # its triples, sorted
+    digest: str  # SHA-256 of its triples (as N-Triples, sorted): the same digest, the same graph
     trig: Region  # its named graph as graph.trig writes it
     turtle: tuple[Run, ...]  # its own subjects' Turtle statements, joined as graph.ttl does
     jsonld: tuple[Run, ...]  # its own subjects' JSON-LD nodes, joined as graph.jsonld does
@@ -365,6 +367,7 @@ class Spool:
             iri=iri, shared=pieces.shared,
             own=pieces.ntriples.count("\n") - pieces.shared.count("\n"),
             ntriples=self._put(pieces.ntriples),
+            digest=hashlib.sha256(pieces.ntriples.encode("utf-8")).hexdigest(),
             trig=self._put(f"\n{names.iri('<' + iri + '>')} {{\n{graph}}}\n"),
             turtle=self._runs(iri, own, " .\n\n"), jsonld=self._runs(iri, pieces.jsonld, ",\n"),
         )
@@ -435,6 +438,9 @@ class Built:
 
     def shared_ntriples(self) -> str:
         return _lines(self.shared)
+
+    def common_ntriples(self) -> str:
+        return _lines(self.common)
 
     def quads(self) -> Iterator[str]:
         """The shared triples, then each transcript's in its named graph."""

@@ -19,6 +19,7 @@ from graph.model import Claim, Document, Extraction, Sentence
 from graph.network import (
     DIRECTIONS,
     ClaimRecord,
+    ComponentLayout,
     ConceptNetwork,
     Quote,
     Transcript,
@@ -119,9 +120,11 @@ def _direction(value: str) -> str:
     return value if value in DIRECTIONS else ""
 
 
-def network_of(shares: Iterable[Share], shared: Graph) -> ConceptNetwork:
+def network_of(shares: Iterable[Share], shared: Graph,
+               lay: ComponentLayout | None = None) -> ConceptNetwork:
     """The concept network of a build: its transcripts' shares, with the ontology and codebook
-    (`shared`, not changed) for what is said of concepts and relations."""
+    (`shared`, not changed) for what is said of concepts and relations; `lay` as for
+    `graph.network.network`."""
     shares = sorted(shares, key=lambda s: s.transcript.iri)
     shares = _one_name_each(shares)
     terms = Graph(bind_namespaces="none") + shared
@@ -138,7 +141,7 @@ def network_of(shares: Iterable[Share], shared: Graph) -> ConceptNetwork:
             mentions.setdefault(concept, []).extend(quotes)
     claims = sorted((c for share in shares for c in share.claims), key=claim_order)
     return network(claims, {c: tuple(qs) for c, qs in sorted(mentions.items())},
-                   tuple(share.transcript for share in shares), terms)
+                   tuple(share.transcript for share in shares), terms, lay)
 
 
 def _one_name_each(shares: list[Share]) -> list[Share]:

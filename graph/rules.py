@@ -111,17 +111,27 @@ class RuleSet:
 MAX_RULES_BYTES = 2_000_000  # a rules file larger than this is refused before parsing
 
 
-class _PlainLoader(yaml.SafeLoader):
-    """Safe YAML without anchors and aliases, so a small file cannot expand into a huge one."""
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML was built with it
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+
+def _refuse_anchors(text: str) -> None:
+    """Raise at the first anchor or alias, so a small file cannot expand into a huge one."""
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 problem="anchors and aliases (&, *) are not allowed in a rules file",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)
+
+
+def compose(text: str) -> tuple[Any, Any]:
+    """The data of a YAML document (safe types only) and its node tree (for line numbers)."""
+    loader = LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def _read_yaml(path: Path) -> tuple[Any, Any]:
@@ -136,18 +146,14 @@ def _read_yaml(path: Path) -> tuple[Any, Any]:
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise RuleError(f"{path}: cannot read rules file ({err})") from None
-    loader = _PlainLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        _refuse_anchors(text)
+        return compose(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err)
         raise RuleError(f"{path}{where}: [R001] not valid YAML: {problem}") from None
-    finally:
-        loader.dispose()
-    return data, node
 
 
 def _line(node: Any, loc: tuple[Any, ...]) -> int:

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import graph.buildstore as buildstore
 import graph.pipeline as pipeline
 from graph.cli import main
 from graph.pipeline import STORE, BuildError, Options, build
@@ -52,6 +53,7 @@ def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path, monkeypatch):
     extract = pipeline.extract
     monkeypatch.setattr(pipeline, "extract", lambda doc, engine: extracted.append(doc.id)
                         or extract(doc, engine))
+    monkeypatch.setattr(buildstore, "_load", _no_load)
     again = build([folder], tmp_path / "cached", options)
     assert extracted == ["ed"]  # the others' outputs come from the cache
     assert (again.transcripts, again.validated) == (4, 4)
@@ -60,6 +62,49 @@ def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path, monkeypatch):
     for name in OUTPUTS:
         clean = (tmp_path / "clean" / name).read_bytes()
         assert (tmp_path / "cached" / name).read_bytes() == clean, name
+    assert _quads(tmp_path / "cached") == _quads(tmp_path / "clean")
+
+
+def _no_load(folder: Path) -> None:
+    raise AssertionError("the store was loaded from the files, not updated")
+
+
+def _quads(out: Path) -> list[str]:
+    """Every quad of a build's store, sorted."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(out / STORE))
+    return sorted(store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+
+
+def test_a_rebuild_without_a_transcript_and_with_a_new_one_stores_what_a_clean_build_does(
+        tmp_path, monkeypatch):
+    folder = _interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    build([folder], tmp_path / "out", options)
+    (folder / "community.txt").unlink()
+    shutil.copy(FIXTURES / "tiny.txt", folder / "tiny.txt")
+    monkeypatch.setattr(buildstore, "_load", _no_load)
+    build([folder], tmp_path / "out", options)
+    monkeypatch.undo()
+    build([folder], tmp_path / "clean", options)
+    assert _quads(tmp_path / "out") == _quads(tmp_path / "clean")
+    graphs = {graph.value for graph in open_graph(tmp_path / "out").store.named_graphs()}
+    assert "https://w3id.org/leadgraph/data/tiny" in graphs
+    assert "https://w3id.org/leadgraph/data/community" not in graphs
+
+
+def test_a_store_without_its_record_is_loaded_again_from_the_files(tmp_path, monkeypatch):
+    folder = _interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    build([folder], tmp_path / "out", options)
+    before = _quads(tmp_path / "out")
+    (tmp_path / "out" / STORE / buildstore.DIGESTS).write_text("{not json")
+    loaded = []
+    load = buildstore._load
+    monkeypatch.setattr(buildstore, "_load", lambda folder: loaded.append(folder) or load(folder))
+    build([folder], tmp_path / "out", options)
+    assert len(loaded) == 1 and _quads(tmp_path / "out") == before
 
 
 def test_the_store_answers_like_the_graph_file(tmp_path):
@@ -107,3 +152,26 @@ def test_the_graph_checked_holds_every_triple_and_each_term_once(berwick_build):
     assert set(merged) == set(Graph().parse(data=data, format="nt"))
     terms = [term for triple in merged for term in triple]
     assert len({id(term) for term in terms}) == len(set(terms))  # one object a term
+
+
+def test_a_build_that_finds_a_component_again_takes_its_kept_positions(tmp_path, monkeypatch):
+    import graph.layouts as layouts
+
+    folder = _interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    build([folder], tmp_path / "first", options)
+    kept = sorted((tmp_path / "cache" / "layout").iterdir())
+    assert len(kept) > 1  # the fixtures' map has several components
+
+    def no_layout(*_: object) -> None:
+        raise AssertionError("a component was laid out again")
+
+    monkeypatch.setattr(layouts, "component_layout", no_layout)
+    build([folder], tmp_path / "again", options)
+    monkeypatch.undo()
+    kept[0].write_text('[["not", "a", "position"]]')  # a damaged entry is laid out again
+    build([folder], tmp_path / "repaired", options)
+    for name in ("concept_map.html", "graph.gexf", "nodes.csv"):
+        first = (tmp_path / "first" / name).read_bytes()
+        assert (tmp_path / "again" / name).read_bytes() == first, name
+        assert (tmp_path / "repaired" / name).read_bytes() == first, name
