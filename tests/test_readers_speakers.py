@@ -156,3 +156,13 @@ def test_a_markdown_heading_is_a_title_without_its_marks():
     source = "# Leading a ward at night\n\n**Interviewer:** How is it?\n\n**Sam Patel:** Busy.\n"
     document = read_text(source, "ward.md", source.encode())
     assert document.title == "Leading a ward at night"
+
+
+def test_a_title_opening_with_a_header_word_is_the_title_not_metadata():
+    text = ("Time is the treatment: a ward sister on a small unit\nRecorded 14 April 2026\n\n"
+            "Ann Lee: What do you do?\n\nBo Kay: I lead a ward.\n\n"
+            "Date of interview: 14 April 2026\n")
+    doc = read_text(text, "t.txt")
+    assert doc.title == "Time is the treatment: a ward sister on a small unit"
+    assert doc.date == "14 April 2026"
+    assert speakers(doc) == ["Ann Lee", "Bo Kay"]

@@ -93,6 +93,8 @@ _PEOPLE_KEYS = frozenset(
         *("participants", "speaker", "speakers"),
     }
 )
+_KEY_WORDS = _HEADER_KEYS | {"of", "on", "by", "at", "in", "and", "url", "link", "interview",
+                             "name", "recording", "file"}  # words after a key in a key
 _TITLE_KEYS = frozenset(["title", "subject", "topic"])
 _HEADING = re.compile(r"^#{1,6}\s+")  # a Markdown heading's marks
 _DATE_KEYS = frozenset(["date", "recorded", "recording"])
@@ -224,9 +226,9 @@ def _header_key(line: _Line) -> str | None:
     if not line.label:
         return None
     key = line.label.casefold()
-    first = key.split()[0]
-    if first in _HEADER_KEYS or key in _HEADER_KEYS:
-        return first
+    first, *rest = key.split()
+    if first in _HEADER_KEYS and all(word in _KEY_WORDS for word in rest):
+        return first  # "Date of interview", "Transcribed by", not "Time is the treatment"
     if key in _PEOPLE_KEYS and _names(line.value):
         return key
     return None
