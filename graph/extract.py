@@ -530,14 +530,8 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
         previous_turn = analysed[pos - 1].turn
         window = [a for a in analysed[max(0, pos - reach) : pos] if a.turn == previous_turn]
     window.reverse()
-    if role == "object":
-        for a in window:
-            pick = _from_claims(a, role, exclude)
-            if pick:
-                return pick
     for a in window:
-        pick = _from_claims(a, role, exclude) if role == "subject" else None
-        pick = pick or _grammatical_subject(engine, a, exclude)
+        pick = _from_claims(a, role, exclude) or _grammatical_subject(engine, a, exclude)
         found = [f.iri for f in a.found if f.category != "Role" and f.iri != exclude]
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
@@ -545,20 +539,25 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
 
 
 def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> str | None:
-    """The concept a parsed sentence's main clause is about, its subject, the most salient
-    referent for a pronoun in the next one ("Sleep isn't optional. Safe prescribing depends on
-    it."): the codebook concept in the subject, else its noun phrase as a provisional one."""
+    """The concept a parsed sentence's main clause is about, the most salient referent for a
+    pronoun in the next one ("Sleep isn't optional. Safe prescribing depends on it."): the
+    codebook concept in its subject; for a sentence that is only a noun phrase ("Discrepancy
+    meetings. They're part of our learning system."), that phrase, provisional if need be."""
     if a.parsed is None:
         return None
     root = a.parsed[:].root
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    fragment = not subjects and root.pos_ in ("NOUN", "PROPN")
+    subjects = [root] if fragment else subjects
     if not subjects or subjects[0].lower_ in engine.rules.pronouns | _THEY:
         return None
     span = range(subjects[0].left_edge.i, subjects[0].right_edge.i + 1)
     named = [f for f in a.found if f.start in span and f.iri != exclude]
     if named:
         return None if named[0].category == "Role" else named[0].iri
-    return None
+    phrase = _head_phrase(engine, root) if fragment else None
+    iri = _provisional(a, *phrase) if phrase else None
+    return iri if iri != exclude else None
 
 
 def _pair(engine: Engine, analysed: list[_Analysed], pos: int, span: tuple[int, int] | None,

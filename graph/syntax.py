@@ -491,11 +491,12 @@ def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
 
 
 def _split_only(doc: Any, lexicon: Lexicon) -> list[tuple[Cue, int, int]]:
-    """ "B only works if A": "only" stands on the verb the "if" clause hangs on."""
-    entries = lexicon.lookup("subordinator", "only if")
+    """ "B only works if A", "B only happens when A": "only" stands on the verb the clause
+    hangs on."""
     out = []
     for token in doc:
-        if not entries or token.lower_ != "if" or token.i == 0 or doc[token.i - 1].lower_ == "only":
+        entries = lexicon.lookup("subordinator", f"only {token.lower_}")
+        if not entries or token.i == 0 or doc[token.i - 1].lower_ == "only":
             continue
         clause = token.head
         governing = clause.head if clause.dep_ == "advcl" else None

@@ -366,6 +366,17 @@ def test_a_pronoun_resolves_to_what_the_sentence_before_is_about(parsing, text, 
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Discrepancy meetings. They are part of our learning system.",
+     ("discrepancy meeting", "isPartOf", "learning system")),
+    ("Disclosure only happens when she trusts you.", ("disclosure", "requires", "trust")),
+    ("Agency staff make restraint far more likely.",
+     ("restraint", "isConsequenceOf", "agency staff")),
+])
+def test_fragments_only_when_and_more_likely_are_read(parsing, text, reading):
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
 def test_a_changed_pipeline_file_is_refused(tmp_path):
     root = nlp._package_root(nlp.DEFAULT_PIPELINE)
     copy = tmp_path / "pipeline"
