@@ -1434,7 +1434,7 @@ def _relative_target(pronoun: Any) -> Any:
     if verb.dep_ == "relcl":
         return verb.head
     if verb.dep_ in ("csubj", "ccomp", "attr", "xcomp") and verb.head.lemma_ == "be":
-        wanted = ("attr", "acomp") if verb.dep_ == "csubj" else ("nsubj",)
+        wanted = ("attr", "acomp") if verb.dep_ == "csubj" else ("nsubj", "csubj")
         others = [c for c in verb.head.children if c.dep_ in wanted and c.i != verb.i]
         return others[0] if others else None
     return None
@@ -1513,7 +1513,10 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     start = _hyphenated(doc, head.i)
     if start < head.i and head.dep_ not in ("prt", "advmod"):  # "the catch-up", "ping-pong"
         return _compound_start(engine, head, start), head.i + 1
-    outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN") and head.lemma_ not in _BARE_VERBS
+    staying = head.lemma_ in ("stay", "remain") and not any(
+        c.dep_ in ("acomp", "attr", "xcomp", "oprd") for c in head.children)  # "makes people stay"
+    outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN") and (
+        head.lemma_ not in _BARE_VERBS or staying)
     nominal = (head.pos_ in ("NOUN", "PROPN") or _misread_noun(head)
                or (head.pos_ in ("VERB", "AUX") and head.tag_ == "VBG"))  # "being calm"
     if not nominal and not outcome:

@@ -249,6 +249,11 @@ def test_a_condition_without_a_change_states_nothing(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.rule == "cue-subordinator"]
 
 
+def test_ignoring_a_concept_reads_it_as_less(parsing):
+    claims = _claims(parsing, "Ignoring the family is where most of the mistakes come from.")
+    assert ("family", "undermines", "error", False) in _readings(parsing, claims)
+
+
 def test_a_predicate_noun_with_a_denied_alternative_is_no_list(parsing):
     assert not _claims(parsing, "Breaks are a safety issue, not a nicety.")
 
@@ -372,6 +377,7 @@ def test_a_pronoun_resolves_to_what_the_sentence_before_is_about(parsing, text, 
     ("Disclosure only happens when she trusts you.", ("disclosure", "requires", "trust")),
     ("Agency staff make restraint far more likely.",
      ("restraint", "isConsequenceOf", "agency staff")),
+    ("Being listened to is what makes people stay.", ("stay", "isConsequenceOf", "listening")),
 ])
 def test_fragments_only_when_and_more_likely_are_read(parsing, text, reading):
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
