@@ -183,6 +183,7 @@ class _Analysed:
     parse: tuple[_Blocks, int] | None = None  # where its parse is made, if it may hold a claim
     links: list[Any] | None = None  # what the parse links, once read
     covered: set[int] = field(default_factory=set)  # cue tokens whose arguments the parse read
+    own: int | None = None  # where the speaker's view starts after others' ("People say A, but")
 
     @property
     def doc(self) -> Any:
@@ -820,11 +821,14 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
         return _unique(c for c, _ in parsed)  # the token rules need a named concept
     covered = a.covered
-    claims = [claim for claim, _ in parsed]
-    for claim, (start, end) in _token_claims(engine, analysed, pos, claims):
+    made = list(parsed)
+    for claim, (start, end) in _token_claims(engine, analysed, pos, [c for c, _ in parsed]):
         if not covered.intersection(range(start, end)):
-            claims.append(claim)
-    return _unique(claims)
+            made.append((claim, (start, end)))
+    a.own = None if a.question else _own_part(engine, a.doc)
+    if a.own is not None:  # "People say A, but B": only B is the speaker's
+        made = [(claim, span) for claim, span in made if span[0] > a.own]
+    return _unique(claim for claim, _ in made)
 
 
 def _token_claims(
@@ -1656,7 +1660,7 @@ def _settle(
     a = analysed[pos]
     if not claims:
         return claims
-    if a.question or _reported(engine, a.doc):
+    if a.question or (_reported(engine, a.doc) and a.own is None):
         answered = [c for c in claims if c.answer is not None]  # "What erodes X?" "Y."
         if answered:
             return answered
@@ -1689,6 +1693,16 @@ def _short_denial(engine: Engine, doc: Any) -> bool:
         if all(t.lower_ in _INTERJECTIONS or t.is_punct for t in doc[:start]):
             return sum(t.is_alpha for t in doc[end:]) <= SHORT_DENIAL
     return False
+
+
+def _own_part(engine: Engine, doc: Any) -> int | None:
+    """Where a sentence that opens with others' view turns to the speaker's own ("People frame
+    it that way, but no, safety and dignity go together"): the token of the "but", or None."""
+    for _, start, end in engine.cues["reported"](doc):
+        turn = next((t.i for t in doc[end:] if t.lower_ in ("but", "however", "though")), None)
+        if start <= 2 and turn is not None:
+            return turn
+    return None
 
 
 def _reported(engine: Engine, doc: Any) -> bool:

@@ -502,3 +502,10 @@ def test_a_provisional_and_a_codebook_concept_of_one_name_are_two_claims(parsing
     claim = extract(doc, parsing).claims[0]
     open_twin = replace(claim, subject=claim.subject.replace("/concept/", "/concept/provisional/"))
     assert claim_iri(doc, claim) != claim_iri(doc, open_twin)
+
+
+def test_after_others_view_only_the_speakers_own_part_is_a_claim(parsing):
+    claims = _claims(parsing, "People say targets drive quality, but I think they drive gaming.")
+    assert not [c for c in claims if "quality" in c.object or "quality" in c.subject]
+    own = _claims(parsing, "People frame it that way, but no, safety and dignity go together.")
+    assert [c for c in own if c.relation == "combinesWith" and not c.negated]
