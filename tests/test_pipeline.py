@@ -97,7 +97,7 @@ def test_an_edited_graph_file_is_read_instead_of_the_store(tmp_path):
 def test_the_graph_checked_holds_every_triple_and_each_term_once(berwick_build):
     from rdflib import Graph
 
-    from graph.pipeline import graph_of
+    from graph.validate import graph_of
 
     data = Graph().parse(berwick_build[0] / "graph.ttl").serialize(format="nt")
     merged = graph_of([data, data])
