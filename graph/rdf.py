@@ -29,6 +29,7 @@ from graph.serialise import (
     Triple,
     jsonld,
     jsonld_chunks,
+    jsonld_node_stream,
     jsonld_nodes,
     parse_lines,
     statement_chunks,
@@ -299,11 +300,11 @@ def pieces(
     """A transcript's share of the graph files, in the build's prefixes."""
     triples = document_triples(extraction, people)
     iri = str(document_iri(extraction.document))
-    own = [t for t in triples if _owns(iri, t[0])]
+    own = (t for t in triples if _owns(iri, t[0]))  # sorted: each node made as it is read
     return Pieces(
         iri=iri, ntriples=_lines(triples),
         shared=_lines(t for t in triples if not _owns(iri, t[0])),
-        turtle=tuple(turtle_blocks(triples, build_names())), jsonld=tuple(jsonld_nodes(own)),
+        turtle=tuple(turtle_blocks(triples, build_names())), jsonld=tuple(jsonld_node_stream(own)),
     )
 
 
@@ -346,9 +347,10 @@ class Spool:
         """Write text, or pieces of it, to the end of the spool; where it lies."""
         start = self._end
         for piece in [text] if isinstance(text, str) else text:
-            data = piece.encode("utf-8")
-            self._file.write(data)
-            self._end += len(data)
+            for first in range(0, len(piece), READ):  # a few megabytes encoded at a time
+                data = piece[first:first + READ].encode("utf-8")
+                self._file.write(data)
+                self._end += len(data)
         return start, self._end - start
 
     def read(self, region: Region) -> str:
