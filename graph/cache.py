@@ -214,8 +214,8 @@ def _json_chunks(value: object) -> typing.Iterator[str]:
 def loads(data: bytes, hints: dict[str, object]) -> dict[str, object]:
     """The parts of an entry written by `dumps` named in `hints` (part -> type), rebuilt as
     those types; CacheEntryError for anything else."""
-    try:
-        document = json.loads(gzip.decompress(data))
+    try:  # the text decoded before parsing, so the decompressed bytes are gone by then
+        document = json.loads(gzip.decompress(data).decode("utf-8"))
     except (OSError, EOFError, ValueError) as err:  # gzip, zlib, UTF-8 and JSON errors
         raise CacheEntryError(f"not a cache entry ({err})") from None
     if not isinstance(document, dict) or set(document) != set(PARTS):
