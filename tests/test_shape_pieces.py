@@ -117,3 +117,16 @@ def test_a_subject_s_lines_are_found_by_a_binary_search(tmp_path, berwick):
             assert found.about(subject) == [line for line in own if line.startswith(subject + " ")]
         assert found.about("<a>") == [] and found.about("<~>") == []
         assert [line for group in found.subjects() for line in group] == own
+
+
+def test_a_worker_process_reads_the_spool_by_its_path(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from graph.rdf import Spool
+
+    with Spool(tmp_path) as spool:
+        region = spool._put("<a> <b> <c> .\n" * 3)
+        assert list(spool.chunks(region, size=20)) == ["<a> <b> <c> .\n"] * 3
+        with ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as pool:
+            assert pool.submit(Path(spool.path()).read_bytes).result() == b"<a> <b> <c> .\n" * 3
