@@ -9,8 +9,8 @@ taking turns, each turn one of the first input's short sentences, in order, over
 each with `python -m graph build FILE --out DIR --no-cache` (SHACL check included, as a user's
 build does); with --cache, with a cache instead, then again from that cache (a rebuild). For
 each: wall time, CPU time of the process tree, peak resident memory of the tree (polled from
-/proc), wall and CPU time per MB, and those as multiples of the first input's (CPU time is the steadier on a shared machine). Then a
-transcript of --refuse MB (over the reader's limit), built with a cache as a user's build is,
+/proc), wall and CPU time per MB, and those as multiples of the first input's (CPU time is
+the steadier on a shared machine). Then a transcript of --refuse MB (over the reader's limit), built with a cache as a user's build is,
 must fail at once, naming the limit. Prints a markdown table.
 """
 
