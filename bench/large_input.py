@@ -10,8 +10,9 @@ each with `python -m graph build FILE --out DIR --no-cache` (SHACL check include
 build does); with --cache, with a cache instead, then again from that cache (a rebuild). For
 each: wall time, CPU time of the process tree, peak resident memory of the tree (polled from
 /proc), wall and CPU time per MB, and those as multiples of the first input's (CPU time is
-the steadier on a shared machine). Then a transcript of --refuse MB (over the reader's limit), built with a cache as a user's build is,
-must fail at once, naming the limit. Prints a markdown table.
+the steadier on a shared machine). Then a transcript of --refuse MB (over the reader's
+limit), built with a cache as a user's build is, must fail at once, naming the limit. Prints
+a markdown table.
 """
 
 from __future__ import annotations
