@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.term import Node
 
-PIECE = 20_000  # lines of a transcript's own triples in one piece of the check
+PIECE = 50_000  # lines of a transcript's own triples in one piece of the check
 CLAIMS = 5_000  # claims in one piece of the assertion check
 READ = 1 << 20  # bytes read from the spooled triples at a time
 _LINE = re.compile(r"^(\S+) (\S+) (.*) \.$")
