@@ -1,6 +1,6 @@
 """Benchmark: build one very large transcript; time and memory against the first input's.
 
-Usage: python bench/large_input.py [--sizes 0.5,5] [--turns 200000] [--refuse 50]
+Usage: python bench/large_input.py [--sizes 0.5,1.95] [--turns 42000] [--refuse 50]
                                    [--timeout 3600] [--cache]
 
 Builds, each in a fresh process, the first input (../shared/corpus), transcripts of the given
@@ -76,7 +76,7 @@ def transcripts(folder: Path, sizes: str, turns: int) -> Iterator[tuple[str, Pat
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="0.5,5", help="sizes in MB, comma separated")
+    parser.add_argument("--sizes", default="0.5,1.95", help="sizes in MB, comma separated")
     parser.add_argument("--turns", type=int, default=0, help="short turns of one more file")
     parser.add_argument("--refuse", type=float, default=50, help="MB of the file to refuse")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per build")
