@@ -32,7 +32,7 @@ def test_a_graph_that_breaks_the_shapes_stops_the_build(tmp_path, monkeypatch):
     out = tmp_path / "out"
     build([folder], out, Options(cache=None))
     before = (out / "graph.ttl").read_bytes()
-    monkeypatch.setattr(pipeline, "validate", lambda graph, shapes, **_: (False, "a broken shape"))
+    monkeypatch.setattr(pipeline, "check_pieces", lambda *_, **__: (False, "a broken shape"))
     with pytest.raises(BuildError, match="a broken shape"):
         build([folder], out, Options(cache=None))
     assert (out / "graph.ttl").read_bytes() == before
