@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import io
 import json
 import logging
 import os
@@ -161,16 +162,60 @@ def _dataclass(cls: type) -> Decoder:
 
 def dumps(entry: dict[str, object]) -> bytes:
     """An entry: the extraction and the outputs (None when not made), as gzipped JSON."""
-    data = {part: encode(entry.get(part)) for part in PARTS}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)
+    buffer = io.BytesIO()
+    dump(entry, buffer)
+    return buffer.getvalue()
+
+
+def dump(entry: dict[str, object], handle: typing.BinaryIO) -> None:
+    """Write an entry as `dumps` makes it, a field at a time (a long transcript's outputs are
+    hundreds of megabytes of text: never all of it as JSON at once)."""
+    with gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=1, mtime=0) as out:
+        for chunk in _json_chunks({part: entry.get(part) for part in PARTS}):
+            out.write(chunk.encode("utf-8"))
+
+
+LONG = 1000  # items of a sequence above which its items are written one at a time
+SLICE = 1 << 20  # characters of text above which it is written a slice at a time
+
+
+def _json_chunks(value: object) -> typing.Iterator[str]:
+    """The JSON of `encode(value)`, in pieces: a dataclass or dict a field at a time, a long
+    sequence an item at a time."""
+    def dumped(item: object) -> str:
+        return json.dumps(encode(item), ensure_ascii=False, separators=(",", ":"))
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        items = [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
+    elif isinstance(value, dict):
+        items = [(str(key), item) for key, item in value.items()]
+    elif isinstance(value, str) and len(value) > SLICE:  # escaped a character at a time
+        yield '"'
+        for start in range(0, len(value), SLICE):
+            yield json.dumps(value[start:start + SLICE], ensure_ascii=False)[1:-1]
+        yield '"'
+        return
+    elif isinstance(value, tuple | list) and len(value) > LONG:
+        yield "["
+        for number, item in enumerate(value):
+            yield ("," if number else "") + dumped(item)
+        yield "]"
+        return
+    else:
+        yield dumped(value)
+        return
+    yield "{"
+    for number, (key, item) in enumerate(items):
+        yield ("," if number else "") + json.dumps(key, ensure_ascii=False) + ":"
+        yield from _json_chunks(item)
+    yield "}"
 
 
 def loads(data: bytes, hints: dict[str, object]) -> dict[str, object]:
     """The parts of an entry written by `dumps` named in `hints` (part -> type), rebuilt as
     those types; CacheEntryError for anything else."""
-    try:
-        document = json.loads(gzip.decompress(data))
+    try:  # the text decoded before parsing, so the decompressed bytes are gone by then
+        document = json.loads(gzip.decompress(data).decode("utf-8"))
     except (OSError, EOFError, ValueError) as err:  # gzip, zlib, UTF-8 and JSON errors
         raise CacheEntryError(f"not a cache entry ({err})") from None
     if not isinstance(document, dict) or set(document) != set(PARTS):
@@ -230,7 +275,7 @@ class Cache:
         fd, temporary = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=file.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(dumps(entry))
+                dump(entry, handle)
             os.replace(temporary, file)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import io
 import multiprocessing
 import os
 import re
@@ -23,7 +22,6 @@ from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.term import Node
 
 from graph import __version__, layouts, nlp
 from graph.buildstore import write_store
@@ -39,7 +37,7 @@ from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
 from graph.serialise import write_chunks
-from graph.validate import validate
+from graph.validate import Spooled, check_pieces
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
 
@@ -359,62 +357,54 @@ def _run(
 def check_graph(built: Built, checked: Path | None = None, seal: str = "",
                 pool: ProcessPoolExecutor | None = None) -> Callable[[], int]:
     """Start validating the graph of every transcript (at most VALIDATE_AT_MOST of them, evenly
-    sampled, with the shared ontology and codebook), in `pool` when given; returns a function
-    that waits for the verdict, raises BuildError if the graph breaks the shapes, and returns
-    how many transcripts were checked.
+    sampled, with the shared ontology and codebook), a bounded piece at a time, in `pool` when
+    given; returns a function that waits for the verdict, raises BuildError if the graph
+    breaks the shapes, and returns how many transcripts were checked.
 
     With a `checked` folder, a transcript whose triples were found valid before (with the
     same shapes and knowledge, `seal`) is not checked again."""
     step = max(1, -(-len(built.parts) // VALIDATE_AT_MOST))
-    sample = [built.ntriples(part) for part in built.parts[::step]]
-    verdicts = [(part, _verdict(checked, seal, part)) for part in sample]
+    sample = built.parts[::step]
+    verdicts = [(part, _verdict(checked, seal, built.ntriples(part))) for part in sample]
     todo = [(part, v) for part, v in verdicts if v is None or not v.exists()]
-    data = [built.shared_ntriples(), *(part for part, _ in todo)]
-    future = pool.submit(check_ntriples, data) if todo and pool is not None else None
+    documents = [Spooled(part.iri, part.shared, part.ntriples) for part, _ in todo]
+    path = built.spool.path()
+    if pool is not None and todo and Path(path).exists():
+        future = pool.submit(check_spooled, built.shared_ntriples(), path, documents)
+    else:
+        future = None
 
     def verdict() -> int:
         if not todo:
             return len(sample)
-        conforms, report = future.result() if future is not None else check_ntriples(data)
+        conforms, report = (future.result() if future is not None else
+                            check_spooled(built.shared_ntriples(), path, documents))
         if not conforms:
             raise BuildError("the built graph does not conform to the shapes:\n" + report)
-        for _, path in todo:
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.touch()
+        for _, path_ in todo:
+            if path_ is not None:
+                path_.parent.mkdir(parents=True, exist_ok=True)
+                path_.touch()
         return len(sample)
 
     return verdict
 
 
-def check_ntriples(documents: list[str]) -> tuple[bool, str]:
-    """Validate the merge of N-Triples documents against the shapes."""
-    return validate(graph_of(documents), load_shapes(), inplace=True)
+def check_spooled(shared: str, path: str, documents: list[Spooled]) -> tuple[bool, str]:
+    """Validate the shared triples (N-Triples) with each transcript's, spooled at `path`,
+    against the shapes, a bounded piece at a time."""
+    return check_pieces(shared, path, documents, load_shapes())
 
 
-def graph_of(documents: list[str]) -> Graph:
-    """The merge of N-Triples documents, each term one object however often it occurs (a
-    third less memory than parsing into the graph: a transcript's IRIs recur in many
-    triples)."""
-    from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
-
-    graph = Graph()
-    terms: dict[Node, Node] = {}
-
-    class Sink:
-        def triple(self, s: Node, p: Node, o: Node) -> None:
-            graph.add((terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o)))
-
-    for data in documents:
-        W3CNTriplesParser(Sink()).parse(io.BytesIO(data.encode("utf-8")))
-    return graph
-
-
-def _verdict(checked: Path | None, seal: str, ntriples: str) -> Path | None:
-    """Where the cache records that a transcript's triples (`ntriples`) are valid."""
+def _verdict(checked: Path | None, seal: str, ntriples: Iterable[str]) -> Path | None:
+    """Where the cache records that a transcript's triples (`ntriples`, in pieces) are
+    valid."""
     if checked is None:
         return None
-    return checked / hashlib.sha256((seal + ntriples).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(seal.encode("utf-8"))
+    for chunk in ntriples:
+        digest.update(chunk.encode("utf-8"))
+    return checked / digest.hexdigest()
 
 
 def shapes_seal(options: Options) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, cached_property
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +30,7 @@ from graph.serialise import (
     Triple,
     jsonld,
     jsonld_chunks,
+    jsonld_node_stream,
     jsonld_nodes,
     parse_lines,
     statement_chunks,
@@ -303,14 +304,15 @@ def pieces(
     """A transcript's share of the graph files, in the build's prefixes."""
     triples = document_triples(extraction, people)
     iri = str(document_iri(extraction.document))
-    own = [t for t in triples if _owns(iri, t[0])]
+    own = (t for t in triples if _owns(iri, t[0]))  # sorted: each node made as it is read
     return Pieces(
         iri=iri, ntriples=_lines(triples),
         shared=_lines(t for t in triples if not _owns(iri, t[0])),
-        turtle=tuple(turtle_blocks(triples, build_names())), jsonld=tuple(jsonld_nodes(own)),
+        turtle=tuple(turtle_blocks(triples, build_names())), jsonld=tuple(jsonld_node_stream(own)),
     )
 
 
+READ = 1 << 22  # bytes of the spool read at a time
 Region = tuple[int, int]  # offset and length of a piece of text in a Spool, in bytes
 Run = tuple[str, Region]  # a run of consecutive statements: its first subject, and its text
 
@@ -346,29 +348,51 @@ class Spool:
     def __exit__(self, *_: object) -> None:
         self._file.close()
 
-    def _put(self, text: str) -> Region:
-        data = text.encode("utf-8")
-        self._file.write(data)
-        region = (self._end, len(data))
-        self._end += len(data)
-        return region
+    def _put(self, text: str | Iterable[str]) -> Region:
+        """Write text, or pieces of it, to the end of the spool; where it lies."""
+        start = self._end
+        for piece in [text] if isinstance(text, str) else text:
+            for first in range(0, len(piece), READ):  # a few megabytes encoded at a time
+                data = piece[first:first + READ].encode("utf-8")
+                self._file.write(data)
+                self._end += len(data)
+        return start, self._end - start
 
     def read(self, region: Region) -> str:
         offset, length = region
         self._file.flush()
         return os.pread(self._file.fileno(), length, offset).decode("utf-8")
 
+    def chunks(self, region: Region, size: int = READ) -> Iterator[str]:
+        """The text of a region in pieces of about `size` bytes, each cut after a line's end
+        (so never inside a character or a line)."""
+        offset, length = region
+        self._file.flush()
+        end, rest = offset + length, b""
+        for position in range(offset, end, size):
+            data = rest + os.pread(self._file.fileno(), min(size, end - position), position)
+            cut = data.rfind(b"\n") + 1 if position + size < end else len(data)
+            rest = data[cut:]
+            if cut:
+                yield data[:cut].decode("utf-8")
+
+    def path(self) -> str:
+        """A name by which another process of this user can open the spool while this one
+        has it open (Linux)."""
+        self._file.flush()
+        return f"/proc/{os.getpid()}/fd/{self._file.fileno()}"
+
     def add(self, pieces: Pieces) -> Part:
         """Spool a transcript's pieces; what to find them by."""
         names, iri = build_names(), pieces.iri
-        graph = "".join(statement_chunks(pieces.turtle, "    "))
-        own = [b for b in pieces.turtle if _owns(iri, b[0])]
+        graph = statement_chunks(pieces.turtle, "    ")
+        own = (b for b in pieces.turtle if _owns(iri, b[0]))
         return Part(
             iri=iri, shared=pieces.shared,
             own=pieces.ntriples.count("\n") - pieces.shared.count("\n"),
             ntriples=self._put(pieces.ntriples),
             digest=hashlib.sha256(pieces.ntriples.encode("utf-8")).hexdigest(),
-            trig=self._put(f"\n{names.iri('<' + iri + '>')} {{\n{graph}}}\n"),
+            trig=self._put(chain([f"\n{names.iri('<' + iri + '>')} {{\n"], graph, ["}\n"])),
             turtle=self._runs(iri, own, " .\n\n"), jsonld=self._runs(iri, pieces.jsonld, ",\n"),
         )
 
@@ -380,9 +404,23 @@ class Spool:
         by their first subject, merge with the shared blocks into the order of one sort."""
         runs: list[Run] = []
         for _, group in groupby(blocks, key=lambda b: b[0] != f"<{iri}>"):
-            run = list(group)
-            runs.append((run[0][0], self._put(separator.join(text for _, text in run))))
+            for run in _bounded(group):  # each a few megabytes, to read back one at a time
+                runs.append((run[0][0], self._put(separator.join(text for _, text in run))))
         return tuple(runs)
+
+
+def _bounded(blocks: Iterable[Block], size: int = READ) -> Iterator[list[Block]]:
+    """Consecutive blocks in lists of about `size` characters of text or fewer."""
+    run: list[Block] = []
+    held = 0
+    for block in blocks:
+        run.append(block)
+        held += len(block[1])
+        if held >= size:
+            yield run
+            run, held = [], 0
+    if run:
+        yield run
 
 
 @dataclass
@@ -406,9 +444,9 @@ class Built:
         """How many distinct triples the build has."""
         return len(self.common) + sum(p.own for p in self.parts)
 
-    def ntriples(self, part: Part) -> str:
-        """A transcript's triples, sorted."""
-        return self.spool.read(part.ntriples)
+    def ntriples(self, part: Part) -> Iterator[str]:
+        """A transcript's triples, sorted, in pieces of whole lines."""
+        return self.spool.chunks(part.ntriples)
 
     def files(self) -> dict[str, Iterator[str]]:
         """Every graph file, as pieces of text to write in turn: graph.nq and graph.trig (a named
@@ -434,7 +472,7 @@ class Built:
     def _trig(self, names: Names) -> Iterator[str]:
         yield from trig_chunks(turtle_blocks(self.shared, names), (), names)
         for part in self.parts:
-            yield self.spool.read(part.trig)
+            yield from self.spool.chunks(part.trig)
 
     def shared_ntriples(self) -> str:
         return _lines(self.shared)
@@ -446,7 +484,8 @@ class Built:
         """The shared triples, then each transcript's in its named graph."""
         yield _lines(self.shared)
         for part in self.parts:
-            yield self.ntriples(part).replace(" .\n", f" <{part.iri}> .\n")
+            for chunk in self.ntriples(part):
+                yield chunk.replace(" .\n", f" <{part.iri}> .\n")
 
 
 def assemble(shared: Graph, parts: Iterable[Part], spool: Spool) -> Built:

@@ -169,16 +169,23 @@ def jsonld(triples: Iterable[Triple], names: Names) -> bytes:
 
 def jsonld_nodes(triples: Iterable[Triple]) -> list[Block]:
     """A JSON-LD node per subject, in subject order."""
-    nodes: list[tuple[str, dict]] = []
-    for s, p, o in sorted_once(triples):
-        if not nodes or nodes[-1][0] != s:
-            nodes.append((s, {"@id": s[1:-1] if s.startswith("<") else s}))
-        node = nodes[-1][1]
+    return list(jsonld_node_stream(sorted_once(triples)))
+
+
+def jsonld_node_stream(triples: Iterable[Triple]) -> Iterator[Block]:
+    """A JSON-LD node per subject of sorted triples, each made when its triples are read."""
+    subject, node = None, {}
+    for s, p, o in triples:
+        if s != subject:
+            if subject is not None:
+                yield subject, json.dumps(node, ensure_ascii=False)
+            subject, node = s, {"@id": s[1:-1] if s.startswith("<") else s}
         if p == RDF_TYPE:
             node.setdefault("@type", []).append(o[1:-1])
         else:
             node.setdefault(p[1:-1], []).append(_value(o))
-    return [(s, json.dumps(node, ensure_ascii=False)) for s, node in nodes]
+    if subject is not None:
+        yield subject, json.dumps(node, ensure_ascii=False)
 
 
 def jsonld_document(nodes: Iterable[Block], names: Names) -> bytes:

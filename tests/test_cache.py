@@ -54,6 +54,20 @@ def test_an_extraction_survives_the_round_trip(engine):
     assert loads(dumps(entry), {"outputs": ENTRY["outputs"]}) == {"outputs": made}
 
 
+@pytest.mark.parametrize("long", [2, 1000])
+def test_an_entry_is_written_a_field_at_a_time_as_one_json_document(engine, monkeypatch, long):
+    from graph import cache
+    from graph.extract import extract
+
+    extraction = extract(read_file(BERWICK), engine)
+    entry = {"extraction": extraction, "outputs": outputs(extraction, {})}
+    whole = json.dumps({part: cache.encode(entry[part]) for part in cache.PARTS},
+                       ensure_ascii=False, separators=(",", ":"))
+    monkeypatch.setattr(cache, "LONG", long)  # every sequence of 3 items or more item by item
+    monkeypatch.setattr(cache, "SLICE", long)  # and every text of 3 characters or more
+    assert gzip.decompress(dumps(entry)).decode("utf-8") == whole
+
+
 def test_optional_evidence_and_provisional_concepts_round_trip(engine):
     from graph.extract import extract
 

@@ -46,8 +46,8 @@ def test_a_file_over_the_limit_is_refused_before_the_parser_loads(tmp_path, no_p
     result = run("build", str(_big(tmp_path)), "--out", str(tmp_path / "out"), "--cache",
                  str(tmp_path / "cache"))
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr == f"Error: {tmp_path / 'big.txt'}: 20.0 MB, larger than the limit of " \
-                            "20 MB\n"
+    assert result.stderr == f"Error: {tmp_path / 'big.txt'}: 5.0 MB, larger than the limit of " \
+                            "5 MB\n"
     assert not (tmp_path / "out").exists()
 
 

@@ -34,7 +34,7 @@ def test_a_graph_that_breaks_the_shapes_stops_the_build(tmp_path, monkeypatch):
     out = tmp_path / "out"
     build([folder], out, Options(cache=None))
     before = (out / "graph.ttl").read_bytes()
-    monkeypatch.setattr(pipeline, "validate", lambda graph, shapes, **_: (False, "a broken shape"))
+    monkeypatch.setattr(pipeline, "check_pieces", lambda *_, **__: (False, "a broken shape"))
     with pytest.raises(BuildError, match="a broken shape"):
         build([folder], out, Options(cache=None))
     assert (out / "graph.ttl").read_bytes() == before
@@ -145,7 +145,7 @@ def test_an_edited_graph_file_is_read_instead_of_the_store(tmp_path):
 def test_the_graph_checked_holds_every_triple_and_each_term_once(berwick_build):
     from rdflib import Graph
 
-    from graph.pipeline import graph_of
+    from graph.validate import graph_of
 
     data = Graph().parse(berwick_build[0] / "graph.ttl").serialize(format="nt")
     merged = graph_of([data, data])

@@ -194,10 +194,10 @@ def test_cli_build_fails_in_one_line_and_keeps_the_earlier_output(
 
 def test_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path):
     path = tmp_path / "big.txt"
-    with path.open("wb") as file:  # a sparse file: no 20 MB written to disk
+    with path.open("wb") as file:  # a sparse file: nothing written to disk
         file.truncate(MAX_BYTES + 1)
     started = time.perf_counter()
-    with pytest.raises(ReadError, match=r"big\.txt: 20\.0 MB, larger than the limit of 20 MB"):
+    with pytest.raises(ReadError, match=r"big\.txt: 2\.0 MB, larger than the limit of 2 MB"):
         read_file(path)
     assert time.perf_counter() - started < 1.0
 

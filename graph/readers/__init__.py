@@ -24,7 +24,11 @@ __all__ = ["MAX_BYTES", "ReadError", "decode", "find_transcripts", "read_file", 
 
 READERS: tuple[ModuleType, ...] = (vtt, srt, docx, text)
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".vtt", ".srt", ".docx"})
-MAX_BYTES = 20 * 1024 * 1024  # the largest transcript file read; a larger one is refused at once
+# The largest transcript file read; a larger one is refused at once. A transcript's graph is
+# made and written in its worker's memory: about 300 MB per MB of ordinary turns, so 5 MB
+# builds within 2 GB, and up to 600 MB per MB of the shortest turns (a turn, a sentence and
+# their selectors for every 50 characters).
+MAX_BYTES = 5 * 1024 * 1024
 MAX_CONTROL = 0.01  # the largest share of control characters in a text transcript
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # control characters but line ends, tab
 
