@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from graph.rdf import Built
@@ -86,12 +87,13 @@ def _update(previous: Path, folder: Path, built: Built, made: dict[str, object])
     return True
 
 
-def _replace(previous: Path, folder: Path, dropped: list[str], added: dict[str, str],
-             common: str) -> None:
+def _replace(previous: Path, folder: Path, dropped: list[str],
+             added: dict[str, Iterable[str]], common: str) -> None:
     """Copy the previous store, take out the named graphs `dropped` and their triples from the
-    default graph, then put in the graphs `added` (IRI -> N-Triples), in their named graph
-    and the default one, and the triples shared by transcripts (`common`) again: a triple
-    taken out of the default graph that another transcript, or the ontology, also holds."""
+    default graph, then put in the graphs `added` (IRI -> N-Triples, in pieces of whole lines),
+    in their named graph and the default one, and the triples shared by transcripts (`common`)
+    again: a triple taken out of the default graph that another transcript, or the ontology,
+    also holds."""
     import pyoxigraph as ox
 
     from graph.query import SUMMARY_GRAPH, add_summaries
@@ -106,9 +108,10 @@ def _replace(previous: Path, folder: Path, dropped: list[str], added: dict[str, 
         for t in triples:
             store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
     for iri, ntriples in added.items():
-        data = ntriples.encode("utf-8")
-        store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri), lenient=True)
-        store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
+        for chunk in ntriples:  # whole lines, a piece at a time
+            data = chunk.encode("utf-8")
+            store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri), lenient=True)
+            store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
     store.load(common.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
     summary = ox.NamedNode(SUMMARY_GRAPH)
     if store.contains_named_graph(summary):
