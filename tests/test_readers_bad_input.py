@@ -197,7 +197,7 @@ def test_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path):
     with path.open("wb") as file:  # a sparse file: nothing written to disk
         file.truncate(MAX_BYTES + 1)
     started = time.perf_counter()
-    with pytest.raises(ReadError, match=r"big\.txt: 2\.0 MB, larger than the limit of 2 MB"):
+    with pytest.raises(ReadError, match=r"big\.txt: 5\.0 MB, larger than the limit of 5 MB"):
         read_file(path)
     assert time.perf_counter() - started < 1.0
 
