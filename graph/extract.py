@@ -184,6 +184,7 @@ class _Analysed:
     links: list[Any] | None = None  # what the parse links, once read
     covered: set[int] = field(default_factory=set)  # cue tokens whose arguments the parse read
     own: int | None = None  # where the speaker's view starts after others' ("People say A, but")
+    next_turn: int = 0  # position of the next turn's first sentence (the number of sentences)
 
     @property
     def doc(self) -> Any:
@@ -259,12 +260,23 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
             chosen.append(number)
         a.tokens = (tokens, number)
         out.append(a)
+    _mark_turn_ends(out)
     chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen) | _answers(out, chosen))
     cased = [_cased(out[number]) for number in chosen]
     parses = _parse(engine, tokens, chosen, cased) if chosen else None
     for index, number in enumerate(chosen):
         out[number].parse = (parses, index)
     return out
+
+
+def _mark_turn_ends(analysed: list[_Analysed]) -> None:
+    """Give each sentence the position of the next turn's first sentence (a turn's sentences are
+    consecutive), found once for the document."""
+    following = len(analysed)
+    for pos in range(len(analysed) - 1, -1, -1):
+        if pos + 1 < len(analysed) and analysed[pos + 1].turn != analysed[pos].turn:
+            following = pos + 1
+        analysed[pos].next_turn = following
 
 
 def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) -> set[int]:
@@ -280,15 +292,9 @@ def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) 
 def _answers(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
     """The first sentence of the answer to a parsed open question ("What erodes morale?"):
     an answer that is only a noun phrase names the concept the question asks for."""
-    out = set()
-    for number in chosen:
-        a = analysed[number]
-        if a.question and any(t.lower_ in _WH for t in a.doc):
-            nxt = next((n for n in range(number + 1, len(analysed))
-                        if analysed[n].turn != a.turn), None)
-            if nxt is not None:
-                out.add(nxt)
-    return out
+    return {analysed[number].next_turn for number in chosen
+            if analysed[number].question and analysed[number].next_turn < len(analysed)
+            and any(t.lower_ in _WH for t in analysed[number].doc)}
 
 
 def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
@@ -1410,7 +1416,7 @@ def _earlier_in_sentence(
 def _answering(analysed: list[_Analysed], pos: int) -> _Analysed | None:
     """The first sentence of the next turn, when another speaker takes it."""
     here = analysed[pos]
-    nxt = next((b for b in analysed[pos + 1 :] if b.turn != here.turn), None)
+    nxt = analysed[here.next_turn] if here.next_turn < len(analysed) else None
     return nxt if nxt is not None and nxt.speaker != here.speaker else None
 
 
@@ -1634,27 +1640,18 @@ def _evidence(a: _Analysed) -> Evidence:
     return Evidence(a.turn, s.index, s.text, s.start, s.end, s.line_start, s.line_end)
 
 
-def _turn_ends(analysed: list[_Analysed]) -> dict[int, int]:
-    """Turn -> the position after its last sentence (a turn's sentences are consecutive)."""
-    return {a.turn: pos + 1 for pos, a in enumerate(analysed)}
-
-
-def _answer(analysed: list[_Analysed], pos: int, ends: dict[int, int]) -> list[_Analysed]:
+def _answer(analysed: list[_Analysed], pos: int) -> list[_Analysed]:
     """Sentences that may answer the question in sentence `pos`: the next one, then the next
-    turn's first sentence when another speaker takes over (`ends` as _turn_ends gives)."""
+    turn's first sentence when another speaker takes over."""
     out = []
     if pos + 1 < len(analysed) and analysed[pos + 1].turn == analysed[pos].turn:
         out.append(analysed[pos + 1])
-    end = ends[analysed[pos].turn]
-    nxt = analysed[end] if end < len(analysed) else None
-    if nxt and nxt.speaker != analysed[pos].speaker:
-        out.append(nxt)
-    return out
+    nxt = _answering(analysed, pos)
+    return [*out, nxt] if nxt is not None else out
 
 
 def _settle(
-    engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim],
-    ends: dict[int, int],
+    engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim]
 ) -> list[Claim]:
     """Resolve questions by their answers, and apply a short denial in the next sentence."""
     a = analysed[pos]
@@ -1664,7 +1661,7 @@ def _settle(
         answered = [c for c in claims if c.answer is not None]  # "What erodes X?" "Y."
         if answered:
             return answered
-        for answer in _answer(analysed, pos, ends):
+        for answer in _answer(analysed, pos):
             for verdict in ("deny", "hedge", "confirm"):
                 if _opens_with(engine, verdict, answer.doc):
                     return [
@@ -1732,9 +1729,8 @@ def extract(document: Document, engine: Engine) -> Extraction:
     claims: list[Claim] = []
     for pos, a in enumerate(analysed):
         a.claims = _claims_in(engine, analysed, pos)
-    ends = _turn_ends(analysed)
     for pos, a in enumerate(analysed):
-        claims += _settle(engine, analysed, pos, a.claims, ends)
+        claims += _settle(engine, analysed, pos, a.claims)
     mentions = [
         Mention(
             f.iri, a.doc[f.start : f.end].text, a.sentence.index, a.turn, *a.offsets(f.start, f.end)

@@ -111,7 +111,7 @@ class _Counted(list):
 def test_the_answer_to_each_question_is_found_without_reading_the_rest_of_the_document():
     from types import SimpleNamespace
 
-    from graph.extract import _answer, _turn_ends
+    from graph.extract import _answer, _mark_turn_ends
 
     rng = random.Random(3)
     sentences, turn, speaker = [], 0, "Ann"
@@ -119,13 +119,13 @@ def test_the_answer_to_each_question_is_found_without_reading_the_rest_of_the_do
         sentences += [SimpleNamespace(turn=turn, speaker=speaker)] * rng.randint(1, 3)
         turn, speaker = turn + 1, rng.choice(["Ann", "Bob"])
     analysed = _Counted(sentences)
-    ends = _turn_ends(analysed)
+    _mark_turn_ends(analysed)
     _Counted.read = 0
     for pos, a in enumerate(sentences):
         rest = [b for b in sentences[pos + 1 :] if b.turn != a.turn]
         expected = [b for b in sentences[pos + 1 : pos + 2] if b.turn == a.turn]
         expected += [rest[0]] if rest and rest[0].speaker != a.speaker else []
-        assert _answer(analysed, pos, ends) == expected
+        assert _answer(analysed, pos) == expected
     assert _Counted.read < 10 * len(sentences)  # a few reads a question, not the rest
 
 
