@@ -562,9 +562,18 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     named = [f for f in a.found if f.start in span and f.iri != exclude]
     if named:
         return None if named[0].category == "Role" else named[0].iri
-    phrase = _head_phrase(engine, root) if fragment else None
-    iri = _provisional(a, *phrase) if phrase else None
+    iri = _fragment(engine, a) if fragment else None
     return iri if iri != exclude else None
+
+
+def _fragment(engine: Engine, a: _Analysed) -> str | None:
+    """The provisional concept of a parsed sentence that is only a noun phrase ("Discrepancy
+    meetings.", "Staff shortages, mostly.")."""
+    root = a.parsed[:].root if a.parsed is not None else None
+    if root is None or root.pos_ not in ("NOUN", "PROPN"):
+        return None
+    phrase = _head_phrase(engine, root)
+    return _provisional(a, *phrase) if phrase else None
 
 
 def _pair(engine: Engine, analysed: list[_Analysed], pos: int, span: tuple[int, int] | None,
@@ -1199,8 +1208,7 @@ def _side(
         if chosen.opposite:  # "reduces turnover": less turnover is more retention
             direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
-    relative = ("nsubj", "pobj", "advmod", "dobj")
-    if head is not None and head.lower_ in _RELATIVE and head.dep_ in relative:
+    if head is not None and head.lower_ in _RELATIVE and head.dep_ in _RELATIVE_DEPS:
         target = _relative_target(head)  # "it's the isolation that leads to burnout"
         if target is not None:
             clause = head.head.head if head.dep_ == "pobj" else head.head
@@ -1329,6 +1337,7 @@ def _negative_stem(engine: Engine, head: Any) -> str | None:
 
 
 _RELATIVE = frozenset({"which", "that", "who", "what", "where"})
+_RELATIVE_DEPS = frozenset({"nsubj", "pobj", "advmod", "dobj"})  # "what", "where ... from"
 _THEY = frozenset({"they", "them"})
 _WH = frozenset({"what", "which", "where"})
 _CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
@@ -1427,13 +1436,7 @@ def _filler(engine: Engine, answer: _Analysed, exclude: str | None) -> str | Non
     if any(_opens_with(engine, verdict, answer.doc) for verdict in ("deny", "hedge")):
         return None
     named = [f.iri for f in answer.found if f.category != "Role" and f.iri != exclude]
-    if named:
-        return named[0]
-    root = answer.parsed[:].root if answer.parsed is not None else None
-    if root is None or root.pos_ not in ("NOUN", "PROPN"):
-        return None
-    phrase = _head_phrase(engine, root)
-    return _provisional(answer, *phrase) if phrase else None
+    return named[0] if named else _fragment(engine, answer)
 
 
 def _relative_target(pronoun: Any) -> Any:

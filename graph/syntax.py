@@ -341,10 +341,9 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         if token.tag_ == "VBN" and (i == 0 or doc[i - 1].lemma_ not in ("be", "have", "get")):
             continue  # "needs protected time": a participle as an adjective
         after = i + 1
-        companion = next((t.i for t in doc[after : after + REACH + 1]
-                          for e in entries if t.lower_ in e.with_), None)
-        entry = next((e for e in entries if companion is not None
-                      and doc[companion].lower_ in e.with_), None)  # "drives it underground"
+        companion, entry = next(((t.i, e) for t in doc[after : after + REACH + 1]
+                                 for e in entries if t.lower_ in e.with_),
+                                (None, None))  # "drives it underground"
         entry = entry or next((e for e in entries if e.prep and not e.with_ and after < len(doc)
                                and doc[after].lower_ in e.prep), None)
         entry = entry or next((e for e in entries if not e.prep and not e.with_), None)
