@@ -72,6 +72,7 @@ class Construction(_Strict):
     pattern: list[dict[str, Any]] = Field(min_length=2)
     examples: list[Example] = Field(min_length=1)
     keys: list[str] = []  # words that make a sentence worth parsing for a construction with no cue
+    not_relations: list[Literal[RELATIONS]] = []  # type: ignore[valid-type]  # cues it does not read
 
 
 class _Syntax(_Strict):

@@ -101,7 +101,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
 
 def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
     by_id = {c.id: c for c in lexicon.constructions}
-    out = []
+    out: list[tuple[str | None, Link]] = []
     for key, tokens in matcher(doc):
         construction = by_id[doc.vocab.strings[key]]
         names = [node["RIGHT_ID"] for node in construction.pattern]
@@ -113,10 +113,13 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             verb = nodes.get("verb")  # its negation is the construction's own in "A isn't B"
             negated = _denied(nodes.get("prep")) or (
                 "negation" not in nodes and verb is not None and is_negated(verb))
-            out += _pairs(construction.relation, a, b, a.head, construction.id, 0.7, negated, doc,
-                          hedged=verb is not None and is_hedged(verb))
+            fixed = _pairs(construction.relation, a, b, a.head, construction.id, 0.7, negated,
+                           doc, hedged=verb is not None and is_hedged(verb))
+            out += [(None, x) for x in fixed]
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
+        if cue is not None and cue.relation in construction.not_relations:
+            continue  # "the hard part of the job is the children" judges, it does not list
         if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)):
             continue
         if _transitive(nodes, lexicon, construction.word_class):
@@ -154,8 +157,19 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             around = frozenset(t.i for c in expletive.children
                                if c.dep_ in ("nsubj", "dobj", "mark", "aux") for t in c.subtree)
             links = [_as_outcome(x, expletive, around) for x in links]
-        out += [replace(x, remedy=cue.remedy) for x in links]
-    return out
+        out += [(construction.word_class, replace(x, remedy=cue.remedy)) for x in links]
+    return _as_tagged(doc, out)
+
+
+def _as_tagged(doc: Any, found: list[tuple[str | None, Link]]) -> list[Link]:
+    """The links, where a cue read both as a noun and as an adjective ("key to safety") keeps
+    only the reading the tagger gives it."""
+    classes: dict[int, set[str | None]] = {}
+    for word_class, link in found:
+        classes.setdefault(link.cue[0], set()).add(word_class)
+    return [link for word_class, link in found
+            if not {"noun", "adjective"} <= classes[link.cue[0]]
+            or _TAGGED_CLASS.get(doc[link.cue[0]].pos_, word_class) == word_class]
 
 
 def _expletive_outcome(nodes: dict[str, Any]) -> Any:
@@ -235,6 +249,9 @@ def _as_outcome(link: Link, outcome: Any, left_out: frozenset[int]) -> Link:
         return replace(arg, exclude=arg.exclude | left_out, result=True)
 
     return replace(link, subject=side(link.subject), object=side(link.object))
+
+
+_TAGGED_CLASS = {"NOUN": "noun", "ADJ": "adjective"}
 
 
 def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | None:
@@ -346,8 +363,9 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
                                 (None, None))  # "drives it underground"
         entry = entry or next((e for e in entries if e.prep and not e.with_ and after < len(doc)
                                and doc[after].lower_ in e.prep), None)
-        entry = entry or next((e for e in entries if not e.prep and not e.with_), None)
-        if entry is None:
+        entry = entry or next((e for e in entries if not e.prep and not e.with_
+                               and (after >= len(doc) or doc[after].tag_ != "IN")), None)
+        if entry is None:  # "protects against B" is not "protects B"
             continue
         after += bool(entry.prep)
         left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","
@@ -537,8 +555,8 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     if inner.dep_ not in ("advcl", "ccomp", "prep", "pcomp") or inner.head.i == inner.i:
         return []
     main = _clause_verb(inner.head)
-    if cue.change and not changing(lexicon, main):
-        return []  # "when it rains, we stay": no change stated, no relation
+    if cue.change and (not changing(lexicon, main) or (_absent(inner) and is_negated(main))):
+        return _lacking(lexicon, cue, inner, main, (start, end))
     if end - start == 1 and any(c.lower_ == "only" for c in main.children):
         only = lexicon.lookup("subordinator", f"only {cue.lemma}")
         cue = only[0] if only else cue
@@ -548,6 +566,28 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     negated = cue.relation != "requires" and is_negated(main)
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
                  cue.confidence, negated, is_hedged(main))]
+
+
+def _lacking(lexicon: Lexicon, cue: Cue, inner: Any, main: Any, span: tuple[int, int]
+             ) -> list[Link]:
+    """ "If you don't have trust, you don't get feedback", "when there's no trust, teamwork
+    fails": without B, no A (or A fails), so A requires B; otherwise nothing ("when it rains,
+    we stay")."""
+    if not (_absent(inner) and (_absent(main) or main.lemma_.lower() in lexicon.failure)):
+        return []
+    needing = Arg(main.i, frozenset(t.i for t in inner.subtree), keep_polarity=False)
+    return [Link("requires", needing, Arg(inner.i, frozenset(), keep_polarity=False), span,
+                 f"cue-{cue.word_class}", cue.confidence, False, is_hedged(main))]
+
+
+def _absent(verb: Any) -> bool:
+    """A clause that says something is missing: a negated verb, "no" on one of its nouns, or
+    nobody doing it ("if nobody listens")."""
+    return is_negated(verb) or any(is_negated(c) or c.lower_ in _NOBODY for c in verb.children
+                                   if c.pos_ in ("NOUN", "PROPN", "PRON"))
+
+
+_NOBODY = frozenset({"nobody", "nothing", "none", "noone"})
 
 
 def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> list[Link]:
@@ -563,7 +603,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
         head = head.head
     inner = Arg(objects[0].i, frozenset())
     outer = Arg(_clause_verb(head).i if head.pos_ in ("VERB", "AUX") else head.i,
-                frozenset(t.i for t in prep.subtree) | frozenset(range(start, end)),
+                frozenset(t.i for x in (prep, *doc[start:end]) for t in x.subtree),
                 keep_polarity=cue.relation != "requires")
     negated = is_negated(_clause_verb(head))
     if cue.relation == "requires":

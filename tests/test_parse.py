@@ -516,3 +516,44 @@ def test_after_others_view_only_the_speakers_own_part_is_a_claim(parsing):
     assert not [c for c in claims if "quality" in c.object or "quality" in c.subject]
     own = _claims(parsing, "People frame it that way, but no, safety and dignity go together.")
     assert [c for c in own if c.relation == "combinesWith" and not c.negated]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("If you don't have trust, you don't get feedback.", ("feedback", "requires", "trust")),
+    ("When there's no trust, teamwork fails.", ("teamwork", "requires", "trust")),
+    ("If nobody listens, morale doesn't improve.", ("morale", "requires", "listening")),
+])
+def test_without_one_thing_no_other_is_a_requirement(parsing, text, reading):
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "If it rains, we don't go out.",
+    "When the rota came out, nobody was surprised.",
+])
+def test_a_condition_without_a_lack_on_both_sides_states_nothing(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.relation == "requires"]
+
+
+def test_protecting_against_a_threat_undermines_it(parsing):
+    stated = _stated(parsing, _claims(parsing, "Supervision protects against burnout."))
+    assert ("supervision", "undermines", "burnout", False) in stated
+    assert not [x for x in stated if x[1] == "enables"]
+
+
+def test_a_cue_of_two_word_classes_is_read_as_tagged(parsing):
+    stated = _stated(parsing, _claims(parsing, "Good handovers are key to patient safety."))
+    assert stated == {("patient safety", "requires", "handover", False)}
+
+
+def test_a_prepositional_cue_is_not_part_of_the_phrase_it_hangs_on(parsing):
+    stated = _stated(parsing, _claims(parsing, "We lose staff because of burnout."))
+    assert len(stated) == 1 and all(s != o for s, _, o, _ in stated)
+
+
+@pytest.mark.parametrize("text", [
+    "Enhanced recovery has cut our length of stay by about two days.",
+    "The adrenaline was kept in the drawer by the nurses.",
+])
+def test_a_quantity_after_by_is_no_means(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.rule == "by-means"]
