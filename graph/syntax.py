@@ -107,6 +107,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         names = [node["RIGHT_ID"] for node in construction.pattern]
         nodes = {name: doc[i] for name, i in zip(names, tokens, strict=True)}
         a, b = nodes["a"], nodes["b"]
+        if _misparsed_subject(a) or _misparsed_subject(b):
+            continue
         if construction.relation:  # a fixed relation: "A isn't B", but not "A isn't a cause of B"
             if b.lemma_.lower() in lexicon.lemmas("noun") | lexicon.lemmas("adjective"):
                 continue
@@ -159,6 +161,20 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             links = [_as_outcome(x, expletive, around) for x in links]
         out += [(construction.word_class, replace(x, remedy=cue.remedy)) for x in links]
     return _as_tagged(doc, out)
+
+
+def _misparsed_subject(token: Any) -> bool:
+    """The second of two noun subjects the parse gives a verb, not joined by "and" ("the
+    debrief after the sim is..."), or "having" / "being" read as a subject before the noun
+    that is ("having families on the round has...")."""
+    siblings = [c for c in token.head.children if c.i != token.i]
+    if token.dep_ == "csubj" and token.tag_ == "VBG" and token.lemma_ in ("have", "be"):
+        return any(c.dep_ == "nsubj" and c.i > token.i for c in siblings)
+    doc = token.doc
+    return token.dep_ == "nsubj" and any(
+        c.dep_ == "nsubj" and c.i < token.i and c.pos_ in ("NOUN", "PROPN")
+        and not any(t.pos_ == "CCONJ" for t in doc[c.i : token.i])  # ", and the parents are"
+        for c in siblings)
 
 
 def _as_tagged(doc: Any, found: list[tuple[str | None, Link]]) -> list[Link]:
@@ -330,10 +346,15 @@ def quantified(head: Any) -> Any:
 def _others(token: Any) -> frozenset[int]:
     """Tokens of the conjuncts of `token` and of relative clauses: not part of its argument."""
     out: set[int] = set()
+    verb = token.pos_ in ("VERB", "AUX")  # its complement is part of it: "get people reporting"
     for child in token.children:
-        if child.dep_ in ("conj", "cc", "relcl", "appos", "punct") or child.dep_ in CLAUSE_DEPS:
+        if child.dep_ in ("conj", "cc", "relcl", "appos", "punct") or (
+                child.dep_ in CLAUSE_DEPS and not (verb and child.dep_ in _COMPLEMENTS)):
             out.update(t.i for t in child.subtree)
     return frozenset(out)
+
+
+_COMPLEMENTS = frozenset({"ccomp", "xcomp"})
 
 
 AUXILIARIES = frozenset({"can", "could", "will", "would", "may", "might", "must", "should",
@@ -444,11 +465,12 @@ def is_negated(token: Any) -> bool:
 
 
 def _contrastive(negation: Any) -> bool:
-    """ "a consequence of A, not of B": a "not" after a comma, before a preposition, denies
-    the phrase after it, not the word it hangs on."""
+    """ "a consequence of A, not of B", "part of the training, not a favour": a "not" after a
+    comma, before a preposition or a noun phrase, denies the phrase after it, not the word it
+    hangs on."""
     doc, i = negation.doc, negation.i
     return (i > negation.head.i and i + 1 < len(doc) and doc[i - 1].text == ","
-            and doc[i + 1].pos_ == "ADP")
+            and doc[i + 1].pos_ in ("ADP", "DET", "NOUN", "PROPN", "NUM"))  # ", not a favour"
 
 
 def is_hedged(token: Any) -> bool:
@@ -571,8 +593,13 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
 def _lacking(lexicon: Lexicon, cue: Cue, inner: Any, main: Any, span: tuple[int, int]
              ) -> list[Link]:
     """ "If you don't have trust, you don't get feedback", "when there's no trust, teamwork
-    fails": without B, no A (or A fails), so A requires B; otherwise nothing ("when it rains,
-    we stay")."""
+    fails": without B, no A (or A fails), so A requires B; "nobody reports if they're blamed":
+    B stops A, so B undermines A; otherwise nothing ("when it rains, we stay")."""
+    conceded = span[0] > 0 and inner.doc[span[0] - 1].lower_ == "even"  # "even if"
+    if cue.lemma == "if" and not conceded and _absent(main) and not _absent(inner):
+        return [Link("undermines", Arg(inner.i, frozenset()),
+                     Arg(main.i, frozenset(t.i for t in inner.subtree), keep_polarity=False),
+                     span, f"cue-{cue.word_class}", cue.confidence, False, is_hedged(main))]
     if not (_absent(inner) and (_absent(main) or main.lemma_.lower() in lexicon.failure)):
         return []
     needing = Arg(main.i, frozenset(t.i for t in inner.subtree), keep_polarity=False)

@@ -557,3 +557,33 @@ def test_a_prepositional_cue_is_not_part_of_the_phrase_it_hangs_on(parsing):
 ])
 def test_a_quantity_after_by_is_no_means(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.rule == "by-means"]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Nobody reports if all they ever hear back is blame.",
+     ("blame", "undermines", "incident reporting")),
+    ("Nobody speaks up if they're tired.", ("fatigue", "undermines", "speaking up")),
+    ("The buddying is part of the training now, not a favour.",
+     ("buddying", "isPartOf", "training")),
+    ("And the debrief after the sim is where the learning actually happens.",
+     ("debrief", "enables", "learning")),
+    ("But having families on the round has done a lot for communication.",
+     ("family", "enables", "communication")),
+    ("Recognition like that is how you get people reporting the near misses.",
+     ("recognition", "enables", "incident reporting")),
+])
+def test_clauses_conditions_and_misparsed_subjects(parsing, text, reading):
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("And the debrief after the sim is where the learning actually happens.", "simulation"),
+    ("But having families on the round has done a lot for communication.", "having"),
+])
+def test_a_second_subject_from_a_misparse_names_no_claim(parsing, text, wrong):
+    assert wrong not in {s for s, _, _, _ in _stated(parsing, _claims(parsing, text))}
+
+
+def test_even_if_concedes_and_states_no_relation(parsing):
+    claims = _claims(parsing, "Nobody speaks up, even if they're tired.")
+    assert not [c for c in claims if c.rule == "cue-subordinator"]
