@@ -1190,6 +1190,8 @@ def _side(
     ]
     if inside and head is not None and _names_itself(engine, head, inside):
         inside = []  # "violence against crews": the head, not what it is against
+    if head is not None and not direction and _doing(engine, head, inside):  # "rushing them"
+        return _Side(_provisional(a, *_deed_phrase(engine, head)), direction, False)
     if arg.window is not None and arg.window[1] <= cue[0]:
         lead = _leading_noun(engine, doc, arg.window, inside)
         if lead is not None:
@@ -1268,6 +1270,26 @@ def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
     objects = [c for c in verb.rights if c.dep_ == "dobj"]
     phrase = _head_phrase(engine, objects[0]) if objects else None
     return verb.i, phrase[1] if phrase and phrase[0] == end else end
+
+
+def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:
+    """A gerund as an argument, the deed it names being the concept ("cancelling on the day",
+    "rushing discharges"); not a concept itself, nor a verb whose object is what it is about
+    ("having my own patients", "relying on locums", "reducing restraint"), nor a gerund used
+    as a noun ("lone working")."""
+    lemma = head.lemma_.lower()
+    polarity = engine.lexicon.polarity if engine.lexicon else {}
+    return (head.tag_ == "VBG" and head.dep_ in ("csubj", "nsubj", "pcomp", "pobj")
+            and lemma not in _LIGHT_HAVE | _LIGHT | _THROUGH_VERBS
+            and not any(lemma in words for words in polarity.values())
+            and not any(c.dep_ in ("compound", "amod", "det", "poss") for c in head.lefts)
+            and not any(f.start <= head.i < f.end for f in inside))
+
+
+# verbs whose object, not the doing, is what a gerund argument is about
+_THROUGH_VERBS = frozenset({"do", "make", "take", "rely", "depend", "lean", "count", "wait",
+                            "involve", "include", "use", "reduce", "cut", "allocate", "employ",
+                            "bring", "put", "keep"})
 
 
 def _holds(found: _Found, head: Any) -> bool:

@@ -587,3 +587,16 @@ def test_a_second_subject_from_a_misparse_names_no_claim(parsing, text, wrong):
 def test_even_if_concedes_and_states_no_relation(parsing):
     claims = _claims(parsing, "Nobody speaks up, even if they're tired.")
     assert not [c for c in claims if c.rule == "cue-subordinator"]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Cancelling on the day wrecks the patient experience.",
+     ("cancelling", "undermines", "patient experience")),
+    ("Moving us out killed the communication with the GPs.",
+     ("moving", "undermines", "communication")),
+    ("Relying on locums undermines continuity.", ("locum", "undermines", "continuity of care")),
+    ("Ignoring the family is where most of the mistakes come from.",
+     ("error", "isConsequenceOf", "family")),
+])
+def test_a_gerund_names_its_deed_unless_its_object_is_what_it_is_about(parsing, text, reading):
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
