@@ -85,6 +85,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
     taken = {i for link in found for i in range(*link.cue)}
     if lemmas is not None:
         found += [x for x in _verb_windows(doc, lexicon, lemmas) if x.cue[0] not in taken]
+    found += _instead(doc, found)
     seen: set[tuple[Any, ...]] = set()
     out = []
     for link in sorted(found, key=lambda x: (x.cue, x.rule)):
@@ -462,6 +463,50 @@ def is_negated(token: Any) -> bool:
         if head.lemma_ in OPINION_VERBS and any(c.dep_ == "neg" for c in head.children):
             return True
     return False
+
+
+def _instead(doc: Any, found: list[Link]) -> list[Link]:
+    """ "Deprivation drives it, not the schools", "it comes down to communication, not
+    dentistry": the relation is denied of the phrase after "not", put in the place of the
+    argument it stands against (the last one before it that is not a pronoun)."""
+    out = []
+    for negation in doc:
+        if negation.lower_ != "not" or not _contrastive(negation):
+            continue
+        start = negation.i + 1 + (doc[negation.i + 1].pos_ == "ADP")  # "not from bad people"
+        rival = _phrase_head(doc, start)
+        if rival is None:
+            continue
+        for link in found:
+            heads = [x.head for x in (link.subject, link.object)]
+            if (link.negated or link.cue[0] > negation.i or None in heads
+                    or max(heads) > negation.i or not _governs(doc, link, negation)):
+                continue
+            sides = sorted((arg.head, name) for name, arg in (("subject", link.subject),
+                                                              ("object", link.object))
+                           if doc[arg.head].pos_ not in ("PRON", "DET"))
+            if sides and _kind(doc[sides[-1][0]]) == _kind(rival):
+                out.append(replace(link, **{sides[-1][1]: Arg(rival.i, _others(rival))},
+                                   negated=True))
+    return out
+
+
+def _kind(token: Any) -> str:
+    """A noun or a verb: a phrase after "not" stands against an argument of its own kind."""
+    return "verb" if token.pos_ in ("VERB", "AUX") else "noun"
+
+
+def _phrase_head(doc: Any, start: int) -> Any:
+    """The head of the noun phrase from `start` to the next punctuation mark."""
+    end = next((t.i for t in doc[start:] if t.is_punct), len(doc))
+    heads = [t for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i]
+    return heads[0] if len(heads) == 1 and heads[0].pos_ in ("NOUN", "PROPN", "VERB") else None
+
+
+def _governs(doc: Any, link: Link, negation: Any) -> bool:
+    """The "not" hangs in the link's clause: on its cue or on one of its arguments."""
+    anchors = {*range(*link.cue), link.subject.head, link.object.head}
+    return negation.head.i in anchors or any(t.i in anchors for t in negation.ancestors)
 
 
 def _contrastive(negation: Any) -> bool:

@@ -600,3 +600,14 @@ def test_even_if_concedes_and_states_no_relation(parsing):
 ])
 def test_a_gerund_names_its_deed_unless_its_object_is_what_it_is_about(parsing, text, reading):
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("Trust builds teamwork, not rules.", ("trust", "enables", "rule")),
+    ("Complaints come down to communication, not dentistry.",
+     ("complaint", "isConsequenceOf", "dentistry")),
+])
+def test_the_phrase_after_not_is_denied_in_the_place_it_stands_against(parsing, text, denied):
+    stated = _stated(parsing, _claims(parsing, text))
+    assert (*denied, True) in stated
+    assert (*denied, False) not in stated
