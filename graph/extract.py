@@ -913,7 +913,7 @@ def _token_direction(engine: Engine, a: _Analysed, iri: str, match: _Match, befo
     if not side:
         return ""
     start, _, opposite = side[-1] if before else side[0]
-    direction = _window_direction(engine, a.doc, start)
+    direction = _window_direction(engine, a.doc, start, 0 if before else match.cue_end)
     if opposite:
         direction = {"": "less", "more": "less"}.get(direction, "more")
     return direction
@@ -1531,9 +1531,11 @@ def _changing(engine: Engine, head: Any) -> str:
     return syntax.changing(engine.lexicon, head) if engine.lexicon is not None else ""
 
 
-def _window_direction(engine: Engine, doc: Any, start: int) -> str:
+def _window_direction(engine: Engine, doc: Any, start: int, floor: int = 0) -> str:
+    """The mark of quantity in the two words before `start`, not before `floor` (a cue's own
+    words, "without" in "A without B is hazardous", mark nothing)."""
     polarity = engine.lexicon.polarity if engine.lexicon else {}
-    for token in doc[max(0, start - 2) : start]:
+    for token in doc[max(0, floor, start - 2) : start]:
         for direction, words in polarity.items():
             if token.lower_ in words or token.lemma_.lower() in words:
                 return direction
