@@ -127,6 +127,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue
         if _transitive(nodes, lexicon, construction.word_class):
             continue  # "builds trust on the night shift": builds trust, not builds on
+        if construction.word_class == "verb" and _adjunct_object(nodes["cue"], b, cue):
+            continue  # "causes delays, every day": the object, not when
         if construction.word_class == "causative" and _possessive_got(nodes["cue"]):
             continue  # "they've got kids": having, not causing
         if _bare_participle(nodes["cue"]):
@@ -207,6 +209,19 @@ def _transitive(nodes: dict[str, Any], lexicon: Lexicon, word_class: str) -> boo
     if prep is None or word_class != "verb" or not any(c.dep_ == "dobj" for c in cue.children):
         return False
     return any(not e.prep for e in lexicon.lookup(word_class, cue.lemma_.lower()))
+
+
+_SHIFTING_PARTICLES = frozenset({"in", "back", "off", "over", "away", "on", "along", "around",
+                                 "round", "through"})
+
+
+def _adjunct_object(verb: Any, b: Any, cue: Cue) -> bool:
+    """An adverbial read as a cue verb's object beside a real one ("causes delays, every
+    day"), or a verb whose particle makes it another verb ("bring in", "take over")."""
+    if b.dep_ in ("npadvmod", "advmod") and any(c.dep_ == "dobj" for c in verb.children):
+        return True
+    return any(c.dep_ == "prt" and c.lower_ in _SHIFTING_PARTICLES
+               and c.lower_ not in cue.with_ for c in verb.children)
 
 
 def _negated_here(verb: Any, cue: Any) -> bool:

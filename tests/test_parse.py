@@ -611,3 +611,11 @@ def test_the_phrase_after_not_is_denied_in_the_place_it_stands_against(parsing, 
     stated = _stated(parsing, _claims(parsing, text))
     assert (*denied, True) in stated
     assert (*denied, False) not in stated
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("Poor communication with families causes delays, every day.", "day"),
+    ("Family bring in a yoghurt for her most days.", "yoghurt"),
+])
+def test_adverbials_and_particle_verbs_give_no_object(parsing, text, wrong):
+    assert wrong not in {o for _, _, o, _ in _stated(parsing, _claims(parsing, text))}
