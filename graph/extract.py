@@ -1457,9 +1457,11 @@ def _earlier_in_sentence(
     if before:
         return before[0].iri
     root = a.parsed[pronoun.i].sent.root
-    subjects = [c for c in root.children if c.dep_ == "nsubj" and c.i < min(clause_break)]
-    phrase = _head_phrase(engine, subjects[0]) if subjects else None
-    return _provisional(a, *phrase) if phrase else None
+    named = [c for dep in ("nsubj", "dobj", "attr") for c in root.children
+             if c.dep_ == dep and c.i < min(clause_break) and c.pos_ in ("NOUN", "PROPN")
+             and not any(f.start <= c.i < f.end for f in a.found)]
+    phrase = _head_phrase(engine, named[0]) if named else None  # "we do reflective practice,
+    return _provisional(a, *phrase) if phrase else None  # and I think it helps": the practice
 
 
 def _answering(analysed: list[_Analysed], pos: int) -> _Analysed | None:

@@ -619,3 +619,13 @@ def test_the_phrase_after_not_is_denied_in_the_place_it_stands_against(parsing, 
 ])
 def test_adverbials_and_particle_verbs_give_no_object(parsing, text, wrong):
     assert wrong not in {o for _, _, o, _ in _stated(parsing, _claims(parsing, text))}
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("So we do reflective practice every fortnight, and I think it helps with the burnout.",
+     ("reflective practice", "undermines", "burnout")),
+    ("After every retrieval we do a short debrief. It's done more for our teamwork than anything.",
+     ("debrief", "enables", "teamwork")),
+])
+def test_a_pronoun_finds_the_object_of_an_earlier_clause_or_sentence(parsing, text, reading):
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
