@@ -1635,6 +1635,8 @@ def _compound_start(engine: Engine, head: Any, start: int) -> int:
     for child in reversed(list(head.lefts)):
         if child.i == start - 1 and child.dep_ in ("compound", "amod") and _content(child):
             start = _hyphenated(doc, child.i)  # "task-focused care"
+    if start >= 1 and _hyphenated(doc, start - 1) < start - 1:
+        start = _hyphenated(doc, start - 1)  # "out-of-area placements", however parsed
     polarity = engine.lexicon.polar_words if engine.lexicon else frozenset()
     while start < word and (doc[start].lower_ in polarity
                             or doc[start].lower_ in _EVALUATIVE_MODIFIERS):

@@ -629,3 +629,13 @@ def test_adverbials_and_particle_verbs_give_no_object(parsing, text, wrong):
 ])
 def test_a_pronoun_finds_the_object_of_an_earlier_clause_or_sentence(parsing, text, reading):
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Our out-of-area placements come from that occupancy.",
+     ("out-of-area placement", "isConsequenceOf", "occupancy")),
+    ("Our liaison nurse has made more difference to morale than any policy.",
+     ("liaison nurse", "enables", "morale")),
+])
+def test_hyphenated_modifiers_and_a_difference_made_to(parsing, text, reading):
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
