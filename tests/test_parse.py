@@ -633,7 +633,7 @@ def test_a_pronoun_finds_the_object_of_an_earlier_clause_or_sentence(parsing, te
 
 @pytest.mark.parametrize(("text", "reading"), [
     ("Our out-of-area placements come from that occupancy.",
-     ("out-of-area placement", "isConsequenceOf", "occupancy")),
+     ("out of area placement", "isConsequenceOf", "occupancy")),
     ("Our liaison nurse has made more difference to morale than any policy.",
      ("liaison nurse", "enables", "morale")),
 ])
