@@ -642,9 +642,14 @@ def _cue_at(engine: Engine, name: str, doc: Any, start: int, end: int) -> bool:
 
 
 def _opens_with(engine: Engine, name: str, doc: Any) -> bool:
-    """True when the sentence opens (after an interjection) with a confirm or deny cue."""
+    """True when the sentence opens with a confirm or deny cue, after an interjection or a
+    short phrase and a comma ("Massive, yes.", "Sort of, yes.")."""
     for _, start, _end in engine.cues[name](doc):
         if all(t.lower_ in _INTERJECTIONS or t.is_punct for t in doc[:start]):
+            return True
+        lead = doc[: start - 1]
+        if 0 < len(lead) <= 3 and doc[start - 1].text == "," and not any(
+                t.pos_ in ("VERB", "AUX", "PRON") for t in lead):
             return True
     return False
 

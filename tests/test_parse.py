@@ -639,3 +639,15 @@ def test_a_pronoun_finds_the_object_of_an_earlier_clause_or_sentence(parsing, te
 ])
 def test_hyphenated_modifiers_and_a_difference_made_to(parsing, text, reading):
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+def test_a_question_answered_after_a_short_phrase_is_the_answerers_claim(parsing):
+    source = ("Interviewer: Does that hierarchy get in the way of safety?\n"
+              "Pat Lee: Course it does.\n"
+              "Interviewer: Do the staff see the debrief as part of their teamwork?\n"
+              "Pat Lee: Massive, yes.\n")
+    claims = extract(read_text(source, "t.txt", source.encode()), parsing).claims
+    stated = {(_label(parsing, c.subject), c.relation, _label(parsing, c.object), c.negated,
+               c.speaker == "Pat Lee") for c in claims}
+    assert ("hierarchy", "undermines", "safety", False, True) in stated
+    assert ("debrief", "isPartOf", "teamwork", False, True) in stated

@@ -50,6 +50,7 @@
   const EDGE_WORDS_AT = 1.25; // zoom from which every edge shows its relation's words
   const MAX_FIT = 1.5; // "fit" enlarges a small map up to this zoom
   const FIT_PAD = { left: 60, right: 16, y: 16 }; // pixels kept free at fit (zoom buttons on the left)
+  const FIT_SPARE = 0.99; // share of the fitting zoom used
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -634,7 +635,8 @@
     const top = Math.min(...boxes.map((b) => b.top)), bottom = Math.max(...boxes.map((b) => b.bottom));
     const map = byId("map");
     const width = Math.max(map.clientWidth - FIT_PAD.left - FIT_PAD.right, 1), height = Math.max(map.clientHeight - 2 * FIT_PAD.y, 1);
-    const scale = Math.min(MAX_FIT, width / Math.max(right - left, 1), height / Math.max(bottom - top, 1));
+    // a hundredth to spare: labels measured at the old zoom may round a pixel wider at the new one
+    const scale = FIT_SPARE * Math.min(MAX_FIT, width / Math.max(right - left, 1), height / Math.max(bottom - top, 1));
     const shift = (FIT_PAD.left - FIT_PAD.right) / 2 / scale; // the centre, moved off the buttons
     network.moveTo({ position: { x: (left + right) / 2 - shift, y: (top + bottom) / 2 }, scale: scale,
       animation: animate ? { duration: 300, easingFunction: "easeInOutQuad" } : false });
