@@ -73,6 +73,7 @@ class Construction(_Strict):
     examples: list[Example] = Field(min_length=1)
     keys: list[str] = []  # words that make a sentence worth parsing for a construction with no cue
     not_relations: list[Literal[RELATIONS]] = []  # type: ignore[valid-type]  # cues it does not read
+    outcome: bool = False  # its second argument is a deed or state, a verb or adjective may name it
 
 
 class _Syntax(_Strict):

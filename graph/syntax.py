@@ -118,6 +118,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
                 "negation" not in nodes and verb is not None and is_negated(verb))
             fixed = _pairs(construction.relation, a, b, a.head, construction.id, 0.7, negated,
                            doc, hedged=verb is not None and is_hedged(verb))
+            if construction.outcome:  # "it has to be taught": the teaching
+                fixed = [replace(x, object=replace(x.object, result=True)) for x in fixed]
             out += [(None, x) for x in fixed]
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
