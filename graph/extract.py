@@ -1300,13 +1300,17 @@ def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     "rushing discharges"); not a concept itself, nor a verb whose object is what it is about
     ("having my own patients", "relying on locums", "reducing restraint"), nor a gerund used
     as a noun ("lone working")."""
+    return (head.dep_ in ("csubj", "nsubj", "pcomp", "pobj") and _deed_verb(engine, head)
+            and not any(f.start <= head.i < f.end for f in inside))
+
+
+def _deed_verb(engine: Engine, head: Any) -> bool:
+    """A gerund that names a deed of its own, not its object's amount or presence."""
     lemma = head.lemma_.lower()
     polarity = engine.lexicon.polarity if engine.lexicon else {}
-    return (head.tag_ == "VBG" and head.dep_ in ("csubj", "nsubj", "pcomp", "pobj")
-            and lemma not in _LIGHT_HAVE | _LIGHT | _THROUGH_VERBS
+    return (head.tag_ == "VBG" and lemma not in _LIGHT_HAVE | _LIGHT | _THROUGH_VERBS
             and not any(lemma in words for words in polarity.values())
-            and not any(c.dep_ in ("compound", "amod", "det", "poss") for c in head.lefts)
-            and not any(f.start <= head.i < f.end for f in inside))
+            and not any(c.dep_ in ("compound", "amod", "det", "poss") for c in head.lefts))
 
 
 # verbs whose object, not the doing, is what a gerund argument is about
@@ -1466,7 +1470,24 @@ def _earlier_in_sentence(
              if c.dep_ == dep and c.i < min(clause_break) and c.pos_ in ("NOUN", "PROPN")
              and not any(f.start <= c.i < f.end for f in a.found)]
     phrase = _head_phrase(engine, named[0]) if named else None  # "we do reflective practice,
-    return _provisional(a, *phrase) if phrase else None  # and I think it helps": the practice
+    phrase = phrase or _dislocated(engine, a.parsed, pronoun)  # and I think it helps"
+    return _provisional(a, *phrase) if phrase else None
+
+
+def _dislocated(engine: Engine, doc: Any, pronoun: Any) -> tuple[int, int] | None:
+    """The phrase a sentence opens with, before a comma, that a "that" right after a comma
+    takes up: "being invisible, honestly, that's what kills morale"."""
+    if pronoun.i < 2 or doc[pronoun.i - 1].text != "," or pronoun.lower_ not in ("that", "this"):
+        return None
+    start = next((t.i for t in doc if t.lower_ not in _INTERJECTIONS), 0)
+    comma = next((t.i for t in doc[start : pronoun.i] if t.text == ","), pronoun.i)
+    heads = [t for t in doc[start:comma] if not start <= t.head.i < comma or t.head.i == t.i]
+    if len(heads) != 1:
+        return None
+    head = heads[0]
+    if _deed_verb(engine, head):
+        return _deed_phrase(engine, head)  # "moving a confused old lady at night, that's..."
+    return _head_phrase(engine, head)
 
 
 def _answering(analysed: list[_Analysed], pos: int) -> _Analysed | None:

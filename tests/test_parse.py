@@ -651,3 +651,13 @@ def test_a_question_answered_after_a_short_phrase_is_the_answerers_claim(parsing
                c.speaker == "Pat Lee") for c in claims}
     assert ("hierarchy", "undermines", "safety", False, True) in stated
     assert ("debrief", "isPartOf", "teamwork", False, True) in stated
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("And being invisible, honestly, that's what kills morale in this job.",
+     ("being invisible", "undermines", "morale")),
+    ("Moving a confused patient between wards at night, that's what causes the falls.",
+     ("fall", "isConsequenceOf", "moving")),
+])
+def test_that_after_a_comma_takes_up_the_phrase_the_sentence_opens_with(parsing, text, reading):
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
