@@ -813,6 +813,10 @@ def _noun_phrase(doc: Any, match: _Match, slot: str) -> tuple[int, int] | None:
         i = match.start - 1
         while i >= 0 and doc[i].lower_ in _ADVERBS:
             i -= 1
+        if i >= 1 and doc[i].lower_ == "what" and doc[i - 1].lemma_ == "be":
+            i -= 2  # "supervision is what keeps people here"
+            while i >= 0 and doc[i].lower_ in _ADVERBS:
+                i -= 1
         start, step, limit = i, -1, -1
     words = []
     while i != limit and len(words) < 4 and _content(doc[i]):

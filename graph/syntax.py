@@ -214,7 +214,7 @@ def _transitive(nodes: dict[str, Any], lexicon: Lexicon, word_class: str) -> boo
 
 
 _SHIFTING_PARTICLES = frozenset({"in", "back", "off", "over", "away", "on", "along", "around",
-                                 "round", "through"})
+                                 "round", "through", "out"})
 
 
 def _adjunct_object(verb: Any, b: Any, cue: Cue) -> bool:
@@ -407,6 +407,9 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         if entry is None:  # "protects against B" is not "protects B"
             continue
         after += bool(entry.prep)
+        if any(t.lower_ in _SHIFTING_PARTICLES and t.lower_ not in entry.with_
+               for t in doc[after : after + 4]):
+            continue  # "drives good nurses out": another verb, read by the rules if at all
         left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","
                     or t.tag_ in ("VBZ", "VBP", "VBD", "MD")), default=0)
         right = next((t.i for t in doc[after:] if _stop(t) or t.text == ","), len(doc))
