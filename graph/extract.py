@@ -1100,8 +1100,8 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri:
         return []
-    if link.remedy and _category(engine, obj.iri) == "Threat":
-        link = replace(link, relation="undermines")  # "debriefs help with the stress"
+    if link.remedy and (_category(engine, obj.iri) == "Threat" or _is_provisional(obj.iri)):
+        link = replace(link, relation="undermines")  # "helps with the stress, the grief"
     loose = link.rule.startswith("cue-") and not (
         link.rule == "cue-preposition" and link.relation == "requires"  # "no A without B"
     )
@@ -1261,6 +1261,10 @@ def _side(
         if run is None:
             return None
         return _Side(_provisional(a, *run), _window_direction(engine, doc, run[0]), False)
+    if event is not None and event.lemma_ in _LIGHT_HAVE:  # "hospitals having no beds"
+        held = [c for c in event.children if c.dep_ in ("dobj", "attr")]
+        if held:
+            return _side(engine, analysed, pos, syntax.Arg(held[0].i), role, exclude, cue)
     if event is not None:  # "nurses skipping checks": the skipping of checks
         return _Side(_provisional(a, *_deed_phrase(engine, event)), direction, False)
     if head is not None and _clause(head):  # a clause: what it is about

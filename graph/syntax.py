@@ -349,7 +349,8 @@ def _conjuncts(token: Any) -> list[Any]:
 QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",
                         "majority", "bulk", "rest", "share", "proportion", "plenty", "lot",
                         "lots", "bit", "kind", "sort", "amount", "number", "deal", "couple",
-                        "load", "loads", "level", "degree"])
+                        "load", "loads", "level", "degree", "third", "quarter", "fifth",
+                        "tenth", "fraction", "percent", "cent"])
 
 
 def quantified(head: Any) -> Any:

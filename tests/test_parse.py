@@ -661,3 +661,12 @@ def test_a_question_answered_after_a_short_phrase_is_the_answerers_claim(parsing
 ])
 def test_that_after_a_comma_takes_up_the_phrase_the_sentence_opens_with(parsing, text, reading):
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Reflective practice? I think it helps with the vicarious trauma.",
+     ("reflective practice", "undermines", "vicarious trauma")),
+    ("And the delays come from the hospitals having no beds.", ("bed", "undermines", "delay")),
+])
+def test_help_with_an_open_concept_and_having_read_through(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
