@@ -14,7 +14,8 @@ process tree, and peak resident memory of the tree, polled from /proc):
 - build: `python -m graph build DIR --out OUT --jobs J --no-cache`;
 - parse: spaCy's parser alone on the same sentences, on J processes (spacy.load + nlp.pipe);
 - queries: every named query end to end (`python -m graph query OUT --name X`), parameters
-  filled, with a time limit of 600 s instead of 30, and the rows it prints;
+  filled, with a time limit of 600 s instead of 30, and the rows it prints (a listing of the
+  whole corpus: its first page, and every row with `--limit 0`);
 - incremental: a rebuild with the cache after changing one transcript (a line added at its
   end), then after rewriting it (another made-up interview in its place);
 - first: the first input built on its own, against `import spacy; spacy.load(model)`.
@@ -289,8 +290,9 @@ def bench_queries(args, work: Path, table: list[str]) -> None:
     values = {"concept": "lgc:trust", "speaker": speaker, "value": "1"}
     for name, named in named_queries().items():
         params = [f"--param={p.name}={values[p.kind]}" for p in named.params]
-        for label, extra in (("", []), (" with parameters", params)):
-            if label and not params:
+        every = ["--limit", "0"] if named.pages else []  # a listing prints a page unless told
+        for label, extra in (("", []), (" with parameters", params), (", every row", every)):
+            if label and not extra:
                 continue
             command = [*GRAPH, "query", str(out), "--name", name, "--format", "csv",
                        "--timeout", str(QUERY_TIMEOUT), *extra]

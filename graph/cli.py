@@ -284,6 +284,12 @@ def _query_failure(err: Exception) -> click.ClickException:
               show_default=True, help="Stop the query after this many seconds.")
 @click.option("--max-width", type=click.IntRange(min=0), default=60, show_default=True,
               help="Cut table cells to this many characters (0: never).")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help="With --name: print at most this many rows (0: every row). A listing of "
+              "the whole corpus (concept-relations or speaker-on-concept without a parameter, "
+              "relations-with-evidence) prints 1,000 unless told.")
+@click.option("--offset", type=click.IntRange(min=0), default=0,
+              help="With --name: skip this many rows first.")
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL endpoint instead of a file.")
 @click.option("--graph", "graph_iri", metavar="IRI",
               help="With --endpoint: the named graph to query (sent as default-graph-uri).")
@@ -294,8 +300,8 @@ def _query_failure(err: Exception) -> click.ClickException:
               "Turtle; the file is not changed.")
 def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
                   list_queries: bool, params: tuple[str, ...], fmt: str | None, timeout: float,
-                  max_width: int, endpoint: str | None, graph_iri: str | None,
-                  allow_federation: bool, allow_update: bool) -> None:
+                  max_width: int, limit: int | None, offset: int, endpoint: str | None,
+                  graph_iri: str | None, allow_federation: bool, allow_update: bool) -> None:
     """Ask a graph file or a SPARQL endpoint a question: query text (-e), a .rq file or a named
     query (--name). Read-only unless a flag allows more; malformed SPARQL exits with status 2.
 
@@ -304,6 +310,7 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
       leadgraph query --list
       leadgraph query out/graph.ttl --name concepts-by-mentions
       leadgraph query out/graph.ttl --name concept-relations --param concept=trust
+      leadgraph query out/ --name relations-with-evidence --offset 1000 --limit 500
       leadgraph query out/graph.ttl -e 'SELECT ?x WHERE { ?x lg:requires lgc:trust }' --format csv
       leadgraph query --endpoint http://localhost:7878/query --name denied-claims
     """
@@ -312,16 +319,28 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
     if list_queries:
         click.echo(q.list_table(q.named_queries()), nl=False)
         return
+    if name is None and (limit is not None or offset):
+        raise click.UsageError("--limit and --offset go with --name; in a query of your own, "
+                               "write LIMIT and OFFSET")
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    results = fmt if fmt in q.RESULT_FORMATS else "json"
+    more = None
     try:
         source, files = _query_source(list(sources), endpoint, graph_iri, allow_update)
         query_text, kinds = _query_text(text, name, files, source, params)
-        fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
-        parsed, result = q.answer(source, query_text, params, kinds, timeout=timeout,
-                                  allow_federation=allow_federation, allow_update=allow_update,
-                                  results=fmt if fmt in q.RESULT_FORMATS else "json")
+        page = q.default_page(q.named_query(name), params, offset, limit) if name else q.Page()
+        if page != q.Page():
+            parsed, result, more = q.answer_page(source, q.named_query(name), params, page,
+                                                 timeout=timeout, results=results)
+        else:
+            parsed, result = q.answer(source, query_text, params, kinds, timeout=timeout,
+                                      allow_federation=allow_federation,
+                                      allow_update=allow_update, results=results)
     except q.QueryError as err:
         raise _query_failure(err) from None
     click.echo(q.render(result, fmt, {**source.prefixes, **parsed.prefixes}, max_width), nl=False)
+    if more:
+        click.echo(f"leadgraph: {q.page_note(page, page.limit)}", err=True)
     for hint in q.empty_answer_hints(source, parsed, result, params, kinds, timeout):
         click.echo(f"hint: {hint}", err=True)
 

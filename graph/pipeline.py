@@ -470,8 +470,6 @@ def write_outputs(built: Built, net: ConceptNetwork, out: Path,
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         files = built.files()
-        for name in ("graph.nq", "graph.ttl"):  # what the store is loaded from
-            write_chunks(staging / name, files.pop(name))
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         with ThreadPoolExecutor(1) as pool:
             stored = pool.submit(write_store, staging / STORE, built, previous)

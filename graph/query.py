@@ -12,6 +12,7 @@ network connection (graph/sandbox.py). Parsing and running both count against th
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import time
@@ -734,14 +735,17 @@ def leading_values(text: str, bindings: Mapping[str, Term]) -> str:
     the rest: 0.4 s instead of 0.01 s for one concept's relations among 1,000 interviews). The
     substitution still binds them, as SEP-0007 says. Unchanged when the WHERE group cannot be
     found: the first `{` outside brackets, in a query that is not a CONSTRUCT."""
-    if not bindings:
-        return text
+    return at_start(text, values_clause(bindings).strip()) if bindings else text
+
+
+def at_start(text: str, block: str) -> str:
+    """The query with `block` put at the start of its WHERE group (see leading_values)."""
     depth = 0
     for token in ENGINE_TOKEN.finditer(text):
         if token.lastgroup == "name" and token[0].upper() in ("CONSTRUCT", "INSERT", "DELETE"):
             return text
         if token[0] == "{" and depth == 0:
-            return text[: token.end()] + values_clause(bindings).strip() + text[token.end():]
+            return text[: token.end()] + block + text[token.end():]
         if token.lastgroup in ("open", "close"):
             depth += 1 if token.lastgroup == "open" else -1
     return text
@@ -763,6 +767,115 @@ def _oxigraph_syntax_error(message: str) -> QuerySyntaxError:
 
 def _one_line(err: object) -> str:
     return " ".join(str(err).split())
+
+
+# --- pages -------------------------------------------------------------------------------
+
+LISTING_ROWS = 1_000  # rows of a listing of the whole corpus shown unless --limit says otherwise
+WALK_ROWS = 10_000  # pages ending further in are cut from the whole listing (see answer_page)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Rows `offset` to `offset + limit` of an answer (`limit` 0: every row from `offset`)."""
+
+    offset: int = 0
+    limit: int = 0
+
+
+def default_page(named: NamedQuery, params: Sequence[str], offset: int = 0,
+                 limit: int | None = None) -> Page:
+    """The page asked for; unless `limit` is given, LISTING_ROWS rows of a named query that
+    lists the whole corpus (one with pages, asked without parameters), else every row."""
+    if limit is None:
+        limit = LISTING_ROWS if named.pages and not params else 0
+    return Page(offset, limit)
+
+
+def answer_page(source: Source, named: NamedQuery, params: Sequence[str], page: Page, *,
+                timeout: float = DEFAULT_TIMEOUT,
+                results: str = "json") -> tuple[ParsedQuery, Result, bool]:
+    """A page of a named query's rows, in the query's order, and whether more rows follow.
+    A listing of the whole corpus on a local graph, asked for a page that ends within its
+    first WALK_ROWS rows, is read a few values of its first sort key at a time (`walk`),
+    which costs the rows up to the page's end rather than the whole listing; any other page
+    is the query's answer with OFFSET and LIMIT, which costs the whole answer."""
+    if page.limit and named.pages and not params and isinstance(source, LoadedGraph) \
+            and page.offset + page.limit <= WALK_ROWS:
+        try:
+            result, more = sandbox.run(_walk_checked, (source, named.pages, page, results),
+                                       timeout)
+        except sandbox.Timeout:
+            raise _stopped(timeout) from None
+        except sandbox.SandboxError:
+            raise QueryError("the query engine stopped without an answer") from None
+        return own_query(named.pages.rows), result, more
+    text = named_text(named, source, params)
+    limit = f" LIMIT {page.limit + 1}" if page.limit else ""  # one more: do more follow?
+    sliced = own_query(f"{text.rstrip()}\nOFFSET {page.offset}{limit}\n")
+    if own_query(text).trailing_values or sliced.form != "SELECT":
+        raise QueryError(f"{named.name} cannot be read a page at a time")
+    if not page.limit:
+        return (*answer(source, sliced, params, named.kinds, timeout=timeout, results=results),
+                False)
+    parsed, result = answer(source, sliced, params, named.kinds, timeout=timeout)
+    names, rows = result.rows()
+    return parsed, rows_result(names, rows[:page.limit], results), len(rows) > page.limit
+
+
+def _walk_checked(graph: LoadedGraph, pages: Pages, page: Page,
+                  results: str) -> tuple[Result, bool]:
+    """walk, with the engine's errors as one-line QueryErrors (in the worker)."""
+    try:
+        names, rows = walk(graph, pages, page.offset + page.limit + 1)
+    except (SyntaxError, OSError, ValueError, RuntimeError) as err:
+        raise _engine_error(_one_line(err)) from None
+    kept = rows[page.offset:page.offset + page.limit]
+    return rows_result(names, kept, results), len(rows) > page.offset + page.limit
+
+
+def walk(graph: LoadedGraph, pages: Pages, wanted: int) -> tuple[list[str], list[list]]:
+    """The first `wanted` rows of a listing (fewer if it has fewer), in its order: the rows
+    query with the first sort key bound to a few of its values at a time, in the order of
+    their text (the order of CONCAT("~", STR(?key)) in the listing); the first value alone,
+    then as many as the rows found so far say the rows still wanted need, and a quarter more
+    (a value's rows are all found and sorted, however few are kept)."""
+    found = graph.store.query(pages.chunks, prefixes=graph.prefixes)
+    key = found.variables[0].value
+    values = sorted((solution[0] for solution in found), key=lambda term: term.value)
+    names: list[str] = []
+    rows: list[list] = []
+    start, size = 0, 1
+    while not names or (start < len(values) and len(rows) < wanted):
+        batch = " ".join(str(term) for term in values[start:start + size])
+        text = at_start(pages.rows, f"VALUES ?{key} {{ {batch} }}")
+        answer = graph.store.query(f"{text.rstrip()}\nLIMIT {wanted - len(rows)}\n",
+                                   prefixes=graph.prefixes)
+        names = [v.value for v in answer.variables]
+        rows += [list(solution) for solution in answer]
+        start += size
+        size = math.ceil((wanted - len(rows)) * start / len(rows) * 1.25) if rows else 2 * size
+    return names, rows
+
+
+def rows_result(names: list[str], rows: list[list[Term | None]], results: str) -> Result:
+    """Rows as a SELECT answer in `results`, written by the engine as it writes any answer:
+    they are given, in order, as the VALUES block of a query on an empty store."""
+    if any(isinstance(term, ox.BlankNode) for row in rows for term in row):
+        raise QueryError("a page of an answer with blank nodes cannot be written")
+    variables = " ".join(f"?{name}" for name in names)
+    lines = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")"
+                     for row in rows)
+    answer = ox.Store().query(f"SELECT {variables} WHERE {{ VALUES ({variables}) {{ {lines} }} }}")
+    return Result("SELECT", answer.serialize(format=RESULT_FORMATS[results]), results)
+
+
+def page_note(page: Page, shown: int) -> str:
+    """What the command says on stderr when more rows follow the page it printed."""
+    first, last = page.offset + 1, page.offset + shown
+    return (f"showing rows {first:,} to {last:,}; more follow: --offset {last} for the next "
+            f"{page.limit:,}, --limit 0 for every row (a listing of the whole corpus takes "
+            "seconds)")
 
 
 # --- hints -------------------------------------------------------------------------------
@@ -891,6 +1004,17 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Pages:
+    """How to read a listing of the whole corpus a page at a time (ontology/pages/NAME.*.rq):
+    its rows are sorted on one variable first, `chunks` gives every value that variable can
+    have, and `rows`, with that variable bound to some of them, gives their rows in the
+    listing's order."""
+
+    chunks: str  # SELECT DISTINCT ?variable: the values of the listing's first sort key
+    rows: str  # the listing's rows and order, in plain joins that start from a bound value
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     """A competency question from ontology/queries/NAME.rq and its header comment."""
 
@@ -901,6 +1025,7 @@ class NamedQuery:
     text: str
     summary: str | None = None  # the same question read from a build's summary graph
     listing: str | None = None  # the same question shaped for no parameter given
+    pages: Pages | None = None  # how to read it a page at a time, with no parameter given
 
     @property
     def kinds(self) -> dict[str, str]:
@@ -977,7 +1102,18 @@ def read_named_query(path: Path) -> NamedQuery:
                         for folder in ("summaries", "listings"))
     return NamedQuery(path.stem, fields["title"], fields["description"], tuple(params), text,
                       *(f.read_text(encoding="utf-8") if f.is_file() else None
-                        for f in (summary, listing)))
+                        for f in (summary, listing)), _pages(path, text))
+
+
+def _pages(path: Path, text: str) -> Pages | None:
+    """The query's pages (ontology/pages/NAME.chunks.rq, and NAME.rows.rq or the query itself
+    for the rows), if it has them."""
+    folder = path.parent.parent / "pages"
+    chunks, rows = (folder / f"{path.stem}.{kind}.rq" for kind in ("chunks", "rows"))
+    if not chunks.is_file():
+        return None
+    return Pages(chunks.read_text(encoding="utf-8"),
+                 rows.read_text(encoding="utf-8") if rows.is_file() else text)
 
 
 def header_kinds(text: str, path: Path) -> dict[str, str]:

@@ -14,7 +14,8 @@ import graph.buildstore as buildstore
 import graph.pipeline as pipeline
 from graph.cli import main
 from graph.pipeline import STORE, BuildError, Options, build
-from graph.query import SUMMARY_GRAPH, build_store, open_graph
+from graph.query import SUMMARY_GRAPH, add_summaries, build_store, open_graph
+from graph.rdf import Built
 
 from .conftest import FIXTURES
 
@@ -65,7 +66,7 @@ def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path, monkeypatch):
     assert _quads(tmp_path / "cached") == _quads(tmp_path / "clean")
 
 
-def _no_load(folder: Path) -> None:
+def _no_load(folder: Path, built: Built) -> None:
     raise AssertionError("the store was loaded from the files, not updated")
 
 
@@ -102,9 +103,27 @@ def test_a_store_without_its_record_is_loaded_again_from_the_files(tmp_path, mon
     (tmp_path / "out" / STORE / buildstore.DIGESTS).write_text("{not json")
     loaded = []
     load = buildstore._load
-    monkeypatch.setattr(buildstore, "_load", lambda folder: loaded.append(folder) or load(folder))
+    monkeypatch.setattr(buildstore, "_load",
+                        lambda folder, built: loaded.append(folder) or load(folder, built))
     build([folder], tmp_path / "out", options)
     assert len(loaded) == 1 and _quads(tmp_path / "out") == before
+
+
+@pytest.mark.parametrize("size", [1, 7, buildstore.LOAD_QUADS])
+def test_a_store_loaded_in_pieces_holds_the_quads_of_the_graph_files(tmp_path, monkeypatch,
+                                                                      size):
+    monkeypatch.setattr(buildstore, "LOAD_QUADS", size)
+    out = tmp_path / "out"
+    build([_interviews(tmp_path / "in")], out, Options(cache=None), check=False)
+    (tmp_path / "files").mkdir()
+    files = ox.Store(str(tmp_path / "files" / STORE))
+    files.bulk_load(path=out / "graph.nq", format=ox.RdfFormat.N_QUADS)
+    files.bulk_load(path=out / "graph.ttl", format=ox.RdfFormat.TURTLE)
+    add_summaries(files)
+    files.flush()
+    del files
+    assert _quads(out) == _quads(tmp_path / "files")
+    assert len(_quads(out)) > 1000
 
 
 def test_the_store_answers_like_the_graph_file(tmp_path):

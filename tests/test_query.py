@@ -815,9 +815,14 @@ def test_a_construct_or_a_query_without_parameters_is_left_as_written(text):
     assert query.leading_values(text, bindings) == text
 
 
+PAGED = [n for n in NAMES if query.named_query(n).pages]
+
+
 @pytest.mark.parametrize("text", [query.named_query(n).text for n in NAMES]
-                         + [query.CONCEPT_LABELS, query.SPEAKER_NAMES],
-                         ids=[*NAMES, "concept-labels", "speaker-names"])
+                         + [query.CONCEPT_LABELS, query.SPEAKER_NAMES]
+                         + [query.named_query(n).pages.rows for n in PAGED],
+                         ids=[*NAMES, "concept-labels", "speaker-names",
+                              *(f"{n}-page" for n in PAGED)])
 def test_own_queries_read_without_rdflib_as_through_the_parser(text):
     assert query.own_query(text) == query.parse_query(text, {})
 

@@ -119,6 +119,16 @@ def test_the_first_input_over_http_matches_the_local_answer(store, pushed, name)
     assert rows_of(remote.stdout) == rows_of(local.stdout)
 
 
+@pytest.mark.parametrize("name", ["relations-with-evidence", "speaker-on-concept"])
+def test_a_page_of_a_listing_over_http_is_the_local_page(store, pushed, name):
+    options = ["--name", name, "--format", "csv", "--offset", "2", "--limit", "3"]
+    local = run("query", str(pushed), *options)
+    remote = run("query", "--endpoint", f"{store}/query", "--graph", BERWICK_GRAPH, *options)
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout and len(rows_of(remote.stdout)[1]) == 3
+    assert "showing rows 3 to 5" in remote.stderr
+
+
 def test_pushing_twice_replaces_the_graph_and_keeps_the_count(store, pushed):
     assert remote_count(store, BERWICK_GRAPH) == local_count(pushed)
     again = run("push", str(pushed), "--endpoint", f"{store}/store", "--graph", BERWICK_GRAPH)

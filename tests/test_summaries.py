@@ -5,6 +5,9 @@ deterministic."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -127,3 +130,92 @@ def test_the_listing_form_gives_the_same_rows_in_the_same_order(name, which, ber
     fast, plain = csv_of(source, named.listing), csv_of(source, named.text)
     assert fast == plain
     assert fast.count(b"\n") > 1
+
+
+# --- pages of the listings of the whole corpus (ontology/pages/) -------------------------
+
+PAGED = sorted(name for name, named in query.named_queries().items() if named.pages)
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"))))
+
+
+def full_listing(source: query.Source, name: str) -> list[list[str]]:
+    named = query.named_query(name)
+    return csv_rows(csv_of(source, query.named_text(named, source)))
+
+
+def test_the_listings_of_the_whole_corpus_have_pages():
+    assert PAGED == ["concept-relations", "relations-with-evidence", "speaker-on-concept"]
+
+
+@pytest.mark.parametrize("walk", [True, False], ids=["walked", "cut-from-the-listing"])
+@pytest.mark.parametrize("which", ["fixture", "berwick"])
+@pytest.mark.parametrize("name", PAGED)
+def test_a_page_holds_the_listings_rows_in_its_order(name, which, walk, berwick_store,
+                                                     monkeypatch):
+    if not walk:
+        monkeypatch.setattr(query, "WALK_ROWS", 0)
+    source = query.load_graph(FIXTURE) if which == "fixture" else berwick_store
+    header, *rows = full_listing(source, name)
+    assert len(rows) >= 4
+    named = query.named_query(name)
+    for offset, limit in [(0, 1), (0, 3), (2, 3), (len(rows) - 2, 5), (0, len(rows)),
+                          (len(rows), 2), (1, 0)]:
+        _, result, more = query.answer_page(source, named, (), query.Page(offset, limit),
+                                            results="csv")
+        end = offset + limit if limit else len(rows)
+        assert csv_rows(query.render(result, "csv", {})) == [header, *rows[offset:end]]
+        assert more == (end < len(rows))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml", "table"])
+def test_a_page_is_written_as_the_engine_writes_the_answer(fmt, berwick_store):
+    named = query.named_query("speaker-on-concept")
+    _, whole = query.answer(berwick_store, query.own_query(named.text),
+                            results=fmt if fmt in query.RESULT_FORMATS else "json")
+    _, page, more = query.answer_page(berwick_store, named, (), query.Page(0, 10_000),
+                                      results=fmt if fmt in query.RESULT_FORMATS else "json")
+    assert not more
+    assert query.render(page, fmt, berwick_store.prefixes) == \
+        query.render(whole, fmt, berwick_store.prefixes)
+
+
+def test_the_command_prints_a_page_of_a_listing_and_says_what_follows(berwick_build,
+                                                                      monkeypatch):
+    out, _, _ = berwick_build
+    monkeypatch.setattr(query, "LISTING_ROWS", 4)
+    whole = CliRunner().invoke(cli.main, ["query", str(out), "--name", "relations-with-evidence",
+                                          "--format", "csv", "--limit", "0"])
+    assert whole.exit_code == 0 and not whole.stderr
+    header, *rows = csv_rows(whole.stdout_bytes)
+    done = CliRunner().invoke(cli.main, ["query", str(out), "--name", "relations-with-evidence",
+                                         "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    assert csv_rows(done.stdout_bytes) == [header, *rows[:4]]
+    assert "showing rows 1 to 4" in done.stderr and "--offset 4" in done.stderr
+    after = CliRunner().invoke(cli.main, ["query", str(out), "--name", "relations-with-evidence",
+                                          "--format", "csv", "--offset", "4", "--limit", "3"])
+    assert csv_rows(after.stdout_bytes) == [header, *rows[4:7]]
+    assert "showing rows 5 to 7" in after.stderr
+
+
+def test_a_listing_with_a_parameter_prints_every_row(berwick_build, berwick_store, monkeypatch):
+    out, _, _ = berwick_build
+    monkeypatch.setattr(query, "LISTING_ROWS", 1)
+    named = query.named_query("speaker-on-concept")
+    done = CliRunner().invoke(cli.main, ["query", str(out), "--name", "speaker-on-concept",
+                                         "--param", "concept=leadership", "--format", "csv"])
+    _, result = query.answer(berwick_store, query.own_query(named.text), ("concept=leadership",),
+                             named.kinds)
+    assert done.exit_code == 0 and not done.stderr
+    assert done.stdout_bytes == query.render(result, "csv", {})
+    assert done.stdout_bytes.count(b"\n") > 2
+
+
+def test_limit_and_offset_go_with_a_named_query(berwick_build):
+    out, _, _ = berwick_build
+    done = CliRunner().invoke(cli.main, ["query", str(out), "-e", "SELECT * { ?s ?p ?o }",
+                                         "--limit", "3"])
+    assert done.exit_code == 2 and "LIMIT and OFFSET" in done.stderr
