@@ -1100,8 +1100,8 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri:
         return []
-    if link.remedy and (_category(engine, obj.iri) == "Threat" or _is_provisional(obj.iri)):
-        link = replace(link, relation="undermines")  # "helps with the stress, the grief"
+    if link.remedy and _category(engine, obj.iri) == "Threat":
+        link = replace(link, relation="undermines")  # "debriefs help with the stress"
     loose = link.rule.startswith("cue-") and not (
         link.rule == "cue-preposition" and link.relation == "requires"  # "no A without B"
     )

@@ -663,10 +663,6 @@ def test_that_after_a_comma_takes_up_the_phrase_the_sentence_opens_with(parsing,
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
 
 
-@pytest.mark.parametrize(("text", "reading"), [
-    ("Reflective practice? I think it helps with the vicarious trauma.",
-     ("reflective practice", "undermines", "vicarious trauma")),
-    ("And the delays come from the hospitals having no beds.", ("bed", "undermines", "delay")),
-])
-def test_help_with_an_open_concept_and_having_read_through(parsing, text, reading):
-    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+def test_having_is_read_through_to_what_is_had(parsing):
+    claims = _claims(parsing, "And the delays come from the hospitals having no beds.")
+    assert ("bed", "undermines", "delay", False) in _readings(parsing, claims)
