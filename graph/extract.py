@@ -556,13 +556,18 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
     fragment = not subjects and root.pos_ in ("NOUN", "PROPN")
     subjects = [root] if fragment else subjects
+    if subjects and subjects[0].lower_ in _PERSONAL:  # "We ran a flow programme. It had..."
+        subjects = [c for c in root.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
+                    and any(d.lower_ in ("a", "an") for d in c.children)]  # a new referent
+        fragment = bool(subjects)
     if not subjects or subjects[0].lower_ in engine.rules.pronouns | _THEY:
         return None
     span = range(subjects[0].left_edge.i, subjects[0].right_edge.i + 1)
     named = [f for f in a.found if f.start in span and f.iri != exclude]
     if named:
         return None if named[0].category == "Role" else named[0].iri
-    iri = _fragment(engine, a) if fragment else None
+    phrase = _head_phrase(engine, subjects[0]) if fragment else None
+    iri = _provisional(a, *phrase) if phrase else None
     return iri if iri != exclude else None
 
 

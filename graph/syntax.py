@@ -86,6 +86,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
     if lemmas is not None:
         found += [x for x in _verb_windows(doc, lexicon, lemmas) if x.cue[0] not in taken]
     found += _instead(doc, found)
+    found += _counted_parts(doc, lexicon)
     seen: set[tuple[Any, ...]] = set()
     out = []
     for link in sorted(found, key=lambda x: (x.cue, x.rule)):
@@ -509,6 +510,29 @@ def _instead(doc: Any, found: list[Link]) -> list[Link]:
             if sides and _kind(doc[sides[-1][0]]) == _kind(rival):
                 out.append(replace(link, **{sides[-1][1]: Arg(rival.i, _others(rival))},
                                    negated=True))
+    return out
+
+
+_HAVING = frozenset({"have", "get", "include", "comprise", "contain"})
+
+
+def _counted_parts(doc: Any, lexicon: Lexicon) -> list[Link]:
+    """ "It had three parts, the board rounds, criteria-led discharge and the lounge", "the hub's
+    got four strands: ...": a whole, the counted parts it has, and the list that names them."""
+    out = []
+    for parts in doc:
+        verb = parts.head
+        wholes = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if (parts.dep_ != "dobj" or verb.lemma_ not in _HAVING or not wholes
+                or not any(c.dep_ == "nummod" for c in parts.children)
+                or not any(e.relation == "isPartOf"
+                           for e in lexicon.lookup("noun", parts.lemma_.lower()))):
+            continue
+        items = [t for t in doc[parts.i + 1 :] if t.pos_ in ("NOUN", "PROPN")
+                 and (t.head in (parts, verb) or t.dep_ == "conj")]
+        out += [Link("isPartOf", Arg(item.i, _others(item)), Arg(wholes[0].i, _others(wholes[0])),
+                     (parts.i, parts.i + 1), "counted-parts", 0.7, is_negated(verb),
+                     is_hedged(verb)) for item in items]
     return out
 
 

@@ -666,3 +666,16 @@ def test_that_after_a_comma_takes_up_the_phrase_the_sentence_opens_with(parsing,
 def test_having_is_read_through_to_what_is_had(parsing):
     claims = _claims(parsing, "And the delays come from the hospitals having no beds.")
     assert ("bed", "undermines", "delay", False) in _readings(parsing, claims)
+
+
+@pytest.mark.parametrize(("text", "parts", "whole"), [
+    ("Our governance has three parts: audit, huddles and incident reporting.",
+     {"audit", "huddle", "incident reporting"}, "governance"),
+    ("We ran a flow programme. It had three parts, the morning board rounds, criteria-led "
+     "discharge, and the discharge lounge.",
+     {"briefing", "criteria led discharge", "discharge lounge"}, "flow programme"),
+])
+def test_a_counted_set_of_parts_and_its_list_are_each_part_of_the_whole(parsing, text, parts,
+                                                                        whole):
+    stated = _stated(parsing, _claims(parsing, text))
+    assert {s for s, r, o, n in stated if r == "isPartOf" and o == whole and not n} == parts
