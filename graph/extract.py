@@ -1230,6 +1230,9 @@ def _side(
             return _Side(_provisional(a, lead, lead + 1), "", False)
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
+        narrower = _narrower(engine, head, chosen, a.found) if head is not None else None
+        if narrower is not None:  # "positive behaviour support" is not support in general
+            return _Side(_provisional(a, *narrower), direction, False)
         deed = _deed(engine, head, chosen) if head is not None else None
         if deed is not None:  # "because the partners thank them": the thanking, not partners
             particle = [c for c in deed.rights if c.dep_ == "prt" and c.i == deed.i + 1]
@@ -1306,6 +1309,21 @@ def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
     objects = [c for c in verb.rights if c.dep_ == "dobj"]
     phrase = _head_phrase(engine, objects[0]) if objects else None
     return verb.i, phrase[1] if phrase and phrase[0] == end else end
+
+
+def _narrower(engine: Engine, head: Any, chosen: _Found, found: list[_Found]
+              ) -> tuple[int, int] | None:
+    """The noun phrase of a head whose codebook concept covers only the head, when nouns
+    before it make it a narrower thing ("positive behaviour support", "line bundle")."""
+    if (chosen.start, chosen.end) != (head.i, head.i + 1) or head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    covered = {i for f in found for i in range(f.start, f.end)}
+    if not any(c.dep_ == "compound" and c.i == head.i - 1 and c.pos_ in ("NOUN", "PROPN")
+               and c.i not in covered and c.lemma_.lower() not in engine.cue_words
+               for c in head.lefts):  # not "erodes morale" with the verb read as a noun
+        return None
+    phrase = _head_phrase(engine, head)
+    return phrase if phrase and phrase[0] < head.i else None
 
 
 def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:
@@ -1674,6 +1692,9 @@ def _compound_start(engine: Engine, head: Any, start: int) -> int:
     for child in reversed(list(head.lefts)):
         if child.i == start - 1 and child.dep_ in ("compound", "amod") and _content(child):
             start = _hyphenated(doc, child.i)  # "task-focused care"
+    while start >= 1 and doc[start - 1].dep_ == "compound" and start <= doc[start - 1].head.i \
+            < head.i and _content(doc[start - 1]):
+        start -= 1  # "response time targets": a compound of a compound
     if start >= 1 and _hyphenated(doc, start - 1) < start - 1:
         start = _hyphenated(doc, start - 1)  # "out-of-area placements", however parsed
     polarity = engine.lexicon.polar_words if engine.lexicon else frozenset()
