@@ -701,6 +701,10 @@ _VAGUE = frozenset(
         "everyone",
         "someone",
         "anyone",
+        "anybody",
+        "somebody",
+        "everybody",
+        "nobody",
         "everything",
         "something",
         "anything",
@@ -1126,8 +1130,8 @@ def _parse_claims_for(
         return []  # "it's not an audit, it's a conversation": what "it" is, not a concept
     if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
         engine, a, subject.iri, obj.iri
-    ):
-        return []  # "rest isn't a luxury" denies a description; "A culture isn't B culture"
+    ) and _described(a, link.object):
+        return []  # "rest isn't a luxury" denies a description; "flow isn't throughput" a name
     if link.rule == "cue-subordinator" and link.relation == "enables" and (
         _is_provisional(subject.iri) or _is_provisional(obj.iri)
     ):
@@ -1153,6 +1157,12 @@ def _parse_claims_for(
 
 _LOOSE = frozenset({"cue-subordinator", "cue-coordinator", "cue-discourse", "cue-preposition",
                     "coordination-both", "negated-identity"})
+
+
+def _described(a: _Analysed, arg: syntax.Arg) -> bool:
+    """An argument that is "a" something: a description, not the name of a thing."""
+    head = a.parsed[arg.head] if arg.head is not None and a.parsed is not None else None
+    return head is None or any(c.lower_ in ("a", "an") for c in head.children)
 
 
 def _same_kind(engine: Engine, a: _Analysed, first: str, second: str) -> bool:

@@ -690,3 +690,12 @@ def test_a_counted_set_of_parts_and_its_list_are_each_part_of_the_whole(parsing,
 ])
 def test_narrower_phrases_nested_compounds_and_change_after(parsing, text, reading):
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "claimed"), [
+    ("Flow isn't throughput.", True),
+    ("Observation isn't engagement.", True),
+    ("Rest isn't a luxury.", False),
+])
+def test_a_negated_identity_names_a_contrast_not_a_denied_description(parsing, text, claimed):
+    assert bool([c for c in _claims(parsing, text) if c.relation == "contrastsWith"]) == claimed
