@@ -327,10 +327,10 @@ def query_command(sources: tuple[Path, ...], text: str | None, name: str | None,
     more = None
     try:
         source, files = _query_source(list(sources), endpoint, graph_iri, allow_update)
-        query_text, kinds = _query_text(text, name, files, source, params)
-        page = q.default_page(q.named_query(name), params, offset, limit) if name else q.Page()
-        if page != q.Page():
-            parsed, result, more = q.answer_page(source, q.named_query(name), params, page,
+        query_text, kinds, named = _query_text(text, name, files, source, params)
+        page = q.default_page(named, params, offset, limit) if named else q.Page()
+        if named and page != q.Page():
+            parsed, result, more = q.answer_page(source, named, params, page,
                                                  timeout=timeout, results=results)
         else:
             parsed, result = q.answer(source, query_text, params, kinds, timeout=timeout,
@@ -364,23 +364,23 @@ def _query_source(sources: list[Path], endpoint: str | None, graph_iri: str | No
 
 def _query_text(text: str | None, name: str | None, files: list[Path], source,
                 params: tuple[str, ...]):
-    """The query and its parameters' kinds, from exactly one of -e, --name or a .rq file; a
-    named query comes already read (own_query), in its form for `source` and `params`
-    (named_text), the others as text for the parser."""
+    """The query, its parameters' kinds and the named query it is (None for the others), from
+    exactly one of -e, --name or a .rq file; a named query comes already read (own_query), in
+    its form for `source` and `params` (named_text), the others as text for the parser."""
     from graph import query as q
 
     if len(files) > 1 or sum(x is not None for x in (text, name, *files[:1])) != 1:
         raise click.UsageError("give exactly one query: -e 'SPARQL', a QUERY.rq file or --name")
     if text is not None:
-        return text, {}
+        return text, {}, None
     if name is not None:
         named = q.named_query(name)
-        return q.own_query(q.named_text(named, source, params)), named.kinds
+        return q.own_query(q.named_text(named, source, params)), named.kinds, named
     try:
         query_text = files[0].read_text(encoding="utf-8")
     except OSError as err:
         raise q.QueryError(f"{files[0]}: {err.strerror}") from None
-    return query_text, q.header_kinds(query_text, files[0])
+    return query_text, q.header_kinds(query_text, files[0]), None
 
 
 @main.command(name="serve")

@@ -1348,9 +1348,8 @@ def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:
 def _deed_verb(engine: Engine, head: Any) -> bool:
     """A gerund that names a deed of its own, not its object's amount or presence."""
     lemma = head.lemma_.lower()
-    polarity = engine.lexicon.polarity if engine.lexicon else {}
-    return (head.tag_ == "VBG" and lemma not in _LIGHT_HAVE | _LIGHT | _THROUGH_VERBS
-            and not any(lemma in words for words in polarity.values())
+    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    return (head.tag_ == "VBG" and lemma not in _LIGHT_HAVE | _LIGHT | _THROUGH_VERBS | polar
             and not any(c.dep_ in ("compound", "amod", "det", "poss") for c in head.lefts))
 
 
@@ -1522,10 +1521,9 @@ def _dislocated(engine: Engine, doc: Any, pronoun: Any) -> tuple[int, int] | Non
         return None
     start = next((t.i for t in doc if t.lower_ not in _INTERJECTIONS), 0)
     comma = next((t.i for t in doc[start : pronoun.i] if t.text == ","), pronoun.i)
-    heads = [t for t in doc[start:comma] if not start <= t.head.i < comma or t.head.i == t.i]
-    if len(heads) != 1:
+    head = syntax.span_head(doc, start, comma)
+    if head is None:
         return None
-    head = heads[0]
     if _deed_verb(engine, head):
         return _deed_phrase(engine, head)  # "moving a confused old lady at night, that's..."
     return _head_phrase(engine, head)

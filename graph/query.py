@@ -16,10 +16,10 @@ import math
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -681,14 +681,21 @@ def run_local(graph: LoadedGraph, query: ParsedQuery, bindings: Mapping[str, Ter
               timeout: float, network: bool = False, results: str = "json") -> Result:
     """Run the query in a forked worker (it inherits the store) that can open no network
     connection unless `network`, and stop it after `timeout` seconds."""
+    return _in_engine(_execute_checked, (graph, query, dict(bindings), results), timeout,
+                      network, " (a very long or deeply nested expression can do this); "
+                      "simplify the query")
+
+
+def _in_engine(work: Callable[..., Any], args: tuple, timeout: float, network: bool = False,
+               advice: str = "") -> Any:
+    """`work(*args)` in a forked worker, stopped after `timeout` seconds; a worker that dies
+    is a QueryError ending with `advice`."""
     try:
-        return sandbox.run(_execute_checked, (graph, query, dict(bindings), results), timeout,
-                           network)
+        return sandbox.run(work, args, timeout, network)
     except sandbox.Timeout:
         raise _stopped(timeout) from None
     except sandbox.SandboxError:
-        raise QueryError("the query engine stopped without an answer (a very long or deeply "
-                         "nested expression can do this); simplify the query") from None
+        raise QueryError(f"the query engine stopped without an answer{advice}") from None
 
 
 def _engine_error(message: str) -> QueryError:
@@ -802,13 +809,7 @@ def answer_page(source: Source, named: NamedQuery, params: Sequence[str], page: 
     is the query's answer with OFFSET and LIMIT, which costs the whole answer."""
     if page.limit and named.pages and not params and isinstance(source, LoadedGraph) \
             and page.offset + page.limit <= WALK_ROWS:
-        try:
-            result, more = sandbox.run(_walk_checked, (source, named.pages, page, results),
-                                       timeout)
-        except sandbox.Timeout:
-            raise _stopped(timeout) from None
-        except sandbox.SandboxError:
-            raise QueryError("the query engine stopped without an answer") from None
+        result, more = _in_engine(_walk_checked, (source, named.pages, page, results), timeout)
         return own_query(named.pages.rows), result, more
     text = named_text(named, source, params)
     limit = f" LIMIT {page.limit + 1}" if page.limit else ""  # one more: do more follow?

@@ -183,6 +183,9 @@ def _misparsed_subject(token: Any) -> bool:
         for c in siblings)
 
 
+_TAGGED_CLASS = {"NOUN": "noun", "ADJ": "adjective"}
+
+
 def _as_tagged(doc: Any, found: list[tuple[str | None, Link]]) -> list[Link]:
     """The links, where a cue read both as a noun and as an adjective ("key to safety") keeps
     only the reading the tagger gives it."""
@@ -284,9 +287,6 @@ def _as_outcome(link: Link, outcome: Any, left_out: frozenset[int]) -> Link:
         return replace(arg, exclude=arg.exclude | left_out, result=True)
 
     return replace(link, subject=side(link.subject), object=side(link.object))
-
-
-_TAGGED_CLASS = {"NOUN": "noun", "ADJ": "adjective"}
 
 
 def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | None:
@@ -544,8 +544,14 @@ def _kind(token: Any) -> str:
 def _phrase_head(doc: Any, start: int) -> Any:
     """The head of the noun phrase from `start` to the next punctuation mark."""
     end = next((t.i for t in doc[start:] if t.is_punct), len(doc))
+    head = span_head(doc, start, end)
+    return head if head is not None and head.pos_ in ("NOUN", "PROPN", "VERB") else None
+
+
+def span_head(doc: Any, start: int, end: int) -> Any:
+    """The one token of doc[start:end] whose head lies outside it, if the span is one phrase."""
     heads = [t for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i]
-    return heads[0] if len(heads) == 1 and heads[0].pos_ in ("NOUN", "PROPN", "VERB") else None
+    return heads[0] if len(heads) == 1 else None
 
 
 def _governs(doc: Any, link: Link, negation: Any) -> bool:
@@ -686,15 +692,15 @@ def _lacking(lexicon: Lexicon, cue: Cue, inner: Any, main: Any, span: tuple[int,
     fails": without B, no A (or A fails), so A requires B; "nobody reports if they're blamed":
     B stops A, so B undermines A; otherwise nothing ("when it rains, we stay")."""
     conceded = span[0] > 0 and inner.doc[span[0] - 1].lower_ == "even"  # "even if"
+    stopped = Arg(main.i, frozenset(t.i for t in inner.subtree), keep_polarity=False)
+    rule, hedged = f"cue-{cue.word_class}", is_hedged(main)
     if cue.lemma == "if" and not conceded and _absent(main) and not _absent(inner):
-        return [Link("undermines", Arg(inner.i, frozenset()),
-                     Arg(main.i, frozenset(t.i for t in inner.subtree), keep_polarity=False),
-                     span, f"cue-{cue.word_class}", cue.confidence, False, is_hedged(main))]
+        return [Link("undermines", Arg(inner.i, frozenset()), stopped, span, rule,
+                     cue.confidence, False, hedged)]
     if not (_absent(inner) and (_absent(main) or main.lemma_.lower() in lexicon.failure)):
         return []
-    needing = Arg(main.i, frozenset(t.i for t in inner.subtree), keep_polarity=False)
-    return [Link("requires", needing, Arg(inner.i, frozenset(), keep_polarity=False), span,
-                 f"cue-{cue.word_class}", cue.confidence, False, is_hedged(main))]
+    return [Link("requires", stopped, Arg(inner.i, frozenset(), keep_polarity=False), span, rule,
+                 cue.confidence, False, hedged)]
 
 
 def _absent(verb: Any) -> bool:
