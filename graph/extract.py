@@ -298,9 +298,10 @@ def _answers(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
 
 
 def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
-    """Cheap filter before the parse: a cue word (its arguments may be new concepts)."""
+    """Cheap filter before the parse: a cue word (its arguments may be new concepts), or two
+    concepts, which a verb naming one of them may link ("discipline frightened people")."""
     words = {t.lower_ for t in a.doc} | {t.lemma_.lower() for t in a.doc}
-    return bool(words.intersection(engine.cue_words))
+    return bool(words.intersection(engine.cue_words)) or len({f.iri for f in a.found}) > 1
 
 
 def _parse(engine: Engine, tokens: _Blocks, chosen: list[int], cased: list[str]) -> _Blocks:
@@ -990,7 +991,7 @@ def _parse_claims(
                 *_parse_claims_for(engine, a, link, subject, obj)]
         answer = subject.answer or obj.answer
         out += [(_answered(c, answer), cue) for c, cue in made] if answer else made
-    return out + _concept_verbs(engine, analysed, pos)
+    return out + _concept_verbs(engine, analysed, pos) + _agent_states(engine, analysed, pos)
 
 
 def _answered(claim: Claim, answer: _Analysed) -> Claim:
@@ -1040,6 +1041,55 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
     return out
 
 
+def _agent_states(engine: Engine, analysed: list[_Analysed], pos: int
+                  ) -> list[tuple[Claim, tuple[int, int]]]:
+    """A state named by an adjective of those who act is the cause of what they do: "tired
+    people make mistakes" (error is a consequence of fatigue); "frightened staff don't report
+    incidents" (fear undermines incident reporting)."""
+    a = analysed[pos]
+    out = []
+    for found in a.found:
+        if a.parsed is None or found.end - found.start != 1 or found.category not in _STATES:
+            continue
+        adjective = a.parsed[found.start]
+        verb = adjective.head.head
+        if adjective.dep_ != "amod" or adjective.head.dep_ != "nsubj" or verb.pos_ != "VERB" or (
+                verb.i in a.covered) or _signed_verb(engine, verb):
+            continue  # "unsafe staffing leads to": the cue's reading; "loses count": a sign
+        done = [c for c in verb.children if c.dep_ == "dobj"]
+        span = (verb.i, verb.i + 1)
+        if not done:
+            continue  # "stressed staff leave": what they do names no concept
+        effect = _named_by_verb(a, verb) or _side(engine, analysed, pos, syntax.Arg(done[0].i),
+                                                  "object", found.iri, span)
+        if effect is None:
+            continue
+        if syntax.is_negated(verb):  # "don't report incidents": fewer reports
+            effect = replace(effect, direction="absent")
+        link = syntax.Link("isConsequenceOf", syntax.Arg(done[0].i), syntax.Arg(adjective.i),
+                           span, "agent-state", 0.7, False, syntax.is_hedged(verb))
+        state = _Side(found.iri, "less" if found.opposite else "", False)
+        out += _parse_claims_for(engine, a, link, effect, state)
+    return out
+
+
+_STATES = frozenset({"Threat", "Outcome", "Condition"})
+
+
+def _signed_verb(engine: Engine, verb: Any) -> bool:
+    """A verb that turns its object's sign ("stops antibiotics", "loses count")."""
+    lemma = verb.lemma_.lower()
+    return engine.lexicon is not None and (lemma in engine.lexicon.polar_words or any(
+        c.relation == "undermines" and not c.with_
+        for word_class in ("verb", "causative") for c in engine.lexicon.lookup(word_class, lemma)))
+
+
+def _named_by_verb(a: _Analysed, verb: Any) -> _Side | None:
+    """The concept a verb phrase names with its verb ("report incidents")."""
+    named = [f for f in a.found if f.start <= verb.i < f.end]
+    return _Side(named[0].iri, "", False) if named else None
+
+
 def _experienced(engine: Engine, verb: Any, found: _Found) -> bool:
     """A verb that is its concept's own word ("families trust us", "staff fear it") has the
     one who feels it as its subject, not a cause; "the rota exhausts everyone" has a cause."""
@@ -1071,8 +1121,9 @@ def _verb_of(doc: Any, found: _Found) -> Any:
         return None
     heads = [t for t in doc[found.start : found.end]
              if t.head.i == t.i or not found.start <= t.head.i < found.end]
-    if len(heads) != 1 or heads[0].pos_ != "VERB" or heads[0].tag_ == "VBG":
-        return None
+    if len(heads) != 1 or heads[0].pos_ != "VERB" or (
+            heads[0].tag_ == "VBG" and not any(c.dep_ == "aux" for c in heads[0].children)):
+        return None  # "burning out" names a state; "the rota is burning us out", a cause
     return heads[0]
 
 

@@ -191,6 +191,10 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("If staffing drops, morale goes down.", ("workforce", "enables", "morale")),
     ("Bullying is one of the reasons students drop out.",
      ("drop out", "isConsequenceOf", "bullying")),
+    ("The old discipline just frightened people.", ("fear", "isConsequenceOf", "sanction")),
+    ("The rota is burning the whole team out.", ("burnout", "isConsequenceOf", "rota")),
+    ("Exhausted nurses make more errors.", ("error", "isConsequenceOf", "fatigue")),
+    ("Frightened staff don't report incidents.", ("fear", "undermines", "incident reporting")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -209,6 +213,8 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("If a nurse tells you about a broken hoist, harm follows.", "nurse"),
     ("That took a good year to recover from.", "requires"),
     ("Nurses learn from role models, not from lectures.", "lecture"),
+    ("A confident registrar will stop an antibiotic early.", "antibiotic"),
+    ("A tired scrub nurse loses count.", "count"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
