@@ -1322,7 +1322,8 @@ def _side(
                 and not _determiner(t, head)]  # "this job" names a job
     if pronouns:
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
-        earlier = _earlier_in_sentence(engine, a, pronouns[0], exclude) if singular else None
+        earlier = (_right_dislocated(engine, a, pronouns[0], exclude)
+                   or _earlier_in_sentence(engine, a, pronouns[0], exclude)) if singular else None
         iri = earlier or _antecedent(engine, analysed, pos, role, exclude)
         return _Side(iri, "" if head is None else direction, True) if iri else None
     if head is None:
@@ -1453,7 +1454,7 @@ def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
         outcome += [c for c in verb.children if c.dep_ in ("acomp", "oprd")
                     and c.tag_ in ("JJ", "VBN")]
     through = [c for p in verb.children if p.dep_ == "prep" and verb.tag_ == "VBG"
-               and p.lower_ in _ARGUMENT_PREPS
+               and p.lower_ in _ARGUMENT_PREPS and not _placed(verb)
                for c in p.children if c.dep_ == "pobj"]  # "relying on locums"
     candidates = outcome if arg.result else subjects + objects + through
     for candidate in map(_quantified, candidates):
@@ -1462,6 +1463,12 @@ def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
         if named and candidate.lower_ not in _VAGUE:
             return candidate
     return verb
+
+
+def _placed(verb: Any) -> bool:
+    """ "being there (on nights)": where one is, not what the phrase after it names."""
+    return verb.lemma_ in _LIGHT and any(c.dep_ == "advmod" and c.lower_ in _PLACES
+                                         for c in verb.children)
 
 
 def _negative_stem(engine: Engine, head: Any) -> str | None:
@@ -1542,6 +1549,31 @@ def _determiner(token: Any, head: Any) -> bool:
         return token.dep_ == "det"
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
     return following is not None and following.tag_ in ("NN", "NNS", "JJ")
+
+
+def _right_dislocated(engine: Engine, a: _Analysed, pronoun: Any, exclude: str | None
+                      ) -> str | None:
+    """The noun phrase a sentence ends with, after a comma, that its opening "that" or "it"
+    stands for: "that's what keeps the patients safe, the routine"."""
+    doc = a.parsed
+    opening = next((t.i for t in doc if t.lower_ not in _INTERJECTIONS and not t.is_punct), 0)
+    commas = [t.i for t in doc if t.text == ","]
+    if pronoun.i != opening or pronoun.lower_ not in ("that", "this", "it") or not commas:
+        return None
+    end = len(doc) - (doc[-1].is_punct)
+    head = syntax.span_head(doc, commas[-1] + 1, end)
+    deed = head is not None and _deed_verb(engine, head)  # "it builds trust, knowing everybody"
+    if head is None or (head.pos_ not in ("NOUN", "PROPN") and not deed) or any(
+            t.pos_ in ("VERB", "AUX") and t.tag_ != "VBG" for t in doc[commas[-1] + 1 : end]):
+        return None  # "it's hard, I think": no phrase to stand for
+    if head.dep_ == "appos" or (head.dep_ == "attr" and head.head.lemma_ == "be"):
+        return None  # "that's down to the consultants, really, the diabetologists": a 2nd name
+    named = [f.iri for f in a.found if commas[-1] < f.start and f.end <= end
+             and f.iri != exclude and f.category != "Role"]
+    if named:
+        return named[0]
+    phrase = _deed_phrase(engine, head) if deed else _head_phrase(engine, head)
+    return _provisional(a, *phrase) if phrase else None
 
 
 def _earlier_in_sentence(
@@ -1709,8 +1741,9 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     particle = [c for c in head.rights if c.dep_ == "prt" and c.i == end]
     end += len(particle)
     if head.lemma_.lower() in _LIGHT and head.tag_ == "VBG":  # "feeling valued", "being heard"
-        complement = [c for c in head.rights if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp")
-                      and c.i == end and c.tag_ in ("JJ", "VBN")]
+        complement = [c for c in head.rights if c.i == end and (
+            (c.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and c.tag_ in ("JJ", "VBN"))
+            or (c.dep_ == "advmod" and c.lower_ in _PLACES))]  # "being there"
         end += len(complement)
     return start, _measured(engine, head, end)
 
@@ -1770,6 +1803,7 @@ _BARE_VERBS = frozenset({"be", "remain", "stay", "become", "get", "do", "have", 
                          "come", "keep", "feel", "seem", "look", "try", "want", "need"})
 _LIGHT_HAVE = frozenset({"have", "get", "be", "give", "provide"})
 _LIGHT = frozenset({"feel", "be", "get", "become", "stay", "seem", "look"})
+_PLACES = frozenset({"there", "here", "around", "about", "present", "available", "visible"})
 _MEASURES = frozenset({"length", "rate", "number", "level", "amount", "proportion", "frequency",
                        "duration", "speed"})
 

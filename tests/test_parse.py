@@ -195,6 +195,9 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("The rota is burning the whole team out.", ("burnout", "isConsequenceOf", "rota")),
     ("Exhausted nurses make more errors.", ("error", "isConsequenceOf", "fatigue")),
     ("Frightened staff don't report incidents.", ("fear", "undermines", "incident reporting")),
+    ("That's what keeps the patients safe, the routine.", ("routine", "enables", "safety")),
+    ("It builds trust, knowing everybody.", ("knowing", "enables", "trust")),
+    ("Being there on nights builds trust.", ("being there", "enables", "trust")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -215,6 +218,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("Nurses learn from role models, not from lectures.", "lecture"),
     ("A confident registrar will stop an antibiotic early.", "antibiotic"),
     ("A tired scrub nurse loses count.", "count"),
+    ("That's down to the consultants, really, the surgeons.", "surgeon"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
