@@ -686,6 +686,8 @@ _DETERMINERS = frozenset(
 _ADVERBS = frozenset(
     ["really", "just", "also", "always", "often", "sometimes", "usually", "actually", "simply"]
 )
+_FACETS = frozenset({"side", "bit", "part", "aspect", "element", "end", "angle", "component",
+                     "piece", "style"})  # "the education side", "the paperwork bit"
 _VAGUE = frozenset(
     [
         "thing",
@@ -752,6 +754,7 @@ _VAGUE = frozenset(
         "effects",
         "use",
         "nature",
+        "style",
         "kinds",
         "types",
         "type",
@@ -1049,9 +1052,11 @@ def _agent_states(engine: Engine, analysed: list[_Analysed], pos: int
     a = analysed[pos]
     out = []
     for found in a.found:
-        if a.parsed is None or found.end - found.start != 1 or found.category not in _STATES:
+        if a.parsed is None or found.category not in _STATES:
             continue
-        adjective = a.parsed[found.start]
+        adjective = a.parsed[found.start]  # "tired people", or the label "engaged staff"
+        if not found.end - 1 <= adjective.head.i <= found.end:
+            continue
         verb = adjective.head.head
         if adjective.dep_ != "amod" or adjective.head.dep_ != "nsubj" or verb.pos_ != "VERB" or (
                 verb.i in a.covered) or _signed_verb(engine, verb):
@@ -1066,10 +1071,16 @@ def _agent_states(engine: Engine, analysed: list[_Analysed], pos: int
             continue
         if syntax.is_negated(verb):  # "don't report incidents": fewer reports
             effect = replace(effect, direction="absent")
-        link = syntax.Link("isConsequenceOf", syntax.Arg(done[0].i), syntax.Arg(adjective.i),
-                           span, "agent-state", 0.7, False, syntax.is_hedged(verb))
         state = _Side(found.iri, "less" if found.opposite else "", False)
-        out += _parse_claims_for(engine, a, link, effect, state)
+        hedged = syntax.is_hedged(verb)
+        if found.category == "Threat":  # a harm causes; a good state enables
+            link = syntax.Link("isConsequenceOf", syntax.Arg(done[0].i), syntax.Arg(adjective.i),
+                               span, "agent-state", 0.7, False, hedged)
+            out += _parse_claims_for(engine, a, link, effect, state)
+        else:
+            link = syntax.Link("enables", syntax.Arg(adjective.i), syntax.Arg(done[0].i),
+                               span, "agent-state", 0.7, False, hedged)
+            out += _parse_claims_for(engine, a, link, state, effect)
     return out
 
 
@@ -1538,6 +1549,8 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     specific = any(c.dep_ == "compound" for c in head.lefts)  # "communication problems"
     if _head_phrase(engine, head) is None or (head.lemma_.lower() in _VAGUE and not specific):
         return False
+    if head.lemma_.lower() in _FACETS:
+        return False  # "the education side": education
     attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
                 or c.dep_ in ("poss", "compound") for t in c.subtree}  # "the board's assurance"
     return all(f.start in attached for f in inside)
