@@ -1280,7 +1280,15 @@ def _side(
         head = None
     else:
         head = _quantified(doc[arg.head])
-        direction, head = _marked(engine, head) if arg.keep_polarity else ("", head)
+        purpose = _enough(head)
+        if purpose is not head:  # the state's own words are not what it is enough for
+            head, arg = purpose, replace(arg, exclude=frozenset())
+        direction, marked = _marked(engine, head) if arg.keep_polarity else ("", head)
+        if marked is not head and any(f.start <= head.i < f.end and f.start <= marked.i < f.end
+                                      for f in a.found):
+            direction = ""  # "lack of trust" is trust, less, unless a label names it (mistrust)
+        else:
+            head = marked
         if arg.keep_polarity and not direction:
             direction = _changing(engine, head)
         event = _event(head)
@@ -1482,12 +1490,20 @@ def _placed(verb: Any) -> bool:
                                          for c in verb.children)
 
 
+def _enough(head: Any) -> Any:
+    """What a state is enough for: "brave enough to speak up" is the speaking up."""
+    if head.pos_ == "ADJ" and any(c.lower_ in ("enough", "sufficiently") for c in head.children):
+        done = [c for c in head.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        return done[0] if done else head
+    return head
+
+
 def _negative_stem(engine: Engine, head: Any) -> str | None:
     """The codebook concept a word with a negative prefix denies ("inconsistency",
     "unfairness", "disorganisation"), when the codebook has the stem and not the word."""
     lemma = head.lemma_.lower()
     for prefix in ("in", "un", "dis", "im", "non-", "non"):
-        if lemma.startswith(prefix) and len(lemma) - len(prefix) >= 5:
+        if lemma.startswith(prefix) and len(lemma) - len(prefix) >= (4 if prefix == "un" else 5):
             iri = engine.by_lemmas.get(lemma[len(prefix):])
             if iri is not None:
                 return iri

@@ -198,6 +198,12 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("That's what keeps the patients safe, the routine.", ("routine", "enables", "safety")),
     ("It builds trust, knowing everybody.", ("knowing", "enables", "trust")),
     ("Being there on nights builds trust.", ("being there", "enables", "trust")),
+    ("Engaged staff give better care.", ("engagement", "enables", "quality of care")),
+    ("Bullying has killed the training side.", ("bullying", "undermines", "training")),
+    ("A lack of trust drives over-ordering.", ("over ordering", "isConsequenceOf", "mistrust")),
+    ("Being short-staffed makes us unsafe.", ("staffing shortage", "undermines", "safety")),
+    ("Backing is what makes people brave enough to speak up.",
+     ("speaking up", "isConsequenceOf", "backing")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
