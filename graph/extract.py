@@ -1341,8 +1341,9 @@ def _side(
                 and not _determiner(t, head)]  # "this job" names a job
     if pronouns:
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
-        earlier = (_right_dislocated(engine, a, pronouns[0], exclude)
-                   or _earlier_in_sentence(engine, a, pronouns[0], exclude)) if singular else None
+        earlier = _left_dislocated(engine, a, pronouns[0], exclude) or ((
+            _right_dislocated(engine, a, pronouns[0], exclude)
+            or _earlier_in_sentence(engine, a, pronouns[0], exclude)) if singular else None)
         iri = earlier or _antecedent(engine, analysed, pos, role, exclude)
         return _Side(iri, "" if head is None else direction, True) if iri else None
     if head is None:
@@ -1622,14 +1623,26 @@ def _earlier_in_sentence(
              if c.dep_ == dep and c.i < min(clause_break) and c.pos_ in ("NOUN", "PROPN")
              and not any(f.start <= c.i < f.end for f in a.found)]
     phrase = _head_phrase(engine, named[0]) if named else None  # "we do reflective practice,
-    phrase = phrase or _dislocated(engine, a.parsed, pronoun)  # and I think it helps"
-    return _provisional(a, *phrase) if phrase else None
+    return _provisional(a, *phrase) if phrase else None  # and I think it helps"
+
+
+def _left_dislocated(engine: Engine, a: _Analysed, pronoun: Any, exclude: str | None
+                     ) -> str | None:
+    """What a subject pronoun right after a comma takes up from the phrase the sentence opens
+    with: "being invisible, honestly, that's what kills morale", "the rounds, they built
+    trust"; the codebook concept in it, else the phrase."""
+    phrase = _dislocated(engine, a.parsed, pronoun)
+    if phrase is None:
+        return None
+    named = [f.iri for f in a.found if phrase[0] <= f.start and f.end <= phrase[1]
+             and f.iri != exclude and f.category != "Role"]
+    return named[0] if named else _provisional(a, *phrase)
 
 
 def _dislocated(engine: Engine, doc: Any, pronoun: Any) -> tuple[int, int] | None:
-    """The phrase a sentence opens with, before a comma, that a "that" right after a comma
-    takes up: "being invisible, honestly, that's what kills morale"."""
-    if pronoun.i < 2 or doc[pronoun.i - 1].text != "," or pronoun.lower_ not in ("that", "this"):
+    """The phrase a sentence opens with, before a comma, that a subject pronoun right after a
+    comma takes up."""
+    if pronoun.i < 2 or doc[pronoun.i - 1].text != "," or not pronoun.dep_.startswith("nsubj"):
         return None
     start = next((t.i for t in doc if t.lower_ not in _INTERJECTIONS), 0)
     comma = next((t.i for t in doc[start : pronoun.i] if t.text == ","), pronoun.i)

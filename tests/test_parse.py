@@ -204,6 +204,9 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Being short-staffed makes us unsafe.", ("staffing shortage", "undermines", "safety")),
     ("Backing is what makes people brave enough to speak up.",
      ("speaking up", "isConsequenceOf", "backing")),
+    ("So the walkrounds, they built trust, slowly.", ("leadership walkrounds", "enables", "trust")),
+    ("Staffing shortages, honestly, they erode morale.",
+     ("staffing shortage", "undermines", "morale")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
