@@ -874,7 +874,7 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     a = analysed[pos]
     parsed = _parse_claims(engine, analysed, pos)
     if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
-        return _unique(c for c, _ in parsed)  # the token rules need a named concept
+        return _unique(_caused(engine, c) for c, _ in parsed)  # token rules need a concept
     covered = a.covered
     made = list(parsed)
     for claim, (start, end) in _token_claims(engine, analysed, pos, [c for c, _ in parsed]):
@@ -883,7 +883,16 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     a.own = None if a.question else _own_part(engine, a.doc)
     if a.own is not None:  # "People say A, but B": only B is the speaker's
         made = [(claim, span) for claim, span in made if span[0] > a.own]
-    return _unique(claim for claim, _ in made)
+    return _unique(_caused(engine, claim) for claim, _ in made)
+
+
+def _caused(engine: Engine, claim: Claim) -> Claim:
+    """Enabling a harm (lg:Threat) is causing it: "isolation feeds burnout" is burnout
+    isConsequenceOf isolation, causation stated as it is annotated, the effect first."""
+    if claim.relation != "enables" or _category(engine, claim.object) != "Threat" or (
+            claim.subject_direction or claim.object_direction):
+        return claim
+    return replace(claim, subject=claim.object, object=claim.subject, relation="isConsequenceOf")
 
 
 def _token_claims(

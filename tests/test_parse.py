@@ -207,6 +207,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("So the walkrounds, they built trust, slowly.", ("leadership walkrounds", "enables", "trust")),
     ("Staffing shortages, honestly, they erode morale.",
      ("staffing shortage", "undermines", "morale")),
+    ("Isolation feeds burnout.", ("burnout", "isConsequenceOf", "isolation")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
