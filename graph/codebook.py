@@ -29,6 +29,8 @@ class Concept:
     category: str  # local name of the lg:Category, e.g. "Practice"
     broader: tuple[str, ...] = ()
     opposite_labels: tuple[str, ...] = ()  # words naming its absence ("turnover": retention)
+    actions: tuple[str, ...] = ()  # verbs people do that are the concept ("stay": retention)
+    opposite_actions: tuple[str, ...] = ()  # verbs people do that are its absence ("leave")
 
     @property
     def id(self) -> str:
@@ -110,6 +112,8 @@ def _concept(graph: Graph, iri: URIRef, where: str, errors: list[str]) -> Concep
         category=names[0],
         broader=tuple(sorted(str(b) for b in graph.objects(iri, SKOS.broader))),
         opposite_labels=tuple(_literals(graph, iri, LG.oppositeLabel)),
+        actions=tuple(_literals(graph, iri, LG.actionLabel)),
+        opposite_actions=tuple(_literals(graph, iri, LG.oppositeActionLabel)),
     )
 
 

@@ -61,6 +61,7 @@ class Engine:
     parser: Any = None  # the tagging and parsing pipeline (graph.nlp)
     dependencies: Any = None  # DependencyMatcher of the constructions
     cue_words: frozenset[str] = frozenset()  # key words of the cues: sentences worth parsing
+    actions: dict[str, tuple[str, bool]] = field(default_factory=dict)  # verb -> IRI, opposite
 
 
 def make_nlp() -> Any:
@@ -105,6 +106,10 @@ def build_engine(
         entities.add(iri, list(nlp.tokenizer.pipe(names)))
     relation = Matcher(nlp.vocab)
     engine = Engine(nlp, codebook, rules, lower, lemma, entities, relation, {}, by_lemmas)
+    engine.actions = {verb: (iri, opposite) for iri, concept in sorted(codebook.concepts.items())
+                      for opposite, verbs in ((False, concept.actions),
+                                              (True, concept.opposite_actions))
+                      for verb in verbs}
     for rule in rules.rules:
         for number, pattern in enumerate(rule.patterns):
             name = f"{rule.id}#{number}"
@@ -874,7 +879,7 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     a = analysed[pos]
     parsed = _parse_claims(engine, analysed, pos)
     if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
-        return _unique(_caused(engine, c) for c, _ in parsed)  # token rules need a concept
+        return _unique(_annotated(engine, [c for c, _ in parsed]))  # token rules need a concept
     covered = a.covered
     made = list(parsed)
     for claim, (start, end) in _token_claims(engine, analysed, pos, [c for c, _ in parsed]):
@@ -883,16 +888,28 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     a.own = None if a.question else _own_part(engine, a.doc)
     if a.own is not None:  # "People say A, but B": only B is the speaker's
         made = [(claim, span) for claim, span in made if span[0] > a.own]
-    return _unique(_caused(engine, claim) for claim, _ in made)
+    return _unique(_annotated(engine, [claim for claim, _ in made]))
 
 
-def _caused(engine: Engine, claim: Claim) -> Claim:
-    """Enabling a harm (lg:Threat) is causing it: "isolation feeds burnout" is burnout
-    isConsequenceOf isolation, causation stated as it is annotated, the effect first."""
-    if claim.relation != "enables" or _category(engine, claim.object) != "Threat" or (
-            claim.subject_direction or claim.object_direction):
-        return claim
-    return replace(claim, subject=claim.object, object=claim.subject, relation="isConsequenceOf")
+def _annotated(engine: Engine, claims: list[Claim]) -> list[Claim]:
+    """Claims about a harm (lg:Threat) in the relation that states them: enabling a harm is
+    causing it ("isolation feeds burnout": burnout isConsequenceOf isolation); a harm that
+    comes without A is undermined by A ("without supervision, nurses burn out"); nothing
+    requires a harm."""
+    out = []
+    for claim in claims:
+        plain = not (claim.subject_direction or claim.object_direction)
+        harm = [_category(engine, iri) == "Threat" for iri in (claim.subject, claim.object)]
+        if plain and claim.relation == "enables" and harm[1]:
+            claim = replace(claim, subject=claim.object, object=claim.subject,
+                            relation="isConsequenceOf")
+        elif plain and claim.relation == "requires" and harm[1]:
+            continue
+        elif plain and claim.relation == "requires" and harm[0]:
+            claim = replace(claim, subject=claim.object, object=claim.subject,
+                            relation="undermines")
+        out.append(claim)
+    return out
 
 
 def _token_claims(
@@ -1305,6 +1322,9 @@ def _side(
             event = None  # "incident reporting": one label the parse split
         head = event or head
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
+        acted = _acted(engine, a, head)
+        if acted is not None:  # "nurses leave because of the rota": less staff retention
+            return acted
     inside = [
         f for f in a.found if f.iri != exclude and (all(i in tokens for i in range(f.start, f.end))
                                                     or _holds(f, head))
@@ -1498,6 +1518,31 @@ def _placed(verb: Any) -> bool:
     """ "being there (on nights)": where one is, not what the phrase after it names."""
     return verb.lemma_ in _LIGHT and any(c.dep_ == "advmod" and c.lower_ in _PLACES
                                          for c in verb.children)
+
+
+def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
+    """The concept a verb names when people do it (lg:actionLabel): "nurses stay" is staff
+    retention, "nurses leave" its absence."""
+    hit = engine.actions.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if hit is None or not subjects or not _person(engine, a, subjects[0]) or any(
+            c.dep_ in ("dobj", "acomp", "attr", "oprd", "xcomp") or c.lower_ in _ELSEWHERE
+            for c in verb.children):
+        return None  # "we stay on the same page", "they leave the ward at five"
+    iri, opposite = hit
+    return _Side(iri, "less" if opposite else "", False)
+
+
+def _person(engine: Engine, a: _Analysed, token: Any) -> bool:
+    """A word for people: a personal pronoun, "people", "everyone", a role of the codebook."""
+    return (token.lower_ in _PERSONAL | _PEOPLE or token.lemma_.lower() in _PEOPLE
+            or any(f.start <= token.i < f.end and _role(engine, f.iri) for f in a.found))
+
+
+_ELSEWHERE = frozenset({"on", "at", "until", "till", "by", "behind", "to", "into", "through",
+                        "late", "early", "put", "away", "home", "off"})
+_PEOPLE = frozenset({"people", "person", "everyone", "everybody", "someone", "somebody", "anyone",
+                     "anybody", "nobody", "one", "ones", "colleague", "folk"})
 
 
 def _enough(head: Any) -> Any:

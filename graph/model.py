@@ -117,7 +117,8 @@ class Claim:
         """The relation the claim asserts between the concepts themselves, with the marks on
         its sides read in: "lack of A undermines B" is A enables B; "fewer B is a consequence
         of A" is A undermines B; "A requires less B" is B undermines A."""
-        sign = _sign(self.subject_direction) * _sign(self.object_direction)
+        subject = self.subject_direction if self.relation != "requires" else ""
+        sign = _sign(subject) * _sign(self.object_direction)  # "without A, B fails": B requires A
         if sign > 0 or self.relation not in CAUSAL:
             return self.subject, self.relation, self.object
         if self.relation == "enables":

@@ -732,7 +732,9 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     if cue.relation == "requires":
         # "no A without B", "A without B is hazardous" say A requires B; "A without B" alone
         # says nothing of the kind
-        failing = any(t.lower_ in ("no", "nothing") or t.lemma_.lower() in lexicon.failure
+        judged = head.pos_ not in ("VERB", "AUX") or start < head.i  # not "left without a word"
+        failing = any(t.lower_ in ("no", "nothing")
+                      or (judged and t.lemma_.lower() in lexicon.failure)
                       for t in doc if t.i not in range(start, end))
         if not (negated or failing):
             return []

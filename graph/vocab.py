@@ -59,6 +59,8 @@ class LG(DefinedNamespace):
     fromQuestion: URIRef
     statedRelation: URIRef
     oppositeLabel: URIRef
+    actionLabel: URIRef
+    oppositeActionLabel: URIRef
     statedSubject: URIRef
     statedObject: URIRef
     subjectDirection: URIRef

@@ -208,6 +208,10 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Staffing shortages, honestly, they erode morale.",
      ("staffing shortage", "undermines", "morale")),
     ("Isolation feeds burnout.", ("burnout", "isConsequenceOf", "isolation")),
+    ("Nurses leave because of the rota.", ("rota", "undermines", "staff retention")),
+    ("Without development, nurses leave.", ("staff retention", "requires", "development")),
+    ("Without clinical supervision, nurses burn out.",
+     ("clinical supervision", "undermines", "burnout")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -229,6 +233,9 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("A confident registrar will stop an antibiotic early.", "antibiotic"),
     ("A tired scrub nurse loses count.", "count"),
     ("That's down to the consultants, really, the surgeons.", "surgeon"),
+    ("They left without a word.", "word"),
+    ("That huddle is how we stay on the same page.", "staff retention"),
+    ("They leave the ward at five because of the rota.", "staff retention"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
@@ -402,7 +409,8 @@ def test_a_pronoun_resolves_to_what_the_sentence_before_is_about(parsing, text, 
     ("Disclosure only happens when she trusts you.", ("disclosure", "requires", "trust")),
     ("Agency staff make restraint far more likely.",
      ("restraint", "isConsequenceOf", "agency staff")),
-    ("Being listened to is what makes people stay.", ("stay", "isConsequenceOf", "listening")),
+    ("Being listened to is what makes people stay.",
+     ("staff retention", "isConsequenceOf", "listening")),
     ("Street triage has brought the detentions right down.",
      ("street triage", "undermines", "detention")),
 ])
