@@ -498,6 +498,10 @@ def _answered(engine, question: str, answer: str):
     ("Partly, yes.", False, True),
     ("Sadly, yes, I think that's fair.", False, False),
     ("No, I don't think so at all.", True, False),
+    ("Not on its own, no.", True, False),
+    ("Not really. Nights are fine.", True, False),
+    ("Hardly. Nights are fine.", True, False),
+    ("It hasn't.", True, False),
 ])
 def test_a_question_is_the_answerers_claim_as_answered(parsing, answer, negated, hedged):
     claims = [c for c in _answered(parsing, "Does the rota undermine morale?", answer)
