@@ -1212,8 +1212,10 @@ def _parse_claims_for(
     if link.rule == "cue-coordinator" and provisional:
         return []  # "from role models, not from lectures": a contrast only between concepts
     if link.rule in _LOOSE and any(_role(engine, x.iri) and x.direction in ("", "absent")
-                                   for x in (subject, obj)):
-        return []  # "if a nurse tells you ...": who acts, not how many ("if staffing drops")
+                                   and not _existential(a, arg)
+                                   for x, arg in ((subject, link.subject), (obj, link.object))):
+        return []  # "if a nurse tells you ...": who acts, not how many ("if staffing drops");
+        #            "only if there's a nurse" says one is there
     if link.rule == "negated-identity" and subject.anaphoric:
         return []  # "it's not an audit, it's a conversation": what "it" is, not a concept
     if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
@@ -1415,7 +1417,11 @@ def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
 
 
 def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
-    """A gerund with its particle and the object right after it: "skipping checks"."""
+    """A gerund with its particle and the object right after it: "skipping checks", "getting
+    people up"."""
+    apart = [c for c in verb.rights if c.dep_ == "prt" and c.i <= verb.i + 4]
+    if apart and apart[0].i > verb.i + 1:
+        return verb.i, apart[0].i + 1
     end = verb.i + 1 + len([c for c in verb.rights if c.dep_ == "prt" and c.i == verb.i + 1])
     objects = [c for c in verb.rights if c.dep_ == "dobj"]
     phrase = _head_phrase(engine, objects[0]) if objects else None
@@ -1450,8 +1456,15 @@ def _deed_verb(engine: Engine, head: Any) -> bool:
     """A gerund that names a deed of its own, not its object's amount or presence."""
     lemma = head.lemma_.lower()
     polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
-    return (head.tag_ == "VBG" and lemma not in _LIGHT_HAVE | _LIGHT | _THROUGH_VERBS | polar
+    light = lemma in _LIGHT_HAVE | _LIGHT and not any(c.dep_ == "prt" for c in head.children)
+    return (head.tag_ == "VBG" and not light and lemma not in _THROUGH_VERBS | polar
             and not any(c.dep_ in ("compound", "amod", "det", "poss") for c in head.lefts))
+
+
+def _existential(a: _Analysed, arg: syntax.Arg) -> bool:
+    """An argument that is a "there is" clause: it says what is present."""
+    head = a.parsed[arg.head] if a.parsed is not None and arg.head is not None else None
+    return head is not None and any(c.dep_ == "expl" for c in head.children)
 
 
 # verbs whose object, not the doing, is what a gerund argument is about
