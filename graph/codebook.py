@@ -31,6 +31,7 @@ class Concept:
     opposite_labels: tuple[str, ...] = ()  # words naming its absence ("turnover": retention)
     actions: tuple[str, ...] = ()  # verbs people do that are the concept ("stay": retention)
     opposite_actions: tuple[str, ...] = ()  # verbs people do that are its absence ("leave")
+    harmful: bool = False  # its presence is a harm (every lg:Threat, and "error")
 
     @property
     def id(self) -> str:
@@ -114,6 +115,7 @@ def _concept(graph: Graph, iri: URIRef, where: str, errors: list[str]) -> Concep
         opposite_labels=tuple(_literals(graph, iri, LG.oppositeLabel)),
         actions=tuple(_literals(graph, iri, LG.actionLabel)),
         opposite_actions=tuple(_literals(graph, iri, LG.oppositeActionLabel)),
+        harmful=names[0] == "Threat" or (iri, LG.harmful, Literal(True)) in graph,
     )
 
 

@@ -892,14 +892,14 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
 
 
 def _annotated(engine: Engine, claims: list[Claim]) -> list[Claim]:
-    """Claims about a harm (lg:Threat) in the relation that states them: enabling a harm is
+    """Claims about a harm (lg:harmful) in the relation that states them: enabling a harm is
     causing it ("isolation feeds burnout": burnout isConsequenceOf isolation); a harm that
     comes without A is undermined by A ("without supervision, nurses burn out"); nothing
     requires a harm."""
     out = []
     for claim in claims:
-        plain = not (claim.subject_direction or claim.object_direction)
-        harm = [_category(engine, iri) == "Threat" for iri in (claim.subject, claim.object)]
+        plain = claim.subject_direction in ("", "more") and claim.object_direction in ("", "more")
+        harm = [_harmful(engine, iri) for iri in (claim.subject, claim.object)]
         if plain and claim.relation == "enables" and harm[1]:
             claim = replace(claim, subject=claim.object, object=claim.subject,
                             relation="isConsequenceOf")
@@ -1269,6 +1269,11 @@ def _same_kind(engine: Engine, a: _Analysed, first: str, second: str) -> bool:
 def _category(engine: Engine, iri: str) -> str:
     concept = engine.codebook.concepts.get(iri)
     return concept.category if concept else ""
+
+
+def _harmful(engine: Engine, iri: str) -> bool:
+    concept = engine.codebook.concepts.get(iri)
+    return concept is not None and concept.harmful
 
 
 def _role(engine: Engine, iri: str) -> bool:

@@ -60,6 +60,7 @@ class LG(DefinedNamespace):
     statedRelation: URIRef
     oppositeLabel: URIRef
     actionLabel: URIRef
+    harmful: URIRef
     oppositeActionLabel: URIRef
     statedSubject: URIRef
     statedObject: URIRef

@@ -208,6 +208,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Staffing shortages, honestly, they erode morale.",
      ("staffing shortage", "undermines", "morale")),
     ("Isolation feeds burnout.", ("burnout", "isConsequenceOf", "isolation")),
+    ("Interruptions raise the risk of error.", ("error", "isConsequenceOf", "interruption")),
     ("Nurses leave because of the rota.", ("rota", "undermines", "staff retention")),
     ("Without development, nurses leave.", ("staff retention", "requires", "development")),
     ("Without clinical supervision, nurses burn out.",
