@@ -187,7 +187,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Being calm isn't the same as being slow.", ("being calm", "contrastsWith", "being slow")),
     ("Punishment drives incident reporting underground.",
      ("sanction", "undermines", "incident reporting")),
-    ("When fatigue rises, burnout goes up.", ("fatigue", "enables", "burnout")),
+    ("When fatigue rises, burnout goes up.", ("burnout", "isConsequenceOf", "fatigue")),
     ("If staffing drops, morale goes down.", ("workforce", "enables", "morale")),
     ("Bullying is one of the reasons students drop out.",
      ("drop out", "isConsequenceOf", "bullying")),
