@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from graph import syntax
@@ -1655,22 +1656,34 @@ def _determiner(token: Any, head: Any) -> bool:
 
 def _right_dislocated(engine: Engine, a: _Analysed, pronoun: Any, exclude: str | None
                       ) -> str | None:
-    """The noun phrase a sentence ends with, after a comma, that its opening "that" or "it"
-    stands for: "that's what keeps the patients safe, the routine"."""
+    """The noun phrase after a comma that a sentence's opening "that" or "it" stands for:
+    "that's what keeps the patients safe, the routine, not the cleverness"."""
     doc = a.parsed
     opening = next((t.i for t in doc if t.lower_ not in _INTERJECTIONS and not t.is_punct), 0)
-    commas = [t.i for t in doc if t.text == ","]
-    if pronoun.i != opening or pronoun.lower_ not in ("that", "this", "it") or not commas:
+    if pronoun.i != opening or pronoun.lower_ not in ("that", "this", "it"):
         return None
-    end = len(doc) - (doc[-1].is_punct)
-    head = syntax.span_head(doc, commas[-1] + 1, end)
+    stops = [t.i for t in doc if t.text == ","] + [len(doc) - doc[-1].is_punct]
+    for start, end in pairwise(stops):
+        phrase = _dislocated_phrase(engine, a, start + 1, end, exclude)
+        if phrase is not None:
+            return phrase or None
+    return None
+
+
+def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclude: str | None
+                       ) -> str | None:
+    """The concept a phrase between commas names, "" for a phrase that names the predicate
+    again, None for anything else ("I think", "not the cleverness")."""
+    doc = a.parsed
+    head = syntax.span_head(doc, start, end)
     deed = head is not None and _deed_verb(engine, head)  # "it builds trust, knowing everybody"
-    if head is None or (head.pos_ not in ("NOUN", "PROPN") and not deed) or any(
-            t.pos_ in ("VERB", "AUX") and t.tag_ != "VBG" for t in doc[commas[-1] + 1 : end]):
-        return None  # "it's hard, I think": no phrase to stand for
+    if head is None or doc[start].lower_ == "not" or (
+            head.pos_ not in ("NOUN", "PROPN") and not deed) or any(
+            t.pos_ in ("VERB", "AUX") and t.tag_ != "VBG" for t in doc[start:end]):
+        return None
     if head.dep_ == "appos" or (head.dep_ == "attr" and head.head.lemma_ == "be"):
-        return None  # "that's down to the consultants, really, the diabetologists": a 2nd name
-    named = [f.iri for f in a.found if commas[-1] < f.start and f.end <= end
+        return ""  # "that's down to the consultants, really, the diabetologists": a 2nd name
+    named = [f.iri for f in a.found if start <= f.start and f.end <= end
              and f.iri != exclude and f.category != "Role"]
     if named:
         return named[0]

@@ -507,6 +507,9 @@ def _instead(doc: Any, found: list[Link]) -> list[Link]:
             sides = sorted((arg.head, name) for name, arg in (("subject", link.subject),
                                                               ("object", link.object))
                            if doc[arg.head].pos_ not in ("PRON", "DET"))
+            before = next((t for t in reversed(doc[: negation.i]) if not t.is_punct), None)
+            if before is None or not any(before in doc[head].subtree for head in heads):
+                continue  # "keeps them safe, the routine, not the cleverness": no argument's
             if sides and _kind(doc[sides[-1][0]]) == _kind(rival):
                 out.append(replace(link, **{sides[-1][1]: Arg(rival.i, _others(rival))},
                                    negated=True))
