@@ -463,18 +463,19 @@ def writing(out: Path) -> Iterator[None]:
 STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
-def write_outputs(built: Built, net: ConceptNetwork, out: Path,
+def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path,
                   ready: Callable[[], int] = lambda: 0) -> int:
-    """Write every output into a staging folder beside `out`, then, once `ready()` returns
+    """Write every output into a staging folder beside `out` (the views of the concept
+    network that `network()` makes, while the store loads), then, once `ready()` returns
     (it may raise, to stop the build), swap it with `out` in one step, so `out` always holds
     a whole build, the old or the new one; returns what `ready` did. Call within writing()."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        files = built.files()
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         with ThreadPoolExecutor(1) as pool:
             stored = pool.submit(write_store, staging / STORE, built, previous)
-            for name, chunks in files.items():
+            net = network()
+            for name, chunks in built.files().items():
                 write_chunks(staging / name, chunks)
             write_network(net, staging)
             stored.result()
@@ -544,6 +545,8 @@ def build(
         engine = partial(_settled, settle, make_engine, codebook, ruleset, options.pipeline)
         with ExitStack() as stack:
             spool = stack.enter_context(Spool(target.parent))
+            alone = options.jobs == 1 or len(paths) < 2  # no worker pool will be started
+            checker = _checker(stack) if check and alone else None
             results, _, pool = _run(paths, options, engine, progress, True, stack,
                                     keep_going=keep_going, others_failed=bool(found.problems),
                                     keep=lambda result: (None, hold(result[1], spool)))
@@ -552,10 +555,11 @@ def build(
             del results
             if not done or (failed and not keep_going):
                 raise BuildError(_unread(failed, len(found.problems) + len(paths)))
-            if check and pool is None:
+            if check and pool is None and checker is None:
                 settle()  # what the forked checker shares with this process stays untouched
-                pool = _checker(stack)
-            built, checked = _finish(done, codebook, options, target, check, pool, spool)
+                checker = _checker(stack)
+            built, checked = _finish(done, codebook, options, target, check, pool or checker,
+                                     spool)
     facts = [o.facts for o in done]
     summary = Summary(
         transcripts=len(done),
@@ -598,12 +602,22 @@ def _settled(settle: Callable[[], None], make: Callable[..., Engine], *args: obj
 
 
 def _checker(stack: ExitStack) -> ProcessPoolExecutor | None:
-    """A process for the shape check, beside the writing, when no worker is left to do it:
-    forked, so it starts at once with everything loaded (spawned, it would import and load it
-    all again); shut down with `stack`. None where processes cannot be forked."""
+    """A process for the shape check when no worker pool does it, started now: it imports
+    what the check needs while this process loads the parser and extracts, and checks beside
+    the writing of the files. Forked, so it starts at once with the knowledge loaded (spawned,
+    it would import and load it all again); shut down with `stack`. None where processes
+    cannot be forked."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return stack.enter_context(ProcessPoolExecutor(1, multiprocessing.get_context("fork")))
+    checker = stack.enter_context(ProcessPoolExecutor(1, multiprocessing.get_context("fork")))
+    checker.submit(_prepare_check)
+    return checker
+
+
+def _prepare_check() -> None:
+    """Load what the shape check needs: pySHACL and rdflib's SPARQL engine."""
+    import pyshacl  # noqa: F401
+    from rdflib.plugins import sparql  # noqa: F401
 
 
 def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path,
@@ -618,7 +632,7 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
     lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
         if options.cache else None
-    net = network_of((o.facts.share for o in done), shared, lay)
+    net = partial(network_of, (o.facts.share for o in done), shared, lay)
     return built, write_outputs(built, net, target, verdict)
 
 
