@@ -37,6 +37,7 @@ from graph.rdf import Built, Part, Pieces, Spool, assemble, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
+from graph.sandbox import die_with_parent
 from graph.serialise import write_chunks
 from graph.validate import Spooled, check_pieces
 
@@ -558,7 +559,7 @@ def build(
             if check and pool is None and checker is None:
                 settle()  # what the forked checker shares with this process stays untouched
                 checker = _checker(stack)
-            built, checked = _finish(done, codebook, options, target, check, pool or checker,
+            built, checked = _finish(done, codebook, options, target, check, pool, checker,
                                      spool)
     facts = [o.facts for o in done]
     summary = Summary(
@@ -606,10 +607,12 @@ def _checker(stack: ExitStack) -> ProcessPoolExecutor | None:
     what the check needs while this process loads the parser and extracts, and checks beside
     the writing of the files. Forked, so it starts at once with the knowledge loaded (spawned,
     it would import and load it all again); shut down with `stack`. None where processes
-    cannot be forked."""
+    cannot be forked. It holds what this process had open, the lock of the output folder
+    too, so it is waited for when `stack` closes, and dies if this process dies."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    checker = stack.enter_context(ProcessPoolExecutor(1, multiprocessing.get_context("fork")))
+    checker = stack.enter_context(ProcessPoolExecutor(
+        1, multiprocessing.get_context("fork"), die_with_parent, (os.getpid(),)))
     checker.submit(_prepare_check)
     return checker
 
@@ -621,13 +624,16 @@ def _prepare_check() -> None:
 
 
 def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path,
-            check: bool, pool: ProcessPoolExecutor | None, spool: Spool) -> tuple[Built, int]:
-    """Join the transcripts' outputs, check them (in `pool`, beside the writing, when there
-    is one) and write every file; the graph and how many transcripts were checked."""
+            check: bool, pool: ProcessPoolExecutor | None, checker: ProcessPoolExecutor | None,
+            spool: Spool) -> tuple[Built, int]:
+    """Join the transcripts' outputs, check them (in the worker `pool` or the `checker`,
+    beside the writing, when there is one) and write every file; the graph and how many
+    transcripts were checked."""
     shared = shared_graph(codebook, load_ontology())
     built = assemble(shared, (o.part for o in done), spool)
     verdicts = options.cache / "checked" if options.cache else None
-    verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
+    verdict = check_graph(built, verdicts, shapes_seal(options), pool or checker) \
+        if check else lambda: 0
     if pool is not None:
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
     lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
