@@ -250,6 +250,7 @@ def _start_worker(options: Options, rdf: bool) -> None:
     global _worker
     engine = make_engine(*load_knowledge(options.codebooks, options.rules), options.pipeline)
     _worker = (engine, dict(options.people), rdf, Cache(options.cache, knowledge_digest(options)))
+    gc.freeze()  # the engine lives as long as the worker: out of its full garbage collections
 
 
 def _read_one(job: tuple[Path, str, str | None]) -> Document | ReadError:
