@@ -39,7 +39,7 @@ from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
 from graph.sandbox import die_with_parent
 from graph.serialise import write_chunks
-from graph.validate import Spooled, check_pieces
+from graph.validate import Spooled, check_pieces, warm_up
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
 
@@ -619,9 +619,8 @@ def _checker(stack: ExitStack) -> ProcessPoolExecutor | None:
 
 
 def _prepare_check() -> None:
-    """Load what the shape check needs: pySHACL and rdflib's SPARQL engine."""
-    import pyshacl  # noqa: F401
-    from rdflib.plugins import sparql  # noqa: F401
+    """Load and parse what the shape check needs (pySHACL, the shapes' queries)."""
+    warm_up(load_shapes())
 
 
 def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path,
