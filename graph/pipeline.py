@@ -581,15 +581,16 @@ def build(
 
 @contextmanager
 def _long_lived() -> Iterator[Callable[[], None]]:
-    """A function to call once what is alive will live as long as the build (the modules, the
-    knowledge, the parser): those objects are then left out of the garbage collector's full
-    collections (gc.freeze), each of which scanned them all again (a third of a second of CPU
-    on the first input). They are put back when the block ends, so a process that goes on
-    after the build frees them as before; nothing is done where the process froze objects
-    itself."""
+    """A function to call once what is alive will live as long as the build (the knowledge, the
+    parser; the modules are at once): those objects are then left out of the garbage
+    collector's full collections (gc.freeze), each of which scanned them all again (a third of
+    a second of CPU on the first input). They are put back when the block ends, so a process
+    that goes on after the build frees them as before; nothing is done where the process froze
+    objects itself."""
     if gc.get_freeze_count():
         yield lambda: None
         return
+    gc.freeze()  # the modules
     try:
         yield gc.freeze
     finally:
