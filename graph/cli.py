@@ -135,6 +135,7 @@ def build(
     from graph.pipeline import BuildError, Options, default_cache, parse_people
     from graph.pipeline import build as run_build
 
+    _leave_quickly()
     try:
         options = Options(
             codebooks=codebooks,
@@ -156,6 +157,18 @@ def build(
     for skipped in summary.skipped:
         click.echo(f"warning: skipped {skipped}", err=True)
     click.echo(f"leadgraph: {summary.line()} -> {out}/", err=True)
+
+
+def _leave_quickly() -> None:
+    """At exit, leave every object out of the interpreter's last garbage collections
+    (gc.freeze), which would scan all the build's objects (the parser, the knowledge, the
+    modules) a few times over to free memory the process is about to give back: about 0.3 s
+    at the end of a small build. Objects are still freed when their last reference goes."""
+    import atexit
+    import gc
+
+    atexit.unregister(gc.freeze)  # once, however many builds a process runs
+    atexit.register(gc.freeze)
 
 
 def _progress(paths: list[Path]) -> Iterable[Path]:

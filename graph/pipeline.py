@@ -6,6 +6,7 @@ Reading and writing happen here and in the CLI only; the stages in between are p
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -36,8 +37,9 @@ from graph.rdf import Built, Part, Pieces, Spool, assemble, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
+from graph.sandbox import die_with_parent
 from graph.serialise import write_chunks
-from graph.validate import Spooled, check_pieces
+from graph.validate import Spooled, check_pieces, warm_up
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
 
@@ -248,6 +250,7 @@ def _start_worker(options: Options, rdf: bool) -> None:
     global _worker
     engine = make_engine(*load_knowledge(options.codebooks, options.rules), options.pipeline)
     _worker = (engine, dict(options.people), rdf, Cache(options.cache, knowledge_digest(options)))
+    gc.freeze()  # the engine lives as long as the worker: out of its full garbage collections
 
 
 def _read_one(job: tuple[Path, str, str | None]) -> Document | ReadError:
@@ -462,18 +465,19 @@ def writing(out: Path) -> Iterator[None]:
 STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
-def write_outputs(built: Built, net: ConceptNetwork, out: Path,
+def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path,
                   ready: Callable[[], int] = lambda: 0) -> int:
-    """Write every output into a staging folder beside `out`, then, once `ready()` returns
+    """Write every output into a staging folder beside `out` (the views of the concept
+    network that `network()` makes, while the store loads), then, once `ready()` returns
     (it may raise, to stop the build), swap it with `out` in one step, so `out` always holds
     a whole build, the old or the new one; returns what `ready` did. Call within writing()."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        files = built.files()
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         with ThreadPoolExecutor(1) as pool:
             stored = pool.submit(write_store, staging / STORE, built, previous)
-            for name, chunks in files.items():
+            net = network()
+            for name, chunks in built.files().items():
                 write_chunks(staging / name, chunks)
             write_network(net, staging)
             stored.result()
@@ -536,12 +540,15 @@ def build(
     started = time.perf_counter()
     target = check_out(out)
     found = scan_transcripts(inputs)
-    with writing(target):
+    with writing(target), _long_lived() as settle:
         codebook, ruleset = load_knowledge(options.codebooks, options.rules)
+        settle()
         paths = list(found.files)
-        engine = partial(make_engine, codebook, ruleset, options.pipeline)
+        engine = partial(_settled, settle, make_engine, codebook, ruleset, options.pipeline)
         with ExitStack() as stack:
             spool = stack.enter_context(Spool(target.parent))
+            alone = options.jobs == 1 or len(paths) < 2  # no worker pool will be started
+            checker = _checker(stack) if check and alone else None
             results, _, pool = _run(paths, options, engine, progress, True, stack,
                                     keep_going=keep_going, others_failed=bool(found.problems),
                                     keep=lambda result: (None, hold(result[1], spool)))
@@ -550,7 +557,11 @@ def build(
             del results
             if not done or (failed and not keep_going):
                 raise BuildError(_unread(failed, len(found.problems) + len(paths)))
-            built, checked = _finish(done, codebook, options, target, check, pool, spool)
+            if check and pool is None and checker is None:
+                settle()  # what the forked checker shares with this process stays untouched
+                checker = _checker(stack)
+            built, checked = _finish(done, codebook, options, target, check, pool, checker,
+                                     spool)
     facts = [o.facts for o in done]
     summary = Summary(
         transcripts=len(done),
@@ -568,19 +579,67 @@ def build(
     return summary
 
 
+@contextmanager
+def _long_lived() -> Iterator[Callable[[], None]]:
+    """A function to call once what is alive will live as long as the build (the knowledge, the
+    parser; the modules are at once): those objects are then left out of the garbage
+    collector's full collections (gc.freeze), each of which scanned them all again (a third of
+    a second of CPU on the first input). They are put back when the block ends, so a process
+    that goes on after the build frees them as before; nothing is done where the process froze
+    objects itself."""
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
+    gc.freeze()  # the modules
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
+def _settled(settle: Callable[[], None], make: Callable[..., Engine], *args: object) -> Engine:
+    """`make(*args)`, then `settle()`: the engine lives as long as the build."""
+    engine = make(*args)
+    settle()
+    return engine
+
+
+def _checker(stack: ExitStack) -> ProcessPoolExecutor | None:
+    """A process for the shape check when no worker pool does it, started now: it imports
+    what the check needs while this process loads the parser and extracts, and checks beside
+    the writing of the files. Forked, so it starts at once with the knowledge loaded (spawned,
+    it would import and load it all again); shut down with `stack`. None where processes
+    cannot be forked. It holds what this process had open, the lock of the output folder
+    too, so it is waited for when `stack` closes, and dies if this process dies."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    checker = stack.enter_context(ProcessPoolExecutor(
+        1, multiprocessing.get_context("fork"), die_with_parent, (os.getpid(),)))
+    checker.submit(_prepare_check)
+    return checker
+
+
+def _prepare_check() -> None:
+    """Load and parse what the shape check needs (pySHACL, the shapes' queries)."""
+    warm_up(load_shapes())
+
+
 def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path,
-            check: bool, pool: ProcessPoolExecutor | None, spool: Spool) -> tuple[Built, int]:
-    """Join the transcripts' outputs, check them (in `pool`, beside the writing, when there
-    is one) and write every file; the graph and how many transcripts were checked."""
+            check: bool, pool: ProcessPoolExecutor | None, checker: ProcessPoolExecutor | None,
+            spool: Spool) -> tuple[Built, int]:
+    """Join the transcripts' outputs, check them (in the worker `pool` or the `checker`,
+    beside the writing, when there is one) and write every file; the graph and how many
+    transcripts were checked."""
     shared = shared_graph(codebook, load_ontology())
     built = assemble(shared, (o.part for o in done), spool)
     verdicts = options.cache / "checked" if options.cache else None
-    verdict = check_graph(built, verdicts, shapes_seal(options), pool) if check else lambda: 0
+    verdict = check_graph(built, verdicts, shapes_seal(options), pool or checker) \
+        if check else lambda: 0
     if pool is not None:
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
     lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
         if options.cache else None
-    net = network_of((o.facts.share for o in done), shared, lay)
+    net = partial(network_of, (o.facts.share for o in done), shared, lay)
     return built, write_outputs(built, net, target, verdict)
 
 

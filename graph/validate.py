@@ -16,8 +16,11 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -32,6 +35,36 @@ NEGATED = "<https://w3id.org/leadgraph/ontology#negated>"
 ONTOLOGY = "https://w3id.org/leadgraph/ontology#"  # the assertion shape's target node
 STATED = tuple(f"<{RDF}{name}>" for name in ("type", "subject", "predicate", "object"))
 Region = tuple[int, int]  # offset and length of a transcript's sorted N-Triples in a file
+Triple = tuple[Node, Node, Node]
+
+
+class Checked(Graph):
+    """A graph made to be checked. pySHACL gives rdflib each SPARQL-based shape's query as text
+    for every piece checked, and rdflib parses it again each time (about 45 ms for the
+    assertion shape's query): here each text is parsed once per process, with the prefixes the
+    graph binds, as rdflib itself would parse it."""
+
+    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql",
+              initNs: Any = None, initBindings: Any = None, use_store_provided: bool = True,
+              **kwargs: Any) -> Any:
+        if isinstance(query_object, str) and processor == "sparql" and not kwargs:
+            names = tuple(sorted((initNs or dict(self.namespaces())).items()))
+            query_object = _prepared(query_object, names)
+        return super().query(query_object, processor, result, initNs, initBindings,
+                             use_store_provided, **kwargs)
+
+
+@lru_cache(maxsize=32)
+def _prepared(text: str, names: tuple[tuple[str, Any], ...]) -> Any:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text, initNs=dict(names))
+
+
+def warm_up(shapes: Graph) -> None:
+    """Check an empty graph, so that what a first check loads and parses (pySHACL, the shapes'
+    SPARQL queries) is ready before a check of a build needs it."""
+    validate(Checked(), shapes, inplace=True)
 
 
 def validate(graph: Graph, shapes: Graph, inplace: bool = False) -> tuple[bool, str]:
@@ -76,18 +109,42 @@ def graph_of(documents: Iterable[str]) -> Graph:
     """The merge of N-Triples documents, each term one object however often it occurs (a
     third less memory than parsing into the graph: a transcript's IRIs recur in many
     triples)."""
-    from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
-
-    graph = Graph()
+    graph = Checked()
     terms: dict[Node, Node] = {}
+    for data in documents:
+        _parse(data, terms, graph.add)
+    return graph
+
+
+def _parse(data: str, terms: dict[Node, Node], add: Callable[[Triple], object]) -> None:
+    """Give each triple of an N-Triples document to `add`, its terms shared through `terms`."""
+    from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
     class Sink:
         def triple(self, s: Node, p: Node, o: Node) -> None:
-            graph.add((terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o)))
+            add((terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o)))
 
-    for data in documents:
-        W3CNTriplesParser(Sink()).parse(io.BytesIO(data.encode("utf-8")))
-    return graph
+    W3CNTriplesParser(Sink()).parse(io.BytesIO(data.encode("utf-8")))
+
+
+@contextmanager
+def adding(graph: Graph, terms: dict[Node, Node], data: str) -> Iterator[Graph]:
+    """`graph` with the triples of an N-Triples document added, for the time of the `with`
+    block; afterwards it holds again what it held (parsing the shared triples once for every
+    piece instead of once a piece)."""
+    added: list[Triple] = []
+
+    def add(triple: Triple) -> None:
+        if triple not in graph:
+            graph.add(triple)
+            added.append(triple)
+
+    try:
+        _parse(data, terms, add)
+        yield graph
+    finally:
+        for triple in added:
+            graph.remove(triple)
 
 
 @dataclass(frozen=True)
@@ -230,8 +287,10 @@ def check_pieces(shared: str, path: str, documents: list[Spooled], shapes: Graph
     """Validate the merge of the shared triples (N-Triples) and each transcript's, spooled in
     the file at `path`, a bounded piece at a time; the verdict and report of checking the
     whole merge at once (each violation once)."""
-    base = shared + "".join(document.shared for document in documents)
-    reports = [validate(graph_of([base]), shapes, inplace=True)]
+    terms: dict[Node, Node] = {}
+    base = Checked()
+    _parse(shared + "".join(document.shared for document in documents), terms, base.add)
+    reports = [validate(base, shapes, inplace=True)]
     stated: Stated = {}
     with open(path, "rb") as file:
         for document in documents:
@@ -240,11 +299,13 @@ def check_pieces(shared: str, path: str, documents: list[Spooled], shapes: Graph
                 for group in run:
                     _stating(group, stated)
                 text, focus = _piece(lines, document.iri, run)
-                reports.append(validate_focus(graph_of([base, text]), shapes, focus))
+                with adding(base, terms, text) as graph:
+                    reports.append(validate_focus(graph, shapes, focus))
     kept = list({id(lines): lines for lines in stated.values()}.values())
     for first in range(0, len(kept), claims):
         text = "".join(line + "\n" for lines in kept[first:first + claims] for line in lines)
-        reports.append(validate_focus(graph_of([base, text]), shapes, [ONTOLOGY]))
+        with adding(base, terms, text) as graph:
+            reports.append(validate_focus(graph, shapes, [ONTOLOGY]))
     return _merged(reports)
 
 

@@ -43,6 +43,22 @@ def test_a_graph_that_breaks_the_shapes_stops_the_build(tmp_path, monkeypatch):
     assert summary.validated == 0
 
 
+def test_a_build_in_one_process_checks_the_shapes_and_leaves_nothing_frozen(tmp_path,
+                                                                            monkeypatch):
+    """With one job the check runs in a forked process: a broken shape still stops the
+    build there, and the objects the build kept out of full garbage collections are put
+    back (gc.freeze, gc.unfreeze) whether it succeeds or fails."""
+    import gc
+
+    source = FIXTURES / "interviews" / "ed.txt"
+    summary = build([source], tmp_path / "out", Options(cache=None, jobs=1))
+    assert summary.validated == 1 and gc.get_freeze_count() == 0
+    monkeypatch.setattr(pipeline, "check_pieces", lambda *_, **__: (False, "a broken shape"))
+    with pytest.raises(BuildError, match="a broken shape"):
+        build([source], tmp_path / "out", Options(cache=None, jobs=1))
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path, monkeypatch):
     folder = _interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
