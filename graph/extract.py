@@ -1223,10 +1223,10 @@ def _parse_claims_for(
         engine, a, subject.iri, obj.iri
     ) and _described(a, link.object):
         return []  # "rest isn't a luxury" denies a description; "flow isn't throughput" a name
-    if link.rule == "cue-subordinator" and link.relation == "enables" and (
+    if link.rule == "cue-subordinator" and link.relation in ("enables", "isConsequenceOf") and (
         _is_provisional(subject.iri) or _is_provisional(obj.iri)
     ):
-        return []  # "if A, B" is loose: only between codebook concepts
+        return []  # "if A, B", "B because A" are loose: only between codebook concepts
     anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
     start, end = a.offsets(*link.cue)
     claim = Claim(
