@@ -517,6 +517,13 @@ def test_a_question_is_the_answerers_claim_as_answered(parsing, answer, negated,
     assert (claims[0].negated, claims[0].hedged) == (negated, hedged)
 
 
+def test_a_summary_put_to_the_speaker_is_the_answerers_claim(parsing):
+    claims = _answered(parsing, "So what you're saying is the rota drives burnout.", "Exactly.")
+    assert [(c.speaker, c.question) for c in claims] == [("Pat Lee", True)]
+    assert not _answered(parsing, "So what you're saying is the rota drives burnout.",
+                         "We changed the rota last year.")
+
+
 def test_an_unanswered_question_is_nobodys_claim(parsing):
     assert not _answered(parsing, "Does the rota undermine morale?", "Let me tell you about nights.")
 
