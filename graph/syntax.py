@@ -387,6 +387,15 @@ BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "'re", 
                 "got"})
 
 
+def _opens(doc: Any, i: int) -> bool:
+    """True when token i opens the sentence, after fillers ("And", "Um,")."""
+    return all(t.is_punct or t.lower_ in _FILLERS for t in doc[:i])
+
+
+_FILLERS = frozenset({"and", "but", "so", "well", "oh", "um", "uh", "er", "erm", "yeah", "just",
+                      "really", "honestly"})
+
+
 def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
     """Cue verbs read from the words around them: "A erodes B", "A and B erode C",
     "B is eroded by A", "A leads to B"; only a word in a verb's form (inflected, or after an
@@ -427,6 +436,8 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         else:
             agent = Arg(None, window=(max(left, i - REACH), i))
             patient = Arg(None, window=(after, min(right, after + REACH)))
+            if _opens(doc, i) and token.lower_.endswith("s"):  # "Planned maintenance. Cuts
+                agent = Arg(None)  # breakdowns.": the subject is the sentence before
         if any(w.window is not None and w.window[0] >= w.window[1] for w in (agent, patient)):
             continue  # nothing on one side: "..., teamwork grows."
         subject, obj = (patient, agent) if entry.reverse else (agent, patient)
@@ -459,8 +470,10 @@ def _participle_adjective(doc: Any, i: int) -> bool:
 def _verb_form(doc: Any, i: int, lemma: str) -> bool:
     """An inflected verb ("erodes", "eroded", "is eroding"), or a base form after an
     auxiliary ("can erode") or after a plural subject ("A and B erode")."""
-    if i == 0:
-        return False
+    if _opens(doc, i):  # "Cuts breakdowns.", not "Cuts hurt everyone."
+        following = doc[i + 1] if i + 1 < len(doc) else None
+        return (doc[i].lower_ != lemma and doc[i].lower_.endswith("s") and following is not None
+                and following.pos_ not in ("VERB", "AUX"))
     word, previous = doc[i].lower_, doc[i - 1]
     if word.endswith("ing"):
         return previous.lower_ in BE

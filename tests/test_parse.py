@@ -517,6 +517,12 @@ def test_a_question_is_the_answerers_claim_as_answered(parsing, answer, negated,
     assert (claims[0].negated, claims[0].hedged) == (negated, hedged)
 
 
+def test_a_reply_without_a_subject_takes_the_phrase_before(parsing):
+    claims = _answered(parsing, "And the huddle?", "The huddle. Builds trust, honestly.")
+    assert ("huddle", "enables", "trust", False) in _readings(parsing, claims)
+    assert not _answered(parsing, "And the cuts?", "Cuts hurt everyone.")
+
+
 def test_a_summary_put_to_the_speaker_is_the_answerers_claim(parsing):
     claims = _answered(parsing, "So what you're saying is the rota drives burnout.", "Exactly.")
     assert [(c.speaker, c.question) for c in claims] == [("Pat Lee", True)]
