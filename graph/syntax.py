@@ -295,10 +295,11 @@ def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | No
     cue = nodes["cue"]
     prep = nodes.get("prep")
     word = cue.lower_ if _CUE_ATTR[word_class] == "LOWER" else cue.lemma_.lower()
+    compound = prep is None and nodes["b"].dep_ == "compound"  # "a safety risk": risk to safety
     entries = [
         e
         for e in lexicon.lookup(word_class, word)
-        if (prep is None) == (not e.prep) and (prep is None or prep.lower_ in e.prep)
+        if ((prep is None) == (not e.prep) or compound) and (prep is None or prep.lower_ in e.prep)
     ]
     near = {t.lower_ for t in cue.children} | {
         t.lower_ for c in cue.children if c.dep_ in ("dobj", "xcomp", "oprd")
