@@ -1325,6 +1325,9 @@ def _side(
             head = marked
         if arg.keep_polarity and not direction:
             direction = _changing(engine, head)
+        if arg.keep_polarity and not direction and head.tag_ == "VBG" and any(
+                c.dep_ == "neg" for c in head.children):
+            direction = "absent"  # "harm comes from not listening to families"
         event = _event(head)
         if event is not None and any(f.start <= head.i and event.i < f.end for f in a.found):
             event = None  # "incident reporting": one label the parse split
@@ -1339,7 +1342,7 @@ def _side(
     ]
     if inside and head is not None and _names_itself(engine, head, inside):
         inside = []  # "violence against crews": the head, not what it is against
-    if head is not None and not direction and _doing(engine, head, inside):  # "rushing them"
+    if head is not None and direction in ("", "absent") and _doing(engine, head, inside):
         return _Side(_provisional(a, *_deed_phrase(engine, head)), direction, False)
     if arg.window is not None and arg.window[1] <= cue[0]:
         lead = _leading_noun(engine, doc, arg.window, inside)
