@@ -1564,7 +1564,7 @@ def _person(engine: Engine, a: _Analysed, token: Any) -> bool:
 _ELSEWHERE = frozenset({"on", "at", "until", "till", "by", "behind", "to", "into", "through",
                         "late", "early", "put", "away", "home", "off"})
 _PEOPLE = frozenset({"people", "person", "everyone", "everybody", "someone", "somebody", "anyone",
-                     "anybody", "nobody", "one", "ones", "colleague", "folk"})
+                     "anybody", "one", "ones", "colleague", "folk"})  # not "nobody leaves because"
 
 
 def _enough(head: Any) -> Any:

@@ -527,6 +527,14 @@ def test_a_reply_without_a_subject_takes_the_phrase_before(parsing):
     assert not _answered(parsing, "And the cuts?", "Cuts hurt everyone.")
 
 
+def test_a_view_the_speaker_has_heard_is_theirs_only_as_they_judge_it(parsing):
+    denied = _claims(parsing, "I've heard people say burnout comes from the rota. No, I don't "
+                              "think it does.")
+    assert [c.negated for c in denied] == [True]
+    assert not _claims(parsing, "I've heard people say burnout comes from the rota.")
+    assert not _readings(parsing, _claims(parsing, "Nobody's leaving because of the nights."))
+
+
 def test_a_summary_put_to_the_speaker_is_the_answerers_claim(parsing):
     claims = _answered(parsing, "So what you're saying is the rota drives burnout.", "Exactly.")
     assert [(c.speaker, c.question) for c in claims] == [("Pat Lee", True)]
