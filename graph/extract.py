@@ -1333,7 +1333,8 @@ def _side(
             event = None  # "incident reporting": one label the parse split
         head = event or head
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
-        acted = _acted(engine, a, head)
+        acted = _acted(engine, a, head) or (_troubled(engine, a, head) if arg.keep_polarity
+                                            else None)
         if acted is not None:  # "nurses leave because of the rota": less staff retention
             return acted
     inside = [
@@ -1553,6 +1554,19 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
         return None  # "we stay on the same page", "they leave the ward at five"
     iri, opposite = hit
     return _Side(iri, "less" if opposite else "", False)
+
+
+def _troubled(engine: Engine, a: _Analysed, head: Any) -> _Side | None:
+    """A concept named as the trouble with it: "communication problems", "a staffing gap" are
+    communication and staffing, less."""
+    if head.lemma_.lower() not in _TROUBLES:
+        return None
+    named = [f for c in head.children if c.dep_ == "compound" for f in a.found
+             if f.start <= c.i < f.end and f.end == head.i and f.category != "Role"]
+    return _Side(named[0].iri, "less", False) if named else None
+
+
+_TROUBLES = frozenset({"problem", "issue", "failure", "breakdown", "gap", "shortfall", "deficit"})
 
 
 def _person(engine: Engine, a: _Analysed, token: Any) -> bool:

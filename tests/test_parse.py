@@ -211,6 +211,8 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Interruptions raise the risk of error.", ("error", "isConsequenceOf", "interruption")),
     ("Most harm comes from not listening to families.",
      ("listening", "undermines", "patient harm")),
+    ("The huddle has fixed our communication problems.",
+     ("huddle", "enables", "communication")),
     ("The delays come from not booking interpreters.",
      ("booking interpreter", "undermines", "delay")),
     ("Nurses leave because of the rota.", ("rota", "undermines", "staff retention")),
