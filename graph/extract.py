@@ -540,9 +540,11 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
     """
     here = analysed[pos]
     window = [a for a in analysed[max(0, pos - reach) : pos] if a.turn == here.turn]
-    if not window and pos > 0:
-        previous_turn = analysed[pos - 1].turn
-        window = [a for a in analysed[max(0, pos - reach) : pos] if a.turn == previous_turn]
+    first = pos - len(window)  # the turn's first sentence
+    if first > 0 and reach > 1:  # "Tell me about supervision." "We do it monthly. It builds..."
+        previous_turn = analysed[first - 1].turn
+        window = [a for a in analysed[max(0, first - reach) : first]
+                  if a.turn == previous_turn and (not window or _prompt(a))] + window
     window.reverse()
     for a in window:
         pick = _from_claims(a, role, exclude) or _grammatical_subject(engine, a, exclude)
@@ -550,6 +552,13 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
     return None
+
+
+def _prompt(a: _Analysed) -> bool:
+    """A sentence that only names a topic: "Tell me about supervision.", "And the debriefs?"."""
+    root = a.parsed[:].root if a.parsed is not None else None
+    return root is not None and (root.pos_ in ("NOUN", "PROPN") or any(
+        t.lower_ == "about" and t.head.i == root.i for t in a.parsed))
 
 
 def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> str | None:
@@ -563,6 +572,10 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
     fragment = not subjects and root.pos_ in ("NOUN", "PROPN")
     subjects = [root] if fragment else subjects
+    if not subjects:  # "What about the link nurse scheme?", "Tell me about supervision."
+        subjects = [c for t in a.parsed if t.lower_ == "about" and t.head.i in (root.i, 0)
+                    for c in t.children if c.dep_ == "pobj"]
+        fragment = bool(subjects)
     if subjects and subjects[0].lower_ in _PERSONAL:  # "We ran a flow programme. It had..."
         subjects = [c for c in root.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
                     and any(d.lower_ in ("a", "an") for d in c.children)]  # a new referent
@@ -570,7 +583,8 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     if not subjects or subjects[0].lower_ in engine.rules.pronouns | _THEY:
         return None
     span = range(subjects[0].left_edge.i, subjects[0].right_edge.i + 1)
-    named = [f for f in a.found if f.start in span and f.iri != exclude]
+    named = [f for f in a.found if f.start in span and f.iri != exclude
+             and not (f.category == "Role" and f.end <= subjects[0].i)]  # "the link nurse scheme"
     if named:
         return None if named[0].category == "Role" else named[0].iri
     phrase = _head_phrase(engine, subjects[0]) if fragment else None

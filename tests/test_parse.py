@@ -537,6 +537,14 @@ def test_a_view_the_speaker_has_heard_is_theirs_only_as_they_judge_it(parsing):
     assert not _readings(parsing, _claims(parsing, "Nobody's leaving because of the nights."))
 
 
+def test_a_pronoun_takes_up_the_topic_a_prompt_names(parsing):
+    claims = _answered(parsing, "Tell me about supervision.",
+                       "We do it monthly. It builds confidence more than anything.")
+    assert ("supervision", "enables", "confidence", False) in _readings(parsing, claims)
+    claims = _answered(parsing, "What about the link nurse scheme?", "It builds confidence.")
+    assert ("link nurse scheme", "enables", "confidence", False) in _readings(parsing, claims)
+
+
 def test_a_summary_put_to_the_speaker_is_the_answerers_claim(parsing):
     claims = _answered(parsing, "So what you're saying is the rota drives burnout.", "Exactly.")
     assert [(c.speaker, c.question) for c in claims] == [("Pat Lee", True)]
