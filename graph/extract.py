@@ -557,8 +557,9 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
 def _prompt(a: _Analysed) -> bool:
     """A sentence that only names a topic: "Tell me about supervision.", "And the debriefs?"."""
     root = a.parsed[:].root if a.parsed is not None else None
-    return root is not None and (root.pos_ in ("NOUN", "PROPN") or any(
-        t.lower_ == "about" and t.head.i == root.i for t in a.parsed))
+    return root is not None and (root.pos_ in ("NOUN", "PROPN") or (
+        not any(c.dep_.startswith("nsubj") for c in root.children)  # not "do they worry about"
+        and any(t.lower_ == "about" and t.head.i == root.i for t in a.parsed)))
 
 
 def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> str | None:
@@ -572,8 +573,8 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
     fragment = not subjects and root.pos_ in ("NOUN", "PROPN")
     subjects = [root] if fragment else subjects
-    if not subjects:  # "What about the link nurse scheme?", "Tell me about supervision."
-        subjects = [c for t in a.parsed if t.lower_ == "about" and t.head.i in (root.i, 0)
+    if not subjects and _prompt(a):  # "What about the link nurse scheme?", "Tell me about..."
+        subjects = [c for t in a.parsed if t.lower_ == "about" and t.head.i == root.i
                     for c in t.children if c.dep_ == "pobj"]
         fragment = bool(subjects)
     if subjects and subjects[0].lower_ in _PERSONAL:  # "We ran a flow programme. It had..."
