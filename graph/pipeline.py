@@ -33,12 +33,13 @@ from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.model import Document, Extraction
 from graph.network import ConceptNetwork
-from graph.rdf import Built, Part, Pieces, Spool, assemble, pieces, shared_graph
+from graph.rdf import Built, Part, Pieces, Spool, assemble, build_names, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
 from graph.sandbox import die_with_parent
 from graph.serialise import write_chunks
+from graph.splice import read_index, write_index, write_spliced
 from graph.validate import Spooled, check_pieces, warm_up
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
@@ -410,6 +411,13 @@ def _verdict(checked: Path | None, seal: str, ntriples: Iterable[str]) -> Path |
     return checked / digest.hexdigest()
 
 
+def files_seal(options: Options) -> str:
+    """What a transcript's segment of graph.nq and graph.trig depends on besides its triples."""
+    digest = hashlib.sha256(knowledge_digest(options).encode())
+    digest.update(build_names().header().encode("utf-8"))
+    return digest.hexdigest()
+
+
 def shapes_seal(options: Options) -> str:
     """What a transcript's validity depends on besides its triples."""
     digest = hashlib.sha256(knowledge_digest(options).encode())
@@ -466,21 +474,29 @@ STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
 def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path,
-                  ready: Callable[[], int] = lambda: 0) -> int:
+                  ready: Callable[[], int] = lambda: 0, seal: str = "") -> int:
     """Write every output into a staging folder beside `out` (the views of the concept
     network that `network()` makes, while the store loads), then, once `ready()` returns
     (it may raise, to stop the build), swap it with `out` in one step, so `out` always holds
-    a whole build, the old or the new one; returns what `ready` did. Call within writing()."""
+    a whole build, the old or the new one; returns what `ready` did. Call within writing().
+    With a `seal` (see files_seal), graph.nq and graph.trig copy the segments of the
+    transcripts that did not change from the previous build's files (graph.splice)."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
+        known = read_index(previous, seal) if previous and seal else {}
         with ThreadPoolExecutor(1) as pool:
             stored = pool.submit(write_store, staging / STORE, built, previous)
             net = network()
+            index = {name: write_spliced(staging / name, head, segments, out / name,
+                                         known.get(name))
+                     for name, (head, segments) in built.spliced().items()}
             for name, chunks in built.files().items():
                 write_chunks(staging / name, chunks)
             write_network(net, staging)
             stored.result()
+        if seal:
+            write_index(staging / STORE, seal, index)
         answer = ready()
         os.utime(staging / STORE)  # newer than the graph files: query opens it instead
         (staging / MARKER).write_bytes(MARKER_TEXT)
@@ -640,7 +656,7 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
     lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
         if options.cache else None
     net = partial(network_of, (o.facts.share for o in done), shared, lay)
-    return built, write_outputs(built, net, target, verdict)
+    return built, write_outputs(built, net, target, verdict, files_seal(options))
 
 
 def _unread(failed: tuple[str, ...], total: int) -> str:

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
@@ -39,6 +39,7 @@ from graph.serialise import (
     turtle_blocks,
     turtle_chunks,
 )
+from graph.splice import Segment
 from graph.vocab import CONCEPT, DATA, LG, OA, PERSON, PREFIXES, SCHEMA, SYMMETRIC
 
 MEDIA_TYPES = {
@@ -449,17 +450,26 @@ class Built:
         return self.spool.chunks(part.ntriples)
 
     def files(self) -> dict[str, Iterator[str]]:
-        """Every graph file, as pieces of text to write in turn: graph.nq and graph.trig (a named
-        graph per transcript, the shared triples in the default graph), graph.ttl and
-        graph.jsonld (every triple once)."""
+        """The graph files with every triple once, graph.ttl and graph.jsonld, as pieces of text
+        to write in turn."""
         names = build_names()
         return {
-            "graph.nq": self.quads(),
             "graph.ttl": turtle_chunks(self._merged(turtle_blocks(self.common, names), "turtle"),
                                        names),
-            "graph.trig": self._trig(names),
             "graph.jsonld": jsonld_chunks(self._merged(jsonld_nodes(self.common), "jsonld"),
                                           names),
+        }
+
+    def spliced(self) -> dict[str, tuple[Iterator[str], list[Segment]]]:
+        """The graph files with a named graph per transcript, graph.nq and graph.trig: each a
+        head (the shared triples in the default graph) and a segment per transcript."""
+        names = build_names()
+        return {
+            "graph.nq": (iter([_lines(self.shared)]),
+                         [Segment(p.iri, p.digest, partial(self._quads, p)) for p in self.parts]),
+            "graph.trig": (trig_chunks(turtle_blocks(self.shared, names), (), names),
+                           [Segment(p.iri, p.digest, partial(self.spool.chunks, p.trig))
+                            for p in self.parts]),
         }
 
     def _merged(self, common: list[Block], kind: str) -> Iterator[Block]:
@@ -469,23 +479,16 @@ class Built:
         spooled = ((first, self.spool.read(region)) for first, region in runs)
         return heapq.merge(common, spooled, key=itemgetter(0))
 
-    def _trig(self, names: Names) -> Iterator[str]:
-        yield from trig_chunks(turtle_blocks(self.shared, names), (), names)
-        for part in self.parts:
-            yield from self.spool.chunks(part.trig)
-
     def shared_ntriples(self) -> str:
         return _lines(self.shared)
 
     def common_ntriples(self) -> str:
         return _lines(self.common)
 
-    def quads(self) -> Iterator[str]:
-        """The shared triples, then each transcript's in its named graph."""
-        yield _lines(self.shared)
-        for part in self.parts:
-            for chunk in self.ntriples(part):
-                yield chunk.replace(" .\n", f" <{part.iri}> .\n")
+    def _quads(self, part: Part) -> Iterator[str]:
+        """A transcript's triples in its named graph, as N-Quads."""
+        for chunk in self.ntriples(part):
+            yield chunk.replace(" .\n", f" <{part.iri}> .\n")
 
 
 def assemble(shared: Graph, parts: Iterable[Part], spool: Spool) -> Built:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import graph.buildstore as buildstore
 import graph.pipeline as pipeline
+import graph.splice as splice
 from graph.cli import main
 from graph.pipeline import STORE, BuildError, Options, build
 from graph.query import SUMMARY_GRAPH, add_summaries, build_store, open_graph
@@ -71,8 +72,12 @@ def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "extract", lambda doc, engine: extracted.append(doc.id)
                         or extract(doc, engine))
     monkeypatch.setattr(buildstore, "_load", _no_load)
+    copied = []
+    copy = splice._copy
+    monkeypatch.setattr(splice, "_copy", lambda *args: copied.append(args[2]) or copy(*args))
     again = build([folder], tmp_path / "cached", options)
     assert extracted == ["ed"]  # the others' outputs come from the cache
+    assert len(copied) == 6  # the other three's segments of graph.nq and graph.trig
     assert (again.transcripts, again.validated) == (4, 4)
     monkeypatch.undo()
     build([folder], tmp_path / "clean", Options(cache=None))
