@@ -677,6 +677,10 @@ def changing(lexicon: Lexicon, head: Any) -> str:
     for direction in ("less", "more"):
         if head.lemma_.lower() in lexicon.polarity.get(direction, ()):
             return direction
+    if head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in head.children) and any(
+            e.relation == "undermines" and not e.prep and not e.with_
+            for e in lexicon.lookup("verb", head.lemma_.lower())):
+        return "less"  # "the budget got cut", "staffing was reduced"
     return ""
 
 

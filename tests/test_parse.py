@@ -211,6 +211,8 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Interruptions raise the risk of error.", ("error", "isConsequenceOf", "interruption")),
     ("Most harm comes from not listening to families.",
      ("listening", "undermines", "patient harm")),
+    ("The backlog is there because the estates budget got cut.",
+     ("budgets", "undermines", "waiting times")),
     ("The huddle has fixed our communication problems.",
      ("huddle", "enables", "communication")),
     ("The delays come from not booking interpreters.",
