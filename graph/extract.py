@@ -2058,14 +2058,23 @@ def _own_part(engine: Engine, doc: Any) -> int | None:
     it that way, but no, safety and dignity go together"): the token of the "but", or None."""
     for _, start, end in engine.cues["reported"](doc):
         turn = next((t.i for t in doc[end:] if t.lower_ in ("but", "however", "though")), None)
-        if start <= 2 and turn is not None:
+        if _opening(doc, start) and turn is not None:
             return turn
     return None
 
 
 def _reported(engine: Engine, doc: Any) -> bool:
-    """True when the sentence opens by reporting others' view ("People say ...")."""
-    return any(start <= 2 for _, start, _end in engine.cues["reported"](doc))
+    """True when the sentence opens by reporting others' view ("People say ...", "Kindness
+    and suspicion, you'd think they'd be opposites")."""
+    return any(_opening(doc, start) for _, start, _end in engine.cues["reported"](doc))
+
+
+def _opening(doc: Any, start: int) -> bool:
+    """A cue at the start of a sentence, or right after the short phrase it opens with
+    ("Kindness and suspicion, you'd think ...")."""
+    if start <= 2:
+        return True
+    return start <= 6 and [t.i for t in doc[:start] if t.text == ","] == [start - 1]
 
 
 def _entities(engine: Engine, document: Document, analysed: list[_Analysed]) -> list[EntityMention]:

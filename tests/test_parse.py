@@ -539,6 +539,13 @@ def test_a_view_the_speaker_has_heard_is_theirs_only_as_they_judge_it(parsing):
     assert not _readings(parsing, _claims(parsing, "Nobody's leaving because of the nights."))
 
 
+def test_a_view_put_after_an_opening_phrase_is_reported_but_not_a_later_aside(parsing):
+    assert not _claims(parsing, "Teamwork and autonomy, you'd think they'd be opposites.")
+    assert not _claims(parsing, "Teamwork and autonomy, you might think they're opposites.")
+    claims = _claims(parsing, "Clinical supervision reduces burnout, definitely, people say so.")
+    assert ("clinical supervision", "undermines", "burnout", False) in _readings(parsing, claims)
+
+
 def test_a_pronoun_takes_up_the_topic_a_prompt_names(parsing):
     claims = _answered(parsing, "Tell me about supervision.",
                        "We do it monthly. It builds confidence more than anything.")
