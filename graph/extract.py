@@ -1429,14 +1429,15 @@ def _side(
 
 
 def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
-    """The verb of a clause whose subject is only a role ("the partners thank them"): what the
-    people do is the concept, not who they are; "staffing drops" says how much of it there is."""
+    """The verb of a clause whose subject or object is only a role ("the partners thank them",
+    "lets a nurse challenge a doctor"): what the people do is the concept, not who they are;
+    "staffing drops" says how much of it there is."""
     if chosen.category != "Role" or not _clause(head) or head.lemma_ in _BARE_VERBS:
         return None
     if _changing(engine, head):
         return None
-    subjects = [c for c in head.children if c.dep_ == "nsubj"]
-    if not subjects or not chosen.start <= subjects[0].i < chosen.end:
+    people = [c for c in head.children if c.dep_ in ("nsubj", "dobj")]
+    if not any(chosen.start <= c.i < chosen.end for c in people):
         return None
     return None if head.lemma_ in _LIGHT_HAVE else head
 

@@ -132,6 +132,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue  # "builds trust on the night shift": builds trust, not builds on
         if construction.word_class == "verb" and _adjunct_object(nodes["cue"], b, cue):
             continue  # "causes delays, every day": the object, not when
+        if construction.word_class == "verb" and cue.change and not _quantified(lexicon, b):
+            continue  # "leadership means listening" defines; "means fewer errors" says more
         if construction.word_class == "causative" and _possessive_got(nodes["cue"]):
             continue  # "they've got kids": having, not causing
         if _bare_participle(nodes["cue"]):
@@ -167,6 +169,16 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             links = [_as_outcome(x, expletive, around) for x in links]
         out += [(construction.word_class, replace(x, remedy=cue.remedy)) for x in links]
     return _as_tagged(doc, out)
+
+
+def _quantified(lexicon: Lexicon, head: Any) -> bool:
+    """An argument marked more, less or absent ("fewer errors", "no time", "less of it")."""
+    words = set().union(*lexicon.polarity.values())
+    if head.lemma_.lower() in words and any(c.dep_ == "prep" and c.lower_ == "of"
+                                             for c in head.children):
+        return True
+    return any(c.dep_ in ("det", "amod", "nummod", "advmod", "quantmod", "neg")
+               and (c.lower_ in words or c.lemma_.lower() in words) for c in head.children)
 
 
 def _misparsed_subject(token: Any) -> bool:
@@ -419,6 +431,9 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         if entry is None:  # "protects against B" is not "protects B"
             continue
         after += bool(entry.prep)
+        marks = set().union(*lexicon.polarity.values())
+        if entry.change and not any(t.lower_ in marks for t in doc[after : after + 2]):
+            continue  # "leadership means listening" defines; "means fewer errors" says more
         if any(t.lower_ in _SHIFTING_PARTICLES and t.lower_ not in entry.with_
                for t in doc[after : after + 4]):
             continue  # "drives good nurses out": another verb, read by the rules if at all
