@@ -1666,7 +1666,8 @@ def _leading_noun(engine: Engine, doc: Any, window: tuple[int, int], inside: lis
 
 def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     """A noun head the codebook lacks, whose concepts all stand in a prepositional phrase
-    after it: the argument is about the head ("delays in discharge")."""
+    after it or in an adjective before it: the argument is about the head ("delays in
+    discharge", "a professional interpreter")."""
     if head.pos_ not in ("NOUN", "PROPN") or any(f.start <= head.i < f.end for f in inside):
         return False
     specific = any(c.dep_ == "compound" for c in head.lefts)  # "communication problems"
@@ -1675,7 +1676,7 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     if head.lemma_.lower() in _FACETS:
         return False  # "the education side": education
     attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
-                or c.dep_ in ("poss", "compound") for t in c.subtree}  # "the board's assurance"
+                or c.dep_ in ("poss", "compound", "amod") for t in c.subtree}
     return all(f.start in attached for f in inside)
 
 

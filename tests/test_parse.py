@@ -199,6 +199,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Their backing is what lets a nurse challenge a doctor.",
      ("backing", "enables", "challenge")),
     ("Less bullying means more speaking up.", ("bullying", "undermines", "speaking up")),
+    ("Compassionate visitors lift morale.", ("compassionate visitor", "enables", "morale")),
     ("The rota is burning the whole team out.", ("burnout", "isConsequenceOf", "rota")),
     ("Exhausted nurses make more errors.", ("error", "isConsequenceOf", "fatigue")),
     ("Frightened staff don't report incidents.", ("fear", "undermines", "incident reporting")),
