@@ -287,12 +287,14 @@ def _mark_turn_ends(analysed: list[_Analysed]) -> None:
 
 def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) -> set[int]:
     """Sentences before a parsed one that may refer back to them ("those two", "both", "it",
-    "they"): what they name, and which of it is their subject, is read from the parse."""
+    "they") or that opens with its verb ("Planned maintenance. Cuts breakdowns."): what they
+    name, and which of it is their subject, is read from the parse."""
     back = engine.rules.pronouns | _THEY | {"two", "both"}
     return {number - 1 for number in chosen
             if number > 0 and analysed[number - 1].turn in (analysed[number].turn,
                                                              analysed[number].turn - 1)
-            and any(t.lower_ in back for t in analysed[number].doc)}
+            and (any(t.lower_ in back for t in analysed[number].doc)
+                 or analysed[number].doc[0].lemma_.lower() in engine.cue_words)}
 
 
 def _answers(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
@@ -1215,9 +1217,11 @@ def _parse_claims_for(
         return []
     if link.remedy and _category(engine, obj.iri) == "Threat":
         link = replace(link, relation="undermines")  # "debriefs help with the stress"
+    elided = any(x.head is None and x.window is None and x.pair is None
+                 for x in (link.subject, link.object))  # "Planned maintenance. Cuts breakdowns."
     loose = link.rule.startswith("cue-") and not (
         link.rule == "cue-preposition" and link.relation == "requires"  # "no A without B"
-    )
+    ) and not (link.rule == "cue-verb-words" and elided)
     if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose:
         return []  # two open concepts only where the parse links them directly
     if link.rule in ("cue-subordinator", "cue-coordinator") and (

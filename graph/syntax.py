@@ -222,13 +222,18 @@ def _expletive_outcome(nodes: dict[str, Any]) -> Any:
 
 def _transitive(nodes: dict[str, Any], lexicon: Lexicon, word_class: str) -> bool:
     """A cue verb read with its preposition ("build on") that has a direct object of its own
-    and a reading without the preposition: the object reading is the one meant."""
+    and a reading without the preposition: the object reading is the one meant, unless the
+    object is only who it happens to ("protects us from burnout")."""
     cue, prep = nodes["cue"], nodes.get("prep")
-    if prep is None or word_class != "verb" or not any(c.dep_ == "dobj" for c in cue.children):
+    objects = [c for c in cue.children if c.dep_ == "dobj"]
+    if prep is None or word_class != "verb" or not objects:
+        return False
+    if objects[0].tag_ == "PRP" or objects[0].lemma_.lower() in _WHO:
         return False
     return any(not e.prep for e in lexicon.lookup(word_class, cue.lemma_.lower()))
 
 
+_WHO = frozenset({"people", "staff", "everyone", "everybody", "patient", "colleague"})
 _SHIFTING_PARTICLES = frozenset({"in", "back", "off", "over", "away", "on", "along", "around",
                                  "round", "through", "out"})
 
