@@ -1215,7 +1215,7 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri:
         return []
-    if link.remedy and _category(engine, obj.iri) == "Threat":
+    if link.remedy and (_category(engine, obj.iri) == "Threat" or _harmful(engine, obj.iri)):
         link = replace(link, relation="undermines")  # "debriefs help with the stress"
     elided = any(x.head is None and x.window is None and x.pair is None
                  for x in (link.subject, link.object))  # "Planned maintenance. Cuts breakdowns."
@@ -1292,8 +1292,12 @@ def _category(engine: Engine, iri: str) -> str:
 
 
 def _harmful(engine: Engine, iri: str) -> bool:
+    """A harm: a codebook concept marked lg:harmful, or a new concept whose head is a harm."""
     concept = engine.codebook.concepts.get(iri)
-    return concept is not None and concept.harmful
+    if concept is not None:
+        return concept.harmful
+    harms = engine.lexicon.harms if engine.lexicon is not None else frozenset()
+    return _is_provisional(iri) and iri.rsplit("/", 1)[-1].rsplit("-", 1)[-1] in harms
 
 
 def _role(engine: Engine, iri: str) -> bool:

@@ -62,6 +62,7 @@ class _Lexicon(_Strict):
     groups: list[Any]
     polarity: dict[Direction, list[str]]
     failure: list[str]
+    harms: list[str] = []
 
 
 class Construction(_Strict):
@@ -108,6 +109,7 @@ class Lexicon:
     polarity: dict[str, frozenset[str]]  # direction -> words
     constructions: tuple[Construction, ...]
     failure: frozenset[str] = frozenset()  # words judging an outcome as failing
+    harms: frozenset[str] = frozenset()  # head nouns of harms the codebook does not name
 
     @cached_property
     def _index(self) -> dict[tuple[str, str], list[Cue]]:
@@ -285,4 +287,5 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
     if errors:
         raise LexiconError("\n".join(errors))
     polarity = {k: frozenset(v) for k, v in top.polarity.items()}
-    return Lexicon(entries, tuple(groups), polarity, tuple(constructions), frozenset(top.failure))
+    return Lexicon(entries, tuple(groups), polarity, tuple(constructions), frozenset(top.failure),
+                   frozenset(top.harms))
