@@ -1337,6 +1337,8 @@ def _side(
         head = None
     else:
         head = _quantified(doc[arg.head])
+        if any(c.dep_ == "relcl" and c.i <= cue[0] < c.right_edge.i + 1 for c in head.children):
+            head = _identified(head) or head  # "the thing that kills B is A"
         purpose = _enough(head)
         if purpose is not head:  # the state's own words are not what it is enough for
             head, arg = purpose, replace(arg, exclude=frozenset())
@@ -1804,12 +1806,24 @@ def _relative_target(pronoun: Any) -> Any:
     ("what causes harm is a delayed transfer", "that's what wrecks continuity")."""
     verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head  # "where B comes from"
     if verb.dep_ == "relcl":
-        return verb.head
+        return _identified(verb.head) or verb.head
     if verb.dep_ in ("csubj", "ccomp", "attr", "xcomp") and verb.head.lemma_ == "be":
         wanted = ("attr", "acomp") if verb.dep_ == "csubj" else ("nsubj", "csubj")
         others = [c for c in verb.head.children if c.dep_ in wanted and c.i != verb.i]
         return others[0] if others else None
     return None
+
+
+def _identified(noun: Any) -> Any:
+    """What a vague subject of a copula is said to be: "the thing that kills communication is
+    the time pressure": the time pressure."""
+    if noun.lower_ not in _VAGUE and noun.lower_ not in ("one", "problem", "issue"):
+        return None
+    verb = noun.head
+    if noun.dep_ != "nsubj" or verb.lemma_ != "be":
+        return None
+    others = [c for c in verb.children if c.dep_ in ("attr", "acomp") and c.i > noun.i]
+    return others[0] if others else None
 
 
 def _specific_role(engine: Engine, a: _Analysed, chosen: _Found, head: Any) -> str | None:

@@ -204,6 +204,8 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("The debriefs help with the nightmares.", ("debrief", "undermines", "nightmare")),
     ("Planned maintenance. Cuts breakdowns.", ("planned maintenance", "undermines", "breakdown")),
     ("The rounds protect us from burnout.", ("round", "undermines", "burnout")),
+    ("The thing that kills communication is the time pressure.",
+     ("workload", "undermines", "communication")),
     ("The rota is burning the whole team out.", ("burnout", "isConsequenceOf", "rota")),
     ("Exhausted nurses make more errors.", ("error", "isConsequenceOf", "fatigue")),
     ("Frightened staff don't report incidents.", ("fear", "undermines", "incident reporting")),
