@@ -909,6 +909,9 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     return _unique(_annotated(engine, [claim for claim, _ in made]))
 
 
+_CAUSAL = frozenset({"enables", "undermines", "isConsequenceOf"})
+
+
 def _annotated(engine: Engine, claims: list[Claim]) -> list[Claim]:
     """Claims about a harm (lg:harmful) in the relation that states them: enabling a harm is
     causing it ("isolation feeds burnout": burnout isConsequenceOf isolation); a harm that
@@ -916,6 +919,11 @@ def _annotated(engine: Engine, claims: list[Claim]) -> list[Claim]:
     requires a harm."""
     out = []
     for claim in claims:
+        if claim.relation in _CAUSAL and any(
+                _role(engine, iri) and not direction for iri, direction in (
+                    (claim.subject, claim.subject_direction),
+                    (claim.object, claim.object_direction))):
+            continue  # "the board cut the rate": who acted, not a concept's effect ("more nurses")
         plain = claim.subject_direction in ("", "more") and claim.object_direction in ("", "more")
         harm = [_harmful(engine, iri) for iri in (claim.subject, claim.object)]
         if plain and claim.relation == "enables" and harm[1]:

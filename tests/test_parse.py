@@ -795,3 +795,9 @@ def test_narrower_phrases_nested_compounds_and_change_after(parsing, text, readi
 ])
 def test_a_negated_identity_names_a_contrast_not_a_denied_description(parsing, text, claimed):
     assert bool([c for c in _claims(parsing, text) if c.relation == "contrastsWith"]) == claimed
+
+
+def test_who_acts_is_no_cause_but_how_many_of_them_is(parsing):
+    assert not _readings(parsing, _claims(parsing, "The manager cut the training budget."))
+    claims = _claims(parsing, "More nurses on the ward reduce errors.")
+    assert ("nurse", "undermines", "error", False) in _readings(parsing, claims)
