@@ -1921,6 +1921,8 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     vague = head.lower_ in _VAGUE and not specific and head.tag_ != "VB"  # "to challenge"
     if vague or len(head.text) < 3 or not head.is_alpha:
         return None  # "problems" is vague, "prescription problems" is not
+    if _name(head):
+        return None  # "an ANP isn't a GP, Carla": who is addressed, not a concept
     modified = any(c.dep_ in ("compound", "amod") for c in head.lefts)  # "lone working"
     gerund = head.tag_ == "VBG" and head.dep_ in _NOMINAL_DEPS  # "crowding is what drives it"
     deed = outcome and head.tag_ == "VB"  # "makes it harder to challenge"
@@ -1937,6 +1939,15 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
             or (c.dep_ == "advmod" and c.lower_ in _PLACES))]  # "being there"
         end += len(complement)
     return start, _measured(engine, head, end)
+
+
+def _name(token: Any) -> bool:
+    """A name the speaker addresses: a capitalised proper noun set off by commas ("an ANP
+    isn't a GP, Carla, and ...", "... than me, Keith.")."""
+    doc = token.doc
+    after = doc[token.i + 1].text if token.i + 1 < len(doc) else "."
+    return (token.pos_ == "PROPN" and token.text.istitle() and token.i > 0
+            and doc[token.i - 1].text == "," and after in (",", ".", "?", "!"))
 
 
 def _measured(engine: Engine, head: Any, end: int) -> int:

@@ -801,3 +801,8 @@ def test_who_acts_is_no_cause_but_how_many_of_them_is(parsing):
     assert not _readings(parsing, _claims(parsing, "The manager cut the training budget."))
     claims = _claims(parsing, "More nurses on the ward reduce errors.")
     assert ("nurse", "undermines", "error", False) in _readings(parsing, claims)
+
+
+def test_a_name_the_speaker_addresses_is_no_concept(parsing):
+    claims = _claims(parsing, "But a physician associate isn't a GP, Carla, and you know that.")
+    assert not any("carla" in c.object or "carla" in c.subject for c in claims)
