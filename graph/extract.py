@@ -1694,7 +1694,7 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     if head.lemma_.lower() in _FACETS:
         return False  # "the education side": education
     attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
-                or c.dep_ in ("poss", "compound", "amod") for t in c.subtree}
+                or c.dep_ in ("poss", "compound", "amod", "det") for t in c.subtree}
     return all(f.start in attached for f in inside)
 
 

@@ -200,6 +200,8 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("backing", "enables", "challenge")),
     ("Less bullying means more speaking up.", ("bullying", "undermines", "speaking up")),
     ("Compassionate visitors lift morale.", ("compassionate visitor", "enables", "morale")),
+    ("The board round has done more for teamwork than anything.",
+     ("board round", "enables", "teamwork")),
     ("Isolation feeds the depression.", ("depression", "isConsequenceOf", "isolation")),
     ("The debriefs help with the nightmares.", ("debrief", "undermines", "nightmare")),
     ("Planned maintenance. Cuts breakdowns.", ("planned maintenance", "undermines", "breakdown")),
