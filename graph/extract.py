@@ -1076,7 +1076,7 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
         verb = _verb_of(a.parsed, found)
         if verb is None or found.category not in ("Threat", "Outcome", "Condition"):
             continue  # "burnt out", "exhausted": states that happen to people
-        if engine.lexicon and verb.lemma_.lower() in engine.lexicon.lemmas("verb"):
+        if _cue_verb_here(engine, verb):
             continue  # "changes cost us trust": a cue verb, read by the constructions
         agents = [c for c in verb.children if c.dep_ == "agent"]
         causes = [g for c in agents for g in c.children if g.dep_ in ("pobj", "pcomp")]
@@ -1162,6 +1162,16 @@ def _experienced(engine: Engine, verb: Any, found: _Found) -> bool:
 
 
 _PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "me", "us", "them", "people"})
+
+
+def _cue_verb_here(engine: Engine, verb: Any) -> bool:
+    """A cue verb as used here: "wears us down" is one, "wears us out" is not (it names
+    burnout)."""
+    if engine.lexicon is None:
+        return False
+    particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod")}
+    return any(not e.with_ or particles.intersection(e.with_)
+               for e in engine.lexicon.lookup("verb", verb.lemma_.lower()))
 
 
 def _separated(engine: Engine, a: _Analysed) -> list[_Found]:

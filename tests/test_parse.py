@@ -200,6 +200,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("backing", "enables", "challenge")),
     ("Less bullying means more speaking up.", ("bullying", "undermines", "speaking up")),
     ("Compassionate visitors lift morale.", ("compassionate visitor", "enables", "morale")),
+    ("The night shifts wear people out.", ("burnout", "isConsequenceOf", "night shift")),
     ("The board round has done more for teamwork than anything.",
      ("board round", "enables", "teamwork")),
     ("Isolation feeds the depression.", ("depression", "isConsequenceOf", "isolation")),
