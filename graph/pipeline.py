@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
+from types import MappingProxyType
 
 from rdflib import Graph
 
@@ -31,6 +32,7 @@ from graph.codebook import Codebook, load_codebook
 from graph.export import write_network
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
+from graph.memo import Memo, memo_folder
 from graph.model import Document, Extraction
 from graph.network import ConceptNetwork
 from graph.rdf import Built, Part, Pieces, Spool, assemble, build_names, pieces, shared_graph
@@ -315,6 +317,7 @@ def _run(
     keep_going: bool = True,
     others_failed: bool = False,
     keep: Callable[[Result], Kept] = lambda result: result,
+    known: Mapping[Path, Kept] = MappingProxyType({}),
 ) -> tuple[list[Kept | ReadError], int, ProcessPoolExecutor | None]:
     """Extract every file, in parallel when asked, or take it from the cache; with `rdf`, its
     outputs (and only those), else its extraction; each result as `keep` makes it when it
@@ -323,12 +326,12 @@ def _run(
     is made: without `keep_going`, when a file cannot be read (or `others_failed`: entries
     found beside them), only the ReadErrors are returned, before the parser is loaded. The
     pool of workers, if one was started, is returned for more work and shut down with
-    `stack`."""
+    `stack`. The files in `known` are taken as they are there."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
-    done: dict[Path, Kept | ReadError] = {}
+    done: dict[Path, Kept | ReadError] = dict(known)
     wanted = {"outputs": ENTRY["outputs"]} if rdf else {"extraction": Extraction}
-    for path in paths:
+    for path in (p for p in paths if p not in known):
         hit = cache.get(path, ids[path], wanted)
         if hit is not None and (hit.get("outputs") is not None or not rdf):
             done[path] = keep((hit.get("extraction"), hit.get("outputs")))  # type: ignore[arg-type]
@@ -562,14 +565,22 @@ def build(
         paths = list(found.files)
         engine = partial(_settled, settle, make_engine, codebook, ruleset, options.pipeline)
         with ExitStack() as stack:
-            spool = stack.enter_context(Spool(target.parent))
+            memo = Memo(memo_folder(options.cache, target), files_seal(options), Held) \
+                if options.cache else None
+            keys = _entry_names(paths, options) if memo else {}
+            known = {p: (None, memo.known[k]) for p, k in keys.items()
+                     if memo and k in memo.known}
+            spool = stack.enter_context(memo.spool(target.parent) if memo else Spool(target.parent))
             alone = options.jobs == 1 or len(paths) < 2  # no worker pool will be started
             checker = _checker(stack) if check and alone else None
             results, _, pool = _run(paths, options, engine, progress, True, stack,
                                     keep_going=keep_going, others_failed=bool(found.problems),
-                                    keep=lambda result: (None, hold(result[1], spool)))
+                                    keep=lambda result: (None, hold(result[1], spool)),
+                                    known=known)
             failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
             done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
+            kept = {keys[p]: r[1] for p, r in zip(paths, results, strict=True)
+                    if p in keys and not isinstance(r, ReadError) and r[1] is not None}
             del results
             if not done or (failed and not keep_going):
                 raise BuildError(_unread(failed, len(found.problems) + len(paths)))
@@ -578,6 +589,8 @@ def build(
                 checker = _checker(stack)
             built, checked = _finish(done, codebook, options, target, check, pool, checker,
                                      spool)
+            if memo is not None:
+                memo.save(kept, spool, sum(h.part.spooled for h in kept.values()))
     facts = [o.facts for o in done]
     summary = Summary(
         transcripts=len(done),
@@ -593,6 +606,13 @@ def build(
         warnings=tuple(sorted({w for f in facts for w in f.warnings})),
     )
     return summary
+
+
+def _entry_names(paths: list[Path], options: Options) -> dict[Path, str]:
+    """Each file's cache entry name (the files the cache cannot hold left out)."""
+    cache, ids = Cache(options.cache, knowledge_digest(options)), document_ids(paths)
+    files = {path: cache.file(path, ids[path]) for path in paths}
+    return {path: file.name for path, file in files.items() if file is not None}
 
 
 @contextmanager

@@ -332,16 +332,29 @@ class Part:
     turtle: tuple[Run, ...]  # its own subjects' Turtle statements, joined as graph.ttl does
     jsonld: tuple[Run, ...]  # its own subjects' JSON-LD nodes, joined as graph.jsonld does
 
+    @property
+    def spooled(self) -> int:
+        """How many bytes of the spool its pieces take."""
+        runs = (region for _, region in (*self.turtle, *self.jsonld))
+        return sum(length for _, length in (self.ntriples, self.trig, *runs))
+
 
 class Spool:
     """The transcripts' pieces of the graph files in a temporary file beside the output
     rather than in memory (at 1,000 interviews they are gigabytes of text): each is written
     once when it arrives and read back, a piece at a time, while the files are written.
-    The file has no name and is gone when closed, or when the process ends."""
+    The file has no name and is gone when closed, or when the process ends; or, given a
+    `kept` file, that file, added to at its end (a previous build's pieces stay where they
+    are, for a rebuild to use again: graph.memo)."""
 
-    def __init__(self, folder: Path) -> None:
-        self._file = tempfile.TemporaryFile(prefix=".spool-", dir=folder)  # noqa: SIM115
-        self._end = 0
+    def __init__(self, folder: Path, kept: Path | None = None) -> None:
+        if kept is None:
+            self._file = tempfile.TemporaryFile(prefix=".spool-", dir=folder)  # noqa: SIM115
+        else:
+            fd = os.open(kept, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)  # as private as
+            self._file = os.fdopen(fd, "a+b")  # the cache's entries
+        self._kept = kept
+        self._end = self._file.seek(0, os.SEEK_END)
 
     def __enter__(self) -> Spool:
         return self
@@ -381,7 +394,14 @@ class Spool:
         """A name by which another process of this user can open the spool while this one
         has it open (Linux)."""
         self._file.flush()
+        if self._kept is not None:
+            return str(self._kept)
         return f"/proc/{os.getpid()}/fd/{self._file.fileno()}"
+
+    def flush(self) -> int:
+        """Write out what is buffered; the spool's length in bytes."""
+        self._file.flush()
+        return self._end
 
     def add(self, pieces: Pieces) -> Part:
         """Spool a transcript's pieces; what to find them by."""
