@@ -40,7 +40,6 @@ from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_of
 from graph.rules import RuleSet, load_rules
 from graph.sandbox import die_with_parent
-from graph.serialise import write_chunks
 from graph.splice import read_index, write_index, write_spliced
 from graph.validate import Spooled, check_pieces, warm_up
 
@@ -491,11 +490,8 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
         with ThreadPoolExecutor(1) as pool:
             stored = pool.submit(write_store, staging / STORE, built, previous)
             net = network()
-            index = {name: write_spliced(staging / name, head, segments, out / name,
-                                         known.get(name))
-                     for name, (head, segments) in built.spliced().items()}
-            for name, chunks in built.files().items():
-                write_chunks(staging / name, chunks)
+            index = {name: write_spliced(staging / name, pieces, out / name, known.get(name))
+                     for name, pieces in built.files().items()}
             write_network(net, staging)
             stored.result()
         if seal:

@@ -469,35 +469,36 @@ class Built:
         """A transcript's triples, sorted, in pieces of whole lines."""
         return self.spool.chunks(part.ntriples)
 
-    def files(self) -> dict[str, Iterator[str]]:
-        """The graph files with every triple once, graph.ttl and graph.jsonld, as pieces of text
-        to write in turn."""
+    def files(self) -> dict[str, Iterator[str | Segment]]:
+        """The graph files as text and segments of transcripts to write in turn (see
+        graph.splice): graph.nq and graph.trig a head (the shared triples in the default graph)
+        and a segment per transcript; graph.ttl and graph.jsonld, with every triple once, the
+        statements of the shared subjects and a segment per run of a transcript's own."""
         names = build_names()
         return {
+            "graph.nq": chain([_lines(self.shared)],
+                              (Segment(p.iri, p.digest, partial(self._quads, p))
+                               for p in self.parts)),
+            "graph.trig": chain(trig_chunks(turtle_blocks(self.shared, names), (), names),
+                                (Segment(p.iri, p.digest, partial(self.spool.chunks, p.trig))
+                                 for p in self.parts)),
             "graph.ttl": turtle_chunks(self._merged(turtle_blocks(self.common, names), "turtle"),
                                        names),
             "graph.jsonld": jsonld_chunks(self._merged(jsonld_nodes(self.common), "jsonld"),
                                           names),
         }
 
-    def spliced(self) -> dict[str, tuple[Iterator[str], list[Segment]]]:
-        """The graph files with a named graph per transcript, graph.nq and graph.trig: each a
-        head (the shared triples in the default graph) and a segment per transcript."""
-        names = build_names()
-        return {
-            "graph.nq": (iter([_lines(self.shared)]),
-                         [Segment(p.iri, p.digest, partial(self._quads, p)) for p in self.parts]),
-            "graph.trig": (trig_chunks(turtle_blocks(self.shared, names), (), names),
-                           [Segment(p.iri, p.digest, partial(self.spool.chunks, p.trig))
-                            for p in self.parts]),
-        }
-
-    def _merged(self, common: list[Block], kind: str) -> Iterator[Block]:
+    def _merged(self, common: list[Block], kind: str) -> Iterator[tuple[str, str | Segment]]:
         """The shared blocks and every transcript's runs of its own (`kind`: "turtle" or
-        "jsonld"), in subject order; one run read from the spool at a time."""
-        runs = sorted(run for part in self.parts for run in getattr(part, kind))
-        spooled = ((first, self.spool.read(region)) for first, region in runs)
+        "jsonld") as segments, in subject order; a run read from the spool only if written."""
+        runs = sorted((first, region, part.digest) for part in self.parts
+                      for first, region in getattr(part, kind))
+        spooled = ((first, Segment(first, digest, partial(self._read, region)))
+                   for first, region, digest in runs)
         return heapq.merge(common, spooled, key=itemgetter(0))
+
+    def _read(self, region: Region) -> list[str]:
+        return [self.spool.read(region)]
 
     def shared_ntriples(self) -> str:
         return _lines(self.shared)
