@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
@@ -29,7 +29,7 @@ from graph import __version__, layouts, nlp
 from graph.buildstore import write_store
 from graph.cache import Cache
 from graph.codebook import Codebook, load_codebook
-from graph.export import write_network
+from graph.export import WRITERS, views_seal
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.memo import Memo, memo_folder
@@ -37,10 +37,10 @@ from graph.model import Document, Extraction
 from graph.network import ConceptNetwork
 from graph.rdf import Built, Part, Pieces, Spool, assemble, build_names, pieces, shared_graph
 from graph.readers import ReadError, read_file, scan_transcripts, slug
-from graph.records import Share, network_of, share_of
+from graph.records import Share, network_of, share_digest, share_of
 from graph.rules import RuleSet, load_rules
 from graph.sandbox import die_with_parent
-from graph.splice import read_index, write_index, write_spliced
+from graph.splice import Segment, read_index, write_index, write_spliced
 from graph.validate import Spooled, check_pieces, warm_up
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
@@ -231,15 +231,17 @@ def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
 @dataclass(frozen=True)
 class Held:
     """What the main process holds of a transcript's outputs until it writes: its pieces of the
-    graph files spooled to disk (`Part`) and its facts."""
+    graph files spooled to disk (`Part`), its facts and the digest of its records for the
+    views."""
 
     part: Part
     facts: Facts
+    views: str
 
 
 def hold(result: Outputs, spool: Spool) -> Held:
     """Spool a transcript's pieces of the graph files; what is kept of its outputs."""
-    return Held(spool.add(result.pieces), result.facts)
+    return Held(spool.add(result.pieces), result.facts, share_digest(result.facts.share))
 
 
 Result = tuple[Extraction | None, Outputs | None]  # either may be left out when not needed
@@ -476,23 +478,29 @@ STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
 def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path,
-                  ready: Callable[[], int] = lambda: 0, seal: str = "") -> int:
+                  ready: Callable[[], int] = lambda: 0, seal: str = "", views: str = "") -> int:
     """Write every output into a staging folder beside `out` (the views of the concept
     network that `network()` makes, while the store loads), then, once `ready()` returns
     (it may raise, to stop the build), swap it with `out` in one step, so `out` always holds
     a whole build, the old or the new one; returns what `ready` did. Call within writing().
-    With a `seal` (see files_seal), graph.nq and graph.trig copy the segments of the
-    transcripts that did not change from the previous build's files (graph.splice)."""
+    With a `seal` (see files_seal), the graph files copy the segments of the transcripts that
+    did not change from the previous build's files (graph.splice), and each view is copied
+    from the previous build's when it was made from the same records (`views`, a digest of
+    them and of all else the views depend on): the network is then not made at all."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         known = read_index(previous, seal) if previous and seal else {}
         with ThreadPoolExecutor(1) as pool:
             stored = pool.submit(write_store, staging / STORE, built, previous)
-            net = network()
-            index = {name: write_spliced(staging / name, pieces, out / name, known.get(name))
-                     for name, pieces in built.files().items()}
-            write_network(net, staging)
+            made = cache(network)
+            files = {**built.files(), **{
+                name: iter([Segment(VIEWS, views or "-", partial(_view, write, made))])
+                for name, write in WRITERS.items()}}
+            index = {name: write_spliced(staging / name, pieces, out / name,
+                                         known.get(name) if views or name not in WRITERS
+                                         else None)
+                     for name, pieces in files.items()}
             stored.result()
         if seal:
             write_index(staging / STORE, seal, index)
@@ -506,6 +514,14 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # now the previous output, if any
     return answer
+
+
+VIEWS = "views"  # a view's one segment in the files' index (graph.splice)
+
+
+def _view(write: Callable[[ConceptNetwork], bytes], network: Callable[[], ConceptNetwork]
+          ) -> list[str]:
+    return [write(network()).decode("utf-8")]
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -672,7 +688,18 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
     lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
         if options.cache else None
     net = partial(network_of, (o.facts.share for o in done), shared, lay)
-    return built, write_outputs(built, net, target, verdict, files_seal(options))
+    return built, write_outputs(built, net, target, verdict, files_seal(options),
+                                _views_digest(done, built, options))
+
+
+def _views_digest(done: list[Held], built: Built, options: Options) -> str:
+    """What the views are made from: their code and assets, the shared triples and each
+    transcript's records, in order."""
+    digest = hashlib.sha256(views_seal(knowledge_digest(options)).encode("utf-8"))
+    digest.update(built.shared_ntriples().encode("utf-8"))
+    for held in done:
+        digest.update(f"{held.views}\n".encode())
+    return digest.hexdigest()
 
 
 def _unread(failed: tuple[str, ...], total: int) -> str:
