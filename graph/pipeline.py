@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import gc
 import hashlib
+import marshal
 import multiprocessing
 import os
 import re
@@ -27,7 +28,7 @@ from rdflib import Graph
 
 from graph import __version__, layouts, nlp
 from graph.buildstore import write_store
-from graph.cache import Cache
+from graph.cache import Cache, CacheEntryError, decode, encode
 from graph.codebook import Codebook, load_codebook
 from graph.export import WRITERS, views_seal
 from graph.extract import Engine, build_engine, extract
@@ -35,7 +36,17 @@ from graph.lexicon import load_lexicon
 from graph.memo import Memo, memo_folder
 from graph.model import Document, Extraction
 from graph.network import ConceptNetwork
-from graph.rdf import Built, Part, Pieces, Spool, assemble, build_names, pieces, shared_graph
+from graph.rdf import (
+    Built,
+    Part,
+    Pieces,
+    Region,
+    Spool,
+    assemble,
+    build_names,
+    pieces,
+    shared_graph,
+)
 from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_digest, share_of
 from graph.rules import RuleSet, load_rules
@@ -196,10 +207,8 @@ def _tell_apart(group: list[Path]) -> dict[Path, str]:
 
 @dataclass(frozen=True)
 class Facts:
-    """What a transcript adds to the views and the build's summary: its records for the views
-    and its counts."""
+    """What a transcript adds to the build's summary: its counts."""
 
-    share: Share
     turns: int
     speakers: int
     concepts: tuple[str, ...]
@@ -211,16 +220,16 @@ class Facts:
 @dataclass(frozen=True)
 class Outputs:
     """A transcript's finished share of a build, cached with its extraction: its pieces of
-    the graph files and its facts."""
+    the graph files, its records for the views and its facts."""
 
     pieces: Pieces
+    share: Share
     facts: Facts
 
 
 def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
     doc = extraction.document
-    return Outputs(pieces(extraction, people), Facts(
-        share=share_of(extraction, people),
+    return Outputs(pieces(extraction, people), share_of(extraction, people), Facts(
         turns=len(doc.turns), speakers=len(doc.speakers),
         concepts=tuple(sorted({m.concept for m in extraction.mentions})),
         claims=len(extraction.claims), negated=sum(c.negated for c in extraction.claims),
@@ -231,17 +240,28 @@ def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
 @dataclass(frozen=True)
 class Held:
     """What the main process holds of a transcript's outputs until it writes: its pieces of the
-    graph files spooled to disk (`Part`), its facts and the digest of its records for the
-    views."""
+    graph files spooled to disk (`Part`), its records for the views spooled too (marshal of
+    plain data, read back only when the views are made), their digest, and its facts."""
 
     part: Part
-    facts: Facts
+    records: Region
     views: str
+    facts: Facts
 
 
 def hold(result: Outputs, spool: Spool) -> Held:
-    """Spool a transcript's pieces of the graph files; what is kept of its outputs."""
-    return Held(spool.add(result.pieces), result.facts, share_digest(result.facts.share))
+    """Spool a transcript's pieces of the graph files and its records; what is kept of its
+    outputs."""
+    return Held(spool.add(result.pieces), spool.put(marshal.dumps(encode(result.share))),
+                share_digest(result.share), result.facts)
+
+
+def records(held: Held, spool: Spool) -> Share:
+    """A transcript's records for the views, read back from the spool."""
+    try:
+        return decode(Share, marshal.loads(spool.read_bytes(held.records)))  # type: ignore[return-value]
+    except (CacheEntryError, ValueError, EOFError, TypeError) as err:
+        raise BuildError(f"the spool of the build is damaged ({err}); build again") from None
 
 
 Result = tuple[Extraction | None, Outputs | None]  # either may be left out when not needed
@@ -602,7 +622,7 @@ def build(
             built, checked = _finish(done, codebook, options, target, check, pool, checker,
                                      spool)
             if memo is not None:
-                memo.save(kept, spool, sum(h.part.spooled for h in kept.values()))
+                memo.save(kept, spool, sum(h.part.spooled + h.records[1] for h in kept.values()))
     facts = [o.facts for o in done]
     summary = Summary(
         transcripts=len(done),
@@ -687,7 +707,7 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
     lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
         if options.cache else None
-    net = partial(network_of, (o.facts.share for o in done), shared, lay)
+    net = partial(network_of, (records(o, spool) for o in done), shared, lay)
     return built, write_outputs(built, net, target, verdict, files_seal(options),
                                 _views_digest(done, built, options))
 

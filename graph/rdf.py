@@ -372,10 +372,22 @@ class Spool:
                 self._end += len(data)
         return start, self._end - start
 
-    def read(self, region: Region) -> str:
+    def put(self, data: bytes) -> Region:
+        """Write bytes to the end of the spool; where they lie."""
+        self._file.write(data)
+        self._end += len(data)
+        return self._end - len(data), len(data)
+
+    def read_bytes(self, region: Region) -> bytes:
         offset, length = region
         self._file.flush()
-        return os.pread(self._file.fileno(), length, offset).decode("utf-8")
+        data = os.pread(self._file.fileno(), length, offset)
+        if len(data) != length:
+            raise EOFError("the spool ends early")
+        return data
+
+    def read(self, region: Region) -> str:
+        return self.read_bytes(region).decode("utf-8")
 
     def chunks(self, region: Region, size: int = READ) -> Iterator[str]:
         """The text of a region in pieces of about `size` bytes, each cut after a line's end
