@@ -150,20 +150,21 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
 
 def _refresh_summaries(store: ox.Store) -> None:
     """Make the summary graph what add_summaries would put in it now, taking out and adding
-    only the triples that differ from the previous build's (a small change leaves most counts
-    as they were, and taking a graph out triple by triple is slow); the whole graph again when
-    either holds a blank node, which no two queries name alike."""
+    only the triples that differ from the previous build's, compared as N-Triples lines (a
+    small change leaves most counts as they were, and taking a graph out triple by triple is
+    slow); the whole graph again when either holds a blank node, which no two queries name
+    alike."""
     import pyoxigraph as ox
 
     from graph.query import SUMMARY_GRAPH, add_summaries, summaries
 
-    graph = ox.NamedNode(SUMMARY_GRAPH)
-    old = {quad.triple for quad in store.quads_for_pattern(None, None, None, graph)}
-    new = {triple for made in summaries(store) for triple in made}
-    if not new or any(isinstance(term, ox.BlankNode) for triple in old | new for term in triple):
+    graph, nt = ox.NamedNode(SUMMARY_GRAPH), ox.RdfFormat.N_TRIPLES
+    old = set(store.dump(format=nt, from_graph=graph).splitlines())
+    new = {line for made in summaries(store) for line in made.serialize(format=nt).splitlines()}
+    if not new or any(b"_:" in line for line in old | new):  # (or a literal that holds "_:")
         store.remove_graph(graph)
         add_summaries(store)
         return
-    for triple in sorted(old - new, key=str):
-        store.remove(ox.Quad(*triple, graph))
-    store.extend(ox.Quad(*triple, graph) for triple in sorted(new - old, key=str))
+    for quad in ox.parse(b"\n".join(sorted(old - new)), nt):
+        store.remove(ox.Quad(*quad.triple, graph))
+    store.load(b"\n".join(sorted(new - old)), nt, to_graph=graph)
