@@ -611,11 +611,11 @@ def build(
                                     known=known)
             failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
             done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
+            if not done or (failed and not keep_going):
+                raise BuildError(_unread(failed, len(found.problems) + len(paths)))
             kept = {keys[p]: r[1] for p, r in zip(paths, results, strict=True)
                     if p in keys and not isinstance(r, ReadError) and r[1] is not None}
             del results
-            if not done or (failed and not keep_going):
-                raise BuildError(_unread(failed, len(found.problems) + len(paths)))
             if check and pool is None and checker is None:
                 settle()  # what the forked checker shares with this process stays untouched
                 checker = _checker(stack)
