@@ -15,8 +15,12 @@ import json
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph.rdf import Built
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 DIGESTS = "leadgraph-graphs.json"  # in the store's folder: what the store was loaded from
 REUSE_AT_MOST = 0.5  # share of the transcripts that may have changed for a store to be reused
@@ -125,8 +129,6 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
     also holds."""
     import pyoxigraph as ox
 
-    from graph.query import SUMMARY_GRAPH, add_summaries
-
     ox.Store.read_only(str(previous)).backup(str(folder))
     store = ox.Store(str(folder))
     default = ox.DefaultGraph()
@@ -142,8 +144,27 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
             store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri), lenient=True)
             store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
     store.load(common.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
-    summary = ox.NamedNode(SUMMARY_GRAPH)
-    if store.contains_named_graph(summary):
-        store.remove_graph(summary)  # the counts are of the whole corpus: made again
-    add_summaries(store)
+    _refresh_summaries(store)  # the counts are of the whole corpus: made again
     store.flush()
+
+
+def _refresh_summaries(store: ox.Store) -> None:
+    """Make the summary graph what add_summaries would put in it now, taking out and adding
+    only the triples that differ from the previous build's, compared as N-Triples lines (a
+    small change leaves most counts as they were, and taking a graph out triple by triple is
+    slow); the whole graph again when either holds a blank node, which no two queries name
+    alike."""
+    import pyoxigraph as ox
+
+    from graph.query import SUMMARY_GRAPH, add_summaries, summaries
+
+    graph, nt = ox.NamedNode(SUMMARY_GRAPH), ox.RdfFormat.N_TRIPLES
+    old = set(store.dump(format=nt, from_graph=graph).splitlines())
+    new = {line for made in summaries(store) for line in made.serialize(format=nt).splitlines()}
+    if not new or any(b"_:" in line for line in old | new):  # (or a literal that holds "_:")
+        store.remove_graph(graph)
+        add_summaries(store)
+        return
+    for quad in ox.parse(b"\n".join(sorted(old - new)), nt):
+        store.remove(ox.Quad(*quad.triple, graph))
+    store.load(b"\n".join(sorted(new - old)), nt, to_graph=graph)

@@ -8,6 +8,7 @@ half-written output behind.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import tempfile
@@ -99,6 +100,21 @@ WRITERS: dict[str, Callable[[ConceptNetwork], bytes]] = {
     "nodes.csv": to_nodes_csv,
     "edges.csv": to_edges_csv,
 }
+
+
+def views_seal(knowledge: str) -> str:
+    """What the views depend on besides the concept network's records: the code and knowledge
+    (`knowledge`), the layout's libraries, the map's and the report's templates and
+    vis-network."""
+    from graph.layouts import seal
+    from graph.render import TEMPLATES, vis_network_js
+
+    digest = hashlib.sha256(seal(knowledge).encode("utf-8"))
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    digest.update(str(vis_network_js()).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def write_views(graph: Graph, folder: Path) -> ConceptNetwork:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import gc
 import hashlib
+import marshal
 import multiprocessing
 import os
 import re
@@ -18,28 +19,39 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
+from types import MappingProxyType
 
 from rdflib import Graph
 
 from graph import __version__, layouts, nlp
 from graph.buildstore import write_store
-from graph.cache import Cache
+from graph.cache import Cache, CacheEntryError, decode, encode
 from graph.codebook import Codebook, load_codebook
-from graph.export import write_network
+from graph.export import WRITERS, views_seal
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
+from graph.memo import Memo, memo_folder
 from graph.model import Document, Extraction
 from graph.network import ConceptNetwork
-from graph.rdf import Built, Part, Pieces, Spool, assemble, build_names, pieces, shared_graph
+from graph.rdf import (
+    Built,
+    Part,
+    Pieces,
+    Region,
+    Spool,
+    assemble,
+    build_names,
+    pieces,
+    shared_graph,
+)
 from graph.readers import ReadError, read_file, scan_transcripts, slug
-from graph.records import Share, network_of, share_of
+from graph.records import Share, network_of, share_digest, share_of
 from graph.rules import RuleSet, load_rules
 from graph.sandbox import die_with_parent
-from graph.serialise import write_chunks
-from graph.splice import read_index, write_index, write_spliced
+from graph.splice import Segment, read_index, write_index, write_spliced
 from graph.validate import Spooled, check_pieces, warm_up
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
@@ -195,10 +207,8 @@ def _tell_apart(group: list[Path]) -> dict[Path, str]:
 
 @dataclass(frozen=True)
 class Facts:
-    """What a transcript adds to the views and the build's summary: its records for the views
-    and its counts."""
+    """What a transcript adds to the build's summary: its counts."""
 
-    share: Share
     turns: int
     speakers: int
     concepts: tuple[str, ...]
@@ -210,16 +220,16 @@ class Facts:
 @dataclass(frozen=True)
 class Outputs:
     """A transcript's finished share of a build, cached with its extraction: its pieces of
-    the graph files and its facts."""
+    the graph files, its records for the views and its facts."""
 
     pieces: Pieces
+    share: Share
     facts: Facts
 
 
 def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
     doc = extraction.document
-    return Outputs(pieces(extraction, people), Facts(
-        share=share_of(extraction, people),
+    return Outputs(pieces(extraction, people), share_of(extraction, people), Facts(
         turns=len(doc.turns), speakers=len(doc.speakers),
         concepts=tuple(sorted({m.concept for m in extraction.mentions})),
         claims=len(extraction.claims), negated=sum(c.negated for c in extraction.claims),
@@ -230,15 +240,28 @@ def outputs(extraction: Extraction, people: Mapping[str, str]) -> Outputs:
 @dataclass(frozen=True)
 class Held:
     """What the main process holds of a transcript's outputs until it writes: its pieces of the
-    graph files spooled to disk (`Part`) and its facts."""
+    graph files spooled to disk (`Part`), its records for the views spooled too (marshal of
+    plain data, read back only when the views are made), their digest, and its facts."""
 
     part: Part
+    records: Region
+    views: str
     facts: Facts
 
 
 def hold(result: Outputs, spool: Spool) -> Held:
-    """Spool a transcript's pieces of the graph files; what is kept of its outputs."""
-    return Held(spool.add(result.pieces), result.facts)
+    """Spool a transcript's pieces of the graph files and its records; what is kept of its
+    outputs."""
+    return Held(spool.add(result.pieces), spool.put(marshal.dumps(encode(result.share))),
+                share_digest(result.share), result.facts)
+
+
+def records(held: Held, spool: Spool) -> Share:
+    """A transcript's records for the views, read back from the spool."""
+    try:
+        return decode(Share, marshal.loads(spool.read_bytes(held.records)))  # type: ignore[return-value]
+    except (CacheEntryError, ValueError, EOFError, TypeError) as err:
+        raise BuildError(f"the spool of the build is damaged ({err}); build again") from None
 
 
 Result = tuple[Extraction | None, Outputs | None]  # either may be left out when not needed
@@ -315,6 +338,7 @@ def _run(
     keep_going: bool = True,
     others_failed: bool = False,
     keep: Callable[[Result], Kept] = lambda result: result,
+    known: Mapping[Path, Kept] = MappingProxyType({}),
 ) -> tuple[list[Kept | ReadError], int, ProcessPoolExecutor | None]:
     """Extract every file, in parallel when asked, or take it from the cache; with `rdf`, its
     outputs (and only those), else its extraction; each result as `keep` makes it when it
@@ -323,12 +347,12 @@ def _run(
     is made: without `keep_going`, when a file cannot be read (or `others_failed`: entries
     found beside them), only the ReadErrors are returned, before the parser is loaded. The
     pool of workers, if one was started, is returned for more work and shut down with
-    `stack`."""
+    `stack`. The files in `known` are taken as they are there."""
     ids = document_ids(paths)
     cache = Cache(options.cache, knowledge_digest(options))
-    done: dict[Path, Kept | ReadError] = {}
+    done: dict[Path, Kept | ReadError] = dict(known)
     wanted = {"outputs": ENTRY["outputs"]} if rdf else {"extraction": Extraction}
-    for path in paths:
+    for path in (p for p in paths if p not in known):
         hit = cache.get(path, ids[path], wanted)
         if hit is not None and (hit.get("outputs") is not None or not rdf):
             done[path] = keep((hit.get("extraction"), hit.get("outputs")))  # type: ignore[arg-type]
@@ -474,26 +498,29 @@ STORE = "store"  # the build's Oxigraph store, a folder in out/
 
 
 def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path,
-                  ready: Callable[[], int] = lambda: 0, seal: str = "") -> int:
+                  ready: Callable[[], int] = lambda: 0, seal: str = "", views: str = "") -> int:
     """Write every output into a staging folder beside `out` (the views of the concept
     network that `network()` makes, while the store loads), then, once `ready()` returns
     (it may raise, to stop the build), swap it with `out` in one step, so `out` always holds
     a whole build, the old or the new one; returns what `ready` did. Call within writing().
-    With a `seal` (see files_seal), graph.nq and graph.trig copy the segments of the
-    transcripts that did not change from the previous build's files (graph.splice)."""
+    With a `seal` (see files_seal), the graph files copy the segments of the transcripts that
+    did not change from the previous build's files (graph.splice), and each view is copied
+    from the previous build's when it was made from the same records (`views`, a digest of
+    them and of all else the views depend on): the network is then not made at all."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         known = read_index(previous, seal) if previous and seal else {}
         with ThreadPoolExecutor(1) as pool:
             stored = pool.submit(write_store, staging / STORE, built, previous)
-            net = network()
-            index = {name: write_spliced(staging / name, head, segments, out / name,
-                                         known.get(name))
-                     for name, (head, segments) in built.spliced().items()}
-            for name, chunks in built.files().items():
-                write_chunks(staging / name, chunks)
-            write_network(net, staging)
+            made = cache(network)
+            files = {**built.files(), **{
+                name: iter([Segment(VIEWS, views or "-", partial(_view, write, made))])
+                for name, write in WRITERS.items()}}
+            index = {name: write_spliced(staging / name, pieces, out / name,
+                                         known.get(name) if views or name not in WRITERS
+                                         else None)
+                     for name, pieces in files.items()}
             stored.result()
         if seal:
             write_index(staging / STORE, seal, index)
@@ -507,6 +534,14 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # now the previous output, if any
     return answer
+
+
+VIEWS = "views"  # a view's one segment in the files' index (graph.splice)
+
+
+def _view(write: Callable[[ConceptNetwork], bytes], network: Callable[[], ConceptNetwork]
+          ) -> list[str]:
+    return [write(network()).decode("utf-8")]
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -562,22 +597,32 @@ def build(
         paths = list(found.files)
         engine = partial(_settled, settle, make_engine, codebook, ruleset, options.pipeline)
         with ExitStack() as stack:
-            spool = stack.enter_context(Spool(target.parent))
+            memo = Memo(memo_folder(options.cache, target), files_seal(options), Held) \
+                if options.cache else None
+            keys = _entry_names(paths, options) if memo else {}
+            known = {p: (None, memo.known[k]) for p, k in keys.items()
+                     if memo and k in memo.known}
+            spool = stack.enter_context(memo.spool(target.parent) if memo else Spool(target.parent))
             alone = options.jobs == 1 or len(paths) < 2  # no worker pool will be started
             checker = _checker(stack) if check and alone else None
             results, _, pool = _run(paths, options, engine, progress, True, stack,
                                     keep_going=keep_going, others_failed=bool(found.problems),
-                                    keep=lambda result: (None, hold(result[1], spool)))
+                                    keep=lambda result: (None, hold(result[1], spool)),
+                                    known=known)
             failed = (*found.problems, *(str(r) for r in results if isinstance(r, ReadError)))
             done = [r[1] for r in results if not isinstance(r, ReadError) and r[1] is not None]
-            del results
             if not done or (failed and not keep_going):
                 raise BuildError(_unread(failed, len(found.problems) + len(paths)))
+            kept = {keys[p]: r[1] for p, r in zip(paths, results, strict=True)
+                    if p in keys and not isinstance(r, ReadError) and r[1] is not None}
+            del results
             if check and pool is None and checker is None:
                 settle()  # what the forked checker shares with this process stays untouched
                 checker = _checker(stack)
             built, checked = _finish(done, codebook, options, target, check, pool, checker,
                                      spool)
+            if memo is not None:
+                memo.save(kept, spool, sum(h.part.spooled + h.records[1] for h in kept.values()))
     facts = [o.facts for o in done]
     summary = Summary(
         transcripts=len(done),
@@ -593,6 +638,13 @@ def build(
         warnings=tuple(sorted({w for f in facts for w in f.warnings})),
     )
     return summary
+
+
+def _entry_names(paths: list[Path], options: Options) -> dict[Path, str]:
+    """Each file's cache entry name (the files the cache cannot hold left out)."""
+    cache, ids = Cache(options.cache, knowledge_digest(options)), document_ids(paths)
+    files = {path: cache.file(path, ids[path]) for path in paths}
+    return {path: file.name for path, file in files.items() if file is not None}
 
 
 @contextmanager
@@ -655,8 +707,19 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
     lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
         if options.cache else None
-    net = partial(network_of, (o.facts.share for o in done), shared, lay)
-    return built, write_outputs(built, net, target, verdict, files_seal(options))
+    net = partial(network_of, (records(o, spool) for o in done), shared, lay)
+    return built, write_outputs(built, net, target, verdict, files_seal(options),
+                                _views_digest(done, built, options))
+
+
+def _views_digest(done: list[Held], built: Built, options: Options) -> str:
+    """What the views are made from: their code and assets, the shared triples and each
+    transcript's records, in order."""
+    digest = hashlib.sha256(views_seal(knowledge_digest(options)).encode("utf-8"))
+    digest.update(built.shared_ntriples().encode("utf-8"))
+    for held in done:
+        digest.update(f"{held.views}\n".encode())
+    return digest.hexdigest()
 
 
 def _unread(failed: tuple[str, ...], total: int) -> str:

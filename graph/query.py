@@ -217,10 +217,15 @@ def add_summaries(store: ox.Store) -> None:
     ontology/summaries/ makes from the graph, in the named graph SUMMARY_GRAPH, which the
     named queries with a form in that folder read instead of counting the whole corpus."""
     graph = ox.NamedNode(SUMMARY_GRAPH)
-    for path in sorted(summaries_folder().glob("*.construct.rq")):
-        made = store.query(path.read_text(encoding="utf-8"))
+    for made in summaries(store):
         store.bulk_load(made.serialize(format=ox.RdfFormat.N_TRIPLES),
                         format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+
+def summaries(store: ox.Store) -> Iterator[ox.QueryTriples]:
+    """The triples of each CONSTRUCT in ontology/summaries/, made from the store as it is."""
+    for path in sorted(summaries_folder().glob("*.construct.rq")):
+        yield store.query(path.read_text(encoding="utf-8"))
 
 
 def build_store(path: Path) -> Path | None:

@@ -332,16 +332,29 @@ class Part:
     turtle: tuple[Run, ...]  # its own subjects' Turtle statements, joined as graph.ttl does
     jsonld: tuple[Run, ...]  # its own subjects' JSON-LD nodes, joined as graph.jsonld does
 
+    @property
+    def spooled(self) -> int:
+        """How many bytes of the spool its pieces take."""
+        runs = (region for _, region in (*self.turtle, *self.jsonld))
+        return sum(length for _, length in (self.ntriples, self.trig, *runs))
+
 
 class Spool:
     """The transcripts' pieces of the graph files in a temporary file beside the output
     rather than in memory (at 1,000 interviews they are gigabytes of text): each is written
     once when it arrives and read back, a piece at a time, while the files are written.
-    The file has no name and is gone when closed, or when the process ends."""
+    The file has no name and is gone when closed, or when the process ends; or, given a
+    `kept` file, that file, added to at its end (a previous build's pieces stay where they
+    are, for a rebuild to use again: graph.memo)."""
 
-    def __init__(self, folder: Path) -> None:
-        self._file = tempfile.TemporaryFile(prefix=".spool-", dir=folder)  # noqa: SIM115
-        self._end = 0
+    def __init__(self, folder: Path, kept: Path | None = None) -> None:
+        if kept is None:
+            self._file = tempfile.TemporaryFile(prefix=".spool-", dir=folder)  # noqa: SIM115
+        else:
+            fd = os.open(kept, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)  # as private as
+            self._file = os.fdopen(fd, "a+b")  # the cache's entries
+        self._kept = kept
+        self._end = self._file.seek(0, os.SEEK_END)
 
     def __enter__(self) -> Spool:
         return self
@@ -359,10 +372,22 @@ class Spool:
                 self._end += len(data)
         return start, self._end - start
 
-    def read(self, region: Region) -> str:
+    def put(self, data: bytes) -> Region:
+        """Write bytes to the end of the spool; where they lie."""
+        self._file.write(data)
+        self._end += len(data)
+        return self._end - len(data), len(data)
+
+    def read_bytes(self, region: Region) -> bytes:
         offset, length = region
         self._file.flush()
-        return os.pread(self._file.fileno(), length, offset).decode("utf-8")
+        data = os.pread(self._file.fileno(), length, offset)
+        if len(data) != length:
+            raise EOFError("the spool ends early")
+        return data
+
+    def read(self, region: Region) -> str:
+        return self.read_bytes(region).decode("utf-8")
 
     def chunks(self, region: Region, size: int = READ) -> Iterator[str]:
         """The text of a region in pieces of about `size` bytes, each cut after a line's end
@@ -381,7 +406,14 @@ class Spool:
         """A name by which another process of this user can open the spool while this one
         has it open (Linux)."""
         self._file.flush()
+        if self._kept is not None:
+            return str(self._kept)
         return f"/proc/{os.getpid()}/fd/{self._file.fileno()}"
+
+    def flush(self) -> int:
+        """Write out what is buffered; the spool's length in bytes."""
+        self._file.flush()
+        return self._end
 
     def add(self, pieces: Pieces) -> Part:
         """Spool a transcript's pieces; what to find them by."""
@@ -449,35 +481,36 @@ class Built:
         """A transcript's triples, sorted, in pieces of whole lines."""
         return self.spool.chunks(part.ntriples)
 
-    def files(self) -> dict[str, Iterator[str]]:
-        """The graph files with every triple once, graph.ttl and graph.jsonld, as pieces of text
-        to write in turn."""
+    def files(self) -> dict[str, Iterator[str | Segment]]:
+        """The graph files as text and segments of transcripts to write in turn (see
+        graph.splice): graph.nq and graph.trig a head (the shared triples in the default graph)
+        and a segment per transcript; graph.ttl and graph.jsonld, with every triple once, the
+        statements of the shared subjects and a segment per run of a transcript's own."""
         names = build_names()
         return {
+            "graph.nq": chain([_lines(self.shared)],
+                              (Segment(p.iri, p.digest, partial(self._quads, p))
+                               for p in self.parts)),
+            "graph.trig": chain(trig_chunks(turtle_blocks(self.shared, names), (), names),
+                                (Segment(p.iri, p.digest, partial(self.spool.chunks, p.trig))
+                                 for p in self.parts)),
             "graph.ttl": turtle_chunks(self._merged(turtle_blocks(self.common, names), "turtle"),
                                        names),
             "graph.jsonld": jsonld_chunks(self._merged(jsonld_nodes(self.common), "jsonld"),
                                           names),
         }
 
-    def spliced(self) -> dict[str, tuple[Iterator[str], list[Segment]]]:
-        """The graph files with a named graph per transcript, graph.nq and graph.trig: each a
-        head (the shared triples in the default graph) and a segment per transcript."""
-        names = build_names()
-        return {
-            "graph.nq": (iter([_lines(self.shared)]),
-                         [Segment(p.iri, p.digest, partial(self._quads, p)) for p in self.parts]),
-            "graph.trig": (trig_chunks(turtle_blocks(self.shared, names), (), names),
-                           [Segment(p.iri, p.digest, partial(self.spool.chunks, p.trig))
-                            for p in self.parts]),
-        }
-
-    def _merged(self, common: list[Block], kind: str) -> Iterator[Block]:
+    def _merged(self, common: list[Block], kind: str) -> Iterator[tuple[str, str | Segment]]:
         """The shared blocks and every transcript's runs of its own (`kind`: "turtle" or
-        "jsonld"), in subject order; one run read from the spool at a time."""
-        runs = sorted(run for part in self.parts for run in getattr(part, kind))
-        spooled = ((first, self.spool.read(region)) for first, region in runs)
+        "jsonld") as segments, in subject order; a run read from the spool only if written."""
+        runs = sorted((first, region, part.digest) for part in self.parts
+                      for first, region in getattr(part, kind))
+        spooled = ((first, Segment(first, digest, partial(self._read, region)))
+                   for first, region, digest in runs)
         return heapq.merge(common, spooled, key=itemgetter(0))
+
+    def _read(self, region: Region) -> list[str]:
+        return [self.spool.read(region)]
 
     def shared_ntriples(self) -> str:
         return _lines(self.shared)

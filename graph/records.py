@@ -8,6 +8,8 @@ order), so `network_of` over the shares equals `graph.network.project` over the 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -41,6 +43,14 @@ class Share:
     mentions: dict[str, tuple[Quote, ...]]  # concept IRI -> sentences naming it, in order
     names: dict[str, str]  # speaker IRI -> the name its records carry
     provisional: dict[str, str]  # provisional concept IRI -> its label here
+
+
+def share_digest(share: Share) -> str:
+    """SHA-256 of a share's records: the same digest, the same records."""
+    from graph.cache import encode
+
+    text = json.dumps(encode(share), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _plain(text: str) -> str:

@@ -11,8 +11,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import pairwise
-from pathlib import Path
 from sys import intern
+from typing import TypeVar
 
 _LINE = re.compile(r"^(\S+) (\S+) (.*) \.$")
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -21,6 +21,7 @@ _DECODER = json.JSONDecoder(strict=False)  # N-Triples keeps control characters 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 Triple = tuple[str, str, str]  # N-Triples terms: subject, predicate, object
+T = TypeVar("T")  # the text of a block: a string, or what stands for one (graph.splice)
 
 
 def parse_lines(data: bytes) -> list[Triple]:
@@ -107,13 +108,14 @@ def turtle_blocks(triples: Iterable[Triple], names: Names) -> list[Block]:
     return blocks
 
 
-def statement_chunks(blocks: Iterable[Block], indent: str = "") -> Iterator[str]:
-    """Turtle statements from blocks, each line indented by `indent`, in pieces to write."""
+def statement_chunks(blocks: Iterable[tuple[str, T]], indent: str = "") -> Iterator[str | T]:
+    """Turtle statements from blocks, each line indented by `indent`, in pieces to write (a
+    block's text other than a string, without indent, given as it is: graph.splice)."""
     first = True
     for _, text in blocks:
         if not first:
             yield " .\n\n"
-        yield indent + text.replace("\n", "\n" + indent) if indent else text
+        yield indent + text.replace("\n", "\n" + indent) if indent else text  # type: ignore[attr-defined]
         first = False
     if not first:
         yield " .\n"
@@ -131,7 +133,7 @@ def turtle_document(blocks: Iterable[Block], names: Names) -> bytes:
     return "".join(turtle_chunks(blocks, names)).encode("utf-8")
 
 
-def turtle_chunks(blocks: Iterable[Block], names: Names) -> Iterator[str]:
+def turtle_chunks(blocks: Iterable[tuple[str, T]], names: Names) -> Iterator[str | T]:
     """Turtle from statement blocks in subject order, in pieces to write."""
     yield names.header() + "\n"
     yield from statement_chunks(blocks)
@@ -192,31 +194,18 @@ def jsonld_document(nodes: Iterable[Block], names: Names) -> bytes:
     return "".join(jsonld_chunks(nodes, names)).encode("utf-8")
 
 
-def jsonld_chunks(nodes: Iterable[Block], names: Names) -> Iterator[str]:
+def jsonld_chunks(nodes: Iterable[tuple[str, T]], names: Names) -> Iterator[str | T]:
     """Expanded JSON-LD from nodes in subject order, the prefixes as its context, in pieces
-    to write."""
+    to write (a node's text given as it is)."""
     context = json.dumps({"@context": names.prefixes}, ensure_ascii=False)[:-1]
     yield f'{context}, "@graph": [\n'
     first = True
     for _, text in nodes:
-        yield text if first else ",\n" + text
+        if not first:
+            yield ",\n"
+        yield text
         first = False
     yield "\n]}\n"
-
-
-def write_chunks(path: Path, chunks: Iterable[str], size: int = 1 << 22) -> None:
-    """Write text given in pieces as UTF-8, a few megabytes at a time (never the whole text
-    in memory)."""
-    with open(path, "wb") as handle:
-        buffer: list[str] = []
-        held = 0
-        for chunk in chunks:
-            buffer.append(chunk)
-            held += len(chunk)
-            if held >= size:
-                handle.write("".join(buffer).encode("utf-8"))
-                buffer, held = [], 0
-        handle.write("".join(buffer).encode("utf-8"))
 
 
 def _value(term: str) -> dict:

@@ -1,7 +1,9 @@
-"""Graph files written partly from the previous build's: graph.nq and graph.trig are a head (the
-shared triples) and then each transcript's segment in the order of their IRIs, so a transcript
-whose triples did not change has the same bytes as before, which the kernel copies from the
-previous build's file (os.copy_file_range: about a tenth of the CPU of writing them here).
+"""Graph files written partly from the previous build's. Each is text and segments: graph.nq and
+graph.trig a head (the shared triples) and then each transcript's segment in the order of their
+IRIs; graph.ttl and graph.jsonld the shared subjects' statements with the runs of each
+transcript's own subjects between them. A segment of a transcript whose triples did not change
+has the same bytes as before, which the kernel copies from the previous build's file
+(os.copy_file_range: about a tenth of the CPU of writing them here).
 
 An index in the store's folder records where each segment lies in each file, with the file's
 size and modification time and a seal of what else made its bytes (the code, the knowledge and
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +25,15 @@ WRITE = 1 << 22  # characters of text joined and encoded at a time
 
 @dataclass(frozen=True)
 class Segment:
-    """A transcript's share of a file: its IRI, the digest of its triples and its text."""
+    """A transcript's share of a file: its key (unique in the file: the transcript's IRI, or
+    the first subject of a run of its statements), the digest of its triples and its text."""
 
-    iri: str
+    key: str
     digest: str
     text: Callable[[], Iterable[str]]
 
 
-FileIndex = dict[str, object]  # size, mtime_ns and segments: IRI -> [digest, offset, length]
+FileIndex = dict[str, object]  # size, mtime_ns and segments: key -> [digest, offset, length]
 
 
 def read_index(folder: Path, seal: str) -> dict[str, FileIndex]:
@@ -51,23 +54,28 @@ def write_index(folder: Path, seal: str, files: dict[str, FileIndex]) -> None:
                                 encoding="utf-8")
 
 
-def write_spliced(path: Path, head: Iterable[str], segments: Iterable[Segment],
-                  previous: Path, known: FileIndex | None) -> FileIndex:
-    """Write `head`, then each segment, to `path`: copied from `previous` (the same file of the
-    previous build, indexed by `known`) where that holds it unchanged, else from its text;
-    returns the new file's index."""
+def write_spliced(path: Path, pieces: Iterable[str | Segment], previous: Path,
+                  known: FileIndex | None) -> FileIndex:
+    """Write the pieces to `path` in turn: text as it is, a segment copied from `previous` (the
+    same file of the previous build, indexed by `known`) where that holds it unchanged, else
+    from its text; returns the new file's index."""
     old = _usable(previous, known)
     placed: dict[str, list[object]] = {}
     with open(path, "wb", buffering=0) as out, _opened(previous if old else None) as source:
-        position = _write(out, head)
-        for segment in segments:
-            found = old.get(segment.iri)
-            if source is not None and found is not None and found[0] == segment.digest:
-                length = _copy(source, out, int(found[1]), int(found[2]))  # type: ignore[arg-type]
+        writer = _Writer(out)
+        for piece in pieces:
+            if isinstance(piece, str):
+                writer.text(piece)
+                continue
+            start = writer.flush()
+            found = old.get(piece.key)
+            if source is not None and found is not None and found[0] == piece.digest:
+                writer.copy(source, int(found[1]), int(found[2]))  # type: ignore[arg-type]
             else:
-                length = _write(out, segment.text())
-            placed[segment.iri] = [segment.digest, position, length]
-            position += length
+                for text in piece.text():
+                    writer.text(text)
+            placed[piece.key] = [piece.digest, start, writer.flush() - start]
+        writer.flush()
     stat = path.stat()
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "segments": placed}
 
@@ -99,29 +107,34 @@ class _opened:
             os.close(self.fd)
 
 
-def _write(out, chunks: Iterable[str]) -> int:
-    """Write text given in pieces as UTF-8, a few megabytes at a time; bytes written."""
-    written = 0
-    for text in _joined(chunks):
-        data = text.encode("utf-8")
-        view = memoryview(data)
-        while view:
-            view = view[out.write(view):]
-        written += len(data)
-    return written
+class _Writer:
+    """Text written to `out` as UTF-8, a few megabytes joined and encoded at a time, and bytes
+    copied from another file; `position` is how many bytes `out` holds once flushed."""
 
+    def __init__(self, out) -> None:
+        self.out, self.position = out, 0
+        self.buffer: list[str] = []
+        self.held = 0
 
-def _joined(chunks: Iterable[str]) -> Iterator[str]:
-    buffer: list[str] = []
-    held = 0
-    for chunk in chunks:
-        buffer.append(chunk)
-        held += len(chunk)
-        if held >= WRITE:
-            yield "".join(buffer)
-            buffer, held = [], 0
-    if buffer:
-        yield "".join(buffer)
+    def text(self, chunk: str) -> None:
+        self.buffer.append(chunk)
+        self.held += len(chunk)
+        if self.held >= WRITE:
+            self.flush()
+
+    def flush(self) -> int:
+        """Write what is held; the position."""
+        if self.buffer:
+            view = memoryview("".join(self.buffer).encode("utf-8"))
+            self.buffer, self.held = [], 0
+            self.position += len(view)
+            while view:
+                view = view[self.out.write(view):]
+        return self.position
+
+    def copy(self, source: int, offset: int, length: int) -> None:
+        self.flush()
+        self.position += _copy(source, self.out, offset, length)
 
 
 def _copy(source: int, out, offset: int, length: int) -> int:

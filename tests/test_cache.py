@@ -46,7 +46,7 @@ def test_an_extraction_survives_the_round_trip(engine):
     extraction = extract(read_file(BERWICK), engine)
     assert extraction.claims and extraction.mentions
     made = outputs(extraction, {})
-    assert made.facts.share.claims and made.pieces.turtle
+    assert made.share.claims and made.pieces.turtle
     entry = {"extraction": extraction, "outputs": made}
     assert loads(dumps(entry), ENTRY) == entry
     assert loads(dumps({"extraction": extraction}), ENTRY) == {"extraction": extraction,

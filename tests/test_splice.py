@@ -12,9 +12,11 @@ from graph.splice import Segment, read_index, write_index, write_spliced
 TEXTS = {"a": ["<a> <p> \"é\" .\n"] * 3, "b": ["<b> <p> <o> .\n"], "c": ["<c> <p> \"x\" .\n"] * 2}
 
 
-def _segments(texts: dict[str, list[str]]) -> list[Segment]:
-    return [Segment(iri, "d-" + "".join(text), lambda text=text: iter(text))
-            for iri, text in texts.items()]
+def _segments(texts: dict[str, list[str]]) -> list[str | Segment]:
+    """A head, then each segment with plain text between them."""
+    segments = [Segment(key, "d-" + "".join(text), lambda text=text: iter(text))
+                for key, text in texts.items()]
+    return ["head\n", *(piece for s in segments for piece in (s, "-\n"))]
 
 
 def _copies(monkeypatch) -> list[int]:
@@ -25,27 +27,27 @@ def _copies(monkeypatch) -> list[int]:
 
 
 def test_unchanged_segments_are_copied_and_the_bytes_are_those_written(tmp_path, monkeypatch):
-    first = write_spliced(tmp_path / "one", iter(["head\n"]), _segments(TEXTS),
+    first = write_spliced(tmp_path / "one", _segments(TEXTS),
                           tmp_path / "none", None)
     write_index(tmp_path, "seal", {"f": first})
     changed = {**TEXTS, "b": ["<b> <p> <other> .\n"]}
     copied = _copies(monkeypatch)
-    write_spliced(tmp_path / "two", iter(["head\n"]), _segments(changed), tmp_path / "one",
+    write_spliced(tmp_path / "two", _segments(changed), tmp_path / "one",
                   read_index(tmp_path, "seal")["f"])
-    write_spliced(tmp_path / "whole", iter(["head\n"]), _segments(changed), tmp_path / "none",
+    write_spliced(tmp_path / "whole", _segments(changed), tmp_path / "none",
                   None)
     assert (tmp_path / "two").read_bytes() == (tmp_path / "whole").read_bytes()
     assert len(copied) == 2  # a and c, not b
 
 
 def test_a_previous_file_changed_since_or_another_seal_is_not_copied_from(tmp_path, monkeypatch):
-    known = write_spliced(tmp_path / "one", iter(["head\n"]), _segments(TEXTS), tmp_path / "x",
+    known = write_spliced(tmp_path / "one", _segments(TEXTS), tmp_path / "x",
                           None)
     write_index(tmp_path, "seal", {"f": known})
     assert read_index(tmp_path, "another seal") == {}
     os.utime(tmp_path / "one", ns=(0, 0))
     copied = _copies(monkeypatch)
-    write_spliced(tmp_path / "two", iter(["head\n"]), _segments(TEXTS), tmp_path / "one", known)
+    write_spliced(tmp_path / "two", _segments(TEXTS), tmp_path / "one", known)
     assert copied == []
     assert (tmp_path / "two").read_bytes() == (tmp_path / "one").read_bytes()
     assert read_index(Path(tmp_path / "nowhere"), "seal") == {}
