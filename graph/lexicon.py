@@ -75,6 +75,7 @@ class Construction(_Strict):
     keys: list[str] = []  # words that make a sentence worth parsing for a construction with no cue
     not_relations: list[Literal[RELATIONS]] = []  # type: ignore[valid-type]  # cues it does not read
     outcome: bool = False  # its second argument is a deed or state, a verb or adjective may name it
+    remedy: bool = False  # "made a difference to the absence": it undermines a harm it acts on
 
 
 class _Syntax(_Strict):

@@ -121,7 +121,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
                            doc, hedged=verb is not None and is_hedged(verb))
             if construction.outcome:  # "it has to be taught": the teaching
                 fixed = [replace(x, object=replace(x.object, result=True)) for x in fixed]
-            out += [(None, x) for x in fixed]
+            out += [(None, replace(x, remedy=construction.remedy)) for x in fixed]
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is not None and cue.relation in construction.not_relations:
@@ -507,9 +507,12 @@ def _verb_form(doc: Any, i: int, lemma: str) -> bool:
 
 
 def is_negated(token: Any) -> bool:
-    """A negation on the word, or a governing "I don't think" over its clause."""
+    """A negation on the word, a governing "I don't think" over its clause, or a denied cleft
+    around it ("it's not the assault that makes people leave")."""
     if any((c.dep_ == "neg" or c.lower_ in ("never",)) and not _contrastive(c)
            for c in token.children):
+        return True
+    if _denied_cleft(token):
         return True
     if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) and token.pos_ == "NOUN":
         return True
@@ -519,6 +522,17 @@ def is_negated(token: Any) -> bool:
         if head.lemma_ in OPINION_VERBS and any(c.dep_ == "neg" for c in head.children):
             return True
     return False
+
+
+def _denied_cleft(token: Any) -> bool:
+    """The verb of a cleft's relative clause whose copula is negated: "it's not A that drives
+    B", "it wasn't the money that kept them"."""
+    if token.dep_ != "relcl" or token.head.dep_ != "attr":
+        return False
+    copula = token.head.head
+    return copula.lemma_ == "be" and any(c.dep_ == "nsubj" and c.lower_ in ("it", "that")
+                                         for c in copula.children) and any(
+        c.dep_ == "neg" and not _contrastive(c) for c in copula.children)
 
 
 def _instead(doc: Any, found: list[Link]) -> list[Link]:

@@ -201,6 +201,10 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Less bullying means more speaking up.", ("bullying", "undermines", "speaking up")),
     ("Compassionate visitors lift morale.", ("compassionate visitor", "enables", "morale")),
     ("The night shifts wear people out.", ("burnout", "isConsequenceOf", "night shift")),
+    ("Protected breaks make a real difference to burnout.",
+     ("protected break", "undermines", "burnout")),
+    ("So being in the same room is what built the trust.",
+     ("being in the same room", "enables", "trust")),
     ("The board round has done more for teamwork than anything.",
      ("board round", "enables", "teamwork")),
     ("Isolation feeds the depression.", ("depression", "isConsequenceOf", "isolation")),
@@ -809,3 +813,9 @@ def test_who_acts_is_no_cause_but_how_many_of_them_is(parsing):
 def test_a_name_the_speaker_addresses_is_no_concept(parsing):
     claims = _claims(parsing, "But a physician associate isn't a GP, Carla, and you know that.")
     assert not any("carla" in c.object or "carla" in c.subject for c in claims)
+
+
+def test_a_denied_cleft_denies_its_relation(parsing):
+    denied = _claims(parsing, "It's not the rota that makes people leave.")
+    assert denied and all(c.negated for c in denied)
+    assert not any(c.negated for c in _claims(parsing, "It's the rota that makes people leave."))
