@@ -1948,7 +1948,7 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
             (c.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and c.tag_ in ("JJ", "VBN"))
             or (c.dep_ == "advmod" and c.lower_ in _PLACES))]  # "being there"
         end += len(complement)
-        place = [c for c in head.rights if c.i == end and c.dep_ == "prep"
+        place = [c for c in head.rights if c.i == end and c.dep_ == "prep" and not complement
                  and head.lemma_ == "be" and c.right_edge.i - c.i < 5]
         end = place[0].right_edge.i + 1 if place else end  # "being in the same room"
     return start, _measured(engine, head, end)
