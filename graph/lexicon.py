@@ -76,6 +76,7 @@ class Construction(_Strict):
     not_relations: list[Literal[RELATIONS]] = []  # type: ignore[valid-type]  # cues it does not read
     outcome: bool = False  # its second argument is a deed or state, a verb or adjective may name it
     remedy: bool = False  # "made a difference to the absence": it undermines a harm it acts on
+    plain: bool = False  # its words of absence are its own ("no A, no B"): not the arguments'
 
 
 class _Syntax(_Strict):

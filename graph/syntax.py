@@ -117,10 +117,14 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             verb = nodes.get("verb")  # its negation is the construction's own in "A isn't B"
             negated = _denied(nodes.get("prep")) or (
                 "negation" not in nodes and verb is not None and is_negated(verb))
-            fixed = _pairs(construction.relation, a, b, a.head, construction.id, 0.7, negated,
+            cue_token = nodes.get("cue", a.head)
+            fixed = _pairs(construction.relation, a, b, cue_token, construction.id, 0.7, negated,
                            doc, hedged=verb is not None and is_hedged(verb))
             if construction.outcome:  # "it has to be taught": the teaching
                 fixed = [replace(x, object=replace(x.object, result=True)) for x in fixed]
+            if construction.plain:  # "no A, no B": the "no"s are the construction's
+                fixed = [replace(x, subject=replace(x.subject, keep_polarity=False),
+                                 object=replace(x.object, keep_polarity=False)) for x in fixed]
             out += [(None, replace(x, remedy=construction.remedy)) for x in fixed]
             continue
         cue = _entry(construction.word_class, nodes, lexicon)

@@ -201,6 +201,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Less bullying means more speaking up.", ("bullying", "undermines", "speaking up")),
     ("Compassionate visitors lift morale.", ("compassionate visitor", "enables", "morale")),
     ("The night shifts wear people out.", ("burnout", "isConsequenceOf", "night shift")),
+    ("No helpdesk, no priorities.", ("priority", "requires", "helpdesk")),
     ("Protected breaks make a real difference to burnout.",
      ("protected break", "undermines", "burnout")),
     ("So being in the same room is what built the trust.",
