@@ -1040,6 +1040,8 @@ def _parse_claims(
                     subject.iri, link.cue)
         if obj is None or obj.iri == subject.iri:
             continue
+        subject = _judgement(engine, link.subject, subject)
+        obj = _judgement(engine, link.object, obj)
         a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
         made = [*(c for other in _coordinated(a, link.subject, subject)
                   for c in _parse_claims_for(engine, a, link, other, obj)),
@@ -1307,6 +1309,16 @@ def _same_kind(engine: Engine, a: _Analysed, first: str, second: str) -> bool:
 def _category(engine: Engine, iri: str) -> str:
     concept = engine.codebook.concepts.get(iri)
     return concept.category if concept else ""
+
+
+def _judgement(engine: Engine, arg: syntax.Arg, side: _Side) -> _Side:
+    """A side a causative made worse or better: more of a harm or less of a good when worse
+    ("makes the breathlessness worse"), the other way round when better."""
+    if not arg.judged:
+        return side
+    harm = _harmful(engine, side.iri) or _category(engine, side.iri) == "Threat"
+    worse = arg.judged == "worse"
+    return replace(side, direction="more" if worse == harm else "less")
 
 
 def _harmful(engine: Engine, iri: str) -> bool:

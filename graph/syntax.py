@@ -39,6 +39,7 @@ class Arg:
     result: bool = False  # an outcome ("makes people defensive"): an adjective or verb may name it
     pair: int | None = None  # the first (0) or second (1) of two concepts named just before
     #                          ("those two are in tension", "you need both")
+    judged: str = ""  # "worse" or "better": what a causative made of it ("makes the pain worse")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is not None and cue.relation in construction.not_relations:
             continue  # "the hard part of the job is the children" judges, it does not list
-        if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)):
+        if cue is None or ("undergoer" in nodes and not _outcome(nodes, lexicon)
+                           and b.lower_ not in _JUDGEMENTS):
             continue
         if _transitive(nodes, lexicon, construction.word_class):
             continue  # "builds trust on the night shift": builds trust, not builds on
@@ -152,6 +154,10 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         sustained = "undergoer" in nodes and b.lemma_.lower() in _SUSTAINED
         if sustained:  # "keeps the relationship going": the outcome is the relationship
             b = nodes["undergoer"]
+        judged = ""
+        if "undergoer" in nodes and b.lower_ in _JUDGEMENTS:  # "makes the pain worse": the pain
+            judged, b = b.lower_, nodes["undergoer"]
+            nodes = {k: v for k, v in nodes.items() if k != "undergoer"}
         doing = [c for c in b.children if c.dep_ == "acl" and c.tag_ == "VBG"]
         if doing and b.dep_ == "dobj" and "undergoer" not in nodes:
             nodes = {**nodes, "undergoer": b}  # "stops nurses speaking up": the speaking up
@@ -171,6 +177,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             around = frozenset(t.i for c in expletive.children
                                if c.dep_ in ("nsubj", "dobj", "mark", "aux") for t in c.subtree)
             links = [_as_outcome(x, expletive, around) for x in links]
+        if judged:
+            links = [_judged(x, b, judged) for x in links]
         out += [(construction.word_class, replace(x, remedy=cue.remedy)) for x in links]
     return _as_tagged(doc, out)
 
@@ -296,6 +304,17 @@ _NOT_UNDERGOERS = frozenset({"it", "that", "this", "things", "everything", "what
 _EVALUATIVE = frozenset({"easy", "hard", "difficult", "possible", "impossible", "simple",
                          "complicated", "clear", "obvious", "normal", "worse", "better", "bad",
                          "good", "tough", "quick", "slow", "likely", "unlikely", "more", "less"})
+
+
+_JUDGEMENTS = frozenset({"worse", "better"})
+
+
+def _judged(link: Link, outcome: Any, judged: str) -> Link:
+    """The side a causative judges ("makes the breathlessness worse") records the judgement."""
+    def side(arg: Arg) -> Arg:
+        return replace(arg, judged=judged) if arg.head == outcome.i else arg
+
+    return replace(link, subject=side(link.subject), object=side(link.object))
 
 
 def _as_outcome(link: Link, outcome: Any, left_out: frozenset[int]) -> Link:
