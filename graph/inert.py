@@ -132,4 +132,6 @@ def _partner(pattern: Pattern, bound: dict[Variable, object], store: ox.Store) -
     if not any(isinstance(slot, Variable) and slot in bound for slot in pattern):
         return True
     terms = [bound.get(slot) if isinstance(slot, Variable) else slot for slot in pattern]
+    if isinstance(terms[0], ox.Literal) or not isinstance(terms[1], ox.NamedNode | None):
+        return False  # no triple has a literal for subject, or a non-IRI for predicate
     return next(iter(store.quads_for_pattern(*terms, ox.DefaultGraph())), None) is not None
