@@ -11,6 +11,7 @@ records what each graph was made from, so nothing else is trusted to be unchange
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import shutil
 from collections.abc import Iterable, Iterator
@@ -31,8 +32,11 @@ def digests(built: Built) -> dict[str, object]:
     transcript's graph, and the Oxigraph version that wrote it."""
     import pyoxigraph as ox
 
+    from graph.query import summary_queries
+
     shared = hashlib.sha256(built.shared_ntriples().encode("utf-8")).hexdigest()
-    return {"oxigraph": ox.__version__, "shared": shared,
+    queries = hashlib.sha256("\0".join(summary_queries()).encode("utf-8")).hexdigest()
+    return {"oxigraph": ox.__version__, "shared": shared, "summaries": queries,
             "graphs": {part.iri: part.digest for part in built.parts}}
 
 
@@ -113,7 +117,8 @@ def _update(previous: Path, folder: Path, built: Built, made: dict[str, object])
         return False
     try:
         _replace(previous, folder, [*removed, *(p.iri for p in changed)],
-                 {p.iri: built.ntriples(p) for p in changed}, built.common_ntriples())
+                 {p.iri: built.ntriples(p) for p in changed}, built.common_ntriples(),
+                 old.get("summaries") == made["summaries"])
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return False
@@ -121,31 +126,48 @@ def _update(previous: Path, folder: Path, built: Built, made: dict[str, object])
 
 
 def _replace(previous: Path, folder: Path, dropped: list[str],
-             added: dict[str, Iterable[str]], common: str) -> None:
+             added: dict[str, Iterable[str]], common: str, same_queries: bool = False) -> None:
     """Copy the previous store, take out the named graphs `dropped` and their triples from the
     default graph, then put in the graphs `added` (IRI -> N-Triples, in pieces of whole lines),
     in their named graph and the default one, and the triples shared by transcripts (`common`)
     again: a triple taken out of the default graph that another transcript, or the ontology,
-    also holds."""
+    also holds. The summary graph is made again unless the summary queries are the previous
+    build's (`same_queries`) and no triple taken out or put in can change their answers."""
     import pyoxigraph as ox
 
     ox.Store.read_only(str(previous)).backup(str(folder))
     store = ox.Store(str(folder))
     default = ox.DefaultGraph()
+    old: set[ox.Triple] = set()
     for iri in dropped:
         graph = ox.NamedNode(iri)
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
-        store.remove_graph(graph)
-        for t in triples:
-            store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
-    for iri, ntriples in added.items():
-        for chunk in ntriples:  # whole lines, a piece at a time
-            data = chunk.encode("utf-8")
+        old.update(q.triple for q in store.quads_for_pattern(None, None, None, graph))
+    new: set[ox.Triple] = set()
+    pieces = {iri: [chunk.encode("utf-8") for chunk in ntriples] for iri, ntriples in added.items()}
+    for data in itertools.chain.from_iterable(pieces.values()):  # whole lines, a piece at a time
+        new.update(q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES, lenient=True))
+    live = not same_queries or _live(old - new, store)
+    for iri in dropped:
+        store.remove_graph(ox.NamedNode(iri))
+    for t in old:
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+    for iri, chunks in pieces.items():
+        for data in chunks:
             store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri), lenient=True)
             store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
     store.load(common.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
-    _refresh_summaries(store)  # the counts are of the whole corpus: made again
+    if live or _live(new - old, store):
+        _refresh_summaries(store)  # the counts are of the whole corpus: made again
     store.flush()
+
+
+def _live(triples: set[ox.Triple], store: ox.Store) -> bool:
+    """Whether any of `triples` could change a summary query's answer on `store` as it is (with
+    them in it when they were taken out, or after they were put in): see graph/inert.py."""
+    from graph.inert import live
+    from graph.query import summary_queries
+
+    return any(live(triples, query, store) for query in summary_queries())
 
 
 def _refresh_summaries(store: ox.Store) -> None:

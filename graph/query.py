@@ -224,8 +224,14 @@ def add_summaries(store: ox.Store) -> None:
 
 def summaries(store: ox.Store) -> Iterator[ox.QueryTriples]:
     """The triples of each CONSTRUCT in ontology/summaries/, made from the store as it is."""
-    for path in sorted(summaries_folder().glob("*.construct.rq")):
-        yield store.query(path.read_text(encoding="utf-8"))
+    for text in summary_queries():
+        yield store.query(text)
+
+
+def summary_queries() -> list[str]:
+    """The text of each CONSTRUCT in ontology/summaries/, in the order of their names."""
+    return [path.read_text(encoding="utf-8")
+            for path in sorted(summaries_folder().glob("*.construct.rq"))]
 
 
 def build_store(path: Path) -> Path | None:

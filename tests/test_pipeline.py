@@ -123,6 +123,32 @@ def test_a_rebuild_without_a_transcript_and_with_a_new_one_stores_what_a_clean_b
     assert "https://w3id.org/leadgraph/data/community" not in graphs
 
 
+def test_a_line_that_names_nothing_leaves_the_summary_graph_uncounted(tmp_path, monkeypatch):
+    """A rebuild whose changed triples cannot change a summary query's answer (a turn and
+    sentence that mention nothing) keeps the summary graph without counting it; the store is
+    still the clean build's. With other summary queries recorded, it is counted again."""
+    folder = _interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    build([folder], tmp_path / "out", options)
+    changed = folder / "ed.txt"
+    changed.write_text(changed.read_text() + "\nInterviewer: Thank you.\n")
+    counted = []
+    refresh = buildstore._refresh_summaries
+    monkeypatch.setattr(buildstore, "_refresh_summaries",
+                        lambda store: counted.append(1) or refresh(store))
+    monkeypatch.setattr(buildstore, "_load", _no_load)
+    build([folder], tmp_path / "out", options)
+    assert counted == []
+    record = tmp_path / "out" / STORE / buildstore.DIGESTS
+    record.write_text(record.read_text().replace('"summaries": "', '"summaries": "0'))
+    changed.write_text(changed.read_text() + "Interviewer: Thank you again.\n")
+    build([folder], tmp_path / "out", options)
+    assert counted == [1]
+    monkeypatch.undo()
+    build([folder], tmp_path / "clean", Options(cache=None))
+    assert _quads(tmp_path / "out") == _quads(tmp_path / "clean")
+
+
 def test_a_store_without_its_record_is_loaded_again_from_the_files(tmp_path, monkeypatch):
     folder = _interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
