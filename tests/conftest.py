@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,14 @@ GOLD = SHARED / "gold"
 BERWICK = CORPUS / "berwick-bohmer-clinical-leadership.txt"
 VTT = CORPUS / "speaking-up.vtt"
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def three_interviews(folder: Path) -> Path:
+    """A folder holding three fixture interviews in three formats, for rebuild tests."""
+    folder.mkdir()
+    for name in ("ward.md", "ed.txt", "community.txt"):
+        shutil.copy(FIXTURES / "interviews" / name, folder / name)
+    return folder
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

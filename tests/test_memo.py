@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,11 @@ from graph.cache import Cache
 from graph.memo import INDEX, MAGIC, SPOOL, memo_folder
 from graph.pipeline import Options, build
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, three_interviews
 
 OUTPUTS = ("graph.ttl", "graph.jsonld", "graph.trig", "graph.nq", "concept_map.html",
            "index.html", "graph.gexf", "graph.graphml", "nodes.csv", "edges.csv")
 
-
-def _interviews(folder: Path) -> Path:
-    folder.mkdir()
-    for name in ("ward.md", "ed.txt", "community.txt"):
-        shutil.copy(FIXTURES / "interviews" / name, folder / name)
-    return folder
 
 
 def _entries_read(monkeypatch) -> list[Path]:
@@ -57,7 +50,7 @@ def _edit(folder: Path) -> None:
 
 
 def test_a_rebuild_takes_the_unchanged_transcripts_from_the_memo(tmp_path, monkeypatch):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
     build([folder], tmp_path / "out", options, check=False)
     spooled = (_memo(tmp_path) / SPOOL).stat().st_size
@@ -71,7 +64,7 @@ def test_a_rebuild_takes_the_unchanged_transcripts_from_the_memo(tmp_path, monke
 
 
 def test_nothing_changed_adds_nothing_to_the_spool(tmp_path, monkeypatch):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
     build([folder], tmp_path / "out", options, check=False)
     spool = _memo(tmp_path) / SPOOL
@@ -108,7 +101,7 @@ def _append(path: Path) -> None:
     lambda m: _append(m / SPOOL),
 ], ids=["corrupt", "garbage", "wrong-shape", "code", "spool-added-to"])
 def test_a_spoilt_or_stale_memo_is_ignored(tmp_path, monkeypatch, spoil):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
     build([folder], tmp_path / "out", options, check=False)
     spoil(_memo(tmp_path))
@@ -124,7 +117,7 @@ def test_a_spoilt_or_stale_memo_is_ignored(tmp_path, monkeypatch, spoil):
 
 
 def test_a_memo_of_other_code_or_knowledge_is_not_used(tmp_path, monkeypatch):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     build([folder], tmp_path / "out", Options(cache=tmp_path / "cache"), check=False)
     seal = pipeline.files_seal
     monkeypatch.setattr(pipeline, "files_seal", lambda options: seal(options) + "+")
@@ -135,7 +128,7 @@ def test_a_memo_of_other_code_or_knowledge_is_not_used(tmp_path, monkeypatch):
 
 
 def test_a_spool_mostly_unused_is_started_again(tmp_path, monkeypatch):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
     build([folder], tmp_path / "out", options, check=False)
     spool = _memo(tmp_path) / SPOOL
@@ -152,7 +145,7 @@ def test_a_spool_mostly_unused_is_started_again(tmp_path, monkeypatch):
 
 
 def test_builds_into_other_folders_keep_their_own_memo(tmp_path):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
     build([folder], tmp_path / "out", options, check=False)
     build([FIXTURES / "interviews" / "ed.txt"], tmp_path / "other", options, check=False)

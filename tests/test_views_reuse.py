@@ -4,21 +4,13 @@ changed since, make them again. Either way the files are those of a clean build.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import graph.pipeline as pipeline
 from graph.export import WRITERS
 from graph.pipeline import Options, build
 
-from .conftest import FIXTURES
-
-
-def _interviews(folder: Path) -> Path:
-    folder.mkdir()
-    for name in ("ward.md", "ed.txt", "community.txt"):
-        shutil.copy(FIXTURES / "interviews" / name, folder / name)
-    return folder
+from .conftest import three_interviews
 
 
 def _networks_made(monkeypatch) -> list[int]:
@@ -42,7 +34,7 @@ def _add(folder: Path, line: str) -> None:
 
 
 def test_the_same_records_copy_the_views_without_making_the_network(tmp_path, monkeypatch):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
     build([folder], tmp_path / "out", options, check=False)
     _add(folder, "Interviewer: Thank you.")  # a turn that names no concept
@@ -53,7 +45,7 @@ def test_the_same_records_copy_the_views_without_making_the_network(tmp_path, mo
 
 
 def test_other_records_make_the_views_again(tmp_path, monkeypatch):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
     build([folder], tmp_path / "out", options, check=False)
     _add(folder, "Nurse: Trust requires candour, and kindness builds psychological safety.")
@@ -64,7 +56,7 @@ def test_other_records_make_the_views_again(tmp_path, monkeypatch):
 
 
 def test_a_view_changed_since_is_made_again(tmp_path, monkeypatch):
-    folder = _interviews(tmp_path / "in")
+    folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")
     build([folder], tmp_path / "out", options, check=False)
     with (tmp_path / "out" / "index.html").open("ab") as handle:
