@@ -1235,7 +1235,7 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri:
         return []
-    if link.remedy and (_category(engine, obj.iri) == "Threat" or _harmful(engine, obj.iri)):
+    if link.remedy and _harmful(engine, obj.iri):  # every lg:Threat is harmful
         link = replace(link, relation="undermines")  # "debriefs help with the stress"
     elided = any(x.head is None and x.window is None and x.pair is None
                  for x in (link.subject, link.object))  # "Planned maintenance. Cuts breakdowns."
@@ -1316,9 +1316,8 @@ def _judgement(engine: Engine, arg: syntax.Arg, side: _Side) -> _Side:
     ("makes the breathlessness worse"), the other way round when better."""
     if not arg.judged:
         return side
-    harm = _harmful(engine, side.iri) or _category(engine, side.iri) == "Threat"
     worse = arg.judged == "worse"
-    return replace(side, direction="more" if worse == harm else "less")
+    return replace(side, direction="more" if worse == _harmful(engine, side.iri) else "less")
 
 
 def _harmful(engine: Engine, iri: str) -> bool:
@@ -1890,22 +1889,7 @@ def _quantified(head: Any) -> Any:
 
 
 def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
-    """The quantity or presence the words mark on an argument ("fewer errors", "lack of trust",
-    "no time"), and the head of what is marked ("lack of trust": "trust")."""
-    polarity = engine.lexicon.polarity if engine.lexicon else {}
-    lemma = head.lemma_.lower()
-    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
-    for direction, words in polarity.items():
-        if lemma in words and of:
-            inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")]
-            if inner:
-                return direction, inner[0]
-    for child in head.children:
-        if child.dep_ in ("det", "amod", "nummod", "advmod", "quantmod", "neg"):
-            for direction, words in polarity.items():
-                if child.lower_ in words or child.lemma_.lower() in words:
-                    return direction, head
-    return "", head
+    return syntax.marked(engine.lexicon.polarity if engine.lexicon else {}, head)
 
 
 def _changing(engine: Engine, head: Any) -> str:

@@ -114,6 +114,11 @@ class Lexicon:
     harms: frozenset[str] = frozenset()  # head nouns of harms the codebook does not name
 
     @cached_property
+    def marks(self) -> frozenset[str]:
+        """Every word that marks a quantity or presence, whatever its direction."""
+        return frozenset().union(*self.polarity.values())
+
+    @cached_property
     def _index(self) -> dict[tuple[str, str], list[Cue]]:
         """Cues by (word class, lemma): looked up for every token of every parsed sentence."""
         index: dict[tuple[str, str], list[Cue]] = {}

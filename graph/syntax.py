@@ -8,6 +8,7 @@ concept, and an anaphor into its antecedent, is the extractor's job (graph.extra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -138,7 +139,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue  # "builds trust on the night shift": builds trust, not builds on
         if construction.word_class == "verb" and _adjunct_object(nodes["cue"], b, cue):
             continue  # "causes delays, every day": the object, not when
-        if construction.word_class == "verb" and cue.change and not _quantified(lexicon, b):
+        if construction.word_class == "verb" and cue.change and not marked(lexicon.polarity, b)[0]:
             continue  # "leadership means listening" defines; "means fewer errors" says more
         if construction.word_class == "causative" and _possessive_got(nodes["cue"]):
             continue  # "they've got kids": having, not causing
@@ -183,14 +184,22 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
     return _as_tagged(doc, out)
 
 
-def _quantified(lexicon: Lexicon, head: Any) -> bool:
-    """An argument marked more, less or absent ("fewer errors", "no time", "less of it")."""
-    words = set().union(*lexicon.polarity.values())
-    if head.lemma_.lower() in words and any(c.dep_ == "prep" and c.lower_ == "of"
-                                             for c in head.children):
-        return True
-    return any(c.dep_ in ("det", "amod", "nummod", "advmod", "quantmod", "neg")
-               and (c.lower_ in words or c.lemma_.lower() in words) for c in head.children)
+def marked(polarity: Mapping[str, frozenset[str]], head: Any) -> tuple[str, Any]:
+    """The quantity or presence the words mark on an argument ("fewer errors", "lack of trust",
+    "no time"), and the head of what is marked ("lack of trust": "trust")."""
+    lemma = head.lemma_.lower()
+    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    for direction, words in polarity.items():
+        if lemma in words and of:
+            inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")]
+            if inner:
+                return direction, inner[0]
+    for child in head.children:
+        if child.dep_ in ("det", "amod", "nummod", "advmod", "quantmod", "neg"):
+            for direction, words in polarity.items():
+                if child.lower_ in words or child.lemma_.lower() in words:
+                    return direction, head
+    return "", head
 
 
 def _misparsed_subject(token: Any) -> bool:
@@ -459,8 +468,7 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         if entry is None:  # "protects against B" is not "protects B"
             continue
         after += bool(entry.prep)
-        marks = set().union(*lexicon.polarity.values())
-        if entry.change and not any(t.lower_ in marks for t in doc[after : after + 2]):
+        if entry.change and not any(t.lower_ in lexicon.marks for t in doc[after : after + 2]):
             continue  # "leadership means listening" defines; "means fewer errors" says more
         if any(t.lower_ in _SHIFTING_PARTICLES and t.lower_ not in entry.with_
                for t in doc[after : after + 4]):
