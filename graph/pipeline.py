@@ -252,8 +252,9 @@ class Held:
 def hold(result: Outputs, spool: Spool) -> Held:
     """Spool a transcript's pieces of the graph files and its records; what is kept of its
     outputs."""
-    return Held(spool.add(result.pieces), spool.put(marshal.dumps(encode(result.share))),
-                share_digest(result.share), result.facts)
+    plain = encode(result.share)  # encoded once: spooled, and digested
+    return Held(spool.add(result.pieces), spool.put(marshal.dumps(plain)), share_digest(plain),
+                result.facts)
 
 
 def records(held: Held, spool: Spool) -> Share:

@@ -45,11 +45,10 @@ class Share:
     provisional: dict[str, str]  # provisional concept IRI -> its label here
 
 
-def share_digest(share: Share) -> str:
-    """SHA-256 of a share's records: the same digest, the same records."""
-    from graph.cache import encode
-
-    text = json.dumps(encode(share), ensure_ascii=False, separators=(",", ":"))
+def share_digest(plain: object) -> str:
+    """SHA-256 of a share's records, encoded as plain data (graph.cache.encode): the same
+    digest, the same records."""
+    text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
