@@ -52,6 +52,7 @@ class Group(_Strict):
     listing: bool = False  # a mark after a noun that opens a list of its parts ("B: A, C and D")
     remedy: bool = False  # "helps with": undermines its object when that is a threat
     change: bool = False  # "when A, B goes up": only where the main clause says B changes
+    ceases: bool = False  # a verb whose gerund complement is what stops: "stop taking it seriously"
     confidence: float = Field(default=0.8, gt=0, le=1)
     example: Example
     counter: str = Field(min_length=1)
@@ -102,6 +103,7 @@ class Cue:
     listing: bool = False  # "B: A, C and D": each item of the list after it
     remedy: bool = False  # "helps with the stress": undermines a threat (lg:Threat)
     change: bool = False  # "when A, B goes up": the main clause must say B changes
+    ceases: bool = False  # "stop taking it seriously": the gerund is no object it acts on
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,7 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
             listing=group.listing,
             remedy=group.remedy,
             change=group.change,
+            ceases=group.ceases,
         )
         for number, group in enumerate(groups)
         for lemma in group.lemmas

@@ -139,6 +139,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue  # "builds trust on the night shift": builds trust, not builds on
         if construction.word_class == "verb" and _adjunct_object(nodes["cue"], b, cue):
             continue  # "causes delays, every day": the object, not when
+        if cue.ceases and b.dep_ == "xcomp" and b.tag_ == "VBG":
+            continue  # "people stop taking it seriously": they cease to, nothing is prevented
         if construction.word_class == "verb" and cue.change and not marked(lexicon.polarity, b)[0]:
             continue  # "leadership means listening" defines; "means fewer errors" says more
         if construction.word_class == "causative" and _possessive_got(nodes["cue"]):

@@ -276,6 +276,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("That huddle is how we stay on the same page.", "staff retention"),
     ("They leave the ward at five because of the rota.", "staff retention"),
     ("The lifts break because the budget got cut.", "lift"),
+    ("After a month, people stop taking the huddle seriously.", "undermines"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
