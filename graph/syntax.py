@@ -58,52 +58,22 @@ class Link:
     remedy: bool = False  # "helps with": it undermines its object when that is a threat
 
 
-class Constructions:
-    """The constructions' DependencyMatchers, one per construction, each run only on a sentence
-    holding a word one of its nodes requires (its anchor): most sentences need few of them, and
-    a DependencyMatcher's cost grows with every pattern it holds."""
+def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
+    """A DependencyMatcher with every construction, its cue node bound to its class's lemmas."""
+    from spacy.matcher import DependencyMatcher
 
-    def __init__(self, nlp: Any, lexicon: Lexicon) -> None:
-        from spacy.matcher import DependencyMatcher
-
-        self._matchers: list[tuple[tuple[str, frozenset[str]] | None, Any]] = []
-        for construction in lexicon.constructions:
-            pattern = [dict(node) for node in construction.pattern]
-            if construction.word_class:
-                for node in pattern:
-                    if node["RIGHT_ID"] == "cue":
-                        words = sorted(lexicon.lemmas(construction.word_class))
-                        key = _CUE_ATTR[construction.word_class]
-                        node["RIGHT_ATTRS"] = {"DEP": {"NOT_IN": ["amod"]},
-                                               **node["RIGHT_ATTRS"], key: {"IN": words}}
-            matcher = DependencyMatcher(nlp.vocab)
-            matcher.add(construction.id, [pattern])
-            self._matchers.append((_anchor(pattern), matcher))
-
-    def __call__(self, doc: Any) -> list[tuple[int, list[int]]]:
-        words = {"LEMMA": {t.lemma_ for t in doc}, "LOWER": {t.lower_ for t in doc}}
-        return [match for anchor, matcher in self._matchers
-                if anchor is None or not words[anchor[0]].isdisjoint(anchor[1])
-                for match in matcher(doc)]
-
-
-def _anchor(pattern: list[dict[str, Any]]) -> tuple[str, frozenset[str]] | None:
-    """The fewest words one node of a pattern must be (by LEMMA or LOWER): a sentence without
-    any of them cannot match it. None when no node names its words."""
-    anchors = []
-    for node in pattern:
-        for attr in ("LEMMA", "LOWER"):
-            value = node["RIGHT_ATTRS"].get(attr)
-            if isinstance(value, str):
-                anchors.append((attr, frozenset({value})))
-            elif isinstance(value, dict) and set(value) == {"IN"}:
-                anchors.append((attr, frozenset(value["IN"])))
-    return min(anchors, key=lambda x: (len(x[1]), x[0], sorted(x[1]))) if anchors else None
-
-
-def build_matcher(nlp: Any, lexicon: Lexicon) -> Constructions:
-    """The matchers of every construction, each cue node bound to its class's lemmas."""
-    return Constructions(nlp, lexicon)
+    matcher = DependencyMatcher(nlp.vocab)
+    for construction in lexicon.constructions:
+        pattern = [dict(node) for node in construction.pattern]
+        if construction.word_class:
+            for node in pattern:
+                if node["RIGHT_ID"] == "cue":
+                    words = sorted(lexicon.lemmas(construction.word_class))
+                    key = _CUE_ATTR[construction.word_class]
+                    node["RIGHT_ATTRS"] = {"DEP": {"NOT_IN": ["amod"]}, **node["RIGHT_ATTRS"],
+                                           key: {"IN": words}}
+        matcher.add(construction.id, [pattern])
+    return matcher
 
 
 def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = None) -> list[Link]:
