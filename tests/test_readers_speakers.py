@@ -166,3 +166,12 @@ def test_a_title_opening_with_a_header_word_is_the_title_not_metadata():
     assert doc.title == "Time is the treatment: a ward sister on a small unit"
     assert doc.date == "14 April 2026"
     assert speakers(doc) == ["Ann Lee", "Bo Kay"]
+
+
+def test_initials_that_spell_a_common_word_are_the_speaker_they_stand_for():
+    text = ("Title line\n\nKate Ferris: What do you do?\n\nSamuel Oyelaran: I review deaths.\n\n"
+            "KF: Why?\n\nSO: Because someone must.\n\nKF: And then?\n\nSo: that is all.\n")
+    doc = read_text(text, "s.txt")
+    assert [t.speaker for t in doc.turns] == ["Kate Ferris", "Samuel Oyelaran", "Kate Ferris",
+                                               "Samuel Oyelaran", "Kate Ferris"]
+    assert "So: that is all." in doc.turns[-1].sentences[-1].text

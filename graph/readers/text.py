@@ -152,8 +152,10 @@ def _lines(text: str) -> list[_Line]:
     was already taken as a speaker's (compared ignoring case).
     """
     found = _mark_header([_classify(text, start, end) for start, end in split_lines(text)])
-    known = {name.casefold() for name in _accepted(found, set()).values()}
-    accepted = _accepted(found, known)
+    first = _accepted(found, set()).values()
+    known = {name.casefold() for name in first}
+    known |= {_initials(name).casefold() for name in first if " " in name}  # "SO:" after
+    accepted = _accepted(found, known)  # "Samuel Oyelaran:", though "so" is a common word
     return [
         line if i in accepted or line.label is None else replace(line, label=None)
         for i, line in enumerate(found)
@@ -170,7 +172,8 @@ def _accepted(lines: list[_Line], known: set[str]) -> dict[int, str]:
         name = line.label
         if name and (
             previous_ends_sentence or not accepted or name.casefold() in known
-        ) and (plausible_name(name) or name.casefold() in known):
+        ) and (plausible_name(name) or (name.casefold() in known and (
+            name.isupper() or name.casefold() not in _NOT_NAMES))):
             accepted[i] = name
         stripped = line.text.rstrip()
         previous_ends_sentence = (
@@ -368,11 +371,16 @@ def _resolve_initials(parsed: Parsed) -> None:
     full = dict.fromkeys(t.speaker for t in parsed.turns if " " in t.speaker)
     by_initials: dict[str, set[str]] = {}
     for name in full:
-        by_initials.setdefault("".join(w[0] for w in name.split()).upper(), set()).add(name)
+        by_initials.setdefault(_initials(name), set()).add(name)
     for turn in parsed.turns:
         names = by_initials.get(turn.speaker, set()) if turn.speaker.isupper() else set()
         if len(names) == 1:
             turn.speaker = next(iter(names))
+
+
+def _initials(name: str) -> str:
+    """ "Richard Bohmer" -> "RB"."""
+    return "".join(w[0] for w in name.split()).upper()
 
 
 def _unlabelled(lines: list[_Line], title: _Line | None = None) -> Parsed:
