@@ -152,18 +152,19 @@ def _lines(text: str) -> list[_Line]:
     was already taken as a speaker's (compared ignoring case).
     """
     found = _mark_header([_classify(text, start, end) for start, end in split_lines(text)])
-    first = _accepted(found, set()).values()
+    first = _accepted(found, set(), set()).values()
     known = {name.casefold() for name in first}
-    known |= {_initials(name).casefold() for name in first if " " in name}  # "SO:" after
-    accepted = _accepted(found, known)  # "Samuel Oyelaran:", though "so" is a common word
+    initials = {_initials(name) for name in first if " " in name}  # "SO:" for Samuel Oyelaran
+    accepted = _accepted(found, known, initials)
     return [
         line if i in accepted or line.label is None else replace(line, label=None)
         for i, line in enumerate(found)
     ]
 
 
-def _accepted(lines: list[_Line], known: set[str]) -> dict[int, str]:
-    """Index -> name of the label lines taken as turns, given the names known as speakers."""
+def _accepted(lines: list[_Line], known: set[str], initials: set[str]) -> dict[int, str]:
+    """Index -> name of the label lines taken as turns, given the names known as speakers and
+    their initials (taken as written, in capitals, even when they spell a common word)."""
     accepted: dict[int, str] = {}
     previous_ends_sentence = True
     for i, line in enumerate(lines):
@@ -172,8 +173,7 @@ def _accepted(lines: list[_Line], known: set[str]) -> dict[int, str]:
         name = line.label
         if name and (
             previous_ends_sentence or not accepted or name.casefold() in known
-        ) and (plausible_name(name) or (name.casefold() in known and (
-            name.isupper() or name.casefold() not in _NOT_NAMES))):
+        ) and (plausible_name(name) or name.casefold() in known or name in initials):
             accepted[i] = name
         stripped = line.text.rstrip()
         previous_ends_sentence = (
