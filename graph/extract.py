@@ -63,6 +63,7 @@ class Engine:
     dependencies: Any = None  # DependencyMatcher of the constructions
     cue_words: frozenset[str] = frozenset()  # key words of the cues: sentences worth parsing
     actions: dict[str, tuple[str, bool]] = field(default_factory=dict)  # verb -> IRI, opposite
+    causatives: dict[str, tuple[str, bool]] = field(default_factory=dict)  # "keep" -> ditto
 
 
 def make_nlp() -> Any:
@@ -111,6 +112,11 @@ def build_engine(
                       for opposite, verbs in ((False, concept.actions),
                                               (True, concept.opposite_actions))
                       for verb in verbs}
+    engine.causatives = {verb: (iri, opposite)
+                         for iri, concept in sorted(codebook.concepts.items())
+                         for opposite, verbs in ((False, concept.causatives),
+                                                 (True, concept.opposite_causatives))
+                         for verb in verbs}
     for rule in rules.rules:
         for number, pattern in enumerate(rule.patterns):
             name = f"{rule.id}#{number}"
@@ -323,7 +329,7 @@ def _parse(engine: Engine, tokens: _Blocks, chosen: list[int], cased: list[str])
         for parsed, number in zip(engine.parser.pipe(cased[span]), chosen[span], strict=True):
             parsed.tensor = parsed.tensor[:0].copy()  # token vectors, unused once parsed: free them
             same = [t.lower_ for t in parsed] == [t.text for t in tokens.get(number)]
-            parses.append(parsed if same else None)
+            parses.append(syntax.repair(parsed) if same else None)
         return parses
 
     return _Blocks(parse, PARSE_BATCHES * engine.parser.batch_size)
@@ -884,11 +890,18 @@ def _content(token: Any) -> bool:
 def _provisional(a: _Analysed, start: int, end: int) -> str:
     """The IRI of a provisional concept for tokens start..end, recorded on the sentence."""
     head = a.doc[end - 1]
-    singular = head.lemma_.lower() if head.lower_.endswith("s") else head.lower_
-    label = "".join([*(t.text_with_ws for t in a.doc[start : end - 1]), singular]).strip()
+    tagged = a.parsed if a.parsed is not None else a.doc
+    plain = head.lower_.endswith("s") or tagged[end - 1].tag_ == "JJR"  # "calmer": calm
+    singular = head.lemma_.lower() if plain else head.lower_
+    words = [t.text_with_ws for t in a.doc[start : end - 1]  # "seeing (the) same nurse"
+             if t.i == start or tagged[t.i].tag_ not in _INNER_DETERMINERS]
+    label = "".join([*words, singular]).strip()
     iri = f"{CONCEPT}provisional/{slug(label)}"
     a.provisional.append((iri, label, start, end))
     return iri
+
+
+_INNER_DETERMINERS = frozenset({"DT", "PRP$"})
 
 
 def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Claim]:
@@ -1048,7 +1061,8 @@ def _parse_claims(
                 *_parse_claims_for(engine, a, link, subject, obj)]
         answer = subject.answer or obj.answer
         out += [(_answered(c, answer), cue) for c, cue in made] if answer else made
-    return out + _concept_verbs(engine, analysed, pos) + _agent_states(engine, analysed, pos)
+    return (out + _concept_verbs(engine, analysed, pos) + _agent_states(engine, analysed, pos)
+            + _causatives(engine, analysed, pos))
 
 
 def _answered(claim: Claim, answer: _Analysed) -> Claim:
@@ -1096,6 +1110,44 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
                            syntax.is_negated(verb), syntax.is_hedged(verb))
         out += _parse_claims_for(engine, a, link, _Side(found.iri, "", False), cause)
     return out
+
+
+def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
+                ) -> list[tuple[Claim, tuple[int, int]]]:
+    """What makes people do a concept's action (lg:causativeLabel): "what keeps nurses here is
+    feeling valued" (recognition enables staff retention), "the charting drives them out"."""
+    a = analysed[pos]
+    out: list[tuple[Claim, tuple[int, int]]] = []
+    for verb in a.parsed if a.parsed is not None and engine.causatives else ():
+        particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+        hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
+        if hit is None or verb.pos_ != "VERB" or verb.i in a.covered:
+            continue
+        people = [c for c in verb.children if c.dep_ == "dobj" and _person(engine, a, c)]
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        if not people or not subjects or subjects[0].lower_ in _PERSONAL or _elsewhere(verb, hit):
+            continue  # "keeps people safe", "keeps us from going cynical", "we lose them"
+        iri, opposite = hit
+        span = (verb.i, verb.i + 1)
+        cause = _side(engine, analysed, pos, syntax.Arg(subjects[0].i), "subject", iri, span)
+        if cause is None:
+            continue
+        link = syntax.Link("undermines" if opposite else "enables", syntax.Arg(subjects[0].i),
+                           syntax.Arg(people[0].i), span, "causative-action", 0.7,
+                           syntax.is_negated(verb), syntax.is_hedged(verb))
+        out += _parse_claims_for(engine, a, link, cause, _Side(iri, "", False))
+    return out
+
+
+def _elsewhere(verb: Any, hit: tuple[str, bool]) -> bool:
+    """People kept in a state or a place, not kept on ("keeps them safe", "keeps us from going
+    cynical", "keeps them on the sofa"); lost or driven out, they are lost wherever to."""
+    return any(c.dep_ in _CAUSED_STATES or (c.lower_ in _NOT_KEPT and c.dep_ != "prt")
+               or (c.dep_ == "prep" and not hit[1]) for c in verb.children)
+
+
+_CAUSED_STATES = frozenset({"acomp", "oprd", "xcomp", "ccomp"})
+_NOT_KEPT = frozenset({"from", "out", "off", "at", "away", "in", "safe", "alive", "going"})
 
 
 def _agent_states(engine: Engine, analysed: list[_Analysed], pos: int
@@ -1482,15 +1534,19 @@ def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
 
 
 def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
-    """A gerund with its particle and the object right after it: "skipping checks", "getting
-    people up"."""
+    """A gerund with its particle and its object ("skipping checks", "getting people up",
+    "seeing the same nurse"), a passive one from its "being" ("being told off")."""
+    start = (_passive_gerund(verb) or verb).i
     apart = [c for c in verb.rights if c.dep_ == "prt" and c.i <= verb.i + 4]
     if apart and apart[0].i > verb.i + 1:
-        return verb.i, apart[0].i + 1
+        return start, apart[0].i + 1
     end = verb.i + 1 + len([c for c in verb.rights if c.dep_ == "prt" and c.i == verb.i + 1])
     objects = [c for c in verb.rights if c.dep_ == "dobj"]
     phrase = _head_phrase(engine, objects[0]) if objects else None
-    return verb.i, phrase[1] if phrase and phrase[0] == end else end
+    joined = phrase is not None and all(  # "seeing the same coordinator"
+        t.dep_ in ("det", "poss", "amod") and t.head.i == objects[0].i
+        for t in verb.doc[end : phrase[0]])
+    return start, phrase[1] if phrase and joined else end
 
 
 def _narrower(engine: Engine, head: Any, chosen: _Found, found: list[_Found]
@@ -1513,7 +1569,7 @@ def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     "rushing discharges"); not a concept itself, nor a verb whose object is what it is about
     ("having my own patients", "relying on locums", "reducing restraint"), nor a gerund used
     as a noun ("lone working")."""
-    return (head.dep_ in ("csubj", "nsubj", "pcomp", "pobj") and _deed_verb(engine, head)
+    return (head.dep_ in ("csubj", "nsubj", "pcomp", "pobj", "attr") and _deed_verb(engine, head)
             and not any(f.start <= head.i < f.end for f in inside))
 
 
@@ -1522,8 +1578,15 @@ def _deed_verb(engine: Engine, head: Any) -> bool:
     lemma = head.lemma_.lower()
     polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
     light = lemma in _LIGHT_HAVE | _LIGHT and not any(c.dep_ == "prt" for c in head.children)
-    return (head.tag_ == "VBG" and not light and lemma not in _THROUGH_VERBS | polar
+    return ((head.tag_ == "VBG" or _passive_gerund(head)) and not light
+            and lemma not in _THROUGH_VERBS | polar
             and not any(c.dep_ in ("compound", "amod", "det", "poss") for c in head.lefts))
+
+
+def _passive_gerund(verb: Any) -> Any:
+    """The "being" of a passive gerund ("being told off", "being thanked"), or None."""
+    being = [c for c in verb.lefts if c.dep_ == "auxpass" and c.lower_ == "being"]
+    return being[0] if verb.tag_ == "VBN" and being else None
 
 
 def _existential(a: _Analysed, arg: syntax.Arg) -> bool:
@@ -1603,10 +1666,24 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     retention, "nurses leave" its absence."""
     hit = engine.actions.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if hit is None and subjects and subjects[0].lower_ in _PERSONAL:
+        return _kept(engine, a, verb)
     if hit is None or not subjects or not _person(engine, a, subjects[0]) or any(
             c.dep_ in ("dobj", "acomp", "attr", "oprd", "xcomp") or c.lower_ in _ELSEWHERE
             for c in verb.children):
         return None  # "we stay on the same page", "they leave the ward at five"
+    iri, opposite = hit
+    return _Side(iri, "less" if opposite else "", False)
+
+
+def _kept(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
+    """The concept a causative names when we do it to people (lg:causativeLabel): "we keep
+    our nurses" is staff retention, "we lose people" its absence."""
+    particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
+    people = [c for c in verb.children if c.dep_ == "dobj" and _person(engine, a, c)]
+    if hit is None or verb.pos_ != "VERB" or not people or _elsewhere(verb, hit):
+        return None
     iri, opposite = hit
     return _Side(iri, "less" if opposite else "", False)
 
@@ -1917,8 +1994,9 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
         return _compound_start(engine, head, start), head.i + 1
     staying = head.lemma_ in ("stay", "remain") and not any(
         c.dep_ in ("acomp", "attr", "xcomp", "oprd") for c in head.children)  # "makes people stay"
-    outcome = result and head.tag_ in ("JJ", "VB", "VBG", "VBN") and (
-        head.lemma_ not in _BARE_VERBS or staying)
+    outcome = result and head.tag_ in ("JJ", "JJR", "VB", "VBG", "VBN") and (
+        head.lemma_ not in _BARE_VERBS or staying) and not (
+        head.tag_ == "JJR" and head.lemma_.lower() in _SIZES)  # "makes the queue bigger"
     nominal = (head.pos_ in ("NOUN", "PROPN") or _misread_noun(head)
                or (head.pos_ in ("VERB", "AUX") and head.tag_ == "VBG"))  # "being calm"
     if not nominal and not outcome:
@@ -1948,6 +2026,10 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
                  and head.lemma_ == "be" and c.right_edge.i - c.i < 5]
         end = place[0].right_edge.i + 1 if place else end  # "being in the same room"
     return start, _measured(engine, head, end)
+
+
+_SIZES = frozenset({"big", "large", "small", "great", "high", "low", "long", "short", "much",
+                    "little", "few", "many", "good", "bad", "easy", "hard"})
 
 
 def _name(token: Any) -> bool:

@@ -14,6 +14,10 @@ from typing import Any
 
 from graph.lexicon import Cue, Lexicon
 
+# verbs that pass their subject to the infinitive after them: "blame tends to squash learning"
+RAISING = frozenset({"tend", "seem", "appear", "have", "use", "start", "begin", "continue",
+                     "go", "happen", "used"})
+SEEMING = frozenset({"seem", "appear"})  # raising verbs that hedge: "rotas seem to erode it"
 NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "hardly", "nobody"})
 MODALS = frozenset({"may", "might", "could"})
 HEDGE_ADVERBS = frozenset({"maybe", "perhaps", "possibly", "probably", "arguably", "conceivably"})
@@ -202,6 +206,101 @@ def marked(polarity: Mapping[str, frozenset[str]], head: Any) -> tuple[str, Any]
                 if child.lower_ in words or child.lemma_.lower() in words:
                     return direction, head
     return "", head
+
+
+def repair(doc: Any) -> Any:
+    """The parse with known misreadings mended in place, so that the constructions read the
+    sentence as it is meant; returns the doc.
+
+    A pseudo-cleft whose focus is a gerund or a participle ("What knocks their confidence is
+    being told off") is read by the small English parser as a progressive or passive ("their
+    confidence is being told off"): the copula becomes an auxiliary and the object of the free
+    relative a subject of the focus. The copula is made the clause's head again, the free
+    relative its subject, the stranded noun the relative verb's object and the focus the
+    copula's complement."""
+    for what in doc:
+        if what.lower_ == "what" and what.dep_ in ("nsubj", "nsubjpass"):
+            _mend_cleft(what.head)
+            _mend_focus(what.head)
+    for clause in doc:
+        if clause.dep_ == "relcl":
+            _mend_it_cleft(clause)
+    for verb in [t for t in doc if t.dep_ == "xcomp"]:
+        _mend_raising(verb)
+    return doc
+
+
+def _mend_raising(verb: Any) -> None:
+    """A verb under a raising or aspectual verb ("blame tends to squash learning", "trust has
+    to come first", "it's going to cause errors") gets its subject and becomes the clause's
+    head, the raising verb an auxiliary of it, as a modal would be ("blame can squash")."""
+    raiser = verb.head
+    if (raiser.lemma_ not in RAISING or raiser.pos_ not in ("VERB", "AUX") or verb.pos_ != "VERB"
+            or not any(c.dep_ == "aux" and c.lower_ == "to" and c.i == verb.i - 1
+                       for c in verb.children)
+            or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            or not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in raiser.children)):
+        return
+    moved = [c for c in raiser.children if c.i != verb.i]
+    _take_place(verb, raiser)
+    raiser.head, raiser.dep_ = verb, "aux"
+    for child in moved:
+        child.head = verb
+
+
+def _take_place(token: Any, of: Any) -> None:
+    """Put `token` where `of` stands in the tree: the same head (itself at the root) and
+    dependency label."""
+    token.head = token if of.dep_ == "ROOT" else of.head
+    token.dep_ = of.dep_
+
+
+def _mend_it_cleft(clause: Any) -> None:
+    """An it-cleft's relative clause hung on a noun inside its focus ("It's the lack of housing
+    that loses us nurses" on "housing"): the clause is about the whole focus, its head."""
+    noun = clause.head
+    focus = noun
+    while focus.dep_ in ("pobj", "prep") and focus.head.i < focus.i:
+        focus = focus.head
+    copula = focus.head
+    if focus is noun or focus.dep_ != "attr" or copula.lemma_ != "be" or not any(
+            c.dep_ == "nsubj" and c.lower_ in ("it", "that", "this") for c in copula.children):
+        return
+    if focus.i < noun.i < clause.i:
+        clause.head = focus
+
+
+def _mend_focus(relative: Any) -> None:
+    """A pseudo-cleft's gerund focus hung on the copula as a clause when an aside comes between
+    them ("What builds trust is, I think, seeing the same nurse"): the copula's complement."""
+    copula = relative.head
+    if relative.dep_ != "csubj" or copula.lemma_ != "be" or any(
+            c.dep_ in ("attr", "acomp") for c in copula.children):
+        return
+    focus = [c for c in copula.rights if c.tag_ == "VBG" and c.dep_ in ("advcl", "xcomp", "ccomp")]
+    if focus:
+        focus[0].dep_ = "attr"
+
+
+def _mend_cleft(relative: Any) -> None:
+    focus = relative.head
+    if relative.dep_ not in ("csubj", "csubjpass") or focus.tag_ not in ("VBG", "VBN"):
+        return
+    copulas = [c for c in focus.children if c.dep_ in ("aux", "auxpass") and c.lemma_ == "be"
+               and relative.i < c.i < focus.i and c.tag_ in ("VBZ", "VBD")]
+    stranded = [c for c in focus.children if c.dep_ in ("nsubj", "nsubjpass")
+                and relative.i < c.i]
+    if not copulas or len(stranded) > 1:
+        return
+    copula = copulas[0]
+    before = [c for c in focus.children if c.i < copula.i and c.i != relative.i]
+    _take_place(copula, focus)
+    relative.head, relative.dep_ = copula, "csubj"
+    for token in before:  # the relative's object, and asides before the copula
+        token.head = relative
+        if token in stranded:
+            token.dep_ = "dobj"
+    focus.head, focus.dep_ = copula, "attr"
 
 
 def _misparsed_subject(token: Any) -> bool:
@@ -655,8 +754,9 @@ def _contrastive(negation: Any) -> bool:
 
 def is_hedged(token: Any) -> bool:
     """A modal or a hedging adverb on the word, or a hedging verb governing its clause."""
-    if any(c.lower_ in MODALS or c.lower_ in HEDGE_ADVERBS for c in token.children):
-        return True
+    if any(c.lower_ in MODALS or c.lower_ in HEDGE_ADVERBS
+           or (c.dep_ == "aux" and c.lemma_ in SEEMING) for c in token.children):
+        return True  # "may erode", "probably erodes", "seems to erode"
     head = token
     while head.head.i != head.i:
         head = head.head
