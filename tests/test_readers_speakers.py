@@ -17,6 +17,27 @@ def test_label_starting_with_an_accented_capital_is_a_speaker():
     assert [s.text for s in doc.turns[1].sentences] == ["I lead a ward."]
 
 
+def test_a_surname_particle_in_lower_case_is_part_of_the_speakers_name():
+    text = "Pieter van Wyk: What drives the queue?\n\nAna da Silva: Stable patients.\n"
+    assert speakers(read_text(text, "p.txt")) == ["Pieter van Wyk", "Ana da Silva"]
+    cues = ("1\n00:00:01,000 --> 00:00:03,000\nPieter van Wyk: What drives the queue?\n\n"
+            "2\n00:00:04,000 --> 00:00:06,000\nAna da Silva: Stable patients.\n")
+    assert speakers(read_text(cues, "p.srt")) == ["Pieter van Wyk", "Ana da Silva"]
+    assert speakers(read_text("Ann Lee: Tell me.\n\nBob Kay: Go to the ward: now.\n",
+                              "q.txt")) == ["Ann Lee", "Bob Kay"]
+
+
+def test_a_label_shaped_first_line_before_a_date_line_is_the_title():
+    text = ("Outreach: conversation with a team leader, Eastern Cape\n2 September 2026\n\n"
+            "Q: What do you do?\n\nA: I lead the outreach team.\n")
+    doc = read_text(text, "o.txt")
+    assert doc.title == "Outreach: conversation with a team leader, Eastern Cape"
+    assert speakers(doc) == ["Interviewer", "Respondent"]
+    said = read_text("Ann Lee: conversation is what we do\n2 September 2026 was a Tuesday, "
+                     "and the ward was full that day.\n", "s.txt")
+    assert speakers(said) == ["Ann Lee"]
+
+
 def test_labels_in_greek_cyrillic_and_cjk_scripts_are_speakers():
     text = (
         "Ελένη Παππά: Πώς χτίζεται η εμπιστοσύνη\u037e\n"

@@ -216,12 +216,19 @@ def _mark_header(lines: list[_Line]) -> list[_Line]:
 
 
 def plausible_name(name: str) -> bool:
-    """Words that open with a capital or a letter without case, and not a common word."""
+    """Words that open with a capital or a letter without case, and not a common word; a
+    particle of a surname may stand between them in lower case ("Pieter van Wyk")."""
+    words = name.split()
     return (
         name.lower() not in _NOT_NAMES
         and not name.endswith((".", "-"))
-        and not any(word[0].islower() for word in name.split())
+        and not any(word[0].islower() and not (0 < i < len(words) - 1 and word in _PARTICLES)
+                    for i, word in enumerate(words))
     )
+
+
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la",
+                        "le", "dos", "das", "ter", "ten", "bin", "binti", "ibn", "al", "el", "y"})
 
 
 def _header_key(line: _Line) -> str | None:
@@ -257,10 +264,21 @@ def _title_like(words: str) -> bool:
 
 
 def _is_title(speech: list[_Line], first: int) -> bool:
-    """A first line shaped like a label, followed by another label, that reads as a title."""
-    if first != 0 or len(speech) < 2 or speech[1].label is None:
+    """A first line shaped like a label, followed by another label or by a line that is only a
+    date, that reads as a title ("Outreach: conversation with a team leader", "2 May 2026")."""
+    if first != 0 or len(speech) < 2:
         return False
-    return _title_like(speech[0].value)
+    dated = speech[1].label is None and _only_date(speech[1].text)
+    return (speech[1].label is not None or dated) and _title_like(speech[0].value)
+
+
+def _only_date(text: str) -> bool:
+    date = _DATE.search(text)
+    return date is not None and not text[: date.start()].strip(" \t,") and len(
+        text[date.end():].strip()) < _SHORT_DATE_TAIL
+
+
+_SHORT_DATE_TAIL = 20  # characters after a date on a line that is only a date ("(recorded)")
 
 
 def _turns(lines: list[_Line], begin: int) -> list[RawTurn]:
