@@ -129,9 +129,11 @@ def build_engine(
         ("deny", rules.deny),
         ("hedge", rules.hedge),
         ("reported", rules.reported),
+        ("summaries", rules.summaries),
     ):
         matcher = Matcher(nlp.vocab)
-        matcher.add(name, [list(map(dict, p)) for p in patterns])
+        if patterns:
+            matcher.add(name, [list(map(dict, p)) for p in patterns])
         engine.cues[name] = matcher
     if lexicon is not None and parser is not None:
         engine.lexicon, engine.parser = lexicon, parser
@@ -2152,30 +2154,55 @@ def _settle(
     a = analysed[pos]
     if not claims:
         return claims
+    summary = _summary(engine, analysed, pos)
+    if summary is not None:  # "So technology has solved the distance." "No, I wouldn't say that."
+        return _put_to(claims, *summary)
     if a.question or (_reported(engine, a.doc) and a.own is None):
         answered = [c for c in claims if c.answer is not None]  # "What erodes X?" "Y."
         if answered:
             return answered
         for answer in _answer(analysed, pos):
-            for verdict in ("deny", "hedge", "confirm"):
-                if _opens_with(engine, verdict, answer.doc):
-                    return [
-                        replace(
-                            c,
-                            speaker=answer.speaker,
-                            negated=verdict == "deny" or c.negated,
-                            hedged=verdict == "hedge" or c.hedged,
-                            question=True,
-                            answer=_evidence(answer),
-                            confidence=round(c.confidence * QUESTION_PENALTY, 3),
-                        )
-                        for c in claims
-                    ]
+            verdict = _verdict(engine, answer)
+            if verdict:
+                return _put_to(claims, answer, verdict)
         return []  # a question nobody answered, or a view only reported, is not a claim
     nxt = analysed[pos + 1] if pos + 1 < len(analysed) else None
     if nxt is not None and nxt.turn == a.turn and _short_denial(engine, nxt.doc):
         return [replace(c, negated=True) for c in claims]
     return claims
+
+
+def _verdict(engine: Engine, answer: _Analysed) -> str:
+    """How an answer opens: "deny", "hedge", "confirm", or "" for none of them."""
+    return next((v for v in ("deny", "hedge", "confirm") if _opens_with(engine, v, answer.doc)),
+                "")
+
+
+def _put_to(claims: list[Claim], answer: _Analysed, verdict: str) -> list[Claim]:
+    """The claims of a proposition, as the answerer's, judged by the answer's verdict."""
+    return [replace(c, speaker=answer.speaker, negated=verdict == "deny" or c.negated,
+                    hedged=verdict == "hedge" or c.hedged, question=True,
+                    answer=_evidence(answer),
+                    confidence=round(c.confidence * QUESTION_PENALTY, 3)) for c in claims]
+
+
+def _summary(engine: Engine, analysed: list[_Analysed], pos: int
+             ) -> tuple[_Analysed, str] | None:
+    """A summary put to the next speaker ("So overseas recruitment is what's causing your
+    attrition."): the last sentence of a turn that opens as a summary, answered by another
+    speaker with a verdict; the answer and its verdict, or None."""
+    a = analysed[pos]
+    last = pos + 1 >= len(analysed) or analysed[pos + 1].turn != a.turn
+    if not last or not any(start == _first_word(a.doc)
+                           for _, start, _end in engine.cues["summaries"](a.doc)):
+        return None
+    answer = _answering(analysed, pos)
+    verdict = _verdict(engine, answer) if answer is not None else ""
+    return (answer, verdict) if answer is not None and verdict else None
+
+
+def _first_word(doc: Any) -> int:
+    return next((t.i for t in doc if not t.is_punct), 0)
 
 
 def _short_denial(engine: Engine, doc: Any) -> bool:

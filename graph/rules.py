@@ -75,6 +75,7 @@ class _Header(_Strict):
     hedges: list[Pattern] = Field(min_length=1)
     answers: Answers
     reported: list[Pattern] = Field(min_length=1)
+    summaries: list[Pattern] = []  # how an interviewer's summary opens ("So ...")
     pronouns: list[str] = Field(min_length=1)
     rules: list[Any]
 
@@ -104,6 +105,7 @@ class RuleSet:
     deny: tuple[Pattern, ...]
     hedge: tuple[Pattern, ...]
     reported: tuple[Pattern, ...]
+    summaries: tuple[Pattern, ...]
     pronouns: frozenset[str]
     sources: tuple[str, ...]
 
@@ -227,7 +229,7 @@ def _format(err: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
     return [(loc, message) for loc, message in out if loc not in meant]
 
 
-_CUES = ("negation", "hedges", "answers", "reported", "pronouns")
+_CUES = ("negation", "hedges", "answers", "reported", "summaries", "pronouns")
 
 
 def load_rules(paths: list[Path]) -> RuleSet:
@@ -264,6 +266,7 @@ def load_rules(paths: list[Path]) -> RuleSet:
         deny=tuple(answers.deny),
         hedge=tuple(answers.hedge),
         reported=tuple(cues["reported"]),
+        summaries=tuple(cues.get("summaries", ())),
         pronouns=frozenset(p.lower() for p in cues["pronouns"]),
         sources=tuple(str(p) for p in paths),
     )
@@ -285,6 +288,7 @@ def _cue_errors(path: Path, header: BaseModel, validate: Any) -> list[str]:
         ("answers.deny", answers.deny if answers else None),
         ("answers.hedge", answers.hedge if answers else None),
         ("reported", getattr(header, "reported", None)),
+        ("summaries", getattr(header, "summaries", None)),
     )
     return [
         f"{path}: [R002] {kind}: {e}"

@@ -566,6 +566,14 @@ def test_a_view_the_speaker_has_heard_is_theirs_only_as_they_judge_it(parsing):
     assert not _readings(parsing, _claims(parsing, "Nobody's leaving because of the nights."))
 
 
+@pytest.mark.parametrize("text", [
+    "I assumed the age of the fleet would be what drives breakdowns.",
+    "I used to think bullying drives turnover.",
+])
+def test_a_belief_the_speaker_held_before_is_not_their_claim(parsing, text):
+    assert not _claims(parsing, text)
+
+
 def test_a_view_put_after_an_opening_phrase_is_reported_but_not_a_later_aside(parsing):
     assert not _claims(parsing, "Teamwork and autonomy, you'd think they'd be opposites.")
     assert not _claims(parsing, "Teamwork and autonomy, you might think they're opposites.")
@@ -586,6 +594,23 @@ def test_a_summary_put_to_the_speaker_is_the_answerers_claim(parsing):
     assert [(c.speaker, c.question) for c in claims] == [("Pat Lee", True)]
     assert not _answered(parsing, "So what you're saying is the rota drives burnout.",
                          "We changed the rota last year.")
+
+
+@pytest.mark.parametrize(("answer", "negated"), [
+    ("No, I wouldn't say that. We still need the ambulance.", True),
+    ("Yes, that's it exactly.", False),
+])
+def test_a_plain_summary_answered_with_a_verdict_is_the_answerers_claim(parsing, answer, negated):
+    """"So A erodes B." put to the other speaker is theirs, as their verdict judges it."""
+    claims = _answered(parsing, "So the rota erodes morale.", answer)
+    assert [(c.speaker, c.question, c.negated) for c in claims
+            if c.relation == "undermines"] == [("Pat Lee", True, negated)]
+
+
+def test_a_plain_summary_nobody_judges_stays_the_speakers_claim(parsing):
+    """Only a verdict makes "So ..." a proposition: otherwise it is what the speaker says."""
+    claims = _answered(parsing, "So the rota erodes morale.", "We changed the rota last year.")
+    assert [(c.speaker, c.question) for c in claims] == [("Interviewer", False)]
 
 
 def test_an_unanswered_question_is_nobodys_claim(parsing):
