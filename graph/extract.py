@@ -17,6 +17,7 @@ from graph import syntax
 from graph.codebook import Codebook
 from graph.lexicon import Lexicon
 from graph.model import (
+    CAUSAL,
     Claim,
     Document,
     EntityMention,
@@ -308,9 +309,11 @@ def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) 
 def _answers(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
     """The first sentence of the answer to a parsed open question ("What erodes morale?"):
     an answer that is only a noun phrase names the concept the question asks for."""
-    return {analysed[number].next_turn for number in chosen
-            if analysed[number].question and analysed[number].next_turn < len(analysed)
-            and any(t.lower_ in _WH for t in analysed[number].doc)}
+    firsts = {analysed[number].next_turn for number in chosen
+              if analysed[number].question and analysed[number].next_turn < len(analysed)
+              and any(t.lower_ in _ASKING for t in analysed[number].doc)}
+    return firsts | {n + 1 for n in firsts if n + 1 < len(analysed)
+                     and analysed[n + 1].turn == analysed[n].turn and _preamble(analysed[n].doc)}
 
 
 def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
@@ -607,9 +610,12 @@ def _fragment(engine: Engine, a: _Analysed) -> str | None:
     """The provisional concept of a parsed sentence that is only a noun phrase ("Discrepancy
     meetings.", "Staff shortages, mostly.")."""
     root = a.parsed[:].root if a.parsed is not None else None
-    if root is None or root.pos_ not in ("NOUN", "PROPN"):
+    if root is not None and root.tag_ == "VBG" and not any(
+            c.dep_ in ("nsubj", "aux") for c in root.children) and _deed_verb(engine, root):
+        return _provisional(a, *_deed_phrase(engine, root))  # "Turning up. Every time."
+    if root is None or root.pos_ not in ("NOUN", "PROPN", "ADJ"):
         return None
-    phrase = _head_phrase(engine, root)
+    phrase = _head_phrase(engine, root, result=root.pos_ == "ADJ")  # "Lonely. Homesick."
     return _provisional(a, *phrase) if phrase else None
 
 
@@ -1053,18 +1059,53 @@ def _parse_claims(
             continue
         obj = _side(engine, analysed, pos, link.object, _place(link.object, link.cue, 1),
                     subject.iri, link.cue)
-        if obj is None or obj.iri == subject.iri:
-            continue
+        if obj is None or obj.iri == subject.iri or (
+                link.relation not in CAUSAL and _means_asked(a, link, subject)):
+            continue  # "How do you work with the GPs?" "We train their nurses.": no means
         subject = _judgement(engine, link.subject, subject)
         obj = _judgement(engine, link.object, obj)
         a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
         made = [*(c for other in _coordinated(a, link.subject, subject)
                   for c in _parse_claims_for(engine, a, link, other, obj)),
-                *_parse_claims_for(engine, a, link, subject, obj)]
+                *_parse_claims_for(engine, a, link, subject, obj),
+                *(c for other in _listed(engine, subject, obj.iri)
+                  for c in _parse_claims_for(engine, a, link, other, obj)),
+                *(c for other in _listed(engine, obj, subject.iri)
+                  for c in _parse_claims_for(engine, a, link, subject, other))]
         answer = subject.answer or obj.answer
         out += [(_answered(c, answer), cue) for c, cue in made] if answer else made
     return (out + _concept_verbs(engine, analysed, pos) + _agent_states(engine, analysed, pos)
-            + _causatives(engine, analysed, pos))
+            + _causatives(engine, analysed, pos) + _why_answered(engine, analysed, pos))
+
+
+_NOT_HAPPENINGS = syntax.OPINION_VERBS | {"be", "matter", "do", "have", "choose", "want"}
+
+
+def _why_answered(engine: Engine, analysed: list[_Analysed], pos: int
+                  ) -> list[tuple[Claim, tuple[int, int]]]:
+    """A why-question about a codebook concept, answered by what causes it: "Why do nurses
+    leave?" "The rota, mostly." (less staff retention is a consequence of the rota)."""
+    a = analysed[pos]
+    why = [t for t in a.parsed or () if t.lower_ == "why" and t.dep_ == "advmod"]
+    verb = why[0].head if a.question and why else None
+    if verb is not None and verb.lemma_ in syntax.OPINION_VERBS:  # "why do you think it fell?"
+        verb = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if verb is None or verb.pos_ != "VERB" or verb.lemma_ in _NOT_HAPPENINGS or not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return []  # "why is handover so important?": a judgement, not what happens
+    span = (why[0].i, why[0].i + 1)
+    effect = _side(engine, analysed, pos, syntax.Arg(verb.i, frozenset({why[0].i})), "subject",
+                   None, span)
+    if effect is None or effect.anaphoric or effect.iri not in engine.codebook.concepts:
+        return []  # "why did you go into nursing?": about the person, not a concept
+    answer = _reply(analysed, pos)
+    cause = _filler(engine, answer, effect.iri) if answer is not None else None
+    if cause is None:
+        return []
+    link = syntax.Link("isConsequenceOf", syntax.Arg(verb.i), syntax.Arg(None), span,
+                       "why-answer", 0.7, syntax.is_negated(verb), syntax.is_hedged(verb))
+    return [(_answered(c, answer), cue) for c, cue in _parse_claims_for(
+        engine, a, link, effect, _Side(cause, "", True, answer))]
 
 
 def _answered(claim: Claim, answer: _Analysed) -> Claim:
@@ -1127,7 +1168,8 @@ def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
             continue
         people = [c for c in verb.children if c.dep_ == "dobj" and _person(engine, a, c)]
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-        if not people or not subjects or subjects[0].lower_ in _PERSONAL or _elsewhere(verb, hit):
+        if not people or not subjects or _elsewhere(verb, hit) or (
+                subjects[0].lower_ in _PERSONAL and not (a.question and _asked_how(subjects[0]))):
             continue  # "keeps people safe", "keeps us from going cynical", "we lose them"
         iri, opposite = hit
         span = (verb.i, verb.i + 1)
@@ -1137,7 +1179,8 @@ def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
         link = syntax.Link("undermines" if opposite else "enables", syntax.Arg(subjects[0].i),
                            syntax.Arg(people[0].i), span, "causative-action", 0.7,
                            syntax.is_negated(verb), syntax.is_hedged(verb))
-        out += _parse_claims_for(engine, a, link, cause, _Side(iri, "", False))
+        made = _parse_claims_for(engine, a, link, cause, _Side(iri, "", False))
+        out += [(_answered(c, cause.answer), cue) for c, cue in made] if cause.answer else made
     return out
 
 
@@ -1481,8 +1524,8 @@ def _side(
             inner = {t.i for t in clause.subtree} - {target.i}
             return _side(engine, analysed, pos, syntax.Arg(target.i, frozenset(inner)), role,
                          exclude, cue)
-    if head is not None and head.lower_ in _WH and a.question:  # "What erodes morale?"
-        answer = _answering(analysed, pos)
+    if head is not None and a.question and (head.lower_ in _WH or _asked_how(head)):
+        answer = _reply(analysed, pos)  # "What erodes morale?", "How do you build trust?"
         iri = _filler(engine, answer, exclude) if answer is not None else None
         return _Side(iri, direction, True, answer) if iri else None
     words = [doc[i] for i in sorted(tokens)]
@@ -1515,6 +1558,8 @@ def _side(
     phrase = _head_phrase(engine, head, arg.result) if head is not None else None
     if phrase is None:
         return None
+    if direction and _marked_inside(engine, head, phrase):
+        direction = ""  # "missed sessions": the mark is part of the new concept's name
     stem = _negative_stem(engine, head) if phrase[1] - phrase[0] == 1 else None
     if stem is not None:  # "inconsistency" is less consistency
         return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
@@ -1670,12 +1715,27 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     if hit is None and subjects and subjects[0].lower_ in _PERSONAL:
         return _kept(engine, a, verb)
+    if subjects and _one_person(subjects[0]):
+        return None  # "if the surgeon stays": one person staying put, not staff retention
     if hit is None or not subjects or not _person(engine, a, subjects[0]) or any(
             c.dep_ in ("dobj", "acomp", "attr", "oprd", "xcomp") or c.lower_ in _ELSEWHERE
             for c in verb.children):
         return None  # "we stay on the same page", "they leave the ward at five"
     iri, opposite = hit
     return _Side(iri, "less" if opposite else "", False)
+
+
+def _marked_inside(engine: Engine, head: Any, phrase: tuple[int, int]) -> bool:
+    """A word marking quantity or presence inside the noun phrase that names a new concept."""
+    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    return any(phrase[0] <= c.i < phrase[1] and (c.lower_ in polar or c.lemma_.lower() in polar)
+               for c in head.lefts)
+
+
+def _one_person(noun: Any) -> bool:
+    """A singular noun with "the", "this" or "that": one person, not people in general."""
+    return noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+                                     for c in noun.children)
 
 
 def _kept(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
@@ -1739,6 +1799,7 @@ _RELATIVE = frozenset({"which", "that", "who", "what", "where"})
 _RELATIVE_DEPS = frozenset({"nsubj", "pobj", "advmod", "dobj"})  # "what", "where ... from"
 _THEY = frozenset({"they", "them"})
 _WH = frozenset({"what", "which", "where"})
+_ASKING = _WH | {"how", "why"}  # questions whose answers name an argument
 _CORE = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "attr", "acomp", "oprd", "xcomp"})
 
 
@@ -1891,6 +1952,42 @@ def _dislocated(engine: Engine, doc: Any, pronoun: Any) -> tuple[int, int] | Non
     return _head_phrase(engine, head)
 
 
+def _means_asked(a: _Analysed, link: syntax.Link, subject: _Side) -> bool:
+    """A subject that is the answer to a how-question, put for "you" or "we"."""
+    head = a.parsed[link.subject.head] if link.subject.head is not None and a.parsed else None
+    return subject.answer is not None and head is not None and _asked_how(head)
+
+
+def _asked_how(person: Any) -> bool:
+    """ "you" or "we" doing the cue in a how-question: the answer names the means ("How did you
+    get the waiting down?" "Triage at the door.")."""
+    return person.lower_ in ("you", "we") and person.dep_ == "nsubj" and any(
+        c.lower_ == "how" and c.dep_ == "advmod" for c in person.head.children)
+
+
+def _reply(analysed: list[_Analysed], pos: int) -> _Analysed | None:
+    """The sentence of the next speaker's turn that answers the question in sentence `pos`: its
+    first, or the one after a first that only announces the answer ("Two things.")."""
+    answer = _answering(analysed, pos)
+    if answer is None or not _preamble(answer.doc):
+        return answer
+    after = analysed.index(answer) + 1
+    return analysed[after] if after < len(analysed) and analysed[after].turn == answer.turn \
+        else answer
+
+
+def _preamble(doc: Any) -> bool:
+    """A short sentence that only announces an answer: "Two things.", "Honestly."."""
+    words = [t for t in doc if not t.is_punct]
+    return 0 < len(words) <= PREAMBLE_WORDS and (
+        any(t.lemma_.lower() in _ANNOUNCED for t in words)
+        or all(t.lower_ in _INTERJECTIONS for t in words))
+
+
+PREAMBLE_WORDS = 3
+_ANNOUNCED = frozenset({"thing", "reason", "factor", "word", "answer", "point"})
+
+
 def _answering(analysed: list[_Analysed], pos: int) -> _Analysed | None:
     """The first sentence of the next turn, when another speaker takes it."""
     here = analysed[pos]
@@ -1906,6 +2003,35 @@ def _filler(engine: Engine, answer: _Analysed, exclude: str | None) -> str | Non
         return None
     named = [f.iri for f in answer.found if f.category != "Role" and f.iri != exclude]
     return named[0] if named else _fragment(engine, answer)
+
+
+def _listed(engine: Engine, side: _Side, exclude: str) -> list[_Side]:
+    """The other items of a list that answers an open question ("What does the induction
+    include?" "The electronic record, the escalation process and safeguarding."): a side for
+    each item but the one the side already names."""
+    answer = side.answer
+    root = answer.parsed[:].root if answer is not None and answer.parsed is not None else None
+    if root is None or root.pos_ not in ("NOUN", "PROPN"):
+        return []
+    items = [root]
+    for token in root.subtree:
+        if token.dep_ in ("conj", "appos") and token.head in items and (
+                token.pos_ in ("NOUN", "PROPN") or token.tag_ == "VBG"):
+            items.append(token)
+    out: list[_Side] = []
+    for item in items:
+        if any(c.dep_ in ("nummod", "quantmod") for c in item.children):
+            continue  # "forty-one schools, two secondaries": a count, not a part
+        inner = {t.i for t in item.subtree} - {t.i for other in items if other.i > item.i
+                                                for t in other.subtree}
+        named = [f.iri for f in answer.found if f.start in inner and f.category != "Role"]
+        deed = item.tag_ == "VBG" and _deed_verb(engine, item)  # "and safeguarding"
+        phrase = None if named else (
+            _deed_phrase(engine, item) if deed else _head_phrase(engine, item))
+        iri = named[0] if named else (_provisional(answer, *phrase) if phrase else None)
+        if iri and iri not in (side.iri, exclude) and iri not in {o.iri for o in out}:
+            out.append(_Side(iri, "", True, answer))
+    return out
 
 
 def _relative_target(pronoun: Any) -> Any:

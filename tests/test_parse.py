@@ -613,6 +613,46 @@ def test_a_plain_summary_nobody_judges_stays_the_speakers_claim(parsing):
     assert [(c.speaker, c.question) for c in claims] == [("Interviewer", False)]
 
 
+@pytest.mark.parametrize(("question", "answer", "reading"), [
+    ("How did you get the waiting down?", "Triage at the door.",
+     ("triage", "undermines", "waiting")),
+    ("How do you build trust with families?", "Turning up. Every time.",
+     ("turning up", "enables", "trust")),
+    ("What erodes morale on the ward?", "Two things. Staff shortages, and the rota.",
+     ("staffing shortage", "undermines", "morale")),
+    ("Why do nurses leave?", "The rota, mostly.", ("rota", "undermines", "staff retention")),
+    ("How do you keep nurses?", "Rotation, mostly.", ("rotation", "enables", "staff retention")),
+    ("Why were they leaving before?", "Lonely. Homesick.",
+     ("lonely", "undermines", "staff retention")),
+    ("Why do you think morale dropped?", "The rota.", ("rota", "undermines", "morale")),
+])
+def test_how_and_why_questions_are_completed_by_the_answer(parsing, question, answer, reading):
+    """The answer to "how do you B?" is the means, to "why does B happen?" the cause; an answer
+    that opens by announcing itself ("Two things.") is read from its next sentence."""
+    claims = _answered(parsing, question, answer)
+    assert (*reading, False) in _readings(parsing, claims)
+    assert all(c.speaker == "Pat Lee" and c.question for c in claims)
+
+
+def test_each_item_of_a_listed_answer_is_a_claim(parsing):
+    claims = _answered(parsing, "What does the induction include?",
+                       "The electronic record, the escalation process, and safeguarding.")
+    parts = {r[0] for r in _readings(parsing, claims) if r[1:] == ("isPartOf", "induction", False)}
+    assert parts == {"electronic record", "escalation", "safeguarding"}
+    claims = _answered(parsing, "What erodes morale on the ward?", "Staff shortages and bullying.")
+    assert {("staffing shortage", "undermines", "morale", False),
+            ("bullying", "undermines", "morale", False)} <= _readings(parsing, claims)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Why is handover so important?", "Because errors happen at handover."),
+    ("Why did you go into nursing?", "My mum was a nurse."),
+    ("How are you?", "Tired."),
+])
+def test_why_and_how_questions_about_people_or_judgements_give_nothing(parsing, question, answer):
+    assert not _answered(parsing, question, answer)
+
+
 def test_an_unanswered_question_is_nobodys_claim(parsing):
     assert not _answered(parsing, "Does the rota undermine morale?", "Let me tell you about nights.")
 
@@ -934,3 +974,16 @@ def test_an_it_cleft_relative_belongs_to_the_whole_focus(parsing):
     """"It's the lack of housing that loses us nurses": the lack, not the housing, loses them."""
     claims = _claims(parsing, "It's the lack of housing that loses us nurses.")
     assert ("housing", "enables", "staff retention", False) in _readings(parsing, claims)
+
+
+def test_a_mark_inside_a_new_concepts_name_is_not_its_direction(parsing):
+    """"missed sessions" is a thing of its own, not sessions marked "less"."""
+    claims = _claims(parsing, "Missed sessions come from the money side more than anything.")
+    assert ("missed session", "isConsequenceOf", "money side", False) in _readings(parsing, claims)
+
+
+def test_one_person_staying_is_not_staff_retention(parsing):
+    claims = _claims(parsing, "But the debriefs only work if the surgeon stays.")
+    assert not any("staff retention" in r for r in _readings(parsing, claims))
+    claims = _claims(parsing, "Nurses stay because of the team.")
+    assert ("staff retention", "isConsequenceOf", "team", False) in _readings(parsing, claims)
