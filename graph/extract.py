@@ -303,7 +303,13 @@ def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) 
             if number > 0 and analysed[number - 1].turn in (analysed[number].turn,
                                                              analysed[number].turn - 1)
             and (any(t.lower_ in back for t in analysed[number].doc)
-                 or analysed[number].doc[0].lemma_.lower() in engine.cue_words)}
+                 or _opening_cue(engine, analysed[number].doc))}
+
+
+def _opening_cue(engine: Engine, doc: Any) -> bool:
+    """A sentence that opens with a cue word, after words of degree ("Mostly because ...")."""
+    first = next((t for t in doc if not syntax.afterthought(doc, t.i + 1)), None)
+    return first is not None and first.lemma_.lower() in engine.cue_words
 
 
 def _answers(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
@@ -1330,8 +1336,8 @@ def _coordinated(a: _Analysed, arg: syntax.Arg, side: _Side) -> list[_Side]:
 def _parse_claims_for(
     engine: Engine, a: _Analysed, link: syntax.Link, subject: _Side, obj: _Side
 ) -> list[tuple[Claim, tuple[int, int]]]:
-    if subject.iri == obj.iri:
-        return []
+    if subject.iri == obj.iri or (link.rule == "share-of-that" and not subject.direction):
+        return []  # "part of that was X" puts a change down to X, not a thing's make-up
     if link.remedy and _harmful(engine, obj.iri):  # every lg:Threat is harmful
         link = replace(link, relation="undermines")  # "debriefs help with the stress"
     elided = any(x.head is None and x.window is None and x.pair is None
@@ -1454,6 +1460,12 @@ def _side(
     if arg.pair is not None:
         pair = _pair(engine, analysed, pos, arg.window, cue)
         return _Side(pair[arg.pair], "", True) if pair else None
+    if arg.previous:  # "Morale collapsed. Mostly because of the rota.": that clause
+        before = analysed[pos - 1] if pos > 0 and analysed[pos - 1].turn == a.turn else None
+        if before is None or before.parsed is None:
+            return None
+        root = before.parsed[:].root
+        return _side(engine, analysed, pos - 1, syntax.Arg(root.i), role, exclude, (0, 0))
     if arg.head is None and arg.window is None:  # "That's why B": the sentence just before
         iri = _antecedent(engine, analysed, pos, role, exclude, reach=1)
         return _Side(iri, "", True) if iri else None

@@ -45,6 +45,7 @@ class Arg:
     pair: int | None = None  # the first (0) or second (1) of two concepts named just before
     #                          ("those two are in tension", "you need both")
     judged: str = ""  # "worse" or "better": what a causative made of it ("makes the pain worse")
+    previous: bool = False  # the clause of the sentence before ("Morale fell. Because of X.")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
         found += [x for x in _verb_windows(doc, lexicon, lemmas) if x.cue[0] not in taken]
     found += _instead(doc, found)
     found += _counted_parts(doc, lexicon)
+    found += _share_of_that(doc)
     seen: set[tuple[Any, ...]] = set()
     out = []
     for link in sorted(found, key=lambda x: (x.cue, x.rule)):
@@ -719,6 +721,26 @@ def _counted_parts(doc: Any, lexicon: Lexicon) -> list[Link]:
     return out
 
 
+def _share_of_that(doc: Any) -> list[Link]:
+    """ "Complaints went up. A lot of that is the waiting.", "Part of that was the restructure":
+    a share of what the sentence before says is put down to something, its cause."""
+    out = []
+    for share in doc:
+        copula = share.head
+        of = [c for c in share.children if c.dep_ == "prep" and c.lower_ == "of"]
+        back = [c for c in of[0].children if c.lower_ in ("that", "it", "this")] if of else []
+        causes = [c for c in copula.children if c.dep_ == "attr" and c.i > copula.i]
+        if (share.dep_ == "nsubj" and share.lower_ in _SHARES and copula.lemma_ == "be" and back
+                and causes):
+            out.append(Link("isConsequenceOf", Arg(None, previous=True), Arg(causes[0].i),
+                            (share.i, back[0].i + 1), "share-of-that", 0.65, is_negated(copula),
+                            is_hedged(copula)))
+    return out
+
+
+_SHARES = frozenset({"lot", "most", "some", "much", "part", "half", "all", "bit", "plenty"})
+
+
 def _kind(token: Any) -> str:
     """A noun or a verb: a phrase after "not" stands against an argument of its own kind."""
     return "verb" if token.pos_ in ("VERB", "AUX") else "noun"
@@ -858,6 +880,8 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
         return []
     opens = marker.dep_ == "mark" or (marker.dep_ == "advmod" and marker.head.dep_ == "advcl")
     inner = marker.head if opens else marker  # "because B", "when B"
+    if inner.dep_ == "ROOT" and opens and _reason_alone(doc, cue, start, end):
+        return _explaining_before(cue, Arg(inner.i), (start, end), is_hedged(inner))
     if inner.dep_ not in ("advcl", "ccomp", "prep", "pcomp") or inner.head.i == inner.i:
         return []
     main = _clause_verb(inner.head)
@@ -913,6 +937,8 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     if head.i in range(start, end):
         head = head.head
     inner = Arg(objects[0].i, frozenset())
+    if head.i in range(start, end) and _reason_alone(doc, cue, start, end):
+        return _explaining_before(cue, inner, (start, end), is_hedged(head))
     outer = Arg(_clause_verb(head).i if head.pos_ in ("VERB", "AUX") else head.i,
                 frozenset(t.i for x in (prep, *doc[start:end]) for t in x.subtree),
                 keep_polarity=cue.relation != "requires")
@@ -930,6 +956,33 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     subject, obj = (inner, outer) if cue.reverse else (outer, inner)
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
                  cue.confidence, negated, is_hedged(head))]
+
+
+def afterthought(doc: Any, start: int) -> bool:
+    """Only words of degree or interjections before `start`: a cue there opens the sentence."""
+    return all(t.lower_ in INTERJECTIONS or t.lower_ in _DEGREES or t.is_punct
+               for t in doc[:start])
+
+
+def _reason_alone(doc: Any, cue: Cue, start: int, end: int) -> bool:
+    """A reason given in a sentence of its own ("Because procurement wanted three quotes.",
+    "Mostly because of the rota."): it explains the sentence before. Not "If anything, ..." nor
+    "Because they know that, they report everything", which has a clause of its own."""
+    return (cue.relation == "isConsequenceOf" and afterthought(doc, start)
+            and not any(t.text in (",", ";", ":") for t in doc[end:]))
+
+
+def _explaining_before(cue: Cue, reason: Arg, span: tuple[int, int], hedged: bool
+                       ) -> list[Link]:
+    """The link of a reason given on its own to the clause of the sentence before."""
+    before = Arg(None, previous=True)
+    subject, obj = (reason, before) if cue.reverse else (before, reason)
+    return [Link(cue.relation, subject, obj, span, f"cue-{cue.word_class}", cue.confidence,
+                 False, hedged)]
+
+
+_DEGREES = frozenset({"mostly", "mainly", "partly", "largely", "probably", "just", "all",
+                      "only", "simply", "really", "purely", "again"})
 
 
 def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:

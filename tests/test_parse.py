@@ -987,3 +987,47 @@ def test_one_person_staying_is_not_staff_retention(parsing):
     assert not any("staff retention" in r for r in _readings(parsing, claims))
     claims = _claims(parsing, "Nurses stay because of the team.")
     assert ("staff retention", "isConsequenceOf", "team", False) in _readings(parsing, claims)
+
+
+def _turn(engine, text: str):
+    source = f"Interviewer: Go on.\nPat Lee: {text}\n"
+    return extract(read_text(source, "t.txt", source.encode()), engine).claims
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Morale collapsed last winter. Mostly because of the rota.",
+     ("rota", "undermines", "morale")),
+    ("Errors went down. Because of the checklist.",
+     ("surgical safety checklist", "undermines", "error")),
+])
+def test_a_because_that_opens_a_sentence_speaks_of_the_one_before(parsing, text, reading):
+    """"B. Because of A.": the clause of the sentence before, with its direction, is B."""
+    assert (*reading, False) in _readings(parsing, _turn(parsing, text))
+
+
+def test_a_because_after_another_speakers_turn_takes_nothing_from_it(parsing):
+    assert not _answered(parsing, "Morale collapsed last winter.", "Because of the rota.")
+
+
+@pytest.mark.parametrize("text", [
+    "Morale collapsed last winter. If anything, the huddles built trust.",
+    "Morale collapsed last winter. Because they know that, they report everything.",
+    "Morale collapsed last winter. Once they're confident they speak up.",
+])
+def test_a_sentence_with_a_clause_of_its_own_does_not_explain_the_one_before(parsing, text):
+    assert not any("morale" in r[::2] for r in _readings(parsing, _turn(parsing, text)))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Complaints went up last year. I think a lot of that is the waiting times.",
+     ("complaint", "isConsequenceOf", "waiting times")),
+    ("Sickness absence doubled. Part of that was the restructure.",
+     ("sickness absence", "isConsequenceOf", "restructure")),
+])
+def test_a_share_of_a_change_put_down_to_something_is_its_cause(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _turn(parsing, text))
+
+
+def test_a_share_of_something_that_does_not_change_is_not_caused(parsing):
+    claims = _turn(parsing, "The job is hard. Part of that is the paperwork.")
+    assert not [c for c in claims if c.rule == "share-of-that"]
