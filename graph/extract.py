@@ -1983,7 +1983,7 @@ def _reply(analysed: list[_Analysed], pos: int) -> _Analysed | None:
     answer = _answering(analysed, pos)
     if answer is None or not _preamble(answer.doc):
         return answer
-    after = analysed.index(answer) + 1
+    after = analysed[pos].next_turn + 1  # _answering's sentence is the next turn's first
     return analysed[after] if after < len(analysed) and analysed[after].turn == answer.turn \
         else answer
 

@@ -1031,3 +1031,29 @@ def test_a_share_of_a_change_put_down_to_something_is_its_cause(parsing, text, r
 def test_a_share_of_something_that_does_not_change_is_not_caused(parsing):
     claims = _turn(parsing, "The job is hard. Part of that is the paperwork.")
     assert not [c for c in claims if c.rule == "share-of-that"]
+
+
+def test_mending_the_parse_keeps_every_sentence_a_tree(parsing):
+    """Over real transcripts, every token still reaches its sentence's root, and the mended
+    parse reads the same on a second pass (mending is idempotent)."""
+    from pathlib import Path
+
+    from graph.readers import read_file
+    from graph.syntax import repair
+
+    root = Path(__file__).resolve().parent.parent / "eval"
+    texts = [s.text for path in sorted(root.glob("unseen1[5-9]/*.txt"))
+             for turn in read_file(path).turns for s in turn.sentences]
+    assert len(texts) > 500
+    mended = 0
+    for doc in parsing.parser.pipe(texts):
+        parsed = [(t.dep_, t.head.i) for t in doc]
+        mended += [(t.dep_, t.head.i) for t in repair(doc)] != parsed
+        for token in doc:
+            seen = 0
+            while token.head.i != token.i:
+                token, seen = token.head, seen + 1
+                assert seen <= len(doc), doc.text
+        before = [(t.dep_, t.head.i) for t in doc]
+        assert [(t.dep_, t.head.i) for t in repair(doc)] == before, doc.text
+    assert mended > 5
