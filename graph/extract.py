@@ -1193,8 +1193,19 @@ def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
 def _elsewhere(verb: Any, hit: tuple[str, bool]) -> bool:
     """People kept in a state or a place, not kept on ("keeps them safe", "keeps us from going
     cynical", "keeps them on the sofa"); lost or driven out, they are lost wherever to."""
-    return any(c.dep_ in _CAUSED_STATES or (c.lower_ in _NOT_KEPT and c.dep_ != "prt")
-               or (c.dep_ == "prep" and not hit[1]) for c in verb.children)
+    return any(not _at_work(c) and (
+        c.dep_ in _CAUSED_STATES or (c.lower_ in _NOT_KEPT and c.dep_ != "prt")
+        or (c.dep_ == "prep" and not hit[1])) for c in verb.children)
+
+
+def _at_work(prep: Any) -> bool:
+    """ "in the profession", "in post", "on the team": where people are kept on."""
+    return prep.lower_ in ("in", "on") and any(
+        c.dep_ == "pobj" and c.lemma_.lower() in _WORKPLACES for c in prep.children)
+
+
+_WORKPLACES = frozenset({"profession", "job", "post", "service", "team", "nursing", "role",
+                         "work", "organisation", "organization", "specialty", "career"})
 
 
 _CAUSED_STATES = frozenset({"acomp", "oprd", "xcomp", "ccomp"})

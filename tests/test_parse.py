@@ -922,6 +922,8 @@ def test_mending_leaves_a_real_progressive_alone(parsing):
      ("charting", "undermines", "staff retention")),
     ("The rota loses us our best nurses.", ("rota", "undermines", "staff retention")),
     ("We lose nurses because of the rota.", ("rota", "undermines", "staff retention")),
+    ("Flexible working is what keeps older nurses in the service.",
+     ("flexible working", "enables", "staff retention")),
 ])
 def test_causatives_of_a_concepts_action_name_it(parsing, text, reading):
     """lg:causativeLabel: keeping people is making them stay, losing them their leaving."""
@@ -934,6 +936,8 @@ def test_causatives_of_a_concepts_action_name_it(parsing, text, reading):
     "We keep them safe because we check.",
     "We keep them in till every assessment was done.",
     "That is what keeps people going.",
+    "That fear keeps them on the sofa.",
+    "We keep them in hospital too long.",
 ])
 def test_keeping_people_in_a_state_or_a_place_is_not_retention(parsing, text):
     assert not any("staff retention" in (r[0], r[2])
