@@ -38,6 +38,16 @@ def test_a_label_shaped_first_line_before_a_date_line_is_the_title():
     assert speakers(said) == ["Ann Lee"]
 
 
+def test_people_a_header_lists_with_initials_name_the_initialled_turns():
+    text = ("An interview with a safeguarding lead\n10 June 2026\n\n"
+            "Interviewer: Nadia Osei (NO)\nInterviewee: Bridget Achterberg (BA)\n\n"
+            "NO: Could you start by saying what you do?\n\nBA: I lead a team of three.\n\n"
+            "NO: No, really?\n")
+    doc = read_text(text, "h.txt")
+    assert speakers(doc) == ["Nadia Osei", "Bridget Achterberg", "Nadia Osei"]
+    assert doc.date == "10 June 2026"
+
+
 def test_labels_in_greek_cyrillic_and_cjk_scripts_are_speakers():
     text = (
         "Ελένη Παππά: Πώς χτίζεται η εμπιστοσύνη\u037e\n"

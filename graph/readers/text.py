@@ -139,7 +139,7 @@ def parse(text: str) -> Parsed:
     header = speech[:first_label]
     parsed = Parsed(turns=_turns(every, speech[first_label].start))
     _read_header(parsed, header)
-    _resolve_initials(parsed)
+    _resolve_initials(parsed, _header_people(header))
     parsed.turns = _split_unlabelled_questions(text, parsed.turns)
     return parsed
 
@@ -155,6 +155,7 @@ def _lines(text: str) -> list[_Line]:
     first = _accepted(found, set(), set()).values()
     known = {name.casefold() for name in first}
     initials = {_initials(name) for name in first if " " in name}  # "SO:" for Samuel Oyelaran
+    initials |= set(_header_people(found))  # "NO:" for "Interviewer: Nadia Osei (NO)"
     accepted = _accepted(found, known, initials)
     return [
         line if i in accepted or line.label is None else replace(line, label=None)
@@ -249,9 +250,30 @@ _LIST_SEPARATOR = re.compile(r"[ \t]*(?:[,;&/]|\band\b)[ \t]*")
 
 
 def _names(value: str) -> bool:
-    """True for a list of names: "Ann Lee, Bob Kay and Cara Moss"."""
-    items = _LIST_SEPARATOR.split(value.strip())
-    return all(_NAME.fullmatch(item) and plausible_name(item) for item in items)
+    """True for a list of names: "Ann Lee, Bob Kay and Cara Moss", "Nadia Osei (NO)"."""
+    return bool(_people(value))
+
+
+def _people(value: str) -> dict[str, str]:
+    """Initials -> name for a list of names, each perhaps with its initials in brackets ("Nadia
+    Osei (NO), Bob Kay"); empty when an item is not a name."""
+    out = {}
+    for item in _LIST_SEPARATOR.split(value.strip()):
+        match = _NAMED.fullmatch(item)
+        name = match["name"] if match else ""
+        if not (_NAME.fullmatch(name) and plausible_name(name)):
+            return {}
+        out[match["initials"] or _initials(name)] = name
+    return out
+
+
+_NAMED = re.compile(r"(?P<name>.+?)(?:[ \t]*\((?P<initials>[A-Z]{1,4})\))?")
+
+
+def _header_people(lines: list[_Line]) -> dict[str, str]:
+    """Initials -> name of the people a header names ("Interviewer: Nadia Osei (NO)")."""
+    return {initials: name for line in lines if line.key in _PEOPLE_KEYS
+            for initials, name in _people(line.value).items()}
 
 
 def _title_like(words: str) -> bool:
@@ -384,12 +406,15 @@ def _read_header(parsed: Parsed, header: list[_Line]) -> None:
                 parsed.title = _HEADING.sub("", text).strip("*_ ") or text  # "# Title", "**Title**"
 
 
-def _resolve_initials(parsed: Parsed) -> None:
-    """Map "RB" to "Richard Bohmer" when exactly one full name with those initials was seen."""
+def _resolve_initials(parsed: Parsed, people: dict[str, str]) -> None:
+    """Map "RB" to "Richard Bohmer" when exactly one full name with those initials was seen, as
+    a speaker or in the header's list of people (which may give the initials: "(RB)")."""
     full = dict.fromkeys(t.speaker for t in parsed.turns if " " in t.speaker)
     by_initials: dict[str, set[str]] = {}
     for name in full:
         by_initials.setdefault(_initials(name), set()).add(name)
+    for initials, name in people.items():
+        by_initials.setdefault(initials, set()).add(name)
     for turn in parsed.turns:
         names = by_initials.get(turn.speaker, set()) if turn.speaker.isupper() else set()
         if len(names) == 1:
