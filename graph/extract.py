@@ -1168,26 +1168,34 @@ def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
     a = analysed[pos]
     out: list[tuple[Claim, tuple[int, int]]] = []
     for verb in a.parsed if a.parsed is not None and engine.causatives else ():
-        particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
-        hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
-        if hit is None or verb.pos_ != "VERB" or verb.i in a.covered:
-            continue
-        people = [c for c in verb.children if c.dep_ == "dobj" and _person(engine, a, c)]
+        caused = _caused(engine, a, verb) if verb.i not in a.covered else None
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-        if not people or not subjects or _elsewhere(verb, hit) or (
+        if caused is None or not subjects or (
                 subjects[0].lower_ in _PERSONAL and not (a.question and _asked_how(subjects[0]))):
-            continue  # "keeps people safe", "keeps us from going cynical", "we lose them"
-        iri, opposite = hit
+            continue  # "we lose them": who loses them names the concept (_kept), no cause
+        (iri, opposite), people = caused
         span = (verb.i, verb.i + 1)
         cause = _side(engine, analysed, pos, syntax.Arg(subjects[0].i), "subject", iri, span)
         if cause is None:
             continue
         link = syntax.Link("undermines" if opposite else "enables", syntax.Arg(subjects[0].i),
-                           syntax.Arg(people[0].i), span, "causative-action", 0.7,
+                           syntax.Arg(people.i), span, "causative-action", 0.7,
                            syntax.is_negated(verb), syntax.is_hedged(verb))
         made = _parse_claims_for(engine, a, link, cause, _Side(iri, "", False))
         out += [(_answered(c, cause.answer), cue) for c, cue in made] if cause.answer else made
     return out
+
+
+def _caused(engine: Engine, a: _Analysed, verb: Any) -> tuple[tuple[str, bool], Any] | None:
+    """The concept (and whether its opposite) a causative verb makes people act out, and the
+    people it does it to (lg:causativeLabel): "keeps nurses", "drives them out"; None for
+    people kept in a state or a place."""
+    particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
+    people = [c for c in verb.children if c.dep_ == "dobj" and _person(engine, a, c)]
+    if hit is None or verb.pos_ != "VERB" or not people or _elsewhere(verb, hit):
+        return None
+    return hit, people[0]
 
 
 def _elsewhere(verb: Any, hit: tuple[str, bool]) -> bool:
@@ -1764,12 +1772,10 @@ def _one_person(noun: Any) -> bool:
 def _kept(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     """The concept a causative names when we do it to people (lg:causativeLabel): "we keep
     our nurses" is staff retention, "we lose people" its absence."""
-    particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
-    hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
-    people = [c for c in verb.children if c.dep_ == "dobj" and _person(engine, a, c)]
-    if hit is None or verb.pos_ != "VERB" or not people or _elsewhere(verb, hit):
+    caused = _caused(engine, a, verb)
+    if caused is None:
         return None
-    iri, opposite = hit
+    (iri, opposite), _ = caused
     return _Side(iri, "less" if opposite else "", False)
 
 
