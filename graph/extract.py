@@ -308,8 +308,8 @@ def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) 
 
 def _opening_cue(engine: Engine, doc: Any) -> bool:
     """A sentence that opens with a cue word, after words of degree ("Mostly because ...")."""
-    first = next((t for t in doc if not syntax.afterthought(doc, t.i + 1)), None)
-    return first is not None and first.lemma_.lower() in engine.cue_words
+    first = syntax.opening(doc)
+    return first < len(doc) and doc[first].lemma_.lower() in engine.cue_words
 
 
 def _answers(analysed: list[_Analysed], chosen: list[int]) -> set[int]:

@@ -211,15 +211,9 @@ def marked(polarity: Mapping[str, frozenset[str]], head: Any) -> tuple[str, Any]
 
 
 def repair(doc: Any) -> Any:
-    """The parse with known misreadings mended in place, so that the constructions read the
-    sentence as it is meant; returns the doc.
-
-    A pseudo-cleft whose focus is a gerund or a participle ("What knocks their confidence is
-    being told off") is read by the small English parser as a progressive or passive ("their
-    confidence is being told off"): the copula becomes an auxiliary and the object of the free
-    relative a subject of the focus. The copula is made the clause's head again, the free
-    relative its subject, the stranded noun the relative verb's object and the focus the
-    copula's complement."""
+    """The parse with known misreadings of the small English parser mended in place, so that
+    the constructions read the sentence as it is meant (pseudo-clefts, it-clefts, verbs under
+    raising verbs); returns the doc."""
     for what in doc:
         if what.lower_ == "what" and what.dep_ in ("nsubj", "nsubjpass"):
             _mend_cleft(what.head)
@@ -285,6 +279,10 @@ def _mend_focus(relative: Any) -> None:
 
 
 def _mend_cleft(relative: Any) -> None:
+    """A pseudo-cleft whose focus is a gerund or a participle ("What knocks their confidence is
+    being told off"), read as a progressive or passive ("their confidence is being told off"):
+    the copula heads the clause again, the free relative is its subject, the stranded noun the
+    relative verb's object and the focus the copula's complement."""
     focus = relative.head
     if relative.dep_ not in ("csubj", "csubjpass") or focus.tag_ not in ("VBG", "VBN"):
         return
@@ -727,11 +725,12 @@ def _share_of_that(doc: Any) -> list[Link]:
     out = []
     for share in doc:
         copula = share.head
+        if share.dep_ != "nsubj" or share.lower_ not in _SHARES or copula.lemma_ != "be":
+            continue
         of = [c for c in share.children if c.dep_ == "prep" and c.lower_ == "of"]
         back = [c for c in of[0].children if c.lower_ in ("that", "it", "this")] if of else []
         causes = [c for c in copula.children if c.dep_ == "attr" and c.i > copula.i]
-        if (share.dep_ == "nsubj" and share.lower_ in _SHARES and copula.lemma_ == "be" and back
-                and causes):
+        if back and causes:
             out.append(Link("isConsequenceOf", Arg(None, previous=True), Arg(causes[0].i),
                             (share.i, back[0].i + 1), "share-of-that", 0.65, is_negated(copula),
                             is_hedged(copula)))
@@ -958,17 +957,18 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
                  cue.confidence, negated, is_hedged(head))]
 
 
-def afterthought(doc: Any, start: int) -> bool:
-    """Only words of degree or interjections before `start`: a cue there opens the sentence."""
-    return all(t.lower_ in INTERJECTIONS or t.lower_ in _DEGREES or t.is_punct
-               for t in doc[:start])
+def opening(doc: Any) -> int:
+    """Where a sentence's words begin, after interjections and words of degree ("Well, mostly
+    because ...": at "because"); its length when it has no other words."""
+    return next((t.i for t in doc if not (t.lower_ in INTERJECTIONS or t.lower_ in _DEGREES
+                                          or t.is_punct)), len(doc))
 
 
 def _reason_alone(doc: Any, cue: Cue, start: int, end: int) -> bool:
     """A reason given in a sentence of its own ("Because procurement wanted three quotes.",
     "Mostly because of the rota."): it explains the sentence before. Not "If anything, ..." nor
     "Because they know that, they report everything", which has a clause of its own."""
-    return (cue.relation == "isConsequenceOf" and afterthought(doc, start)
+    return (cue.relation == "isConsequenceOf" and opening(doc) >= start
             and not any(t.text in (",", ";", ":") for t in doc[end:]))
 
 
