@@ -61,10 +61,11 @@ class Engine:
     rule_by_key: dict[int, tuple[Rule, tuple[bool, ...]]] = field(default_factory=dict)
     lexicon: Lexicon | None = None  # cue lexicon and constructions, for the parse
     parser: Any = None  # the tagging and parsing pipeline (graph.nlp)
-    dependencies: Any = None  # DependencyMatcher of the constructions
+    dependencies: Any = None  # the constructions' matcher (graph.treematch)
     cue_words: frozenset[str] = frozenset()  # key words of the cues: sentences worth parsing
     actions: dict[str, tuple[str, bool]] = field(default_factory=dict)  # verb -> IRI, opposite
     causatives: dict[str, tuple[str, bool]] = field(default_factory=dict)  # "keep" -> ditto
+    rule_needs: list[_Needs] = field(default_factory=list)  # per rule pattern: see _needs
 
 
 def make_nlp() -> Any:
@@ -123,6 +124,7 @@ def build_engine(
             name = f"{rule.id}#{number}"
             relation.add(name, [list(map(dict, pattern))])
             engine.rule_by_key[nlp.vocab.strings[name]] = (rule, _lookahead(pattern))
+            engine.rule_needs.append(_needs(pattern))
     for name, patterns in (
         ("negation", rules.negation),
         ("hedges", rules.hedges),
@@ -138,7 +140,7 @@ def build_engine(
         engine.cues[name] = matcher
     if lexicon is not None and parser is not None:
         engine.lexicon, engine.parser = lexicon, parser
-        engine.dependencies = syntax.build_matcher(parser, lexicon)
+        engine.dependencies = syntax.build_matcher(lexicon)
         engine.cue_words = lexicon.key_words() | _phrasal_verbs(by_lemmas)
     return engine
 
@@ -151,6 +153,31 @@ def _phrasal_verbs(by_lemmas: dict[str, str]) -> frozenset[str]:
     the concept with the verb and particle apart ("burns people out"), seen only in the parse."""
     pairs = [key.split() for key in by_lemmas]
     return frozenset(words[0] for words in pairs if len(words) == 2 and words[1] in _PARTICLES)
+
+
+_WORDS = {"LOWER": "lower_", "LEMMA": "lemma_", "ORTH": "text", "TEXT": "text"}
+_Needs = tuple[tuple[str, frozenset[str]], ...]
+
+
+def _needs(pattern: list[dict[str, Any]]) -> _Needs:
+    """The words a token pattern cannot match without: for each element it requires that names
+    its words, the token attribute and the words, one of which the sentence must hold."""
+    out = []
+    for element in pattern:
+        if element.get("OP", "1") not in ("1", "+"):
+            continue
+        for attr, value in element.items():
+            words = {value} if isinstance(value, str) else (
+                value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else None)
+            if attr in _WORDS and words:
+                out.append((_WORDS[attr], frozenset(words)))
+    return tuple(out)
+
+
+def _may_match(needs: list[_Needs], doc: Any) -> bool:
+    """Whether any rule pattern could match `doc`: one whose needed words it holds."""
+    held = {attr: {getattr(t, attr) for t in doc} for attr in set(_WORDS.values())}
+    return any(all(not words.isdisjoint(held[attr]) for attr, words in need) for need in needs)
 
 
 def _lookahead(pattern: list[dict[str, Any]]) -> tuple[bool, ...]:
@@ -396,6 +423,8 @@ class _Match:
 
 def _rule_matches(engine: Engine, doc: Any) -> list[_Match]:
     """Per rule, the shortest match at each start, dropping matches inside an earlier one."""
+    if not _may_match(engine.rule_needs, doc):
+        return []
     raw = engine.relation(doc, with_alignments=True)
     best: dict[tuple[str, int], _Match] = {}
     for key, start, end, align in raw:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph.rules import compose
+from graph.treematch import unsupported
 from graph.vocab import RELATIONS
 
 CLASSES = ("verb", "causative", "adjective", "noun", "subordinator", "preposition", "coordinator",
@@ -239,7 +240,7 @@ def _load_constructions(path: Path, errors: list[str]) -> list[Construction]:
             errors.append(f"{where}: [L004] give either a cue class or a fixed relation")
         if construction.word_class and "cue" not in names:
             errors.append(f"{where}: [L004] a construction with a cue class names a 'cue' node")
-        problem = _check_pattern(construction.pattern)
+        problem = _check_pattern(construction.pattern) or unsupported(construction.pattern)
         if problem:
             errors.append(f"{where}: [L005] {problem}")
         out.append(construction)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.lexicon import Cue, Lexicon
+from graph.treematch import TreeMatcher
 
 # verbs that pass their subject to the infinitive after them: "blame tends to squash learning"
 RAISING = frozenset({"tend", "seem", "appear", "have", "use", "start", "begin", "continue",
@@ -63,11 +64,17 @@ class Link:
     remedy: bool = False  # "helps with": it undermines its object when that is a threat
 
 
-def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
-    """A DependencyMatcher with every construction, its cue node bound to its class's lemmas."""
-    from spacy.matcher import DependencyMatcher
+def build_matcher(lexicon: Lexicon) -> TreeMatcher:
+    """A matcher of every construction."""
+    matcher = TreeMatcher()
+    for name, pattern in patterns(lexicon):
+        matcher.add(name, pattern)
+    return matcher
 
-    matcher = DependencyMatcher(nlp.vocab)
+
+def patterns(lexicon: Lexicon) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Every construction's dependency pattern, its cue node bound to its class's lemmas."""
+    out = []
     for construction in lexicon.constructions:
         pattern = [dict(node) for node in construction.pattern]
         if construction.word_class:
@@ -77,8 +84,8 @@ def build_matcher(nlp: Any, lexicon: Lexicon) -> Any:
                     key = _CUE_ATTR[construction.word_class]
                     node["RIGHT_ATTRS"] = {"DEP": {"NOT_IN": ["amod"]}, **node["RIGHT_ATTRS"],
                                            key: {"IN": words}}
-        matcher.add(construction.id, [pattern])
-    return matcher
+        out.append((construction.id, pattern))
+    return out
 
 
 def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = None) -> list[Link]:
@@ -112,8 +119,8 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
 def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
     by_id = {c.id: c for c in lexicon.constructions}
     out: list[tuple[str | None, Link]] = []
-    for key, tokens in matcher(doc):
-        construction = by_id[doc.vocab.strings[key]]
+    for name, tokens in matcher(doc):
+        construction = by_id[name]
         names = [node["RIGHT_ID"] for node in construction.pattern]
         nodes = {name: doc[i] for name, i in zip(names, tokens, strict=True)}
         a, b = nodes["a"], nodes["b"]

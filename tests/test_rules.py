@@ -222,3 +222,21 @@ def test_uncovered_noun_phrase_becomes_a_provisional_concept(engine):
 def test_no_provisional_concept_without_a_real_noun_phrase(engine, text):
     extraction = extract(read_text(text + "\n", "open.txt"), engine)
     assert not extraction.provisional
+
+
+def test_sentences_skipped_by_the_rule_words_filter_hold_no_rule_match(engine):
+    """The token rules run only on sentences holding the words some pattern needs; no sentence
+    of the real transcripts that a rule matches is skipped, and most without a match are."""
+    import re
+
+    from graph.extract import _may_match
+    from tests.conftest import CORPUS
+
+    texts = [s for path in sorted(CORPUS.glob("*.txt"))
+             for s in re.split(r"(?<=[.?!])\s+", path.read_text(encoding="utf-8"))]
+    docs = list(engine.nlp.pipe(texts))
+    matched = [bool(engine.relation(doc)) for doc in docs]
+    may = [_may_match(engine.rule_needs, doc) for doc in docs]
+    assert sum(matched) > 20
+    assert all(m for m, hit in zip(may, matched, strict=True) if hit)
+    assert sum(not m for m in may) > 0.3 * sum(not hit for hit in matched)
