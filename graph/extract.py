@@ -303,7 +303,8 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
         a.tokens = (tokens, number)
         out.append(a)
     _mark_turn_ends(out)
-    chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen) | _answers(out, chosen))
+    chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen)
+                    | _answers(engine, out, chosen))
     cased = [_cased(out[number]) for number in chosen]
     parses = _parse(engine, tokens, chosen, cased) if chosen else None
     for index, number in enumerate(chosen):
@@ -324,13 +325,23 @@ def _mark_turn_ends(analysed: list[_Analysed]) -> None:
 def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) -> set[int]:
     """Sentences before a parsed one that may refer back to them ("those two", "both", "it",
     "they") or that opens with its verb ("Planned maintenance. Cuts breakdowns."): what they
-    name, and which of it is their subject, is read from the parse."""
+    name, and which of it is their subject, is read from the parse. Near the start of a turn,
+    the previous turn's last sentence too ("You mentioned the committee." "They're vital.
+    Without them ...")."""
     back = engine.rules.pronouns | _THEY | {"two", "both"}
-    return {number - 1 for number in chosen
-            if number > 0 and analysed[number - 1].turn in (analysed[number].turn,
-                                                             analysed[number].turn - 1)
-            and (any(t.lower_ in back for t in analysed[number].doc)
-                 or _opening_cue(engine, analysed[number].doc))}
+    out = set()
+    for number in chosen:
+        here = analysed[number]
+        if number == 0 or not (any(t.lower_ in back for t in here.doc)
+                               or _opening_cue(engine, here.doc)):
+            continue
+        if analysed[number - 1].turn in (here.turn, here.turn - 1):
+            out.add(number - 1)
+        start = next((n for n in range(number, max(-1, number - LOOK_BACK - 1), -1)
+                      if n == 0 or analysed[n - 1].turn != here.turn), None)
+        if start and analysed[start - 1].turn == here.turn - 1:
+            out.add(start - 1)
+    return out
 
 
 def _opening_cue(engine: Engine, doc: Any) -> bool:
@@ -339,14 +350,15 @@ def _opening_cue(engine: Engine, doc: Any) -> bool:
     return first < len(doc) and doc[first].lemma_.lower() in engine.cue_words
 
 
-def _answers(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
+def _answers(engine: Engine, analysed: list[_Analysed], chosen: list[int]) -> set[int]:
     """The first sentence of the answer to a parsed open question ("What erodes morale?"):
     an answer that is only a noun phrase names the concept the question asks for."""
     firsts = {analysed[number].next_turn for number in chosen
               if analysed[number].question and analysed[number].next_turn < len(analysed)
               and any(t.lower_ in _ASKING for t in analysed[number].doc)}
     return firsts | {n + 1 for n in firsts if n + 1 < len(analysed)
-                     and analysed[n + 1].turn == analysed[n].turn and _preamble(analysed[n].doc)}
+                     and analysed[n + 1].turn == analysed[n].turn
+                     and _preamble(engine, analysed[n])}
 
 
 def _worth_parsing(engine: Engine, a: _Analysed) -> bool:
@@ -578,13 +590,15 @@ def _anaphoric(engine: Engine, side: Any, elided: bool) -> bool:
 
 
 def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
-                exclude: str | None, reach: int = LOOK_BACK) -> str | None:
+                exclude: str | None, reach: int = LOOK_BACK, pronoun: str = "") -> str | None:
     """The concept an anaphor in sentence `pos` most likely refers to.
 
     Looks back over the last `reach` sentences of the turn (or of the previous turn, for a
     turn's first sentence); a discourse marker ("That's why") reaches one sentence only. A
     subject ("That changed everything") is the nearest concept named; an object ("fatigue
-    erodes it too") continues the topic of the last claim, if there is one.
+    erodes it too") continues the topic of the last claim, if there is one. A `pronoun` "it"
+    or "they" passes over a sentence whose subject is "it" or "they" too and which made no
+    claim ("The huddle? It changed everything. It builds trust.": the huddle).
     """
     here = analysed[pos]
     window = [a for a in analysed[max(0, pos - reach) : pos] if a.turn == here.turn]
@@ -596,18 +610,47 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
     window.reverse()
     for a in window:
         pick = _from_claims(a, role, exclude) or _grammatical_subject(engine, a, exclude)
+        if not pick and pronoun in _CHAINED and _subject_word(a) in _CHAINED:
+            continue
         found = [f.iri for f in a.found if f.category != "Role" and f.iri != exclude]
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
     return None
 
 
-def _prompt(a: _Analysed) -> bool:
-    """A sentence that only names a topic: "Tell me about supervision.", "And the debriefs?"."""
+_CHAINED = frozenset({"it", "they"})
+
+
+def _subject_word(a: _Analysed) -> str:
+    """The lower-case first word of a parsed sentence's main subject, or ""."""
     root = a.parsed[:].root if a.parsed is not None else None
-    return root is not None and (root.pos_ in ("NOUN", "PROPN") or (
-        not any(c.dep_.startswith("nsubj") for c in root.children)  # not "do they worry about"
-        and any(t.lower_ == "about" and t.head.i == root.i for t in a.parsed)))
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")] if root else []
+    return subjects[0].left_edge.lower_ if subjects else ""
+
+
+def _prompt(a: _Analysed) -> bool:
+    """A sentence that only names a topic: "Tell me about supervision.", "And the debriefs?",
+    "You mentioned the committee."."""
+    root = a.parsed[:].root if a.parsed is not None else None
+    return root is not None and (root.pos_ in ("NOUN", "PROPN") or _mentioned(root) is not None
+                                 or (not any(c.dep_.startswith("nsubj") for c in root.children)
+                                     and any(t.lower_ == "about" and t.head.i == root.i
+                                             for t in a.parsed)))  # not "do they worry about"
+
+
+def _mentioned(root: Any) -> Any:
+    """What a sentence says the other speaker mentioned ("You mentioned the committee.", "You
+    talked about rotas."): the head of the topic, or None."""
+    if root.lemma_ not in _MENTIONING or not any(
+            c.dep_ == "nsubj" and c.lower_ == "you" for c in root.children):
+        return None
+    topics = [c for c in root.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    topics += [t for c in root.children if c.dep_ == "prep" and c.lower_ == "about"
+               for t in c.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]
+    return topics[0] if topics else None
+
+
+_MENTIONING = frozenset({"mention", "talk", "say", "raise", "describe", "bring", "speak"})
 
 
 def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> str | None:
@@ -621,6 +664,9 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
     fragment = not subjects and root.pos_ in ("NOUN", "PROPN")
     subjects = [root] if fragment else subjects
+    topic = _mentioned(root)
+    if topic is not None:  # "You mentioned the ward committee."
+        subjects, fragment = [topic], True
     if not subjects and _prompt(a):  # "What about the link nurse scheme?", "Tell me about..."
         subjects = [c for t in a.parsed if t.lower_ == "about" and t.head.i == root.i
                     for c in t.children if c.dep_ == "pobj"]
@@ -641,13 +687,22 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     return iri if iri != exclude else None
 
 
+_MEANS = frozenset({"by", "through", "with"})
+
+
 def _fragment(engine: Engine, a: _Analysed) -> str | None:
     """The provisional concept of a parsed sentence that is only a noun phrase ("Discrepancy
     meetings.", "Staff shortages, mostly.")."""
     root = a.parsed[:].root if a.parsed is not None else None
+    means = [c for c in root.children if c.dep_ in ("pcomp", "pobj")] if root is not None and (
+        root.lower_ in _MEANS) else []
+    root = means[0] if means else root  # "By keeping small promises.", "Through feedback."
     if root is not None and root.tag_ == "VBG" and not any(
-            c.dep_ in ("nsubj", "aux") for c in root.children) and _deed_verb(engine, root):
-        return _provisional(a, *_deed_phrase(engine, root))  # "Turning up. Every time."
+            c.dep_ in ("nsubj", "aux") for c in root.children):
+        if _deed_verb(engine, root):
+            return _provisional(a, *_deed_phrase(engine, root))  # "Turning up. Every time."
+        held = [c for c in root.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+        root = held[0] if held and root.lemma_ in _THROUGH_VERBS | _LIGHT_HAVE else root
     if root is None or root.pos_ not in ("NOUN", "PROPN", "ADJ"):
         return None
     phrase = _head_phrase(engine, root, result=root.pos_ == "ADJ")  # "Lonely. Homesick."
@@ -1133,7 +1188,7 @@ def _why_answered(engine: Engine, analysed: list[_Analysed], pos: int
                    None, span)
     if effect is None or effect.anaphoric or effect.iri not in engine.codebook.concepts:
         return []  # "why did you go into nursing?": about the person, not a concept
-    answer = _reply(analysed, pos)
+    answer = _reply(engine, analysed, pos)
     cause = _filler(engine, answer, effect.iri) if answer is not None else None
     if cause is None:
         return []
@@ -1585,7 +1640,7 @@ def _side(
             return _side(engine, analysed, pos, syntax.Arg(target.i, frozenset(inner)), role,
                          exclude, cue)
     if head is not None and a.question and (head.lower_ in _WH or _asked_how(head)):
-        answer = _reply(analysed, pos)  # "What erodes morale?", "How do you build trust?"
+        answer = _reply(engine, analysed, pos)  # "What erodes morale?", "How do you build trust?"
         iri = _filler(engine, answer, exclude) if answer is not None else None
         return _Side(iri, direction, True, answer) if iri else None
     words = [doc[i] for i in sorted(tokens)]
@@ -1596,7 +1651,8 @@ def _side(
         earlier = _left_dislocated(engine, a, pronouns[0], exclude) or ((
             _right_dislocated(engine, a, pronouns[0], exclude)
             or _earlier_in_sentence(engine, a, pronouns[0], exclude)) if singular else None)
-        iri = earlier or _antecedent(engine, analysed, pos, role, exclude)
+        iri = earlier or _antecedent(engine, analysed, pos, role, exclude,
+                                     pronoun=pronouns[0].lower_)
         return _Side(iri, "" if head is None else direction, True) if iri else None
     if head is None:
         run = _window_phrase(engine, doc, arg.window, arg.window[1] <= cue[0])
@@ -2023,25 +2079,34 @@ def _asked_how(person: Any) -> bool:
         c.lower_ == "how" and c.dep_ == "advmod" for c in person.head.children)
 
 
-def _reply(analysed: list[_Analysed], pos: int) -> _Analysed | None:
+def _reply(engine: Engine, analysed: list[_Analysed], pos: int) -> _Analysed | None:
     """The sentence of the next speaker's turn that answers the question in sentence `pos`: its
-    first, or the one after a first that only announces the answer ("Two things.")."""
+    first, or the one after a first that only announces the answer ("Two things.") or says how
+    ("Slowly.")."""
     answer = _answering(analysed, pos)
-    if answer is None or not _preamble(answer.doc):
+    if answer is None or not _preamble(engine, answer):
         return answer
     after = analysed[pos].next_turn + 1  # _answering's sentence is the next turn's first
     return analysed[after] if after < len(analysed) and analysed[after].turn == answer.turn \
         else answer
 
 
-def _preamble(doc: Any) -> bool:
-    """A short sentence that only announces an answer: "Two things.", "Honestly."."""
+def _preamble(engine: Engine, a: _Analysed) -> bool:
+    """A short sentence that only announces an answer ("Two things.", "Honestly.") or says how
+    ("Slowly.", "Gradually."), not whether (a verdict: "Probably.", "Absolutely."): an adverb
+    by its parse, or before the parse by its ending ("Lonely." is not passed over)."""
+    doc = a.doc
     words = [t for t in doc if not t.is_punct]
+    if len(words) == 1 and (a.parsed[0].pos_ == "ADV" if a.parsed is not None
+                            else words[0].lower_.endswith("ly")) and not any(
+            _opens_with(engine, verdict, doc) for verdict in _VERDICTS):
+        return True
     return 0 < len(words) <= PREAMBLE_WORDS and (
         any(t.lemma_.lower() in _ANNOUNCED for t in words)
         or all(t.lower_ in _INTERJECTIONS for t in words))
 
 
+_VERDICTS = ("confirm", "deny", "hedge")
 PREAMBLE_WORDS = 3
 _ANNOUNCED = frozenset({"thing", "reason", "factor", "word", "answer", "point"})
 

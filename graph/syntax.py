@@ -166,7 +166,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             a = b  # "it is a mix of A and B": the mix is of its conjuncts
             b = b.conjuncts[0]
         expletive = _expletive_outcome(nodes)
-        b = expletive or b
+        b = expletive or _state_of_people(nodes) or b
         sustained = "undergoer" in nodes and b.lemma_.lower() in _SUSTAINED
         if sustained:  # "keeps the relationship going": the outcome is the relationship
             b = nodes["undergoer"]
@@ -175,6 +175,9 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             judged, b = b.lower_, nodes["undergoer"]
             nodes = {k: v for k, v in nodes.items() if k != "undergoer"}
         doing = [c for c in b.children if c.dep_ == "acl" and c.tag_ == "VBG"]
+        if cue.relation == "undermines":  # "stops nurses from speaking up": the speaking up
+            doing += [g for p in nodes["cue"].children if p.dep_ == "prep" and p.lower_ == "from"
+                      and p.i > b.i for g in p.children if g.dep_ == "pcomp" and g.tag_ == "VBG"]
         if doing and b.dep_ == "dobj" and "undergoer" not in nodes:
             nodes = {**nodes, "undergoer": b}  # "stops nurses speaking up": the speaking up
             b = doing[0]
@@ -336,6 +339,15 @@ def _as_tagged(doc: Any, found: list[tuple[str | None, Link]]) -> list[Link]:
     return [link for word_class, link in found
             if not {"noun", "adjective"} <= classes[link.cue[0]]
             or _TAGGED_CLASS.get(doc[link.cue[0]].pos_, word_class) == word_class]
+
+
+def _state_of_people(nodes: dict[str, Any]) -> Any:
+    """ "made us safer", "makes them braver": the state the people are put in is the outcome,
+    not the people, named by a pronoun."""
+    complement, b = nodes.get("complement"), nodes["b"]
+    if complement is None or complement.pos_ != "ADJ" or b.tag_ != "PRP" or b.head != complement:
+        return None
+    return complement
 
 
 def _expletive_outcome(nodes: dict[str, Any]) -> Any:

@@ -251,6 +251,11 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("getting patients up", "requires", "physio")),
     ("The new system only works if there's a nurse on the phone.",
      ("new system", "requires", "nurse")),
+    ("The hierarchy, it stops the junior nurses from speaking up.",
+     ("hierarchy", "undermines", "speaking up")),
+    ("Blame discourages staff from reporting errors.",
+     ("blame", "undermines", "incident reporting")),
+    ("The simulation days made us safer.", ("simulation day", "enables", "safety")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -439,6 +444,7 @@ def test_a_pronoun_argument_resolves_to_the_previous_sentences_concept(parsing):
      ("fatigue", "isConsequenceOf", "new rota")),
     ("Regular debriefs are quite new here. They help people recover after a bad shift.",
      ("debrief", "enables", "recover")),
+    ("We debrief after every arrest. It's how we learn.", ("debrief", "enables", "learning")),
 ])
 def test_a_pronoun_resolves_to_what_the_sentence_before_is_about(parsing, text, reading):
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
@@ -625,6 +631,12 @@ def test_a_plain_summary_nobody_judges_stays_the_speakers_claim(parsing):
     ("Why were they leaving before?", "Lonely. Homesick.",
      ("lonely", "undermines", "staff retention")),
     ("Why do you think morale dropped?", "The rota.", ("rota", "undermines", "morale")),
+    ("How do you rebuild trust?", "Slowly. By keeping small promises.",
+     ("small promise", "enables", "trust")),
+    ("How did you bring the waiting down?", "Gradually. Through triage at the door.",
+     ("triage", "undermines", "waiting")),
+    ("How do you keep nurses?", "By giving them a named mentor.",
+     ("mentoring", "enables", "staff retention")),
 ])
 def test_how_and_why_questions_are_completed_by_the_answer(parsing, question, answer, reading):
     """The answer to "how do you B?" is the means, to "why does B happen?" the cause; an answer
@@ -651,6 +663,33 @@ def test_each_item_of_a_listed_answer_is_a_claim(parsing):
 ])
 def test_why_and_how_questions_about_people_or_judgements_give_nothing(parsing, question, answer):
     assert not _answered(parsing, question, answer)
+
+
+def test_a_verdict_that_opens_an_answer_is_not_passed_over_as_saying_how(parsing):
+    """ "Slowly." says how and is passed over; "Probably." is a verdict, so the sentence after
+    it is not read as the answer."""
+    assert not _answered(parsing, "How do you rebuild trust?", "Probably. Maybe the huddles.")
+
+
+def _talk(engine, *turns: str):
+    speakers = ("Interviewer", "Pat Lee")
+    source = "".join(f"{speakers[i % 2]}: {turn}\n" for i, turn in enumerate(turns))
+    return extract(read_text(source, "t.txt", source.encode()), engine).claims
+
+
+@pytest.mark.parametrize(("turns", "reading"), [
+    (("You mentioned the ward committee.", "They are vital. Without them, the mothers don't come."),
+     ("mother", "requires", "ward committee")),
+    (("You talked about the huddle.", "It changed everything. It builds trust."),
+     ("huddle", "enables", "trust")),
+    (("What about the rota?", "It was a mess. It drove people out."),
+     ("rota", "undermines", "staff retention")),
+])
+def test_a_pronoun_early_in_an_answer_refers_to_the_topic_put_to_the_speaker(parsing, turns,
+                                                                              reading):
+    """ "they" or "it" at the start of an answer, through a chain of "it"s that say nothing
+    of a relation, is the topic the interviewer named, not a word of the sentences between."""
+    assert (*reading, False) in _readings(parsing, _talk(parsing, *turns))
 
 
 def test_an_unanswered_question_is_nobodys_claim(parsing):
