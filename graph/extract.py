@@ -304,7 +304,7 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
         out.append(a)
     _mark_turn_ends(out)
     chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen)
-                    | _answers(engine, out, chosen))
+                    | _answers(engine, out, chosen) | _told_outcomes(engine, out))
     cased = [_cased(out[number]) for number in chosen]
     parses = _parse(engine, tokens, chosen, cased) if chosen else None
     for index, number in enumerate(chosen):
@@ -341,6 +341,25 @@ def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) 
                       if n == 0 or analysed[n - 1].turn != here.turn), None)
         if start and analysed[start - 1].turn == here.turn - 1:
             out.add(start - 1)
+    return out
+
+
+def _told_outcomes(engine: Engine, analysed: list[_Analysed]) -> set[int]:
+    """Sentences with a word of change ("dropped", "went up") after one of the same turn that
+    may tell of something done ("We put a coordinator on ..."), and that one: the parse reads
+    whether the change is put down to it (see _intervention)."""
+    if engine.lexicon is None:
+        return set()
+    changes = engine.lexicon.polarity.get("less", frozenset()) | engine.lexicon.polarity.get(
+        "more", frozenset()) | {"up", "down"}
+    out = set()
+    for number in range(1, len(analysed)):
+        here, before = analysed[number], analysed[number - 1]
+        if before.turn != here.turn or not any(t.lemma_.lower() in changes for t in here.doc):
+            continue
+        words = {t.lower_ for t in before.doc} | {t.lemma_.lower() for t in before.doc}
+        if words & _DOERS and words & _INTRODUCING:
+            out.update((number - 1, number))
     return out
 
 
@@ -639,18 +658,27 @@ def _prompt(a: _Analysed) -> bool:
 
 
 def _mentioned(root: Any) -> Any:
-    """What a sentence says the other speaker mentioned ("You mentioned the committee.", "You
-    talked about rotas."): the head of the topic, or None."""
-    if root.lemma_ not in _MENTIONING or not any(
+    """The topic an interviewer puts to the speaker ("You mentioned the committee.", "Let's
+    talk about the waits.", "I'd like to turn to the rota."): the head of the topic, or None."""
+    verb = root
+    if root.lemma_ in _WISHING:
+        verbs = [c for c in root.children if c.dep_ in ("ccomp", "xcomp")
+                 and c.lemma_ in _MENTIONING]
+        if not verbs:
+            return None
+        verb = verbs[0]
+    elif root.lemma_ not in _MENTIONING or not any(
             c.dep_ == "nsubj" and c.lower_ == "you" for c in root.children):
         return None
-    topics = [c for c in root.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
-    topics += [t for c in root.children if c.dep_ == "prep" and c.lower_ == "about"
+    topics = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    topics += [t for c in verb.children if c.dep_ == "prep" and c.lower_ in ("about", "to", "on")
                for t in c.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]
     return topics[0] if topics else None
 
 
-_MENTIONING = frozenset({"mention", "talk", "say", "raise", "describe", "bring", "speak"})
+_MENTIONING = frozenset({"mention", "talk", "say", "raise", "describe", "bring", "speak", "ask",
+                         "turn", "move", "come", "go", "touch"})
+_WISHING = frozenset({"let", "want", "like", "love"})
 
 
 def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> str | None:
@@ -1143,12 +1171,16 @@ def _parse_claims(
         return []
     out = []
     for link in _links(engine, a):
+        done = _intervention(analysed[pos - 1], a) if link.rule == "outcome-after" else None
+        if link.rule == "outcome-after" and done is None:
+            continue
         subject = _side(engine, analysed, pos, link.subject, _place(link.subject, link.cue, 0),
                         None, link.cue)
         if subject is None:
             continue
         obj = _side(engine, analysed, pos, link.object, _place(link.object, link.cue, 1),
-                    subject.iri, link.cue)
+                    subject.iri, link.cue) if done is None else _done_side(
+            engine, analysed, pos - 1, done, subject.iri)
         if obj is None or obj.iri == subject.iri or (
                 link.relation not in CAUSAL and _means_asked(a, link, subject)):
             continue  # "How do you work with the GPs?" "We train their nurses.": no means
@@ -1169,6 +1201,39 @@ def _parse_claims(
 
 
 _NOT_HAPPENINGS = syntax.OPINION_VERBS | {"be", "matter", "do", "have", "choose", "want"}
+
+
+def _intervention(before: _Analysed, here: _Analysed) -> Any:
+    """What a sentence just before `here` in the same turn tells the speaker's side did ("We
+    put a coordinator on the afternoon shift.", "I brought in a checklist."): the head of what
+    was put in place, or None."""
+    root = before.parsed[:].root if before.parsed is not None else None
+    if root is None or before.turn != here.turn or before.question or (
+            root.lemma_.lower() not in _INTRODUCING) or syntax.is_negated(root) or not any(
+            c.dep_ == "nsubj" and c.lower_ in _DOERS for c in root.children):
+        return None
+    done = [c for c in root.children if c.dep_ == "dobj"] + [  # "brought in hourly rounding"
+        t for c in root.children if c.dep_ in ("prep", "prt") and c.lower_ in _PUT_IN
+        and c.i == root.i + 1 for t in c.children if t.dep_ == "pobj"]
+    return done[0] if done else None
+
+
+def _done_side(engine: Engine, analysed: list[_Analysed], pos: int, done: Any,
+               exclude: str) -> _Side | None:
+    """The concept of what was done; what was stopped or cut is there less ("We stopped the
+    huddles. Morale fell.": the huddles enable morale)."""
+    side = _side(engine, analysed, pos, syntax.Arg(done.i), "object", exclude, (0, 0))
+    removed = done.head.lemma_.lower() in _REMOVING
+    return replace(side, direction="less") if side is not None and removed else side
+
+
+_REMOVING = frozenset({"stop", "scrap", "drop", "cut", "end", "replace"})
+_INTRODUCING = frozenset({"put", "start", "bring", "introduce", "set", "create", "appoint", "hire",
+                          "recruit", "get", "add", "launch", "open", "build", "employ", "train",
+                          "begin", "run", "give", "change", "move", "switch", "make", "pilot",
+                          "replace", "stop", "scrap", "drop", "cut", "end", "redesign"})
+_DOERS = frozenset({"we", "i", "they"})
+_PUT_IN = frozenset({"in", "on", "up"})
 
 
 def _why_answered(engine: Engine, analysed: list[_Analysed], pos: int
@@ -1629,6 +1694,9 @@ def _side(
             return _Side(specific, direction, False)
         if head is None:
             direction = _window_direction(engine, doc, chosen.start)
+        ended = _ended(engine, head) if head is not None and not direction else None
+        if ended is not None and ended.left_edge.i <= chosen.start <= ended.right_edge.i:
+            direction = "absent"  # "when we stopped the blame": no more blame
         if chosen.opposite:  # "reduces turnover": less turnover is more retention
             direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
@@ -1670,6 +1738,7 @@ def _side(
         if head is not verb and arg.keep_polarity:
             marked, head = _marked(engine, head)
             denied = any(c.dep_ == "neg" for c in verb.children) and verb.lemma_ in _LIGHT_HAVE
+            denied = denied or head is _ended(engine, verb)  # "we stopped the investigations"
             direction = "absent" if denied else marked or direction  # "not having enough staff"
     phrase = _head_phrase(engine, head, arg.result) if head is not None else None
     if phrase is None:
@@ -1680,6 +1749,14 @@ def _side(
     if stem is not None:  # "inconsistency" is less consistency
         return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
     return _Side(_provisional(a, *phrase), direction, False)
+
+
+def _ended(engine: Engine, verb: Any) -> Any:
+    """The object of a clause whose verb says it ends ("we stopped the huddles"), or None."""
+    if verb.pos_ != "VERB" or engine.lexicon is None or not any(
+            c.ceases for c in engine.lexicon.lookup("verb", verb.lemma_.lower())):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj"), None)
 
 
 def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:

@@ -102,6 +102,8 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
     found += _instead(doc, found)
     found += _counted_parts(doc, lexicon)
     found += _share_of_that(doc)
+    if not found:
+        found += _outcome_after(doc, lexicon)
     seen: set[tuple[Any, ...]] = set()
     out = []
     for link in sorted(found, key=lambda x: (x.cue, x.rule)):
@@ -757,6 +759,19 @@ def _share_of_that(doc: Any) -> list[Link]:
 
 
 _SHARES = frozenset({"lot", "most", "some", "much", "part", "half", "all", "bit", "plenty"})
+
+
+def _outcome_after(doc: Any, lexicon: Lexicon) -> list[Link]:
+    """ "We put a coordinator on the late shift. The queues dropped by half.": a change told on
+    its own, with nothing else linked, is put down to the sentence before (whether that tells
+    of something done is checked where the link is read)."""
+    root = doc[:].root
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")
+                and c.pos_ in ("NOUN", "PROPN")]
+    if not subjects or is_negated(root) or not changing(lexicon, root):
+        return []
+    return [Link("isConsequenceOf", Arg(root.i), Arg(None, previous=True), (root.i, root.i + 1),
+                 "outcome-after", 0.6, False, is_hedged(root))]
 
 
 def _kind(token: Any) -> str:

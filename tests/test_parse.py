@@ -256,6 +256,8 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Blame discourages staff from reporting errors.",
      ("blame", "undermines", "incident reporting")),
     ("The simulation days made us safer.", ("simulation day", "enables", "safety")),
+    ("Morale fell when we stopped the huddles.", ("huddle", "enables", "morale")),
+    ("Reporting went up when we stopped the blame.", ("blame", "undermines", "incident reporting")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -282,6 +284,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("They leave the ward at five because of the rota.", "staff retention"),
     ("The lifts break because the budget got cut.", "lift"),
     ("After a month, people stop taking the huddle seriously.", "undermines"),
+    ("She was the first nurse to arrive at the huddle.", "enables"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
@@ -437,6 +440,27 @@ def test_a_without_phrase_alone_states_no_requirement(parsing):
 def test_a_pronoun_argument_resolves_to_the_previous_sentences_concept(parsing):
     claims = _claims(parsing, "Bullying is everywhere here. It erodes morale.")
     assert ("bullying", "undermines", "morale", False) in _stated(parsing, claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("We put a coordinator on the afternoon shift. The queues dropped by half.",
+     ("coordinator", "undermines", "queue")),
+    ("I appointed a discharge coordinator. Delays dropped.",
+     ("discharge coordinator", "undermines", "delay")),
+    ("We stopped the huddles. Morale fell.", ("morale", "isConsequenceOf", "huddle")),
+])
+def test_a_change_told_after_something_done_is_put_down_to_it(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "We talked about the huddles. Morale fell.",
+    "We didn't start the huddles. Morale fell.",
+    "Did we put a coordinator on the late shift? The queues dropped.",
+    "We put a coordinator on the afternoon shift. The queues never dropped.",
+])
+def test_a_change_after_nothing_done_is_put_down_to_nothing(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.rule == "outcome-after"]
 
 
 @pytest.mark.parametrize(("text", "reading"), [
@@ -684,6 +708,11 @@ def _talk(engine, *turns: str):
      ("huddle", "enables", "trust")),
     (("What about the rota?", "It was a mess. It drove people out."),
      ("rota", "undermines", "staff retention")),
+    (("I'd like to turn to the rota.", "It was a mess. It drove people out."),
+     ("rota", "undermines", "staff retention")),
+    (("I want to ask you about the huddles.", "They build trust."), ("huddle", "enables", "trust")),
+    (("Let's talk about the waits. Where do they come from?", "Demand, mostly."),
+     ("wait", "isConsequenceOf", "demand")),
 ])
 def test_a_pronoun_early_in_an_answer_refers_to_the_topic_put_to_the_speaker(parsing, turns,
                                                                               reading):
