@@ -1905,14 +1905,16 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     """The concept a verb names when people do it (lg:actionLabel): "nurses stay" is staff
     retention, "nurses leave" its absence."""
     hit = engine.actions.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"] or (
+        [c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i]
+        if verb.dep_ == "xcomp" else [])  # "the rota forced nurses to leave": the nurses
     if hit is None and subjects and subjects[0].lower_ in _PERSONAL:
         return _kept(engine, a, verb)
     if subjects and _one_person(subjects[0]):
         return None  # "if the surgeon stays": one person staying put, not staff retention
     if hit is None or not subjects or not _person(engine, a, subjects[0]) or any(
-            c.dep_ in ("dobj", "acomp", "attr", "oprd", "xcomp") or c.lower_ in _ELSEWHERE
-            for c in verb.children):
+            c.dep_ in ("dobj", "acomp", "attr", "oprd", "xcomp")
+            or (c.lower_ in _ELSEWHERE and c.dep_ != "aux") for c in verb.children):
         return None  # "we stay on the same page", "they leave the ward at five"
     iri, opposite = hit
     return _Side(iri, "less" if opposite else "", False)
@@ -2243,7 +2245,9 @@ def _relative_target(pronoun: Any) -> Any:
         return _identified(verb.head) or verb.head
     if verb.dep_ in ("csubj", "ccomp", "attr", "xcomp") and verb.head.lemma_ == "be":
         wanted = ("attr", "acomp") if verb.dep_ == "csubj" else ("nsubj", "csubj")
-        others = [c for c in verb.head.children if c.dep_ in wanted and c.i != verb.i]
+        others = [c for c in verb.head.children if c.dep_ in wanted and c.i != verb.i] or [
+            c for c in verb.head.children if verb.dep_ == "csubj" and c.dep_ == "nsubj"
+            and c.i > verb.head.i]  # "what keeps them here is the team": the parse's subject
         return others[0] if others else None
     return None
 

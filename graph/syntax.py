@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from graph.lexicon import Cue, Lexicon
@@ -828,27 +829,31 @@ def is_hedged(token: Any) -> bool:
 def _phrases(doc: Any, lexicon: Lexicon, word_class: str) -> list[tuple[Cue, int, int]]:
     """Where the cues of a class stand in the sentence, longest first at each position."""
     words = ["not" if t.lower_ == "n't" else t.lower_ for t in doc]
+    at: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        at.setdefault(word, []).append(i)
     out: list[tuple[Cue, int, int]] = []
     taken: set[int] = set()
     for cue in lexicon.in_class(word_class):
         parts = _split_clitics(cue.lemma)
         n = len(parts)
-        for i in range(len(words) - n + 1):
-            if words[i : i + n] == parts and not taken.intersection(range(i, i + n)):
+        for i in at.get(parts[0], ()):
+            if tuple(words[i : i + n]) == parts and not taken.intersection(range(i, i + n)):
                 out.append((cue, i, i + n))
                 taken.update(range(i, i + n))
     return sorted(out, key=lambda x: x[1])
 
 
-def _split_clitics(phrase: str) -> list[str]:
-    out = []
+@cache
+def _split_clitics(phrase: str) -> tuple[str, ...]:
+    out: list[str] = []
     for word in phrase.split():
         if "'" in word:
             stem, _, rest = word.partition("'")
             out += [stem, "'" + rest]
         else:
             out.append(word)
-    return out
+    return tuple(out)
 
 
 def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:

@@ -257,6 +257,11 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("blame", "undermines", "incident reporting")),
     ("The simulation days made us safer.", ("simulation day", "enables", "safety")),
     ("Morale fell when we stopped the huddles.", ("huddle", "enables", "morale")),
+    ("The targets push us to do quick visits.", ("quick visit", "isConsequenceOf", "targets")),
+    ("The audit pressured the ward into cutting corners.",
+     ("at-risk behaviour", "isConsequenceOf", "audit")),
+    ("The on-call forced good nurses to leave.", ("on call", "undermines", "staff retention")),
+    ("What keeps nurses here is the teamwork.", ("teamwork", "enables", "staff retention")),
     ("Reporting went up when we stopped the blame.", ("blame", "undermines", "incident reporting")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
@@ -285,6 +290,8 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("The lifts break because the budget got cut.", "lift"),
     ("After a month, people stop taking the huddle seriously.", "undermines"),
     ("She was the first nurse to arrive at the huddle.", "enables"),
+    ("They pushed the audit trolley to the ward.", "isConsequenceOf"),
+    ("A brilliant bedside teacher with no publications never gets promoted.", "requires"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
