@@ -1733,6 +1733,8 @@ def _side(
             return _side(engine, analysed, pos, syntax.Arg(held[0].i), role, exclude, cue)
     if event is not None:  # "nurses skipping checks": the skipping of checks
         return _Side(_provisional(a, *_deed_phrase(engine, event)), direction, False)
+    if head is not None and _able(head):  # "you can't lead here without trust": leading
+        return _Side(_provisional(a, *_deed_phrase(engine, head)), direction, False)
     if head is not None and _clause(head):  # a clause: what it is about
         verb, head = head, _clause_topic(head, arg)
         if head is not verb and arg.keep_polarity:
@@ -1850,6 +1852,16 @@ def _holds(found: _Found, head: Any) -> bool:
     if head.dep_ == "acl" and head.tag_ == "VBG":
         return found.start < head.i < found.end
     return found.start == head.i and found.end > head.i + 1 and head.pos_ in ("NOUN", "PROPN")
+
+
+def _able(verb: Any) -> bool:
+    """A deed people can or cannot do, with no object ("you cannot lead here", "we couldn't
+    recruit"): the deed is what the clause is about, not who does it."""
+    return verb.pos_ == "VERB" and verb.lemma_.lower() not in _BARE_VERBS | _LIGHT | (
+        syntax.OPINION_VERBS) and any(c.dep_ == "aux" and c.lemma_.lower() in ("can", "could")
+                                      for c in verb.children) and any(
+        c.dep_ == "nsubj" and c.lower_ in _PERSONAL for c in verb.children) and not any(
+        c.dep_ in ("dobj", "attr", "acomp", "xcomp", "ccomp") for c in verb.children)
 
 
 def _clause(head: Any) -> bool:

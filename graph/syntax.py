@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from graph.lexicon import Cue, Lexicon
@@ -24,7 +25,8 @@ NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "hardly", 
 MODALS = frozenset({"may", "might", "could"})
 HEDGE_ADVERBS = frozenset({"maybe", "perhaps", "possibly", "probably", "arguably", "conceivably"})
 HEDGE_VERBS = frozenset({"suspect", "guess", "suppose", "wonder", "imagine", "reckon"})
-OPINION_VERBS = frozenset({"think", "believe", "say", "feel", "agree", "accept", "see"})
+OPINION_VERBS = frozenset({"think", "believe", "say", "feel", "agree", "accept", "see", "find",
+                           "reckon", "suppose", "expect", "imagine", "consider"})
 CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "conj", "parataxis", "csubj", "xcomp"})
 INTERJECTIONS = frozenset({"and", "but", "well", "so", "oh", "um", "uh", ",", "-", "--"})
 REACH = 6  # tokens a side read from words around a cue may span
@@ -590,7 +592,9 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
                                and (after >= len(doc) or doc[after].tag_ != "IN")), None)
         if entry is None:  # "protects against B" is not "protects B"
             continue
-        after += bool(entry.prep)
+        particle = companion is not None and companion == after  # "chips away at trust"
+        after = companion + 1 if particle else after
+        after += bool(entry.prep) and after < len(doc) and doc[after].lower_ in entry.prep
         if entry.change and not any(t.lower_ in lexicon.marks for t in doc[after : after + 2]):
             continue  # "leadership means listening" defines; "means fewer errors" says more
         if any(t.lower_ in _SHIFTING_PARTICLES and t.lower_ not in entry.with_
@@ -599,7 +603,7 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         left = max((t.i + 1 for t in doc[:i] if _stop(t) or t.text == ","
                     or t.tag_ in ("VBZ", "VBP", "VBD", "MD")), default=0)
         right = next((t.i for t in doc[after:] if _stop(t) or t.text == ","), len(doc))
-        if entry.with_:
+        if entry.with_ and not particle:
             right = min(right, companion)
         passive = i > 0 and doc[i - 1].lower_ in BE and token.lower_.endswith(("ed", "en"))
         if passive:
@@ -626,11 +630,13 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
 
 
 def _denied_opinion(doc: Any, i: int) -> bool:
-    """ "I don't believe A erodes B", read from the words: a negated opinion verb before."""
+    """ "I don't believe A erodes B", read from the words: a negated opinion verb before, not
+    before a "but" ("I don't think A is the problem, but B kills C")."""
+    start = max((t.i + 1 for t in doc[:i] if t.lower_ in ("but", "yet", ";")), default=0)
     return any(
         token.lemma_.lower() in OPINION_VERBS
         and {t.lower_ for t in doc[max(0, token.i - 2) : token.i]} & NEGATION_WORDS
-        for token in doc[:i]
+        for token in doc[start:i]
     )
 
 
@@ -666,16 +672,27 @@ def is_negated(token: Any) -> bool:
     if any((c.dep_ == "neg" or c.lower_ in ("never",)) and not _contrastive(c)
            for c in token.children):
         return True
-    if _denied_cleft(token):
+    if _denied_cleft(token) or _denied_pseudo_cleft(token):
         return True
     if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) and token.pos_ == "NOUN":
         return True
-    head = token
-    while head.dep_ in ("ccomp", "xcomp", "conj") and head.head.i != head.i:
-        head = head.head
-        if head.lemma_ in OPINION_VERBS and any(c.dep_ == "neg" for c in head.children):
-            return True
+    for below, above in pairwise([token, *token.ancestors]):
+        if below.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ in ("but", "yet")
+                                        for c in above.children):
+            return False  # "I don't think A is the problem, but B kills C": B is said
+        if above.lemma_ in OPINION_VERBS and below.dep_ in ("ccomp", "xcomp") and any(
+                c.dep_ == "neg" for c in above.children):
+            return True  # "I don't think workload is what drives sickness", however parsed
     return False
+
+
+def _denied_pseudo_cleft(token: Any) -> bool:
+    """The verb of a free relative after a negated copula: "workload isn't what drives
+    sickness", "not knowing is not what makes them skip insulin"."""
+    copula = token.head
+    return token.dep_ in ("ccomp", "attr", "xcomp", "relcl") and copula.lemma_ == "be" and any(
+        c.dep_ == "nsubj" and c.lower_ == "what" for c in token.children) and any(
+        c.dep_ == "neg" and not _contrastive(c) for c in copula.children)
 
 
 def _denied_cleft(token: Any) -> bool:
@@ -1082,6 +1099,8 @@ def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     ]
     if token.head.pos_ in ("NOUN", "PROPN") and token.head.dep_ == "conj":
         heads.append(token.head.head)  # "ratio and experience together"
+    elif token.head.pos_ in ("NOUN", "PROPN") and token.head.conjuncts and token.head not in heads:
+        heads.append(token.head)  # "stories and numbers together, that's what works"
     out = []
     for head in heads:
         for other in head.conjuncts:

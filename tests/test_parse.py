@@ -262,6 +262,10 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("at-risk behaviour", "isConsequenceOf", "audit")),
     ("The on-call forced good nurses to leave.", ("on call", "undermines", "staff retention")),
     ("What keeps nurses here is the teamwork.", ("teamwork", "enables", "staff retention")),
+    ("You cannot lead here without the trust of the community.", ("lead", "requires", "trust")),
+    ("Stories and numbers together, that's what gets money out of the board.",
+     ("story", "combinesWith", "number")),
+    ("Short contracts chip away at trust.", ("short contract", "undermines", "trust")),
     ("Reporting went up when we stopped the blame.", ("blame", "undermines", "incident reporting")),
 ])
 def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, reading):
@@ -385,6 +389,21 @@ def test_only_a_denial_of_the_claim_negates_it(parsing, text, negated):
     assert claims and all(c.negated == negated for c in claims)
 
 
+@pytest.mark.parametrize(("text", "negated"), [
+    ("So no, I don't think workload is what drives sickness.", True),
+    ("Workload is not what drives sickness.", True),
+    ("Workload is what drives sickness.", False),
+    ("No, I do not find that the tablet reduces the contact.", True),
+    ("I don't think the rota is the problem, but blame kills reporting.", False),
+    ("I don't think blame kills reporting.", True),
+])
+def test_a_denied_opinion_or_pseudo_cleft_negates_the_claim_under_it(parsing, text, negated):
+    """A negated opinion verb denies the clause it governs however the parser attaches it, but
+    not a clause after "but"; "isn't what drives" denies the free relative."""
+    claims = _claims(parsing, text)
+    assert claims and all(c.negated == negated for c in claims)
+
+
 def test_a_list_after_a_colon_gives_each_item_as_a_part(parsing):
     found = _stated(parsing, _claims(
         parsing, "We built a safety culture: a daily huddle, open incident reporting and a weekly "
@@ -476,6 +495,8 @@ def test_a_change_after_nothing_done_is_put_down_to_nothing(parsing, text):
     ("Regular debriefs are quite new here. They help people recover after a bad shift.",
      ("debrief", "enables", "recover")),
     ("We debrief after every arrest. It's how we learn.", ("debrief", "enables", "learning")),
+    ("The handover is difficult. For that we need structure.",
+     ("handover", "requires", "structure")),
 ])
 def test_a_pronoun_resolves_to_what_the_sentence_before_is_about(parsing, text, reading):
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
