@@ -2514,6 +2514,23 @@ def _settle(
     return claims
 
 
+def _outranked(claims: list[Claim]) -> list[Claim]:
+    """The claims, less a proposition confirmed by an answer's opening word that the same answer
+    then denies in words, of the same relation between akin concepts ("Does remote triage burn
+    people out? I've heard it's relentless." "It's relentless, yes. But I don't think the
+    remote work is what burns people out.")."""
+    denied = [c for c in claims if c.negated]
+    return [c for c in claims if c.negated or not c.question or c.answer is None or not any(
+        d.speaker == c.speaker and d.evidence.turn == c.answer.turn and d.relation == c.relation
+        and _akin(d.subject, c.subject) and _akin(d.object, c.object) for d in denied)]
+
+
+def _akin(first: str, second: str) -> bool:
+    """Two concepts whose names share a word ("remote work", "remote triage")."""
+    return first == second or bool(set(first.rsplit("/", 1)[-1].split("-"))
+                                   & set(second.rsplit("/", 1)[-1].split("-")))
+
+
 def _verdict(engine: Engine, answer: _Analysed) -> str:
     """How an answer opens: "deny", "hedge", "confirm", or "" for none of them."""
     return next((v for v in ("deny", "hedge", "confirm") if _opens_with(engine, v, answer.doc)),
@@ -2604,6 +2621,7 @@ def extract(document: Document, engine: Engine) -> Extraction:
         a.claims = _claims_in(engine, analysed, pos)
     for pos, a in enumerate(analysed):
         claims += _settle(engine, analysed, pos, a.claims)
+    claims = _outranked(claims)
     mentions = [
         Mention(
             f.iri, a.doc[f.start : f.end].text, a.sentence.index, a.turn, *a.offsets(f.start, f.end)

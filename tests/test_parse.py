@@ -749,6 +749,16 @@ def test_a_pronoun_early_in_an_answer_refers_to_the_topic_put_to_the_speaker(par
     assert (*reading, False) in _readings(parsing, _talk(parsing, *turns))
 
 
+def test_a_confirmation_the_answer_then_denies_in_words_is_no_claim(parsing):
+    """ "Yes" to the question's aside, then a denial of its proposition: only the denial."""
+    claims = _talk(parsing, "Does remote triage burn people out? I've heard it's relentless.",
+                   "It's relentless, yes. But I don't think the remote work is what burns "
+                   "people out.")
+    assert claims and all(c.negated for c in claims)
+    kept = _talk(parsing, "Does the rota erode morale?", "Yes. And I don't think pay erodes it.")
+    assert [c for c in kept if not c.negated and c.question]
+
+
 def test_an_unanswered_question_is_nobodys_claim(parsing):
     assert not _answered(parsing, "Does the rota undermine morale?", "Let me tell you about nights.")
 
