@@ -1171,7 +1171,8 @@ def _parse_claims(
         return []
     out = []
     for link in _links(engine, a):
-        done = _intervention(analysed[pos - 1], a) if link.rule == "outcome-after" else None
+        done = _intervention(analysed[pos - 1], a) if (
+            link.rule == "outcome-after" and pos > 0) else None
         if link.rule == "outcome-after" and done is None:
             continue
         subject = _side(engine, analysed, pos, link.subject, _place(link.subject, link.cue, 0),

@@ -484,6 +484,7 @@ def test_a_change_told_after_something_done_is_put_down_to_it(parsing, text, rea
     "We didn't start the huddles. Morale fell.",
     "Did we put a coordinator on the late shift? The queues dropped.",
     "We put a coordinator on the afternoon shift. The queues never dropped.",
+    "Morale and trust went up. We put a coordinator on the late shift, and it builds trust.",
 ])
 def test_a_change_after_nothing_done_is_put_down_to_nothing(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.rule == "outcome-after"]
