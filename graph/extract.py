@@ -239,6 +239,12 @@ class _Analysed:
         return self.parse[0].get(self.parse[1]) if self.parse else None
 
     @property
+    def root(self) -> Any:
+        """The root of the parse's first tree, or None for a sentence not parsed."""
+        parsed = self.parsed
+        return parsed[:].root if parsed is not None else None
+
+    @property
     def question(self) -> bool:
         return self.sentence.text.rstrip("\"”’' )").endswith("?")
 
@@ -642,7 +648,7 @@ _CHAINED = frozenset({"it", "they"})
 
 def _subject_word(a: _Analysed) -> str:
     """The lower-case first word of a parsed sentence's main subject, or ""."""
-    root = a.parsed[:].root if a.parsed is not None else None
+    root = a.root
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")] if root else []
     return subjects[0].left_edge.lower_ if subjects else ""
 
@@ -650,7 +656,7 @@ def _subject_word(a: _Analysed) -> str:
 def _prompt(a: _Analysed) -> bool:
     """A sentence that only names a topic: "Tell me about supervision.", "And the debriefs?",
     "You mentioned the committee."."""
-    root = a.parsed[:].root if a.parsed is not None else None
+    root = a.root
     return root is not None and (root.pos_ in ("NOUN", "PROPN") or _mentioned(root) is not None
                                  or (not any(c.dep_.startswith("nsubj") for c in root.children)
                                      and any(t.lower_ == "about" and t.head.i == root.i
@@ -686,9 +692,9 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     pronoun in the next one ("Sleep isn't optional. Safe prescribing depends on it."): the
     codebook concept in its subject; for a sentence that is only a noun phrase ("Discrepancy
     meetings. They're part of our learning system."), that phrase, provisional if need be."""
-    if a.parsed is None:
+    root = a.root
+    if root is None:
         return None
-    root = a.parsed[:].root
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
     fragment = not subjects and root.pos_ in ("NOUN", "PROPN")
     subjects = [root] if fragment else subjects
@@ -721,7 +727,7 @@ _MEANS = frozenset({"by", "through", "with"})
 def _fragment(engine: Engine, a: _Analysed) -> str | None:
     """The provisional concept of a parsed sentence that is only a noun phrase ("Discrepancy
     meetings.", "Staff shortages, mostly.")."""
-    root = a.parsed[:].root if a.parsed is not None else None
+    root = a.root
     means = [c for c in root.children if c.dep_ in ("pcomp", "pobj")] if root is not None and (
         root.lower_ in _MEANS) else []
     root = means[0] if means else root  # "By keeping small promises.", "Through feedback."
@@ -1208,7 +1214,7 @@ def _intervention(before: _Analysed, here: _Analysed) -> Any:
     """What a sentence just before `here` in the same turn tells the speaker's side did ("We
     put a coordinator on the afternoon shift.", "I brought in a checklist."): the head of what
     was put in place, or None."""
-    root = before.parsed[:].root if before.parsed is not None else None
+    root = before.root
     if root is None or before.turn != here.turn or before.question or (
             root.lemma_.lower() not in _INTRODUCING) or syntax.is_negated(root) or not any(
             c.dep_ == "nsubj" and c.lower_ in _DOERS for c in root.children):
@@ -1631,9 +1637,9 @@ def _side(
         return _Side(pair[arg.pair], "", True) if pair else None
     if arg.previous:  # "Morale collapsed. Mostly because of the rota.": that clause
         before = analysed[pos - 1] if pos > 0 and analysed[pos - 1].turn == a.turn else None
-        if before is None or before.parsed is None:
+        root = before.root if before is not None else None
+        if root is None:
             return None
-        root = before.parsed[:].root
         return _side(engine, analysed, pos - 1, syntax.Arg(root.i), role, exclude, (0, 0))
     if arg.head is None and arg.window is None:  # "That's why B": the sentence just before
         iri = _antecedent(engine, analysed, pos, role, exclude, reach=1)
@@ -2225,7 +2231,7 @@ def _listed(engine: Engine, side: _Side, exclude: str) -> list[_Side]:
     include?" "The electronic record, the escalation process and safeguarding."): a side for
     each item but the one the side already names."""
     answer = side.answer
-    root = answer.parsed[:].root if answer is not None and answer.parsed is not None else None
+    root = answer.root if answer is not None else None
     if root is None or root.pos_ not in ("NOUN", "PROPN"):
         return []
     items = [root]

@@ -119,7 +119,7 @@ class _Tree:
 
     def _extend(self, nodes: tuple[_Node, ...], at: int, bound: list[int]) -> Iterator[list[int]]:
         node = nodes[at]
-        reached = self._reach(bound[node.parent], node.op)
+        reached = _OPERATORS[node.op](self, bound[node.parent])  # in order
         for i in reached:
             if not self._passes(node.tests, i) or (
                     node.op not in _IN_TREE and self._root(i) != self._root(bound[0])):
@@ -157,18 +157,9 @@ class _Tree:
 
     def _root(self, i: int) -> int:
         if self.root_of is None:
-            self.root_of = [self._climb(j) for j in range(len(self.words))]
+            self.root_of = [(self._ancestors(j) or [j])[-1] for j in range(len(self.words))]
         return self.root_of[i]
 
-    def _climb(self, i: int) -> int:
-        seen = 0
-        while self.heads[i] != i and seen <= len(self.words):
-            i, seen = self.heads[i], seen + 1
-        return i
-
-    def _reach(self, i: int, op: str) -> list[int]:
-        """The tokens `op` reaches from token `i`, in order."""
-        return _OPERATORS[op](self, i)
 
     def _bounds(self, i: int) -> tuple[int, int]:
         if self.sentence is None:
