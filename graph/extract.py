@@ -1193,6 +1193,7 @@ def _parse_claims(
             continue  # "How do you work with the GPs?" "We train their nurses.": no means
         subject = _judgement(engine, link.subject, subject)
         obj = _judgement(engine, link.object, obj)
+        link, subject, obj = _happening(link, subject, obj)
         a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
         made = [*(c for other in _coordinated(a, link.subject, subject)
                   for c in _parse_claims_for(engine, a, link, other, obj)),
@@ -1587,6 +1588,21 @@ def _same_kind(engine: Engine, a: _Analysed, first: str, second: str) -> bool:
 def _category(engine: Engine, iri: str) -> str:
     concept = engine.codebook.concepts.get(iri)
     return concept.category if concept else ""
+
+
+def _happening(link: syntax.Link, subject: _Side, obj: _Side
+               ) -> tuple[syntax.Link, _Side, _Side]:
+    """Sides of clauses said not to happen ("because nurses don't report"): absent, or less of
+    what would go up; where a side already goes down or is absent ("nurses don't leave
+    because of the pay"), the negation denies the relation instead."""
+    sides = []
+    for arg, side in ((link.subject, subject), (link.object, obj)):
+        if arg.denied and side.direction in ("less", "absent"):
+            return replace(link, negated=True), subject, obj
+        if arg.denied:
+            side = replace(side, direction="less" if side.direction == "more" else "absent")
+        sides.append(side)
+    return link, sides[0], sides[1]
 
 
 def _judgement(engine: Engine, arg: syntax.Arg, side: _Side) -> _Side:

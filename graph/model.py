@@ -116,9 +116,13 @@ class Claim:
     def reading(self) -> tuple[str, str, str]:
         """The relation the claim asserts between the concepts themselves, with the marks on
         its sides read in: "lack of A undermines B" is A enables B; "fewer B is a consequence
-        of A" is A undermines B; "A requires less B" is B undermines A."""
+        of A" is A undermines B, "fewer B is a consequence of no A" A enables B; "A requires
+        less B" is B undermines A."""
         subject = self.subject_direction if self.relation != "requires" else ""
         sign = _sign(subject) * _sign(self.object_direction)  # "without A, B fails": B requires A
+        if self.relation == "isConsequenceOf" and _sign(subject) < 0 and sign > 0:
+            return self.object, "enables", self.subject  # "they leave because nobody thanks
+            #                                             them": thanks enable staying
         if sign > 0 or self.relation not in CAUSAL:
             return self.subject, self.relation, self.object
         if self.relation == "enables":

@@ -50,6 +50,7 @@ class Arg:
     #                          ("those two are in tension", "you need both")
     judged: str = ""  # "worse" or "better": what a causative made of it ("makes the pain worse")
     previous: bool = False  # the clause of the sentence before ("Morale fell. Because of X.")
+    denied: bool = False  # a clause whose own verb is negated: "because nurses don't report"
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,9 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             cue_token = nodes.get("cue", a.head)
             fixed = _pairs(construction.relation, a, b, cue_token, construction.id, 0.7, negated,
                            doc, hedged=verb is not None and is_hedged(verb))
+            if construction.relation == "isConsequenceOf":  # "blame is why nurses don't report"
+                fixed = [replace(x, subject=clause_denied(x.subject, doc),
+                                 object=clause_denied(x.object, doc)) for x in fixed]
             if construction.outcome:  # "it has to be taught": the teaching
                 fixed = [replace(x, object=replace(x.object, result=True)) for x in fixed]
             if construction.plain:  # "no A, no B": the "no"s are the construction's
@@ -945,10 +949,11 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     if end - start == 1 and any(c.lower_ == "only" for c in main.children):
         only = lexicon.lookup("subordinator", f"only {cue.lemma}")
         cue = only[0] if only else cue
-    inner_arg = Arg(inner.i, frozenset())
-    main_arg = Arg(main.i, frozenset(t.i for t in inner.subtree))
+    inner_arg = Arg(inner.i, frozenset(), denied=_said_not_to_happen(inner))
+    absent = cue.relation != "requires" and _said_not_to_happen(main)
+    main_arg = Arg(main.i, frozenset(t.i for t in inner.subtree), denied=absent)
     subject, obj = (inner_arg, main_arg) if cue.reverse else (main_arg, inner_arg)
-    negated = cue.relation != "requires" and is_negated(main)
+    negated = cue.relation != "requires" and is_negated(main) and not absent
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
                  cue.confidence, negated, is_hedged(main))]
 
@@ -968,6 +973,21 @@ def _lacking(lexicon: Lexicon, cue: Cue, inner: Any, main: Any, span: tuple[int,
         return []
     return [Link("requires", stopped, Arg(inner.i, frozenset(), keep_polarity=False), span, rule,
                  cue.confidence, False, hedged)]
+
+
+def _said_not_to_happen(verb: Any) -> bool:
+    """A clause whose own verb is negated ("nurses don't report", "they didn't come back"):
+    what it is about does not happen; a relation it is an argument of is not denied by it.
+    Not a copula ("it's not because of the pay" denies the reason)."""
+    return verb.pos_ in ("VERB", "AUX") and verb.lemma_ != "be" and any(
+        c.dep_ == "neg" and not _contrastive(c) for c in verb.children)
+
+
+def clause_denied(arg: Arg, doc: Any) -> Arg:
+    """The argument, marked denied when it is a clause said not to happen."""
+    if arg.head is None or arg.window is not None or not _said_not_to_happen(doc[arg.head]):
+        return arg
+    return replace(arg, denied=True)
 
 
 def _absent(verb: Any) -> bool:
@@ -994,10 +1014,12 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     inner = Arg(objects[0].i, frozenset())
     if head.i in range(start, end) and _reason_alone(doc, cue, start, end):
         return _explaining_before(cue, inner, (start, end), is_hedged(head))
+    absent = cue.relation != "requires" and head.pos_ in ("VERB", "AUX") and (
+        _said_not_to_happen(_clause_verb(head)))
     outer = Arg(_clause_verb(head).i if head.pos_ in ("VERB", "AUX") else head.i,
                 frozenset(t.i for x in (prep, *doc[start:end]) for t in x.subtree),
-                keep_polarity=cue.relation != "requires")
-    negated = is_negated(_clause_verb(head))
+                keep_polarity=cue.relation != "requires", denied=absent)
+    negated = is_negated(_clause_verb(head)) and not absent
     if cue.relation == "requires":
         # "no A without B", "A without B is hazardous" say A requires B; "A without B" alone
         # says nothing of the kind

@@ -473,7 +473,7 @@ def test_a_pronoun_argument_resolves_to_the_previous_sentences_concept(parsing):
      ("coordinator", "undermines", "queue")),
     ("I appointed a discharge coordinator. Delays dropped.",
      ("discharge coordinator", "undermines", "delay")),
-    ("We stopped the huddles. Morale fell.", ("morale", "isConsequenceOf", "huddle")),
+    ("We stopped the huddles. Morale fell.", ("huddle", "enables", "morale")),
 ])
 def test_a_change_told_after_something_done_is_put_down_to_it(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -1168,3 +1168,25 @@ def test_mending_the_parse_keeps_every_sentence_a_tree(parsing):
         before = [(t.dep_, t.head.i) for t in doc]
         assert [(t.dep_, t.head.i) for t in repair(doc)] == before, doc.text
     assert mended > 5
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Because of the blame, nurses do not report incidents.",
+     ("blame", "undermines", "incident reporting")),
+    ("Nurses don't report incidents because they fear blame.",
+     ("fear", "undermines", "incident reporting")),
+    ("Blame is why nurses don't report incidents.", ("blame", "undermines", "incident reporting")),
+])
+def test_a_clause_said_not_to_happen_is_absent_not_a_denial(parsing, text, reading):
+    """"B doesn't happen because of A": A undermines B, asserted; the negation is B's."""
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Nurses don't leave because of the pay.",
+    "I don't think nurses leave because of the pay.",
+])
+def test_a_negated_clause_that_already_goes_down_denies_the_reason(parsing, text):
+    """Less retention said not to happen "because of the pay" denies that the pay drives it."""
+    claims = [c for c in _claims(parsing, text) if c.relation != "isPartOf"]
+    assert claims and all(c.negated for c in claims)
