@@ -1535,6 +1535,10 @@ def _parse_claims_for(
                                    for x, arg in ((subject, link.subject), (obj, link.object))):
         return []  # "if a nurse tells you ...": who acts, not how many ("if staffing drops");
         #            "only if there's a nurse" says one is there
+    if link.rule == "cue-discourse" and (provisional or any(
+            _crowded(a, arg) for arg in (link.subject, link.object))):
+        return []  # "..., which is why B": a clause of several concepts says which it is about
+        #            by its syntax, which a window of words does not keep
     if link.rule == "negated-identity" and subject.anaphoric:
         return []  # "it's not an audit, it's a conversation": what "it" is, not a concept
     if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
@@ -1566,6 +1570,14 @@ def _parse_claims_for(
 
 _LOOSE = frozenset({"cue-subordinator", "cue-coordinator", "cue-discourse", "cue-preposition",
                     "coordination-both", "negated-identity"})
+
+
+def _crowded(a: _Analysed, arg: syntax.Arg) -> bool:
+    """A window of words naming more than one concept."""
+    if arg.window is None:
+        return False
+    start, end = arg.window
+    return len({f.iri for f in a.found if start <= f.start and f.end <= end}) > 1
 
 
 def _described(a: _Analysed, arg: syntax.Arg) -> bool:
@@ -1716,7 +1728,8 @@ def _side(
         if specific:
             return _Side(specific, direction, False)
         if head is None:
-            direction = _window_direction(engine, doc, chosen.start)
+            direction = _window_direction(engine, doc, chosen.start) or _told_change(
+                engine, a, chosen, cue)
         ended = _ended(engine, head) if head is not None and not direction else None
         if ended is not None and ended.left_edge.i <= chosen.start <= ended.right_edge.i:
             direction = "absent"  # "when we stopped the blame": no more blame
@@ -2338,6 +2351,18 @@ def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
 
 def _changing(engine: Engine, head: Any) -> str:
     return syntax.changing(engine.lexicon, head) if engine.lexicon is not None else ""
+
+
+def _told_change(engine: Engine, a: _Analysed, found: _Found, cue: tuple[int, int]) -> str:
+    """The change a window's concept is said to undergo by the verb it is the subject of
+    ("..., which is why morale fell"), where that verb is not the link's cue."""
+    if a.parsed is None or engine.lexicon is None:
+        return ""
+    token = a.parsed[found.end - 1]
+    verb = token.head
+    if token.dep_ not in ("nsubj", "nsubjpass") or cue[0] <= verb.i < cue[1]:
+        return ""
+    return syntax.changing(engine.lexicon, verb)
 
 
 def _window_direction(engine: Engine, doc: Any, start: int, floor: int = 0) -> str:

@@ -1190,3 +1190,24 @@ def test_a_negated_clause_that_already_goes_down_denies_the_reason(parsing, text
     """Less retention said not to happen "because of the pay" denies that the pay drives it."""
     claims = [c for c in _claims(parsing, text) if c.relation != "isPartOf"]
     assert claims and all(c.negated for c in claims)
+
+
+def test_a_change_told_in_a_clause_window_is_its_direction(parsing):
+    """"..., which is why reporting dropped": less reporting, so blame undermines it."""
+    claims = _claims(parsing, "Blame was everywhere, which is why reporting dropped.")
+    assert ("blame", "undermines", "incident reporting", False) in _readings(parsing, claims)
+
+
+def test_a_clause_window_naming_several_concepts_is_not_read(parsing):
+    """"A and B never did C, which is why D suffered": which of them D is put down to is
+    the clause's syntax, which a window of words does not keep."""
+    text = "Nurses and doctors never trained together, which is why teamwork suffered."
+    assert "cue-discourse" not in {c.rule for c in _claims(parsing, text)}
+
+
+def test_a_restrictive_relative_clause_describes_not_relates(parsing):
+    """"the nurse who needs support" says who; "bullying, which erodes morale" relates."""
+    assert "verb-relative" not in {
+        c.rule for c in _claims(parsing, "We saw the nurse who needs support with the rota.")}
+    assert ("bullying", "undermines", "morale", False) in _readings(
+        parsing, _claims(parsing, "We saw bullying, which erodes morale."))
