@@ -1061,14 +1061,11 @@ def _annotated(engine: Engine, claims: list[Claim]) -> list[Claim]:
     """Claims about a harm (lg:harmful) in the relation that states them: enabling a harm is
     causing it ("isolation feeds burnout": burnout isConsequenceOf isolation); a harm that
     comes without A is undermined by A ("without supervision, nurses burn out"); nothing
-    requires a harm."""
+    requires a harm. Claims that state no relation between concepts are left out."""
     out = []
     for claim in claims:
-        if claim.relation in _CAUSAL and any(
-                _role(engine, iri) and not direction for iri, direction in (
-                    (claim.subject, claim.subject_direction),
-                    (claim.object, claim.object_direction))):
-            continue  # "the board cut the rate": who acted, not a concept's effect ("more nurses")
+        if _not_a_relation(engine, claim):
+            continue
         plain = claim.subject_direction in ("", "more") and claim.object_direction in ("", "more")
         harm = [_harmful(engine, iri) for iri in (claim.subject, claim.object)]
         if plain and claim.relation == "enables" and harm[1]:
@@ -1631,8 +1628,40 @@ def _harmful(engine: Engine, iri: str) -> bool:
     concept = engine.codebook.concepts.get(iri)
     if concept is not None:
         return concept.harmful
-    harms = engine.lexicon.harms if engine.lexicon is not None else frozenset()
-    return _is_provisional(iri) and iri.rsplit("/", 1)[-1].rsplit("-", 1)[-1] in harms
+    return _named_by(engine, iri, "harms")
+
+
+def _not_a_relation(engine: Engine, claim: Claim) -> bool:
+    """A claim that tells who acted ("the board cut the rate"; but "more nurses" is a concept's
+    change), what lay people need or undergo ("the patient needs a bed"; but "the virtual ward
+    needs carers" and a denial are kept), or where something started ("the plan came from the
+    district office")."""
+    sides = ((claim.subject, claim.subject_direction), (claim.object, claim.object_direction))
+    if claim.relation in _CAUSAL and any(_role(engine, iri) and not d for iri, d in sides):
+        return True
+    if claim.relation != "isPartOf" and not claim.negated and any(
+            _named_by(engine, iri, "people") and not d and not _named_for_a_deed(iri)
+            for iri, d in sides[_PEOPLE_SIDES.get(claim.relation, slice(None))]):
+        return True
+    return claim.relation == "isConsequenceOf" and not (
+        claim.object_direction or claim.negated) and _named_by(engine, claim.object, "places")
+
+
+# The sides of a relation where lay people are no concept: what they need ("the patient needs a
+# bed": the subject of requires), what they undergo (the object of enables and undermines; their
+# presence can act: "having families on the round has done a lot for communication").
+_PEOPLE_SIDES = {"requires": slice(0, 1), "enables": slice(1, 2), "undermines": slice(1, 2)}
+
+
+def _named_for_a_deed(iri: str) -> bool:
+    """A new concept named for a deed ("moving-confused-patient")."""
+    return iri.rsplit("/", 1)[-1].split("-", 1)[0].endswith("ing")
+
+
+def _named_by(engine: Engine, iri: str, kind: str) -> bool:
+    """A new concept whose last word is in the lexicon's list `kind` ("people", "places")."""
+    words = getattr(engine.lexicon, kind) if engine.lexicon is not None else frozenset()
+    return _is_provisional(iri) and iri.rsplit("/", 1)[-1].rsplit("-", 1)[-1] in words
 
 
 def _role(engine: Engine, iri: str) -> bool:

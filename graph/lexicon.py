@@ -65,6 +65,8 @@ class _Lexicon(_Strict):
     polarity: dict[Direction, list[str]]
     failure: list[str]
     harms: list[str] = []
+    people: list[str] = []
+    places: list[str] = []
 
 
 class Construction(_Strict):
@@ -115,6 +117,8 @@ class Lexicon:
     constructions: tuple[Construction, ...]
     failure: frozenset[str] = frozenset()  # words judging an outcome as failing
     harms: frozenset[str] = frozenset()  # head nouns of harms the codebook does not name
+    people: frozenset[str] = frozenset()  # head nouns of lay people and their groups
+    places: frozenset[str] = frozenset()  # head nouns of places and the bodies in them
 
     @cached_property
     def marks(self) -> frozenset[str]:
@@ -299,4 +303,4 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
         raise LexiconError("\n".join(errors))
     polarity = {k: frozenset(v) for k, v in top.polarity.items()}
     return Lexicon(entries, tuple(groups), polarity, tuple(constructions), frozenset(top.failure),
-                   frozenset(top.harms))
+                   frozenset(top.harms), frozenset(top.people), frozenset(top.places))

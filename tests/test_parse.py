@@ -731,8 +731,8 @@ def _talk(engine, *turns: str):
 
 
 @pytest.mark.parametrize(("turns", "reading"), [
-    (("You mentioned the ward committee.", "They are vital. Without them, the mothers don't come."),
-     ("mother", "requires", "ward committee")),
+    (("You mentioned the ward committee.", "They are vital. Without them, morale collapses."),
+     ("morale", "requires", "ward committee")),
     (("You talked about the huddle.", "It changed everything. It builds trust."),
      ("huddle", "enables", "trust")),
     (("What about the rota?", "It was a mess. It drove people out."),
@@ -1211,3 +1211,23 @@ def test_a_restrictive_relative_clause_describes_not_relates(parsing):
         c.rule for c in _claims(parsing, "We saw the nurse who needs support with the rota.")}
     assert ("bullying", "undermines", "morale", False) in _readings(
         parsing, _claims(parsing, "We saw bullying, which erodes morale."))
+
+
+@pytest.mark.parametrize("text", [
+    "The patient needs a bed by the window.",
+    "The new plan came from the district office.",
+])
+def test_what_people_need_or_where_a_thing_started_is_no_relation(parsing, text):
+    """Lay people (the lexicon's `people`) are no side of a relation between concepts, and a
+    place (`places`) is where something came from, not its cause."""
+    assert not [c for c in _claims(parsing, text) if not c.negated]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The virtual ward needs carers.", ("virtual ward", "requires", "carer")),
+    ("Families are part of the care team.", ("family", "isPartOf", "care team")),
+    ("Most complaints come from poor communication.",
+     ("communication", "undermines", "complaint")),
+])
+def test_people_and_places_keep_the_relations_they_have(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
