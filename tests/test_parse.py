@@ -1231,3 +1231,9 @@ def test_what_people_need_or_where_a_thing_started_is_no_relation(parsing, text)
 ])
 def test_people_and_places_keep_the_relations_they_have(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+def test_improved_before_a_clause_is_no_transitive_verb(parsing):
+    """"B improved because A": B is a consequence of A, not "B improves A"."""
+    claims = _claims(parsing, "Teamwork improved because the surgeons listen to the nurses.")
+    assert ("teamwork", "enables", "listening", False) not in _stated(parsing, claims)
