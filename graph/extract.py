@@ -2093,6 +2093,9 @@ def _window_phrase(engine: Engine, doc: Any, window: tuple[int, int], before: bo
     head = doc[last - 1]
     if head.lower_ in _VAGUE or head.lemma_.lower() in engine.cue_words or len(head.text) < 3:
         return None
+    while first >= 2 and doc[first - 1].text == "-" and not doc[first - 1].whitespace_ \
+            and not doc[first - 2].whitespace_ and doc[first - 2].is_alpha:
+        first -= 2  # "the drop-ins": the whole hyphenated word
     return first, last
 
 

@@ -1237,3 +1237,10 @@ def test_improved_before_a_clause_is_no_transitive_verb(parsing):
     """"B improved because A": B is a consequence of A, not "B improves A"."""
     claims = _claims(parsing, "Teamwork improved because the surgeons listen to the nurses.")
     assert ("teamwork", "enables", "listening", False) not in _stated(parsing, claims)
+
+
+def test_a_hyphenated_word_read_around_a_cue_is_kept_whole(parsing):
+    """"the drop-ins did most of that": the drop-ins, not "ins"."""
+    claims = _turn(parsing, "The waiting list came down to twelve weeks. I'd say the drop-ins "
+                            "did most of that.")
+    assert ("waiting times", "isConsequenceOf", "drop ins", False) in _stated(parsing, claims)
