@@ -96,7 +96,11 @@ def _float(data: object) -> float:
 
 
 def _union(options: list[Decoder], hint: object) -> Decoder:
+    nullable = type(None) in typing.get_args(hint)  # None fits only its own option: at once
+
     def first_fit(data: object) -> object:
+        if data is None and nullable:
+            return None
         for option in options:
             try:
                 return option(data)
@@ -111,7 +115,7 @@ def _sequence(item: Decoder) -> Decoder:
     def items(data: object) -> tuple:
         if type(data) is not list:
             raise _wrong("a list", data)
-        return tuple(item(x) for x in data)
+        return tuple([item(x) for x in data])
 
     return items
 
