@@ -96,7 +96,11 @@ def _float(data: object) -> float:
 
 
 def _union(options: list[Decoder], hint: object) -> Decoder:
+    nullable = type(None) in typing.get_args(hint)  # None fits only its own option: at once
+
     def first_fit(data: object) -> object:
+        if data is None and nullable:
+            return None
         for option in options:
             try:
                 return option(data)
@@ -111,7 +115,7 @@ def _sequence(item: Decoder) -> Decoder:
     def items(data: object) -> tuple:
         if type(data) is not list:
             raise _wrong("a list", data)
-        return tuple(item(x) for x in data)
+        return tuple([item(x) for x in data])
 
     return items
 
@@ -144,20 +148,27 @@ def _dataclass(cls: type) -> Decoder:
             raise _wrong(f"an object for {cls.__name__}", data)
         if not decoders:  # filled on first use: the hints may name classes defined later
             decoders.update({name: _decoder(hints[name]) for name in fields})
-        values = {}
-        for name, value in data.items():
-            if name not in decoders:
-                raise CacheEntryError(f"{cls.__name__} has no field {name!r}")
-            try:
-                values[name] = decoders[name](value)
-            except CacheEntryError as err:
-                raise CacheEntryError(f"{cls.__name__}.{name}: {err}") from None
         try:
-            return cls(**values)
-        except TypeError as err:  # a required field is missing
-            raise CacheEntryError(f"{cls.__name__}: {err}") from None
+            return cls(**{name: decoders[name](value) for name, value in data.items()})
+        except (KeyError, TypeError, CacheEntryError):  # a field unknown, missing or not fitting
+            raise _unfit(cls, decoders, data) from None
 
     return build
+
+
+def _unfit(cls: type, decoders: dict[str, Decoder], data: dict) -> CacheEntryError:
+    """What is wrong with `data` for a `cls`: the first field unknown or not fitting, else the
+    fields missing."""
+    for name, value in data.items():
+        if name not in decoders:
+            return CacheEntryError(f"{cls.__name__} has no field {name!r}")
+        try:
+            decoders[name](value)
+        except CacheEntryError as err:
+            return CacheEntryError(f"{cls.__name__}.{name}: {err}")
+    required = [f.name for f in dataclasses.fields(cls) if f.init and f.name not in data
+                and f.default is f.default_factory is dataclasses.MISSING]
+    return CacheEntryError(f"{cls.__name__}: missing {', '.join(required)}")
 
 
 def dumps(entry: dict[str, object]) -> bytes:

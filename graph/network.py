@@ -593,9 +593,8 @@ def component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]
     if len(sub) == 1:
         return {next(iter(sub)): (0.0, 0.0)}
     large = len(sub) > LARGE
-    raw = nx.forceatlas2_layout(sub, max_iter=80 if large else 300, gravity=1.0,
-                                strong_gravity=True, weight="weight", seed=seed)
-    points = _widest({n: (float(x), float(y)) for n, (x, y) in raw.items()})
+    raw = forceatlas2(sub, 80 if large else 300, seed)
+    points = _widest({n: (float(x), float(y)) for n, (x, y) in zip(sub, raw, strict=True)})
     xs, ys = [x for x, _ in points.values()], [y for _, y in points.values()]
     width, height = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
     stretch = math.sqrt(max(1.0, ASPECT * height / width))
@@ -619,6 +618,62 @@ def component_layout(sub: nx.Graph, boxes: dict[str, tuple[float, float, float]]
         if _compactness(points, boxes, whole) > _compactness(best, boxes, whole):
             best = points
     return best
+
+
+def forceatlas2(sub: nx.Graph, steps: int, seed: int):
+    """networkx's forceatlas2_layout with strong gravity 1 and weighted edges (the same start,
+    forces and speed control), without its n x n x 2 arrays: repulsion summed per axis over
+    all pairs, attraction over the edges. A few times faster on a large component; no
+    BLAS call, whose sums may depend on its threads. The positions in the order of `sub`."""
+    import numpy as np
+
+    start = nx.random_layout(sub, seed=seed)
+    pos = np.array([start[n] for n in sub], dtype=float)
+    index = {n: i for i, n in enumerate(sub)}
+    edges = np.array([(index[u], index[v], w) for u, v, w in sub.edges(data="weight", default=1)],
+                     dtype=float).reshape(-1, 3)
+    u, v, weight = edges[:, 0].astype(int), edges[:, 1].astype(int), edges[:, 2]
+    mass = np.array([sub.degree(n) + 1 for n in sub], dtype=float)
+    pairs = np.outer(mass, mass) * 2.0  # scaling ratio 2
+    np.fill_diagonal(pairs, 0.0)
+    speed, efficiency, swing, traction = 1.0, 1.0, 1.0, 1.0
+    for _ in range(steps):
+        dx, dy = pos[:, 0, None] - pos[None, :, 0], pos[:, 1, None] - pos[None, :, 1]
+        square = dx * dx + dy * dy
+        np.fill_diagonal(square, 1.0)
+        repulse = pairs / square
+        update = np.stack([(repulse * dx).sum(axis=1), (repulse * dy).sum(axis=1)], axis=1)
+        pull = weight[:, None] * (pos[v] - pos[u])  # attraction along the edges
+        for axis in (0, 1):
+            update[:, axis] += (np.bincount(u, pull[:, axis], len(pos))
+                                - np.bincount(v, pull[:, axis], len(pos)))
+        update -= mass[:, None] * (pos - pos.mean(axis=0))  # gravity
+        swing += (mass * np.linalg.norm(pos - update, axis=1)).sum()
+        traction += (0.5 * mass * np.linalg.norm(pos + update, axis=1)).sum()
+        speed, efficiency = _speed(len(pos), swing, traction, speed, efficiency)
+        swinging = mass * np.linalg.norm(update, axis=1)
+        step = update * (speed / (1 + np.sqrt(speed * swinging)))[:, None]
+        pos += step
+        if np.abs(step).sum() < 1e-10:
+            break
+    return pos
+
+
+def _speed(n: int, swing: float, traction: float, speed: float,
+           efficiency: float) -> tuple[float, float]:
+    """ForceAtlas2's next speed and speed efficiency, as networkx sets them."""
+    jitter = max(math.sqrt(0.05 * math.sqrt(n)), min(10.0, 0.05 * math.sqrt(n) * traction / n**2))
+    if swing / traction > 2.0:
+        if efficiency > 0.05:
+            efficiency *= 0.5
+        jitter = max(jitter, 1.0)
+    target = math.inf if swing == 0 else jitter * efficiency * traction / swing
+    if swing > jitter * traction:
+        if efficiency > 0.05:
+            efficiency *= 0.7
+    elif speed < 1000:
+        efficiency *= 1.3
+    return speed + min(target - speed, 0.5 * speed), efficiency
 
 
 def _compactness(points: Positions, boxes: dict[str, tuple[float, float, float]],
@@ -733,7 +788,6 @@ def remove_overlaps(points: Positions, boxes: dict[str, tuple[float, float, floa
     raise RuntimeError("could not separate the concepts' labels")  # pragma: no cover
 
 
-BLOCK = 512  # rows of the pairwise overlap matrix computed at once
 WORD = (4.0, 9.0)  # half width and half height kept free around an edge's middle
 
 
@@ -769,25 +823,37 @@ def _push(xy, extents, bias: float) -> bool:
 
     left, right = xy[:, 0] - extents[:, 0], xy[:, 0] + extents[:, 0]
     top, bottom = xy[:, 1] - extents[:, 1], xy[:, 1] + extents[:, 2]
+    i, j = _side_by_side(left, right)
+    ox = np.minimum(right[i], right[j]) - np.maximum(left[i], left[j])
+    oy = np.minimum(bottom[i], bottom[j]) - np.maximum(top[i], top[j])
+    keep = (ox > 0) & (oy > 0)
+    if not keep.any():
+        return False
+    i, j, ox, oy = i[keep], j[keep], ox[keep], oy[keep]
     move = np.zeros_like(xy)
-    found = False
-    for start in range(0, len(xy), BLOCK):
-        rows = slice(start, start + BLOCK)
-        ox = np.minimum(right[rows, None], right) - np.maximum(left[rows, None], left)
-        oy = np.minimum(bottom[rows, None], bottom) - np.maximum(top[rows, None], top)
-        i, j = np.nonzero((ox > 0) & (oy > 0))
-        i, j, ox, oy = i + start, j, ox[i, j], oy[i, j]
-        keep = i < j
-        i, j, ox, oy = i[keep], j[keep], ox[keep], oy[keep]
-        if not len(i):
-            continue
-        found = True
-        sideways = ox * bias < oy
-        for axis, overlap, chosen in ((0, ox, sideways), (1, oy, ~sideways)):
-            a, b = i[chosen], j[chosen]
-            sign = np.where(xy[b, axis] >= xy[a, axis], 1.0, -1.0)
-            step = sign * (overlap[chosen] / 2 + 0.5)
-            np.add.at(move[:, axis], a, -step)
-            np.add.at(move[:, axis], b, step)
+    sideways = ox * bias < oy
+    for axis, overlap, chosen in ((0, ox, sideways), (1, oy, ~sideways)):
+        a, b = i[chosen], j[chosen]
+        sign = np.where(xy[b, axis] >= xy[a, axis], 1.0, -1.0)
+        step = sign * (overlap[chosen] / 2 + 0.5)
+        np.add.at(move[:, axis], a, -step)
+        np.add.at(move[:, axis], b, step)
     xy += move
-    return found
+    return True
+
+
+def _side_by_side(left, right):
+    """The pairs (i, j), i < j, whose spans [left, right) overlap, in the order of i, then j:
+    a sweep over the spans sorted by their left end, so a layout's thousand boxes cost the
+    pairs that share a column, not every pair."""
+    import numpy as np
+
+    order = np.argsort(left, kind="stable")
+    after = np.searchsorted(left[order], right[order], side="left")  # first not overlapping
+    first = np.arange(1, len(order) + 1)
+    counts = np.maximum(after - first, 0)
+    starts = np.repeat(first - np.cumsum(counts) + counts, counts)
+    a = order[np.repeat(np.arange(len(order)), counts)]
+    b = order[starts + np.arange(counts.sum())]
+    pairs = np.sort(np.minimum(a, b) * len(order) + np.maximum(a, b))
+    return pairs // len(order), pairs % len(order)

@@ -170,3 +170,16 @@ def test_cache_entries_are_written_whole(tmp_path, engine):
     assert [p.name.endswith(".json.gz") for p in (tmp_path / "cache").iterdir()] == [True]
     assert cache.get(FIXTURES / "tiny.txt", "tiny", ENTRY) == {"extraction": extraction,
                                                               "outputs": None}
+
+
+@pytest.mark.parametrize(("data", "named"), [
+    ({"sentence": "s", "text": 1}, "Quote.text"),
+    ({"sentence": "s", "nope": 1}, "nope"),
+    ({"sentence": "s"}, "text"),
+])
+def test_a_record_that_does_not_fit_says_which_field(data, named):
+    from graph.cache import decode
+    from graph.network import Quote
+
+    with pytest.raises(CacheEntryError, match=named):
+        decode(Quote, data)

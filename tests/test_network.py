@@ -3,6 +3,7 @@ typed relation, denied claims kept beside the edges, plain attributes, stable me
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import subprocess
@@ -16,11 +17,14 @@ from rdflib import RDF, Graph, Literal, URIRef
 from graph.network import (
     RELATION_STYLES,
     TERMS,
+    _side_by_side,
     category_colour,
+    forceatlas2,
     label_font,
     local_name,
     node_box,
     project,
+    remove_overlaps,
     scaled_radius,
 )
 from graph.pipeline import build
@@ -279,3 +283,50 @@ def test_a_map_with_more_relations_than_it_draws_keeps_the_most_stated(corpus, m
     assert sorted((d["weight"] for _, _, k, d in edges if k in drawn), reverse=True) == weights[:5]
     order = [k for _, _, k, _ in edges if k in drawn]
     assert [f"e{row[0]}" for row in data["edges"]] == order
+
+
+def test_forceatlas2_takes_the_steps_networkx_takes():
+    """The layout's own ForceAtlas2 is networkx's (strong gravity, weighted), step for step:
+    the same positions but for networkx's single-precision start and sums."""
+    import networkx as nx
+    import numpy as np
+
+    g = nx.les_miserables_graph()
+    for steps in (1, 5):
+        ours = forceatlas2(g, steps, 7)
+        theirs = nx.forceatlas2_layout(g, max_iter=steps, gravity=1.0, strong_gravity=True,
+                                       weight="weight", seed=7)
+        expected = np.array([theirs[n] for n in g])
+        assert np.allclose(ours, expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
+
+
+def test_overlapping_spans_are_every_pair_a_full_comparison_finds_in_its_order():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    left = np.round(rng.uniform(0, 500, 400))  # ties included
+    right = left + rng.uniform(1, 40, 400)
+    i, j = _side_by_side(left, right)
+    found = np.minimum(right[:, None], right) - np.maximum(left[:, None], left) > 0
+    expected = [(a, b) for a, b in zip(*np.nonzero(found), strict=True) if a < b]
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
+
+
+def test_a_thousand_crowded_boxes_end_apart():
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    names = [f"c{n:04d}" for n in range(1000)]
+    points = {n: (float(x), float(y)) for n, (x, y) in zip(names, rng.normal(0, 300, (1000, 2)),
+                                                           strict=True)}
+    boxes = {n: (float(w), 10.0, 30.0) for n, w in zip(names, rng.uniform(20, 120, 1000),
+                                                     strict=True)}
+    placed = remove_overlaps(points, boxes, edges=list(itertools.pairwise(names)))
+    order = sorted(placed, key=lambda n: placed[n][0] - boxes[n][0] / 2)
+    for k, a in enumerate(order):
+        ax, ay = placed[a]
+        for b in order[k + 1:]:
+            bx, by = placed[b]
+            if bx - boxes[b][0] / 2 >= ax + boxes[a][0] / 2:
+                break  # every later box starts right of this one
+            assert by - 10 >= ay + 30 or ay - 10 >= by + 30, (a, b)
