@@ -1233,10 +1233,10 @@ def _done_side(engine: Engine, analysed: list[_Analysed], pos: int, done: Any,
 
 
 _REMOVING = frozenset({"stop", "scrap", "drop", "cut", "end", "replace"})
-_INTRODUCING = frozenset({"put", "start", "bring", "introduce", "set", "create", "appoint", "hire",
-                          "recruit", "get", "add", "launch", "open", "build", "employ", "train",
-                          "begin", "run", "give", "change", "move", "switch", "make", "pilot",
-                          "replace", "stop", "scrap", "drop", "cut", "end", "redesign"})
+_INTRODUCING = _REMOVING | {"put", "start", "bring", "introduce", "set", "create", "appoint",
+                            "hire", "recruit", "get", "add", "launch", "open", "build", "employ",
+                            "train", "begin", "run", "give", "change", "move", "switch", "make",
+                            "pilot", "redesign"}
 _DOERS = frozenset({"we", "i", "they"})
 _PUT_IN = frozenset({"in", "on", "up"})
 
@@ -2265,7 +2265,7 @@ def _preamble(engine: Engine, a: _Analysed) -> bool:
         or all(t.lower_ in _INTERJECTIONS for t in words))
 
 
-_VERDICTS = ("confirm", "deny", "hedge")
+_VERDICTS = ("deny", "hedge", "confirm")  # in the order an answer's opening is judged
 PREAMBLE_WORDS = 3
 _ANNOUNCED = frozenset({"thing", "reason", "factor", "word", "answer", "point"})
 
@@ -2388,13 +2388,13 @@ def _changing(engine: Engine, head: Any) -> str:
 def _told_change(engine: Engine, a: _Analysed, found: _Found, cue: tuple[int, int]) -> str:
     """The change a window's concept is said to undergo by the verb it is the subject of
     ("..., which is why morale fell"), where that verb is not the link's cue."""
-    if a.parsed is None or engine.lexicon is None:
+    if a.parsed is None:
         return ""
     token = a.parsed[found.end - 1]
     verb = token.head
     if token.dep_ not in ("nsubj", "nsubjpass") or cue[0] <= verb.i < cue[1]:
         return ""
-    return syntax.changing(engine.lexicon, verb)
+    return _changing(engine, verb)
 
 
 def _window_direction(engine: Engine, doc: Any, start: int, floor: int = 0) -> str:
@@ -2613,7 +2613,7 @@ def _akin(first: str, second: str) -> bool:
 
 def _verdict(engine: Engine, answer: _Analysed) -> str:
     """How an answer opens: "deny", "hedge", "confirm", or "" for none of them."""
-    return next((v for v in ("deny", "hedge", "confirm") if _opens_with(engine, v, answer.doc)),
+    return next((v for v in _VERDICTS if _opens_with(engine, v, answer.doc)),
                 "")
 
 

@@ -695,8 +695,8 @@ def _denied_pseudo_cleft(token: Any) -> bool:
     sickness", "not knowing is not what makes them skip insulin"."""
     copula = token.head
     return token.dep_ in ("ccomp", "attr", "xcomp", "relcl") and copula.lemma_ == "be" and any(
-        c.dep_ == "nsubj" and c.lower_ == "what" for c in token.children) and any(
-        c.dep_ == "neg" and not _contrastive(c) for c in copula.children)
+        c.dep_ == "nsubj" and c.lower_ == "what" for c in token.children) and _plainly_negated(
+        copula)
 
 
 def _denied_cleft(token: Any) -> bool:
@@ -706,8 +706,12 @@ def _denied_cleft(token: Any) -> bool:
         return False
     copula = token.head.head
     return copula.lemma_ == "be" and any(c.dep_ == "nsubj" and c.lower_ in ("it", "that")
-                                         for c in copula.children) and any(
-        c.dep_ == "neg" and not _contrastive(c) for c in copula.children)
+                                         for c in copula.children) and _plainly_negated(copula)
+
+
+def _plainly_negated(token: Any) -> bool:
+    """A "not" on the word itself that denies it, not a phrase after it (see _contrastive)."""
+    return any(c.dep_ == "neg" and not _contrastive(c) for c in token.children)
 
 
 def _instead(doc: Any, found: list[Link]) -> list[Link]:
@@ -979,8 +983,7 @@ def _said_not_to_happen(verb: Any) -> bool:
     """A clause whose own verb is negated ("nurses don't report", "they didn't come back"):
     what it is about does not happen; a relation it is an argument of is not denied by it.
     Not a copula ("it's not because of the pay" denies the reason)."""
-    return verb.pos_ in ("VERB", "AUX") and verb.lemma_ != "be" and any(
-        c.dep_ == "neg" and not _contrastive(c) for c in verb.children)
+    return verb.pos_ in ("VERB", "AUX") and verb.lemma_ != "be" and _plainly_negated(verb)
 
 
 def clause_denied(arg: Arg, doc: Any) -> Arg:
