@@ -1802,6 +1802,9 @@ def _side(
         return _Side(_provisional(a, *_deed_phrase(engine, head)), direction, False)
     if head is not None and _clause(head):  # a clause: what it is about
         verb, head = head, _clause_topic(head, arg)
+        done = _people_doing(engine, a, verb, head)
+        if done is not None:  # "if people keep coming": the coming
+            return _Side(_provisional(a, *_deed_phrase(engine, done)), direction, False)
         if head is not verb and arg.keep_polarity:
             marked, head = _marked(engine, head)
             denied = any(c.dep_ == "neg" for c in verb.children) and verb.lemma_ in _LIGHT_HAVE
@@ -1816,6 +1819,33 @@ def _side(
     if stem is not None:  # "inconsistency" is less consistency
         return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
     return _Side(_provisional(a, *phrase), direction, False)
+
+
+def _people_doing(engine: Engine, a: _Analysed, verb: Any, topic: Any) -> Any:
+    """The deed of a clause about people in general ("if people keep coming", "what gets staff
+    to accept a no"): its verb, past one that says it goes on, when its subject is a word for
+    people and no noun of it is the topic; None for a state ("people feel safe") or an
+    opinion."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects or topic not in (verb, subjects[0]) or not _lay(engine, a, subjects[0]):
+        return None
+    going = [c for c in verb.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
+    done = going[0] if verb.lemma_ in _GOING_ON and going else verb
+    lemma = done.lemma_.lower()
+    bare = _LIGHT if done is not verb else _BARE_VERBS | _LIGHT  # "keep coming": the coming
+    if done.pos_ != "VERB" or lemma in bare | syntax.OPINION_VERBS or (
+            lemma in engine.cue_words and any(c.dep_ in ("dobj", "prep") for c in done.children)):
+        return None  # "people come from far": a cue verb at work
+    return done
+
+
+_GOING_ON = frozenset({"keep", "start", "begin", "continue"})
+
+
+def _lay(engine: Engine, a: _Analysed, noun: Any) -> bool:
+    """A word for people that names no concept of its own: "people", "everyone", "patients"."""
+    words = engine.lexicon.people if engine.lexicon is not None else frozenset()
+    return noun.lower_ in _PEOPLE or noun.lemma_.lower() in words | _PEOPLE
 
 
 def _ended(engine: Engine, verb: Any) -> Any:

@@ -522,6 +522,7 @@ def _conjuncts(token: Any) -> list[Any]:
         return [token]
     inner = quantified(token)
     listed = [x for a in token.children if a.dep_ == "appos" and a.conjuncts
+              and a.left_edge.i <= token.i + 2  # not a list the parse hung far from it
               for x in (a, *a.conjuncts)]  # "a longer appointment, a quiet room and the GP"
     return [token, *token.conjuncts, *listed, *(inner.conjuncts if inner is not token else ())]
 

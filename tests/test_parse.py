@@ -1244,3 +1244,28 @@ def test_a_hyphenated_word_read_around_a_cue_is_kept_whole(parsing):
     claims = _turn(parsing, "The waiting list came down to twelve weeks. I'd say the drop-ins "
                             "did most of that.")
     assert ("waiting times", "isConsequenceOf", "drop ins", False) in _stated(parsing, claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The debriefs help people keep going.", ("debrief", "enables", "going")),
+    ("Short shifts let people start exercising.", ("short shift", "enables", "exercising")),
+])
+def test_a_clause_about_people_in_general_names_what_they_do(parsing, text, reading):
+    """"help people keep going": the going on, not the people."""
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+def test_whole_made_up_of_parts_reads_each_part(parsing):
+    """"B is made up of A, C and D": each is part of B; the list the parse hangs on B is
+    not coordinated with B."""
+    claims = _stated(parsing, _claims(parsing, "Our team is made up of two doctors, eleven "
+                                                "midwives and nine nurses."))
+    assert ("doctor", "isPartOf", "team", False) in claims
+    assert not any(s == "doctor" and o in ("midwife", "nurse") for s, _, o, _ in claims)
+
+
+def test_a_whole_that_consists_of_parts_is_their_whole(parsing):
+    claims = _stated(parsing, _claims(parsing, "The practice team consists of two nurses and "
+                                                "a dispenser."))
+    assert ("nurse", "isPartOf", "practice team", False) in claims
+    assert ("practice team", "isPartOf", "nurse", False) not in claims
