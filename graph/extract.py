@@ -39,7 +39,8 @@ SHORT_LABEL = 3  # characters: one-word labels this short ("AI", "QI") match as 
 OPPOSITE = "opposite:"  # match key prefix of a word naming a concept's absence ("turnover")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady)\.?\s+[A-Z][\w'-]+")
 _INTERJECTIONS = frozenset({"well", "oh", "um", "uh", "er", "erm", "so", "and", "but", ",", "-",
-                            "sadly", "honestly", "frankly", "look", "actually", "basically"})
+                            "sadly", "honestly", "frankly", "look", "actually", "basically",
+                            "hmm", "hm", "mm", "mmm", "ah", "ahh"})
 
 
 # --- the engine: matchers built once per codebook and rule set -----------------------------
@@ -2301,10 +2302,16 @@ _ANNOUNCED = frozenset({"thing", "reason", "factor", "word", "answer", "point"})
 
 
 def _answering(analysed: list[_Analysed], pos: int) -> _Analysed | None:
-    """The first sentence of the next turn, when another speaker takes it."""
+    """The first sentence of the next turn, when another speaker takes it, past one that only
+    hums ("Hmm. I'd be careful there.")."""
     here = analysed[pos]
-    nxt = analysed[here.next_turn] if here.next_turn < len(analysed) else None
-    return nxt if nxt is not None and nxt.speaker != here.speaker else None
+    first = here.next_turn
+    nxt = analysed[first] if first < len(analysed) else None
+    if nxt is None or nxt.speaker == here.speaker:
+        return None
+    humming = all(t.lower_ in _INTERJECTIONS or t.is_punct for t in nxt.doc)
+    after = analysed[first + 1] if first + 1 < len(analysed) else None
+    return after if humming and after is not None and after.turn == nxt.turn else nxt
 
 
 def _filler(engine: Engine, answer: _Analysed, exclude: str | None) -> str | None:

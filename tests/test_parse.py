@@ -666,6 +666,18 @@ def test_a_plain_summary_answered_with_a_verdict_is_the_answerers_claim(parsing,
             if c.relation == "undermines"] == [("Pat Lee", True, negated)]
 
 
+@pytest.mark.parametrize(("answer", "negated", "hedged"), [
+    ("Hmm. I wouldn't say that.", True, False),
+    ("Mm. I don't really think so.", True, False),
+    ("Hmm. I'd be careful there. People set them up as opposites.", False, True),
+])
+def test_a_verdict_after_a_hum_judges_the_summary(parsing, answer, negated, hedged):
+    """"Hmm." only hums: the sentence after it gives the verdict."""
+    claims = _answered(parsing, "So the rota erodes morale.", answer)
+    assert [(c.speaker, c.negated, c.hedged) for c in claims
+            if c.relation == "undermines"] == [("Pat Lee", negated, hedged)]
+
+
 def test_a_plain_summary_nobody_judges_stays_the_speakers_claim(parsing):
     """Only a verdict makes "So ..." a proposition: otherwise it is what the speaker says."""
     claims = _answered(parsing, "So the rota erodes morale.", "We changed the rota last year.")
