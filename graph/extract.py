@@ -142,7 +142,8 @@ def build_engine(
     if lexicon is not None and parser is not None:
         engine.lexicon, engine.parser = lexicon, parser
         engine.dependencies = syntax.build_matcher(lexicon)
-        engine.cue_words = lexicon.key_words() | _phrasal_verbs(by_lemmas)
+        engine.cue_words = lexicon.key_words() | _phrasal_verbs(by_lemmas) | frozenset(
+            verb.split()[0] for verb in engine.causatives)  # "scares people": worth a parse
     return engine
 
 

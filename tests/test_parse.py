@@ -1281,3 +1281,13 @@ def test_a_whole_that_consists_of_parts_is_their_whole(parsing):
                                                 "a dispenser."))
     assert ("nurse", "isPartOf", "practice team", False) in claims
     assert ("practice team", "isPartOf", "nurse", False) not in claims
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Good leaders inspire people.", ("leadership", "enables", "motivation")),
+    ("The old discipline frightened the young nurses.",
+     ("fear", "isConsequenceOf", "old discipline")),
+])
+def test_what_a_verb_makes_people_feel_is_its_concept(parsing, text, reading):
+    """lg:causativeLabel: "inspire people" is motivation, "frighten nurses" fear."""
+    assert (*reading, False) in _stated(parsing, _claims(parsing, text))

@@ -115,8 +115,9 @@ def test_the_answer_to_each_question_is_found_without_reading_the_rest_of_the_do
 
     rng = random.Random(3)
     sentences, turn, speaker = [], 0, "Ann"
+    words = [SimpleNamespace(lower_="yes", is_punct=False)]
     while len(sentences) < 3000:  # turns of 1 to 3 sentences; a speaker may go on
-        sentences += [SimpleNamespace(turn=turn, speaker=speaker)] * rng.randint(1, 3)
+        sentences += [SimpleNamespace(turn=turn, speaker=speaker, doc=words)] * rng.randint(1, 3)
         turn, speaker = turn + 1, rng.choice(["Ann", "Bob"])
     analysed = _Counted(sentences)
     _mark_turn_ends(analysed)
