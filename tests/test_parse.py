@@ -1291,3 +1291,21 @@ def test_a_whole_that_consists_of_parts_is_their_whole(parsing):
 def test_what_a_verb_makes_people_feel_is_its_concept(parsing, text, reading):
     """lg:causativeLabel: "inspire people" is motivation, "frighten nurses" fear."""
     assert (*reading, False) in _stated(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("answer", "verdict"), [
+    ("Massively.", (False, False)),
+    ("A lot.", (False, False)),
+    ("For sure.", (False, False)),
+    ("A bit. Not as much as we hoped.", (False, True)),
+    ("Up to a point.", (False, True)),
+    ("Far from it.", (True, False)),
+    ("Quite the opposite.", (True, False)),
+    ("A lot of people say so, but no.", None),
+])
+def test_short_answers_judge_the_question(parsing, answer, verdict):
+    """Spoken verdicts: "Massively." confirms, "A bit." hedges, "Far from it." denies; "A lot
+    of people say so" opens no verdict at all."""
+    claims = [c for c in _answered(parsing, "Does the huddle build trust?", answer)
+              if c.relation == "enables"]
+    assert [(c.negated, c.hedged) for c in claims] == ([verdict] if verdict else [])
