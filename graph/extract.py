@@ -2367,7 +2367,28 @@ def _relative_target(pronoun: Any) -> Any:
             c for c in verb.head.children if verb.dep_ == "csubj" and c.dep_ == "nsubj"
             and c.i > verb.head.i]  # "what keeps them here is the team": the parse's subject
         return others[0] if others else None
+    return _cleft_focus(pronoun) if pronoun.lower_ in ("that", "who") else None
+
+
+def _cleft_focus(pronoun: Any) -> Any:
+    """The focus of an it-cleft the parse did not join to its relative clause ("I think it was
+    the rehearsals, more than the weeks, that made the team work"): the noun after "it is" or
+    "it was" before the pronoun, in the same sentence."""
+    doc = pronoun.doc
+    if pronoun.head.lemma_ == "be" or doc[pronoun.i - 1].lower_ not in (",", "–", "-"):
+        return None  # "..., that's not supervision", "and that keeps people quiet"
+    for i in range(pronoun.i - 2, 0, -1):
+        if doc[i].lemma_ == "be" and doc[i - 1].lower_ == "it":
+            if any(c.dep_ == "mark" or c.lower_ in _SUBORDINATING for c in doc[i].children):
+                return None  # "even when it's bad news, that builds trust"
+            nouns = [t for t in doc[i + 1 : pronoun.i] if t.head.i == i and t.dep_ == "attr"
+                     and t.pos_ in ("NOUN", "PROPN")]
+            return nouns[0] if nouns else None
     return None
+
+
+_SUBORDINATING = frozenset({"when", "whenever", "if", "because", "while", "although", "though",
+                            "unless", "since", "once"})
 
 
 def _identified(noun: Any) -> Any:

@@ -1309,3 +1309,10 @@ def test_short_answers_judge_the_question(parsing, answer, verdict):
     claims = [c for c in _answered(parsing, "Does the huddle build trust?", answer)
               if c.relation == "enables"]
     assert [(c.negated, c.hedged) for c in claims] == ([verdict] if verdict else [])
+
+
+def test_an_it_cleft_the_parse_did_not_join_still_has_its_focus(parsing):
+    """"it was the rehearsals, more than the weeks, that made ...": the rehearsals did it."""
+    claims = _claims(parsing, "I think it was the rehearsals, more than the three weeks, "
+                              "that made the team work.")
+    assert ("rehearsal", "enables", "team", False) in _stated(parsing, claims)
