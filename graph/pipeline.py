@@ -252,7 +252,7 @@ class Held:
 def hold(result: Outputs, spool: Spool) -> Held:
     """Spool a transcript's pieces of the graph files and its records; what is kept of its
     outputs."""
-    plain = encode(result.share)  # encoded once: spooled, and digested
+    plain = encode(result.share, {})  # encoded once: spooled, and digested
     return Held(spool.add(result.pieces), spool.put(marshal.dumps(plain)), share_digest(plain),
                 result.facts)
 
@@ -260,7 +260,8 @@ def hold(result: Outputs, spool: Spool) -> Held:
 def records(held: Held, spool: Spool) -> Share:
     """A transcript's records for the views, read back from the spool."""
     try:
-        return decode(Share, marshal.loads(spool.read_bytes(held.records)))  # type: ignore[return-value]
+        return decode(Share, marshal.loads(spool.read_bytes(held.records)),  # type: ignore[return-value]
+                      shared=True)
     except (CacheEntryError, ValueError, EOFError, TypeError) as err:
         raise BuildError(f"the spool of the build is damaged ({err}); build again") from None
 
@@ -512,7 +513,7 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
     try:
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         known = read_index(previous, seal) if previous and seal else {}
-        with ThreadPoolExecutor(1) as pool:
+        with ThreadPoolExecutor(1) as pool, _uncollected():
             stored = pool.submit(write_store, staging / STORE, built, previous)
             made = cache(network)
             files = {**built.files(), **{
@@ -538,6 +539,23 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
 
 
 VIEWS = "views"  # a view's one segment in the files' index (graph.splice)
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """No cyclic garbage collection within the block: the network and the views make hundreds
+    of thousands of objects (the records read back, the network's attributes), which live
+    until the files are written, and every collection the allocations set off scanned them
+    all again (half of reading the records back at 1,000 interviews). Collections come back,
+    as they were, when the block ends."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _view(write: Callable[[ConceptNetwork], bytes], network: Callable[[], ConceptNetwork]
