@@ -31,7 +31,6 @@ GRAPHML_HEAD = (
     ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
 )
 MULTIGRAPH_KEY = "networkx_key"  # an edge attribute networkx numbered, and leadgraph dropped
-QUOTE_SEPARATOR = "\n"  # between the claims' quotes in an edge's `quotes` (quotes are one line)
 # Characters XML 1.0 forbids (C0 controls but tab, newline and return; surrogates; U+FFFE/FFFF).
 XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -44,10 +43,9 @@ def xml_safe(text: str) -> str:
 
 def edge_evidence(net: ConceptNetwork, key: str) -> dict[str, str]:
     """Every claim behind an edge: its quotes (a line per claim, in the order of `claim_iris`)
-    and the claims' IRIs, space-separated."""
-    claims = net.claims.get(key, ())
-    quotes = (" ".join(" ".join(q.text.split()) for q in c.quotes) for c in claims)
-    return {"quotes": QUOTE_SEPARATOR.join(quotes), "claim_iris": " ".join(c.iri for c in claims)}
+    and the claims' IRIs, space-separated (ConceptNetwork.evidence)."""
+    quotes, iris = net.evidence.get(key, ("", ""))
+    return {"quotes": quotes, "claim_iris": iris}
 
 
 def attribute(text: str) -> str:
