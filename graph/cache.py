@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import types
 import typing
 from collections.abc import Callable
@@ -35,23 +36,53 @@ class CacheEntryError(ValueError):
     """A cache entry whose content is not what the cache writes."""
 
 
-def encode(value: object) -> object:
-    """A dataclass (nested), tuple, dict or scalar as plain JSON data."""
+def encode(value: object, shared: dict[object, object] | None = None) -> object:
+    """A dataclass (nested), tuple, dict or scalar as plain JSON data. With a `shared` dict,
+    equal dataclass values (a quote that is evidence of several claims) are encoded once and
+    that one object is put in each place (marshal then writes it once too)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if shared is None:
+            return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        key = _hashable(value)
+        found = shared.get(key) if key is not None else None
+        if found is None:
+            found = {f.name: encode(getattr(value, f.name), shared)
+                     for f in dataclasses.fields(value)}
+            if key is not None:
+                shared[key] = found
+        return found
     if isinstance(value, tuple | list):
-        return [encode(item) for item in value]
+        return [encode(item, shared) for item in value]
     if isinstance(value, dict):
-        return {str(key): encode(item) for key, item in value.items()}
+        return {str(key): encode(item, shared) for key, item in value.items()}
     return value
 
 
+def _hashable(value: object) -> object | None:
+    """`value` as a key (with its type: equal values of two classes are not one), or None
+    when it cannot be hashed."""
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return type(value), value
+
+
 Decoder = Callable[[object], object]
+_local = threading.local()  # .seen, while decode(shared=True) runs here: id(data) -> value
 
 
-def decode(hint: object, data: object) -> object:
-    """Rebuild a value of type `hint` from `encode`'s output; CacheEntryError if it does not fit."""
-    return _decoder(hint)(data)
+def decode(hint: object, data: object, shared: bool = False) -> object:
+    """Rebuild a value of type `hint` from `encode`'s output; CacheEntryError if it does not fit.
+    With `shared`, a dataclass's data met again (the same object: marshal gives one object for
+    what `encode(shared=...)` put in several places) gives the same value, rebuilt once."""
+    if not shared:
+        return _decoder(hint)(data)
+    _local.seen = {}
+    try:
+        return _decoder(hint)(data)
+    finally:
+        _local.seen = None
 
 
 @cache
@@ -146,12 +177,20 @@ def _dataclass(cls: type) -> Decoder:
     def build(data: object) -> object:
         if type(data) is not dict:
             raise _wrong(f"an object for {cls.__name__}", data)
+        seen = getattr(_local, "seen", None)
+        if seen is not None:
+            found = seen.get(id(data))
+            if type(found) is cls:
+                return found
         if not decoders:  # filled on first use: the hints may name classes defined later
             decoders.update({name: _decoder(hints[name]) for name in fields})
         try:
-            return cls(**{name: decoders[name](value) for name, value in data.items()})
+            value = cls(**{name: decoders[name](value) for name, value in data.items()})
         except (KeyError, TypeError, CacheEntryError):  # a field unknown, missing or not fitting
             raise _unfit(cls, decoders, data) from None
+        if seen is not None:
+            seen[id(data)] = value
+        return value
 
     return build
 

@@ -31,7 +31,6 @@ GRAPHML_HEAD = (
     ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
 )
 MULTIGRAPH_KEY = "networkx_key"  # an edge attribute networkx numbered, and leadgraph dropped
-QUOTE_SEPARATOR = "\n"  # between the claims' quotes in an edge's `quotes` (quotes are one line)
 # Characters XML 1.0 forbids (C0 controls but tab, newline and return; surrogates; U+FFFE/FFFF).
 XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -39,15 +38,16 @@ XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]
 def xml_safe(text: str) -> str:
     """`text` with every character XML 1.0 forbids replaced by U+FFFD (same length, so
     character offsets into it still hold)."""
+    if text.isascii() and text.isprintable():  # the usual text: nothing to replace
+        return text
     return XML_ILLEGAL.sub("\ufffd", text)
 
 
 def edge_evidence(net: ConceptNetwork, key: str) -> dict[str, str]:
     """Every claim behind an edge: its quotes (a line per claim, in the order of `claim_iris`)
-    and the claims' IRIs, space-separated."""
-    claims = net.claims.get(key, ())
-    quotes = (" ".join(" ".join(q.text.split()) for q in c.quotes) for c in claims)
-    return {"quotes": QUOTE_SEPARATOR.join(quotes), "claim_iris": " ".join(c.iri for c in claims)}
+    and the claims' IRIs, space-separated (ConceptNetwork.evidence)."""
+    quotes, iris = net.evidence.get(key, ("", ""))
+    return {"quotes": quotes, "claim_iris": iris}
 
 
 def attribute(text: str) -> str:
@@ -145,13 +145,14 @@ def _attvalues(out: list[str], declared: Declared, scope: str, data: Attributes,
                indent: str) -> None:
     if not data:
         return
-    out.append(f"{indent}<attvalues>\n")
+    lines = [f"{indent}<attvalues>\n"]
     for name, value in data.items():
         ident = declared.id(scope, name, value)
-        if name != MULTIGRAPH_KEY:
-            out.append(f'{indent}  <attvalue for="{ident}" value="'
-                       f'{attribute(_gexf_value(value))}" />\n')
-    out.append(f"{indent}</attvalues>\n")
+        if name != MULTIGRAPH_KEY:  # a number's or a truth value's text needs no escaping
+            text = attribute(value) if isinstance(value, str) else _gexf_value(value)
+            lines.append(f'{indent}  <attvalue for="{ident}" value="{text}" />\n')
+    lines.append(f"{indent}</attvalues>\n")
+    out.append("".join(lines))
 
 
 def _gexf_node(out: list[str], declared: Declared, ident: str, data: Attributes) -> None:
@@ -242,13 +243,14 @@ def _graphml_element(out: list[str], declared: Declared, scope: str, head: str,
     if not data:
         out.append(f"    {head} />\n")
         return
-    out.append(f"    {head}>\n")
+    lines = [f"    {head}>\n"]
     for name, value in data.items():
         ident = "d" + declared.id(scope, name, value, by_type=True)
-        text = content(str(value))
-        out.append(f'      <data key="{ident}">{text}</data>\n' if text else
-                   f'      <data key="{ident}" />\n')
-    out.append(f"    </{scope}>\n")
+        text = content(value) if isinstance(value, str) else str(value)  # a number: as it is
+        lines.append(f'      <data key="{ident}">{text}</data>\n' if text else
+                     f'      <data key="{ident}" />\n')
+    lines.append(f"    </{scope}>\n")
+    out.append("".join(lines))
 
 
 def to_graphml(net: ConceptNetwork) -> bytes:

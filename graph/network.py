@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -36,6 +37,7 @@ CATEGORY_COLOURS = {
     "Provisional": "#B9B4AA",
 }
 OTHER_COLOUR = "#9AA0A6"
+QUOTE_SEPARATOR = "\n"  # between the claims' quotes in an edge's evidence (quotes are one line)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,15 @@ class ConceptNetwork:
     mentions: dict[str, tuple[Quote, ...]]  # concept IRI -> sentences that mention it
     denied: dict[str, tuple[ClaimRecord, ...]]  # concept IRI -> negated claims it is part of
     alt_labels: dict[str, list[str]] = field(default_factory=dict)  # concept IRI -> other names
+
+    @cached_property
+    def evidence(self) -> dict[str, tuple[str, str]]:
+        """Edge id -> the text of its claims, made once for every file that writes it: their
+        quotes (a line per claim, its quotes' words joined by single spaces) and their IRIs
+        (space-separated), in the order of `claims`."""
+        return {key: (QUOTE_SEPARATOR.join(" ".join(" ".join(q.text.split()) for q in c.quotes)
+                                for c in claims), " ".join(c.iri for c in claims))
+                for key, claims in self.claims.items()}
 
 
 def local_name(iri: str) -> str:

@@ -51,7 +51,7 @@ from graph.readers import ReadError, read_file, scan_transcripts, slug
 from graph.records import Share, network_of, share_digest, share_of
 from graph.rules import RuleSet, load_rules
 from graph.sandbox import die_with_parent
-from graph.splice import Segment, read_index, write_index, write_spliced
+from graph.splice import FileIndex, Segment, read_index, write_index, write_spliced
 from graph.validate import Spooled, check_pieces, warm_up
 
 VALIDATE_AT_MOST = 20  # transcripts whose graphs a build checks against the shapes
@@ -252,7 +252,7 @@ class Held:
 def hold(result: Outputs, spool: Spool) -> Held:
     """Spool a transcript's pieces of the graph files and its records; what is kept of its
     outputs."""
-    plain = encode(result.share)  # encoded once: spooled, and digested
+    plain = encode(result.share, {})  # encoded once: spooled, and digested
     return Held(spool.add(result.pieces), spool.put(marshal.dumps(plain)), share_digest(plain),
                 result.facts)
 
@@ -260,7 +260,8 @@ def hold(result: Outputs, spool: Spool) -> Held:
 def records(held: Held, spool: Spool) -> Share:
     """A transcript's records for the views, read back from the spool."""
     try:
-        return decode(Share, marshal.loads(spool.read_bytes(held.records)))  # type: ignore[return-value]
+        return decode(Share, marshal.loads(spool.read_bytes(held.records)),  # type: ignore[return-value]
+                      shared=True)
     except (CacheEntryError, ValueError, EOFError, TypeError) as err:
         raise BuildError(f"the spool of the build is damaged ({err}); build again") from None
 
@@ -512,16 +513,15 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
     try:
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
         known = read_index(previous, seal) if previous and seal else {}
-        with ThreadPoolExecutor(1) as pool:
+        with ThreadPoolExecutor(2) as pool, _uncollected():
             stored = pool.submit(write_store, staging / STORE, built, previous)
+            spliced = pool.submit(_write_files, built.files(), staging, out, known)
             made = cache(network)
-            files = {**built.files(), **{
-                name: iter([Segment(VIEWS, views or "-", partial(_view, write, made))])
-                for name, write in WRITERS.items()}}
-            index = {name: write_spliced(staging / name, pieces, out / name,
-                                         known.get(name) if views or name not in WRITERS
-                                         else None)
-                     for name, pieces in files.items()}
+            index = _write_files({name: iter([Segment(VIEWS, views or "-",
+                                                      partial(_view, write, made))])
+                                  for name, write in WRITERS.items()},
+                                 staging, out, known if views else {})
+            index.update(spliced.result())
             stored.result()
         if seal:
             write_index(staging / STORE, seal, index)
@@ -537,7 +537,34 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
     return answer
 
 
+def _write_files(files: dict[str, Iterator[str | Segment]], staging: Path, out: Path,
+                 known: dict[str, FileIndex]) -> dict[str, FileIndex]:
+    """Write each file's pieces into `staging`, copying the segments `known` to be unchanged
+    in the same file of `out` (see write_spliced); each file's index. The graph files are
+    written this way in a thread beside the views: copying their unchanged segments is
+    mostly waiting on the disk, and that thread does it while this one makes the network."""
+    return {name: write_spliced(staging / name, pieces, out / name, known.get(name))
+            for name, pieces in files.items()}
+
+
 VIEWS = "views"  # a view's one segment in the files' index (graph.splice)
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """No cyclic garbage collection within the block: the network and the views make hundreds
+    of thousands of objects (the records read back, the network's attributes), which live
+    until the files are written, and every collection the allocations set off scanned them
+    all again (half of reading the records back at 1,000 interviews). Collections come back,
+    as they were, when the block ends."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _view(write: Callable[[ConceptNetwork], bytes], network: Callable[[], ConceptNetwork]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 from importlib.util import find_spec
+from itertools import chain
 from pathlib import Path
 
 from graph.network import (
@@ -186,11 +187,15 @@ def _plural(count: int, word: str) -> str:
 
 
 def _interview_of(net: ConceptNetwork, node: str, index: _Index) -> int:
-    """The one interview a concept comes from, -1 if several."""
-    found = {index.transcripts.get(q.transcript, -1) for q in net.mentions.get(node, ())}
-    for key in _edges_of(net, node):
-        found |= {index.transcripts.get(c.transcript, -1) for c in net.claims[key]}
-    return found.pop() if len(found) == 1 else -1
+    """The one interview a concept comes from, -1 if several (known at the second)."""
+    quotes = (q.transcript for q in net.mentions.get(node, ()))
+    claims = (c.transcript for key in _edges_of(net, node) for c in net.claims[key])
+    found = set()
+    for transcript in chain(quotes, claims):
+        found.add(index.transcripts.get(transcript, -1))
+        if len(found) > 1:
+            return -1
+    return found.pop() if found else -1
 
 
 def _edges_of(net: ConceptNetwork, node: str) -> list[str]:
@@ -355,14 +360,21 @@ def _matrix(net: ConceptNetwork) -> list[dict]:
     g = net.graph
     order = {t.iri: i for i, t in enumerate(net.transcripts)}
     claims_of: dict[str, list[int]] = {}
+    found: dict[str, set[str]] = {}  # concept -> the interviews it is mentioned or claimed in
     every = {c.iri: c for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
     for claim in every.values():
         for concept in {claim.subject, claim.object}:
             row = claims_of.setdefault(concept, [0] * len(order))
             if claim.transcript in order:
                 row[order[claim.transcript]] += 1
+                found.setdefault(concept, set()).add(claim.transcript)
+    for concept, quotes in net.mentions.items():
+        found.setdefault(concept, set()).update(q.transcript for q in quotes
+                                                if q.transcript in order)
+    ranked = sorted(g.nodes(data=True), key=lambda item: (
+        -len(found.get(item[0], ())), -item[1]["mentions"], item[1]["label"]))
     rows = []
-    for node, data in g.nodes(data=True):
+    for node, data in ranked[:MATRIX_ROWS]:  # cells made for the rows shown only
         mentions = [0] * len(order)
         for quote in net.mentions.get(node, ()):
             if quote.transcript in order:
@@ -370,10 +382,8 @@ def _matrix(net: ConceptNetwork) -> list[dict]:
         claims = claims_of.get(node, [0] * len(order))
         rows.append({"key": local_name(node), "label": data["label"], "color": data["color"],
                      "cells": list(zip(mentions, claims, strict=True)),
-                     "interviews": sum(1 for m, c in zip(mentions, claims, strict=True) if m or c),
-                     "mentions": data["mentions"]})
-    rows.sort(key=lambda r: (-r["interviews"], -r["mentions"], r["label"]))
-    return rows[:MATRIX_ROWS]
+                     "interviews": len(found.get(node, ())), "mentions": data["mentions"]})
+    return rows
 
 
 def _shared(net: ConceptNetwork) -> list[dict]:

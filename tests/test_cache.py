@@ -183,3 +183,24 @@ def test_a_record_that_does_not_fit_says_which_field(data, named):
 
     with pytest.raises(CacheEntryError, match=named):
         decode(Quote, data)
+
+
+def test_shared_records_are_written_once_and_read_back_equal(engine):
+    """A quote that is evidence of several claims and mentions is encoded once (marshal then
+    writes it once); read back, the records are equal to the originals, the same data as
+    without sharing, and each quote is one object wherever it appears."""
+    import marshal
+
+    from graph.cache import decode, encode
+    from graph.extract import extract
+    from graph.records import Share, share_of
+
+    share = share_of(extract(read_file(BERWICK), engine))
+    plain, shared = encode(share), encode(share, {})
+    assert json.dumps(shared) == json.dumps(plain)
+    assert len(marshal.dumps(shared)) < len(marshal.dumps(plain))
+    back = decode(Share, marshal.loads(marshal.dumps(shared)), shared=True)
+    assert back == share
+    quotes = [q for claim in back.claims for q in claim.quotes]
+    quotes += [q for found in back.mentions.values() for q in found]
+    assert len({id(q) for q in quotes}) == len(set(quotes)) < len(quotes)

@@ -94,6 +94,35 @@ def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path, monkeypatch):
     assert _quads(tmp_path / "cached") == _quads(tmp_path / "clean")
 
 
+def test_a_rebuild_after_a_rewrite_and_after_changing_back_equals_a_clean_build(
+        tmp_path, monkeypatch):
+    """A transcript rewritten (other claims and concepts: the network and every view change)
+    and then put back: each rebuild from the cache and the memo writes the files and the
+    store a clean build writes, and leaves garbage collection on."""
+    import gc
+
+    folder = _interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    build([folder], tmp_path / "cached", options)
+    first = {name: (tmp_path / "cached" / name).read_bytes() for name in OUTPUTS}
+    changed = folder / "ed.txt"
+    original = changed.read_text()
+    changed.write_text((FIXTURES / "tiny.txt").read_text())
+    monkeypatch.setattr(buildstore, "_load", _no_load)
+    build([folder], tmp_path / "cached", options)
+    assert gc.isenabled()
+    monkeypatch.undo()
+    build([folder], tmp_path / "clean", Options(cache=None))
+    for name in OUTPUTS:
+        rebuilt = (tmp_path / "cached" / name).read_bytes()
+        assert rebuilt == (tmp_path / "clean" / name).read_bytes(), name
+        assert rebuilt != first[name], name  # the rewrite changed every file
+    assert _quads(tmp_path / "cached") == _quads(tmp_path / "clean")
+    changed.write_text(original)
+    build([folder], tmp_path / "cached", options)
+    assert {name: (tmp_path / "cached" / name).read_bytes() for name in OUTPUTS} == first
+
+
 def _no_load(folder: Path, built: Built) -> None:
     raise AssertionError("the store was loaded from the files, not updated")
 
