@@ -1316,3 +1316,12 @@ def test_an_it_cleft_the_parse_did_not_join_still_has_its_focus(parsing):
     claims = _claims(parsing, "I think it was the rehearsals, more than the three weeks, "
                               "that made the team work.")
     assert ("rehearsal", "enables", "team", False) in _stated(parsing, claims)
+
+
+def test_what_is_taken_from_something_is_not_needed(parsing):
+    """"takes time away from the clients": taken away, not "registration requires time"."""
+    claims = _stated(parsing, _claims(parsing, "This registration takes time away from the "
+                                                "clients."))
+    assert not any(r == "requires" for _, r, _, _ in claims)
+    assert ("change", "requires", "time", False) in _stated(
+        parsing, _claims(parsing, "Change takes time."))
