@@ -1123,6 +1123,8 @@ def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     """ "both A and B", "A and B go together": two conjuncts the cue governs."""
     token = doc[start]
     verb = next((t for t in token.ancestors if t.pos_ in ("VERB", "AUX")), token.head)
+    if cue.lemma == "both" and _floating(token, verb):
+        return []  # "health and the council both order from us": each does it
     heads = [token.head] if cue.lemma == "both" else [
         c for c in verb.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")
     ]
@@ -1150,6 +1152,18 @@ def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
         first, second = Arg(None, window=span, pair=0), Arg(None, window=span, pair=1)
     return [Link(cue.relation, first, second, (start, end), "coordination-both", cue.confidence,
                  negated, hedged)]
+
+
+def _floating(both: Any, verb: Any) -> bool:
+    """A "both" after the conjoined subject of a verb that says what each does ("they both
+    order from us", "A and B both matter"), not what they do together ("both need to be
+    there", "both work together")."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.conjuncts]
+    return (bool(subjects) and both.i > subjects[0].right_edge.i
+            and verb.lemma_.lower() not in _JOINT_VERBS)
+
+
+_JOINT_VERBS = frozenset({"need", "require", "work", "go", "come", "fit", "belong", "sit"})
 
 
 def _names_pair(token: Any) -> bool:

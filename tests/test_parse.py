@@ -1325,3 +1325,16 @@ def test_what_is_taken_from_something_is_not_needed(parsing):
     assert not any(r == "requires" for _, r, _, _ in claims)
     assert ("change", "requires", "time", False) in _stated(
         parsing, _claims(parsing, "Change takes time."))
+
+
+@pytest.mark.parametrize(("text", "combined"), [
+    ("Health and the council both order from us.", False),
+    ("Trust and accountability both matter.", False),
+    ("Trust and accountability both need to be there.", True),
+    ("You need both trust and accountability.", True),
+])
+def test_a_floating_both_says_what_each_does(parsing, text, combined):
+    """"A and B both VERB" tells what each does; a combination only with a verb of doing or
+    needing together."""
+    claims = _claims(parsing, text)
+    assert any(c.relation == "combinesWith" for c in claims) == combined
