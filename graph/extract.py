@@ -1970,7 +1970,8 @@ def _misread_noun(token: Any) -> bool:
     """A plural noun tagged as a present-tense verb in a noun's place ("cut our ambulance
     dispatches"): no subject, object or auxiliary of its own."""
     nominal_place = token.dep_ in _NOMINAL_DEPS or (token.dep_ == "conj"
-                                                   and token.head.pos_ in ("NOUN", "PROPN"))
+                                                   and token.head.pos_ in ("NOUN", "PROPN")) or (
+        token.dep_ in ("xcomp", "ccomp") and not list(token.children))  # "They cut falls."
     return (token.tag_ in ("VBZ", "VBP") and nominal_place
             and not any(c.dep_ in _VERBAL_DEPS for c in token.children))
 
@@ -2494,7 +2495,7 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     gerund = head.tag_ == "VBG" and head.dep_ in _NOMINAL_DEPS  # "crowding is what drives it"
     deed = outcome and head.tag_ == "VB"  # "makes it harder to challenge"
     if head.pos_ not in ("NOUN", "PROPN") and head.lemma_.lower() in engine.cue_words \
-            and not (modified or gerund or deed):
+            and not (modified or gerund or deed or _misread_noun(head)):
         return None  # a cue word is never a concept, but "breaks" may be a noun
     start = _compound_start(engine, head, head.i)
     end = head.i + 1

@@ -922,8 +922,8 @@ def _clause_verb(token: Any) -> Any:
 def changing(lexicon: Lexicon, head: Any) -> str:
     """The direction a clause's verb gives what it is about: "morale drops", "engagement goes
     up", "we lost the camaraderie"."""
-    if head.pos_ not in ("VERB", "AUX"):
-        return ""
+    if head.pos_ not in ("VERB", "AUX") or not list(head.children):
+        return ""  # "They cut falls.": a verb with nothing of its own is a noun misread
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
     moving = any(c.dep_ in ("prep", "dative") for c in head.children)  # "coming down to the ward"
     if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:

@@ -1338,3 +1338,10 @@ def test_a_floating_both_says_what_each_does(parsing, text, combined):
     needing together."""
     claims = _claims(parsing, text)
     assert any(c.relation == "combinesWith" for c in claims) == combined
+
+
+def test_a_plural_noun_the_parser_took_for_a_verb_is_a_concept(parsing):
+    """"They cut falls.": "falls" tagged as a verb with nothing of its own is the falls."""
+    claims = _turn(parsing, "Strength and balance classes, twelve weeks, proper progressive "
+                            "ones. They cut falls.")
+    assert ("class", "undermines", "fall", False) in _stated(parsing, claims)
