@@ -51,9 +51,13 @@ def summed(text: str) -> Summed | None:
     start, end = found.start(), _closing(text, found.start())
     sub = text[start + 1:end - 1]
     keys = tuple(re.findall(r"\?(\w+)", _after(sub, r"\bGROUP\s+BY\b")))
-    aggregates = re.findall(r"\(\s*(\w+)\s*\(\s*(DISTINCT)?\s*\?\w+\s*\)\s*AS\s+\?\w+\s*\)", sub)
+    projected = re.match(r"\s*SELECT\b(.*?)(\bWHERE\b|\{)", sub, re.S)
+    clause = projected[1] if projected else ""
+    aggregates = re.findall(r"\(\s*(\w+)\s*\(\s*(DISTINCT)?\s*\?\w+\s*\)\s*AS\s+\?\w+\s*\)",
+                            clause)
     if not keys or not aggregates or any(a != ("COUNT", "DISTINCT") for a in aggregates) \
-            or re.search(r"\bHAVING\b", sub) or sub.count("(") != sub.count(")"):
+            or len(aggregates) != len(re.findall(r"\bAS\b", clause, re.I)) \
+            or re.search(r"\bHAVING\b", sub):
         raise Unsupported("the subquery must group and count DISTINCT values only")
     prologue = "".join(line + "\n" for line in text.splitlines()
                        if line.lstrip().upper().startswith(("PREFIX", "BASE")))
@@ -65,7 +69,7 @@ def summed(text: str) -> Summed | None:
             raise Unsupported("a MINUS must bind every group variable")
     selects = tuple(f"{prologue}SELECT DISTINCT {' '.join('?' + k for k in keys)} WHERE {{"
                     f"{block}}}" for block in minus)
-    names = tuple(re.findall(r"AS\s+\?(\w+)", sub))
+    names = tuple(re.findall(r"AS\s+\?(\w+)", clause))
     return Summed(prologue + sub, keys, names, text[:start], text[end:], selects)
 
 
@@ -97,7 +101,7 @@ def _minus_blocks(text: str) -> tuple[str, list[str]]:
 def counts(query: Summed, store: ox.Store) -> Counts:
     """The grouped subquery's counts on `store`, by group."""
     return {tuple(str(row[k]) for k in query.keys):
-            tuple(int(term.value) for term in list(row)[len(query.keys):])
+            tuple(int(row[name].value) for name in query.names)
             for row in store.query(query.inner)}
 
 

@@ -334,6 +334,7 @@ def test_the_flagged_summary_queries_are_cut_at_their_grouped_subquery():
 
 @pytest.mark.parametrize("change", [
     ("COUNT(DISTINCT ?turn)", "SUM(?turn)"),
+    ("AS ?sharedTurns)", "AS ?sharedTurns) (COUNT(*) AS ?rows)"),
     ("GROUP BY ?concept ?other", "GROUP BY ?concept ?other HAVING (COUNT(DISTINCT ?turn) > 1)"),
     ("FILTER (STR(?concept) < STR(?other))", "OPTIONAL { ?concept a ?kind }"),
     ("{ SELECT ?claim ?concept { ?claim rdf:object ?concept } }",
