@@ -167,6 +167,7 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
         kept = _refresh_summaries(store)  # the counts are of the whole corpus: made again
     else:
         kept = dict(finish(store, new - old) for finish in begun)
+        _drop_if_empty(store)
     _keep(folder, kept)
     store.flush()
 
@@ -260,6 +261,17 @@ def _change(store: ox.Store, taken: set[bytes], put: set[bytes]) -> None:
     for quad in ox.parse(b"\n".join(sorted(taken)), nt):
         store.remove(ox.Quad(*quad.triple, graph))
     store.load(b"\n".join(sorted(put)), nt, to_graph=graph)
+
+
+def _drop_if_empty(store: ox.Store) -> None:
+    """Take out the summary graph when it holds no triple, as a clean build has none then."""
+    import pyoxigraph as ox
+
+    from graph.query import SUMMARY_GRAPH
+
+    graph = ox.NamedNode(SUMMARY_GRAPH)
+    if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
+        store.remove_graph(graph)
 
 
 def _live(triples: set[ox.Triple], text: str, store: ox.Store) -> bool:

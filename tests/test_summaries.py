@@ -314,12 +314,24 @@ def test_a_summary_updated_by_parts_is_the_full_count(tmp_path, seed):
     gc.collect()  # the stores written above are closed
     after, fresh = (ox.Store.read_only(str(tmp_path / name)) for name in ("after", "clean"))
     assert _sorted_quads(after) == _sorted_quads(fresh)  # the summary graph's with the rest
+    assert set(after.named_graphs()) == set(fresh.named_graphs())
     full = {line for made in query.summaries(after)
             for line in made.serialize(format=ox.RdfFormat.N_TRIPLES).splitlines()}
     assert set(after.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SUMMARY).splitlines()) \
         == full
     assert kept == clean
     assert any(partials.summed(text) for text in query.summary_queries())
+
+
+def test_a_summary_updated_by_parts_to_nothing_leaves_no_summary_graph(tmp_path):
+    graphs = {f"{DATA}t{i}": transcript(f"t{i}", random.Random(i)) for i in range(3)}
+    _store_of(tmp_path / "before", graphs)
+    quiet = [t for t in transcript("t0", random.Random(0)) if "/person/" in str(t.subject)]
+    buildstore._replace(tmp_path / "before", tmp_path / "after", sorted(graphs),
+                        {f"{DATA}t0": [_ntriples(quiet)]}, "", True)
+    gc.collect()
+    after = ox.Store.read_only(str(tmp_path / "after"))
+    assert [g.value for g in after.named_graphs()] == [f"{DATA}t0"]
 
 
 def test_the_flagged_summary_queries_are_cut_at_their_grouped_subquery():
