@@ -8,7 +8,10 @@ the subquery the WHERE may hold FILTER, BIND and MINUS blocks whose patterns bin
 variable and also match within one transcript's graph. A rebuild that replaces a few graphs
 then takes their old counts off the totals the previous build kept and adds their new ones,
 and makes again only the output of the groups those graphs name (in the subquery or a MINUS).
-tests/test_summaries.py checks the declaration against a full count on random corpora.
+A value that several transcripts share (a speaker's name) is counted through a value of one
+transcript's own, declared by a line `#! ?speaker counted through ?claim`: the totals keep, for
+each such value, how many of the other its matches hold, and count the values kept.
+tests/test_summaries.py checks the declarations against a full count on random corpora.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 FLAG = "#! counts add up over the transcripts' graphs"
-INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+THROUGH = re.compile(r"^#! \?(\w+) counted through \?(\w+)$", re.M)
 Key = tuple[str, ...]  # the group's values, as N-Triples terms
-Counts = dict[Key, tuple[int, ...]]
+Count = int | dict[str, int]  # a count, or the values counted through another's counts
+Counts = dict[Key, tuple[Count, ...]]
 
 
 class Unsupported(ValueError):
@@ -39,6 +43,7 @@ class Summed:
     head: str  # the CONSTRUCT before the subquery
     tail: str  # and after it
     minus: tuple[str, ...]  # SELECT DISTINCT of the group variables each MINUS binds
+    through: dict[int, str]  # by count's place: the SELECT of its values and their counts
 
 
 def summed(text: str) -> Summed | None:
@@ -53,9 +58,9 @@ def summed(text: str) -> Summed | None:
     keys = tuple(re.findall(r"\?(\w+)", _after(sub, r"\bGROUP\s+BY\b")))
     projected = re.match(r"\s*SELECT\b(.*?)(\bWHERE\b|\{)", sub, re.S)
     clause = projected[1] if projected else ""
-    aggregates = re.findall(r"\(\s*(\w+)\s*\(\s*(DISTINCT)?\s*\?\w+\s*\)\s*AS\s+\?\w+\s*\)",
+    aggregates = re.findall(r"\(\s*(\w+)\s*\(\s*(DISTINCT)?\s*\?(\w+)\s*\)\s*AS\s+\?\w+\s*\)",
                             clause)
-    if not keys or not aggregates or any(a != ("COUNT", "DISTINCT") for a in aggregates) \
+    if not keys or not aggregates or any(a[:2] != ("COUNT", "DISTINCT") for a in aggregates) \
             or len(aggregates) != len(re.findall(r"\bAS\b", clause, re.I)) \
             or re.search(r"\bHAVING\b", sub):
         raise Unsupported("the subquery must group and count DISTINCT values only")
@@ -70,7 +75,13 @@ def summed(text: str) -> Summed | None:
     selects = tuple(f"{prologue}SELECT DISTINCT {' '.join('?' + k for k in keys)} WHERE {{"
                     f"{block}}}" for block in minus)
     names = tuple(re.findall(r"AS\s+\?(\w+)", clause))
-    return Summed(prologue + sub, keys, names, text[:start], text[end:], selects)
+    body = sub[projected.end(1):re.search(r"\bGROUP\s+BY\b", sub).start()]  # type: ignore
+    through = {place: f"{prologue}SELECT {' '.join('?' + k for k in keys)} ?{counted} "
+                      f"(COUNT(DISTINCT ?{via}) AS ?_n) {body} GROUP BY "
+                      f"{' '.join('?' + k for k in keys)} ?{counted}"
+               for counted, via in THROUGH.findall(text)
+               for place, aggregate in enumerate(aggregates) if aggregate[2] == counted}
+    return Summed(prologue + sub, keys, names, text[:start], text[end:], selects, through)
 
 
 def _closing(text: str, start: int) -> int:
@@ -99,10 +110,18 @@ def _minus_blocks(text: str) -> tuple[str, list[str]]:
 
 
 def counts(query: Summed, store: ox.Store) -> Counts:
-    """The grouped subquery's counts on `store`, by group."""
-    return {tuple(str(row[k]) for k in query.keys):
-            tuple(int(row[name].value) for name in query.names)
-            for row in store.query(query.inner)}
+    """The grouped subquery's counts on `store`, by group (a count made through another's,
+    as its values and their counts)."""
+    found: dict[Key, list[Count]] = {
+        tuple(str(row[k]) for k in query.keys): [int(row[name].value) for name in query.names]
+        for row in store.query(query.inner)}
+    for place, select in query.through.items():
+        for row in found.values():
+            row[place] = {}
+        for row in store.query(select):
+            values = found[tuple(str(row[k]) for k in query.keys)][place]
+            values[str(row[len(query.keys)])] = int(row["_n"].value)  # type: ignore[index]
+    return {key: tuple(row) for key, row in found.items()}
 
 
 def named(query: Summed, store: ox.Store) -> set[Key]:
@@ -119,12 +138,27 @@ def added(totals: Counts, taken: Counts, put: Counts) -> Counts:
     a group counted nowhere any more is left out."""
     changed: Counts = {}
     for key in taken.keys() | put.keys():
-        old = totals.get(key) or (0,) * len(taken.get(key) or put[key])
-        minus, plus = taken.get(key, (0,) * len(old)), put.get(key, (0,) * len(old))
-        total = tuple(a - b + c for a, b, c in zip(old, minus, plus, strict=True))
+        nothing = tuple(_none(count) for count in taken.get(key) or put[key])
+        total = tuple(_sum(*counts) for counts in zip(
+            totals.get(key, nothing), taken.get(key, nothing), put.get(key, nothing),
+            strict=True))
         if any(total):
             changed[key] = total
     return changed
+
+
+def _none(count: Count) -> Count:
+    return {} if isinstance(count, dict) else 0
+
+
+def _sum(total: Count, minus: Count, plus: Count) -> Count:
+    """`total` less `minus` plus `plus`; values counted through others by value, without
+    those counted nowhere."""
+    if isinstance(total, int):
+        return total - minus + plus  # type: ignore[operator]
+    summed = {v: total.get(v, 0) - minus.get(v, 0) + plus.get(v, 0)  # type: ignore[union-attr]
+              for v in total.keys() | minus.keys() | plus.keys()}  # type: ignore[union-attr]
+    return {v: n for v, n in sorted(summed.items()) if n}
 
 
 def output(query: Summed, store: ox.Store, rows: Counts) -> set[bytes]:
@@ -133,11 +167,15 @@ def output(query: Summed, store: ox.Store, rows: Counts) -> set[bytes]:
     if not rows:
         return set()
     names = " ".join(f"?{name}" for name in query.keys + query.names)
-    values = "".join(f"({' '.join(key)} {' '.join(str(n) for n in row)})\n"
+    values = "".join(f"({' '.join(key)} {' '.join(str(_number(n)) for n in row)})\n"
                      for key, row in rows.items())
     text = f"{query.head}VALUES ({names}) {{\n{values}}}{query.tail}"
     made = store.query(text)
     return set(made.serialize(format=ox.RdfFormat.N_TRIPLES).splitlines())
+
+
+def _number(count: Count) -> int:
+    return len(count) if isinstance(count, dict) else count
 
 
 def scoped(totals: Counts, keys: Iterable[Key]) -> Counts:

@@ -338,7 +338,9 @@ def test_the_flagged_summary_queries_are_cut_at_their_grouped_subquery():
     cut = {path.name: partials.summed(path.read_text(encoding="utf-8"))
            for path in query.summaries_folder().glob("*.construct.rq")}
     assert sorted(name for name, summed in cut.items() if summed) == [
-        "co-mention-gaps.construct.rq", "concepts-by-mentions.construct.rq"]
+        "co-mention-gaps.construct.rq", "concepts-by-mentions.construct.rq",
+        "corroborated-relations.construct.rq"]
+    assert list(cut["corroborated-relations.construct.rq"].through) == [0]  # ?speaker
     gaps = cut["co-mention-gaps.construct.rq"]
     assert gaps.keys == ("concept", "other") and gaps.names == ("sharedTurns",)
     assert len(gaps.minus) == 2
