@@ -5,7 +5,8 @@ once (as graph.ttl). A clean build loads those triples. A rebuild that changes a
 transcripts starts from a copy of the previous build's store instead (hard links to its files,
 which the store never changes) and replaces only their graphs: what is in the store is the same,
 so it answers every query as a store loaded from scratch would. A file in the store's folder
-records what each graph was made from, so nothing else is trusted to be unchanged.
+records what each graph was made from, so nothing else is trusted to be unchanged; another
+keeps the summary queries' counts by group, which a rebuild updates by parts (graph/partials.py).
 """
 
 from __future__ import annotations
