@@ -5,7 +5,8 @@ once (as graph.ttl). A clean build loads those triples. A rebuild that changes a
 transcripts starts from a copy of the previous build's store instead (hard links to its files,
 which the store never changes) and replaces only their graphs: what is in the store is the same,
 so it answers every query as a store loaded from scratch would. A file in the store's folder
-records what each graph was made from, so nothing else is trusted to be unchanged.
+records what each graph was made from, so nothing else is trusted to be unchanged; another
+keeps the summary queries' counts by group, which a rebuild updates by parts (graph/partials.py).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import marshal
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 DIGESTS = "leadgraph-graphs.json"  # in the store's folder: what the store was loaded from
+KEPT = "leadgraph-summaries.marshal"  # and what a rebuild needs to update the summary graph
 REUSE_AT_MOST = 0.5  # share of the transcripts that may have changed for a store to be reused
 
 
@@ -61,12 +64,15 @@ def _load(folder: Path, built: Built) -> None:
     per thread, 1.3 GB at 1,000 interviews when given a whole file, about 0.3 GB this way."""
     import pyoxigraph as ox
 
-    from graph.query import add_summaries
+    from graph.query import SUMMARY_GRAPH
 
     store = ox.Store(str(folder))
     for piece in _quads(built, LOAD_QUADS):
         store.bulk_load(piece.encode("utf-8"), ox.RdfFormat.N_QUADS, lenient=True)
-    add_summaries(store)
+    lines, kept = _summarise(store)
+    store.bulk_load(b"\n".join(sorted(lines)), ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(SUMMARY_GRAPH))
+    _keep(folder, kept)
     store.optimize()
     store.flush()
 
@@ -131,8 +137,8 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
     default graph, then put in the graphs `added` (IRI -> N-Triples, in pieces of whole lines),
     in their named graph and the default one, and the triples shared by transcripts (`common`)
     again: a triple taken out of the default graph that another transcript, or the ontology,
-    also holds. The summary graph is made again unless the summary queries are the previous
-    build's (`same_queries`) and no triple taken out or put in can change their answers."""
+    also holds. The summary graph is updated by parts when the summary queries are the
+    previous build's (`same_queries`) and it kept what that needs, else made again."""
     import pyoxigraph as ox
 
     ox.Store.read_only(str(previous)).backup(str(folder))
@@ -146,7 +152,9 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
     pieces = {iri: [chunk.encode("utf-8") for chunk in ntriples] for iri, ntriples in added.items()}
     for data in itertools.chain.from_iterable(pieces.values()):  # whole lines, a piece at a time
         new.update(q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES, lenient=True))
-    live = not same_queries or _live(old - new, store)
+    kept = _kept(previous) if same_queries else None
+    begun = None if kept is None else [_begin(text, kept, store, old, new)
+                                       for text in summary_texts()]
     for iri in dropped:
         store.remove_graph(ox.NamedNode(iri))
     for t in old:
@@ -156,37 +164,162 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
             store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri), lenient=True)
             store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
     store.load(common.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=default, lenient=True)
-    if live or _live(new - old, store):
-        _refresh_summaries(store)  # the counts are of the whole corpus: made again
+    if begun is None:
+        kept = _refresh_summaries(store)  # the counts are of the whole corpus: made again
+    else:
+        kept = dict(finish(store, new - old) for finish in begun)
+        _drop_if_empty(store)
+    _keep(folder, kept)
     store.flush()
 
 
-def _live(triples: set[ox.Triple], store: ox.Store) -> bool:
-    """Whether any of `triples` could change a summary query's answer on `store` as it is (with
-    them in it when they were taken out, or after they were put in): see graph/inert.py."""
-    from graph.inert import live
+def summary_texts() -> list[str]:
     from graph.query import summary_queries
 
-    return any(live(triples, query, store) for query in summary_queries())
+    return summary_queries()
 
 
-def _refresh_summaries(store: ox.Store) -> None:
-    """Make the summary graph what add_summaries would put in it now, taking out and adding
-    only the triples that differ from the previous build's, compared as N-Triples lines (a
-    small change leaves most counts as they were, and taking a graph out triple by triple is
-    slow); the whole graph again when either holds a blank node, which no two queries name
-    alike."""
+Kept = dict[str, object]  # by summary query's digest: its totals when summed, else its lines
+Finish = Callable[["ox.Store", set["ox.Triple"]], tuple[str, object]]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _kept(previous: Path) -> Kept | None:
+    """What the previous build kept of each summary query, when it kept all of them."""
+    try:
+        found = marshal.loads((previous / KEPT).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    digests = {_digest(text) for text in summary_texts()}
+    return found if isinstance(found, dict) and digests <= found.keys() else None
+
+
+def _keep(folder: Path, kept: Kept) -> None:
+    (folder / KEPT).write_bytes(marshal.dumps(kept))
+
+
+def _begin(text: str, kept: Kept, store: ox.Store, old: set[ox.Triple],
+           new: set[ox.Triple]) -> Finish:
+    """Start the update of one summary query's output on the previous store (`old` about to be
+    taken out, `new` put in); the function returned finishes it on the new store, and gives
+    the query's digest and what to keep of it."""
+    from graph import partials
+
+    digest, query = _digest(text), partials.summed(text)
+    if query is None:
+        was_live = _live(old - new, text, store)
+
+        def recount(after: ox.Store, put: set[ox.Triple]) -> tuple[str, object]:
+            lines: set[bytes] = kept[digest]  # type: ignore[assignment]
+            if was_live or _live(put, text, after):
+                made = _lines(after.query(text))
+                _change(after, lines - made, made - lines)
+                lines = made
+            return digest, lines
+        return recount
+    taken, put = _small(old), _small(new)
+    totals: partials.Counts = dict(kept[digest])  # type: ignore[call-overload]
+    groups = partials.named(query, taken) | partials.named(query, put)
+    before = partials.output(query, store, partials.scoped(totals, groups))
+    counted = partials.counts(query, taken), partials.counts(query, put)
+    changed = partials.added(totals, *counted)
+    for key in counted[0].keys() | counted[1].keys():
+        totals.pop(key, None)
+    totals.update(changed)
+
+    def update(after: ox.Store, _: set[ox.Triple]) -> tuple[str, object]:
+        made = partials.output(query, after, partials.scoped(totals, groups))
+        _change(after, before - made, made - before)
+        return digest, totals
+    return update
+
+
+def _small(triples: set[ox.Triple]) -> ox.Store:
+    """An in-memory store of `triples`, in its default graph."""
     import pyoxigraph as ox
 
-    from graph.query import SUMMARY_GRAPH, add_summaries, summaries
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def _lines(made: ox.QueryTriples) -> set[bytes]:
+    import pyoxigraph as ox
+
+    return set(made.serialize(format=ox.RdfFormat.N_TRIPLES).splitlines())
+
+
+def _change(store: ox.Store, taken: set[bytes], put: set[bytes]) -> None:
+    """Take the N-Triples lines `taken` out of the summary graph and put `put` in."""
+    import pyoxigraph as ox
+
+    from graph.query import SUMMARY_GRAPH
+
+    graph, nt = ox.NamedNode(SUMMARY_GRAPH), ox.RdfFormat.N_TRIPLES
+    for quad in ox.parse(b"\n".join(sorted(taken)), nt):
+        store.remove(ox.Quad(*quad.triple, graph))
+    store.load(b"\n".join(sorted(put)), nt, to_graph=graph)
+
+
+def _drop_if_empty(store: ox.Store) -> None:
+    """Take out the summary graph when it holds no triple, as a clean build has none then."""
+    import pyoxigraph as ox
+
+    from graph.query import SUMMARY_GRAPH
+
+    graph = ox.NamedNode(SUMMARY_GRAPH)
+    if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
+        store.remove_graph(graph)
+
+
+def _live(triples: set[ox.Triple], text: str, store: ox.Store) -> bool:
+    """Whether any of `triples` could change the answer of the summary query `text` on `store`
+    as it is (with them in it when they were taken out, or after they were put in): see
+    graph/inert.py."""
+    from graph.inert import live
+
+    return live(triples, text, store)
+
+
+def _summarise(store: ox.Store) -> tuple[set[bytes], Kept]:
+    """The lines of the summary graph (what add_summaries puts in it) and what a rebuild keeps
+    of each query: a summed query's totals (graph/partials.py), another's lines; nothing when
+    a line holds a blank node, which no two runs name alike."""
+    from graph import partials
+
+    lines: set[bytes] = set()
+    kept: Kept = {}
+    for text in summary_texts():
+        query = partials.summed(text)
+        if query is None:
+            made = _lines(store.query(text))
+            kept[_digest(text)] = made
+        else:
+            totals = partials.counts(query, store)
+            made = partials.output(query, store, totals)
+            kept[_digest(text)] = totals
+        lines |= made
+    return lines, ({} if any(b"_:" in line for line in lines) else kept)
+
+
+def _refresh_summaries(store: ox.Store) -> Kept:
+    """Make the summary graph what a clean build puts in it, taking out and adding only the
+    lines that differ from the previous build's (a small change leaves most counts as they
+    were, and taking a graph out triple by triple is slow); the whole graph again when either
+    holds a blank node (or a literal that holds "_:")."""
+    import pyoxigraph as ox
+
+    from graph.query import SUMMARY_GRAPH
 
     graph, nt = ox.NamedNode(SUMMARY_GRAPH), ox.RdfFormat.N_TRIPLES
     old = set(store.dump(format=nt, from_graph=graph).splitlines())
-    new = {line for made in summaries(store) for line in made.serialize(format=nt).splitlines()}
-    if not new or any(b"_:" in line for line in old | new):  # (or a literal that holds "_:")
+    new, kept = _summarise(store)
+    if not new or any(b"_:" in line for line in old | new):
         store.remove_graph(graph)
-        add_summaries(store)
-        return
-    for quad in ox.parse(b"\n".join(sorted(old - new)), nt):
-        store.remove(ox.Quad(*quad.triple, graph))
-    store.load(b"\n".join(sorted(new - old)), nt, to_graph=graph)
+        store.load(b"\n".join(sorted(new)), nt, to_graph=graph)
+        return kept
+    _change(store, old - new, new - old)
+    return kept

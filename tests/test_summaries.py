@@ -6,14 +6,17 @@ deterministic."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import marshal
+import random
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
 
-from graph import cli, query
+from graph import buildstore, cli, partials, query
 from graph.pipeline import load_shapes
 from graph.validate import validate
 from tests.test_query import FIXTURE
@@ -219,3 +222,145 @@ def test_limit_and_offset_go_with_a_named_query(berwick_build):
     done = CliRunner().invoke(cli.main, ["query", str(out), "-e", "SELECT * { ?s ?p ?o }",
                                          "--limit", "3"])
     assert done.exit_code == 2 and "LIMIT and OFFSET" in done.stderr
+
+
+# A summary query flagged in ontology/summaries/ is kept up to date by parts on a rebuild
+# (graph/partials.py): on random corpora, the summary graph and the kept counts after replacing,
+# dropping or adding a transcript's graph are those of a full count of the new store.
+
+LG, DATA = "https://w3id.org/leadgraph/ontology#", "https://w3id.org/leadgraph/data/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RELATIONS = ("combinesWith", "contrastsWith", "enables", "undermines")
+
+
+def _iri(text: str) -> ox.NamedNode:
+    return ox.NamedNode(text)
+
+
+def transcript(name: str, rng: random.Random, concepts: int = 7) -> list[ox.Triple]:
+    """The triples of a random transcript graph: turns and sentences that mention concepts of a
+    small shared pool, and claims (some denied) between them by speakers whose names other
+    transcripts may share."""
+    own, lg = f"{DATA}{name}", lambda local: _iri(LG + local)
+    typed = _iri(RDF + "type")
+    triples: list[ox.Triple] = []
+    people = [_iri(f"{own}/person/{i}") for i in range(rng.randint(1, 3))]
+    for person in people:
+        name_of = ox.Literal(rng.choice(["Interviewer", "Ann", "Bo", "Cy"]))
+        triples.append(ox.Triple(person, _iri("http://xmlns.com/foaf/0.1/name"), name_of))
+    for t in range(rng.randint(0, 4)):
+        turn = _iri(f"{own}/turn/{t}")
+        triples.append(ox.Triple(turn, typed, lg("Turn")))
+        for s in range(rng.randint(1, 3)):
+            sentence = _iri(f"{own}/turn/{t}/sentence/{s}")
+            mentioned = rng.sample(range(concepts), rng.randint(0, 3))
+            triples += [ox.Triple(sentence, typed, lg("Sentence")),
+                        ox.Triple(sentence, _iri("http://purl.org/dc/terms/isPartOf"), turn),
+                        ox.Triple(sentence, _iri("http://www.w3.org/ns/oa#hasSource"),
+                                  _iri(own))]
+            for c in mentioned:
+                concept = _iri(f"{DATA}concept/c{c}")
+                triples += [ox.Triple(sentence, lg("mentions"), concept),
+                            ox.Triple(turn, lg("mentions"), concept)]
+            for k in range(rng.randint(0, 2)):
+                claim = _iri(f"{own}/turn/{t}/sentence/{s}/claim/{k}")
+                ends = rng.sample(range(concepts), 2)
+                triples += [
+                    ox.Triple(claim, typed, lg("Claim")),
+                    ox.Triple(claim, _iri(RDF + "subject"), _iri(f"{DATA}concept/c{ends[0]}")),
+                    ox.Triple(claim, _iri(RDF + "predicate"), lg(rng.choice(RELATIONS))),
+                    ox.Triple(claim, _iri(RDF + "object"), _iri(f"{DATA}concept/c{ends[1]}")),
+                    ox.Triple(claim, lg("negated"), ox.Literal(rng.random() < 0.2)),
+                    ox.Triple(claim, _iri("http://www.w3.org/ns/prov#wasAttributedTo"),
+                              rng.choice(people)),
+                    ox.Triple(claim, lg("evidence"), sentence)]
+    return triples
+
+
+def _store_of(folder, graphs: dict[str, list[ox.Triple]]) -> None:
+    """A build's store of `graphs` in `folder`, with its summary graph and what it keeps."""
+    store = ox.Store(str(folder))
+    for iri, triples in graphs.items():
+        store.extend(ox.Quad(*t, _iri(iri)) for t in triples)
+        store.extend(ox.Quad(*t) for t in triples)
+    lines, kept = buildstore._summarise(store)
+    store.load(b"\n".join(sorted(lines)), ox.RdfFormat.N_TRIPLES, to_graph=SUMMARY)
+    buildstore._keep(folder, kept)
+    store.flush()
+
+
+def _sorted_quads(store: ox.Store) -> list[str]:
+    return sorted(store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+
+
+def _ntriples(triples: list[ox.Triple]) -> str:
+    return "".join(f"{t} .\n" for t in triples)
+
+
+@pytest.mark.parametrize("flagged", [True, False])
+@pytest.mark.parametrize("seed", range(8))
+def test_a_summary_updated_by_parts_is_the_full_count(tmp_path, monkeypatch, seed, flagged):
+    """Unflagged, each query is counted again when a changed triple is live for it."""
+    if not flagged:
+        texts = [text.replace(partials.FLAG, "") for text in query.summary_queries()]
+        monkeypatch.setattr(buildstore, "summary_texts", lambda: texts)
+    rng = random.Random(seed)
+    graphs = {f"{DATA}t{i}": transcript(f"t{i}", rng) for i in range(rng.randint(2, 6))}
+    _store_of(tmp_path / "before", graphs)
+    dropped = rng.sample(sorted(graphs), rng.randint(0, 2))
+    added = {f"{DATA}t{i}": transcript(f"t{i}", rng)
+             for i in rng.sample(range(8), rng.randint(1, 2))}
+    buildstore._replace(tmp_path / "before", tmp_path / "after", sorted({*dropped, *added}),
+                        {iri: [_ntriples(t)] for iri, t in added.items()}, "", True)
+    kept = marshal.loads((tmp_path / "after" / buildstore.KEPT).read_bytes())
+    now = {iri: t for iri, t in graphs.items() if iri not in dropped} | added
+    _store_of(tmp_path / "clean", now)
+    clean = marshal.loads((tmp_path / "clean" / buildstore.KEPT).read_bytes())
+    gc.collect()  # the stores written above are closed
+    after, fresh = (ox.Store.read_only(str(tmp_path / name)) for name in ("after", "clean"))
+    assert _sorted_quads(after) == _sorted_quads(fresh)  # the summary graph's with the rest
+    assert set(after.named_graphs()) == set(fresh.named_graphs())
+    full = {line for made in query.summaries(after)
+            for line in made.serialize(format=ox.RdfFormat.N_TRIPLES).splitlines()}
+    assert set(after.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SUMMARY).splitlines()) \
+        == full
+    assert kept == clean
+    assert any(partials.summed(text) for text in buildstore.summary_texts()) == flagged
+
+
+def test_a_summary_updated_by_parts_to_nothing_leaves_no_summary_graph(tmp_path):
+    graphs = {f"{DATA}t{i}": transcript(f"t{i}", random.Random(i)) for i in range(3)}
+    _store_of(tmp_path / "before", graphs)
+    quiet = [t for t in transcript("t0", random.Random(0)) if "/person/" in str(t.subject)]
+    buildstore._replace(tmp_path / "before", tmp_path / "after", sorted(graphs),
+                        {f"{DATA}t0": [_ntriples(quiet)]}, "", True)
+    gc.collect()
+    after = ox.Store.read_only(str(tmp_path / "after"))
+    assert [g.value for g in after.named_graphs()] == [f"{DATA}t0"]
+
+
+def test_the_flagged_summary_queries_are_cut_at_their_grouped_subquery():
+    cut = {path.name: partials.summed(path.read_text(encoding="utf-8"))
+           for path in query.summaries_folder().glob("*.construct.rq")}
+    assert sorted(name for name, summed in cut.items() if summed) == [
+        "co-mention-gaps.construct.rq", "concepts-by-mentions.construct.rq",
+        "corroborated-relations.construct.rq"]
+    assert list(cut["corroborated-relations.construct.rq"].through) == [0]  # ?speaker
+    gaps = cut["co-mention-gaps.construct.rq"]
+    assert gaps.keys == ("concept", "other") and gaps.names == ("sharedTurns",)
+    assert len(gaps.minus) == 2
+
+
+@pytest.mark.parametrize("change", [
+    ("COUNT(DISTINCT ?turn)", "SUM(?turn)"),
+    ("AS ?sharedTurns)", "AS ?sharedTurns) (COUNT(*) AS ?rows)"),
+    ("GROUP BY ?concept ?other", "GROUP BY ?concept ?other HAVING (COUNT(DISTINCT ?turn) > 1)"),
+    ("FILTER (STR(?concept) < STR(?other))", "OPTIONAL { ?concept a ?kind }"),
+    ("{ SELECT ?claim ?concept { ?claim rdf:object ?concept } }",
+     "{ SELECT ?claim ?thing { ?claim rdf:object ?thing } }"),  # a MINUS that misses ?concept
+])
+def test_a_flagged_query_that_cannot_be_counted_by_parts_is_refused(change):
+    text = (query.summaries_folder() / "co-mention-gaps.construct.rq").read_text("utf-8")
+    assert change[0] in text
+    with pytest.raises(partials.Unsupported):
+        partials.summed(text.replace(*change, 1))
