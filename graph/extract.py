@@ -1804,7 +1804,7 @@ def _side(
         return _Side(_provisional(a, *_deed_phrase(engine, head)), direction, False)
     if head is not None and _clause(head):  # a clause: what it is about
         verb, head = head, _clause_topic(head, arg)
-        done = _people_doing(engine, a, verb, head)
+        done = _people_doing(engine, verb, head)
         if done is not None:  # "if people keep coming": the coming
             return _Side(_provisional(a, *_deed_phrase(engine, done)), direction, False)
         if head is not verb and arg.keep_polarity:
@@ -1823,13 +1823,13 @@ def _side(
     return _Side(_provisional(a, *phrase), direction, False)
 
 
-def _people_doing(engine: Engine, a: _Analysed, verb: Any, topic: Any) -> Any:
+def _people_doing(engine: Engine, verb: Any, topic: Any) -> Any:
     """The deed of a clause about people in general ("if people keep coming", "what gets staff
     to accept a no"): its verb, past one that says it goes on, when its subject is a word for
     people and no noun of it is the topic; None for a state ("people feel safe") or an
     opinion."""
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subjects or topic not in (verb, subjects[0]) or not _lay(engine, a, subjects[0]):
+    if not subjects or topic not in (verb, subjects[0]) or not _lay(engine, subjects[0]):
         return None
     going = [c for c in verb.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
     done = going[0] if verb.lemma_ in _GOING_ON and going else verb
@@ -1844,7 +1844,7 @@ def _people_doing(engine: Engine, a: _Analysed, verb: Any, topic: Any) -> Any:
 _GOING_ON = frozenset({"keep", "start", "begin", "continue"})
 
 
-def _lay(engine: Engine, a: _Analysed, noun: Any) -> bool:
+def _lay(engine: Engine, noun: Any) -> bool:
     """A word for people that names no concept of its own: "people", "everyone", "patients"."""
     words = engine.lexicon.people if engine.lexicon is not None else frozenset()
     return noun.lower_ in _PEOPLE or noun.lemma_.lower() in words | _PEOPLE
