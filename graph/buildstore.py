@@ -152,9 +152,11 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
     pieces = {iri: [chunk.encode("utf-8") for chunk in ntriples] for iri, ntriples in added.items()}
     for data in itertools.chain.from_iterable(pieces.values()):  # whole lines, a piece at a time
         new.update(q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES, lenient=True))
+    from graph.query import summary_queries
+
     kept = _kept(previous) if same_queries else None
     begun = None if kept is None else [_begin(text, kept, store, old, new)
-                                       for text in summary_texts()]
+                                       for text in summary_queries()]
     for iri in dropped:
         store.remove_graph(ox.NamedNode(iri))
     for t in old:
@@ -173,12 +175,6 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
     store.flush()
 
 
-def summary_texts() -> list[str]:
-    from graph.query import summary_queries
-
-    return summary_queries()
-
-
 Kept = dict[str, object]  # by summary query's digest: its totals when summed, else its lines
 Finish = Callable[["ox.Store", set["ox.Triple"]], tuple[str, object]]
 
@@ -193,7 +189,9 @@ def _kept(previous: Path) -> Kept | None:
         found = marshal.loads((previous / KEPT).read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    digests = {_digest(text) for text in summary_texts()}
+    from graph.query import summary_queries
+
+    digests = {_digest(text) for text in summary_queries()}
     return found if isinstance(found, dict) and digests <= found.keys() else None
 
 
@@ -207,14 +205,15 @@ def _begin(text: str, kept: Kept, store: ox.Store, old: set[ox.Triple],
     taken out, `new` put in); the function returned finishes it on the new store, and gives
     the query's digest and what to keep of it."""
     from graph import partials
+    from graph.inert import live  # whether triples could change the answer: graph/inert.py
 
     digest, query = _digest(text), partials.summed(text)
     if query is None:
-        was_live = _live(old - new, text, store)
+        was_live = live(old - new, text, store)
 
         def recount(after: ox.Store, put: set[ox.Triple]) -> tuple[str, object]:
             lines: set[bytes] = kept[digest]  # type: ignore[assignment]
-            if was_live or _live(put, text, after):
+            if was_live or live(put, text, after):
                 made = _lines(after.query(text))
                 _change(after, lines - made, made - lines)
                 lines = made
@@ -275,24 +274,16 @@ def _drop_if_empty(store: ox.Store) -> None:
         store.remove_graph(graph)
 
 
-def _live(triples: set[ox.Triple], text: str, store: ox.Store) -> bool:
-    """Whether any of `triples` could change the answer of the summary query `text` on `store`
-    as it is (with them in it when they were taken out, or after they were put in): see
-    graph/inert.py."""
-    from graph.inert import live
-
-    return live(triples, text, store)
-
-
 def _summarise(store: ox.Store) -> tuple[set[bytes], Kept]:
     """The lines of the summary graph (what add_summaries puts in it) and what a rebuild keeps
     of each query: a summed query's totals (graph/partials.py), another's lines; nothing when
     a line holds a blank node, which no two runs name alike."""
     from graph import partials
+    from graph.query import summary_queries
 
     lines: set[bytes] = set()
     kept: Kept = {}
-    for text in summary_texts():
+    for text in summary_queries():
         query = partials.summed(text)
         if query is None:
             made = _lines(store.query(text))

@@ -303,7 +303,7 @@ def test_a_summary_updated_by_parts_is_the_full_count(tmp_path, monkeypatch, see
     """Unflagged, each query is counted again when a changed triple is live for it."""
     if not flagged:
         texts = [text.replace(partials.FLAG, "") for text in query.summary_queries()]
-        monkeypatch.setattr(buildstore, "summary_texts", lambda: texts)
+        monkeypatch.setattr(query, "summary_queries", lambda: texts)
     rng = random.Random(seed)
     graphs = {f"{DATA}t{i}": transcript(f"t{i}", rng) for i in range(rng.randint(2, 6))}
     _store_of(tmp_path / "before", graphs)
@@ -325,7 +325,7 @@ def test_a_summary_updated_by_parts_is_the_full_count(tmp_path, monkeypatch, see
     assert set(after.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SUMMARY).splitlines()) \
         == full
     assert kept == clean
-    assert any(partials.summed(text) for text in buildstore.summary_texts()) == flagged
+    assert any(partials.summed(text) for text in query.summary_queries()) == flagged
 
 
 def test_a_summary_updated_by_parts_to_nothing_leaves_no_summary_graph(tmp_path):
