@@ -200,6 +200,9 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             people = frozenset(t.i for t in nodes["undergoer"].subtree)
             if b.i in people:  # "nurses speaking up": the people without what they do
                 people -= frozenset(t.i for t in b.subtree)
+            if b.pos_ == "ADJ":  # "makes staff anxious about errors": the anxiety
+                people |= frozenset(t.i for c in b.children if c.dep_ == "prep"
+                                    for t in c.subtree)
             links = [_as_outcome(x, b, people) for x in links]
         if expletive is not None:  # the deed alone: not who does it nor what it is done to
             around = frozenset(t.i for c in expletive.children

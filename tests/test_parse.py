@@ -230,6 +230,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Being short-staffed makes us unsafe.", ("staffing shortage", "undermines", "safety")),
     ("Backing is what makes people brave enough to speak up.",
      ("speaking up", "isConsequenceOf", "backing")),
+    ("Blame makes people afraid of reporting.", ("fear", "isConsequenceOf", "blame")),
     ("So the walkrounds, they built trust, slowly.", ("leadership walkrounds", "enables", "trust")),
     ("Staffing shortages, honestly, they erode morale.",
      ("staffing shortage", "undermines", "morale")),
@@ -296,6 +297,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("She was the first nurse to arrive at the huddle.", "enables"),
     ("They pushed the audit trolley to the ward.", "isConsequenceOf"),
     ("A brilliant bedside teacher with no publications never gets promoted.", "requires"),
+    ("The audits make staff anxious about errors.", "error"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
