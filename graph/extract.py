@@ -1513,8 +1513,9 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri or (link.rule == "share-of-that" and not subject.direction):
         return []  # "part of that was X" puts a change down to X, not a thing's make-up
-    if link.remedy and _harmful(engine, obj.iri):  # every lg:Threat is harmful
-        link = replace(link, relation="undermines")  # "debriefs help with the stress"
+    if link.remedy and (_harmful(engine, obj.iri) or obj.direction in ("less", "absent")):
+        link = replace(link, relation="undermines")  # "debriefs help with the stress", "the
+        #                                             huddle fixed the communication problems"
     elided = any(x.head is None and x.window is None and x.pair is None
                  for x in (link.subject, link.object))  # "Planned maintenance. Cuts breakdowns."
     loose = link.rule.startswith("cue-") and not (
@@ -1780,7 +1781,7 @@ def _side(
         return _Side(iri, direction, True, answer) if iri else None
     words = [doc[i] for i in sorted(tokens)]
     pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY)
-                and not _determiner(t, head)]  # "this job" names a job
+                and not _determiner(t, head) and not _done_to(t, head)]  # "this job" names a job
     if pronouns:
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
         earlier = _left_dislocated(engine, a, pronouns[0], exclude) or ((
@@ -2163,6 +2164,12 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
                 or c.dep_ in ("poss", "compound", "amod", "det") for t in c.subtree}
     return all(f.start in attached for f in inside)
+
+
+def _done_to(token: Any, head: Any) -> bool:
+    """ "doing it right", "getting it wrong": what a gerund is done to is part of the deed."""
+    return (head is not None and head.tag_ == "VBG" and token.head.i == head.i
+            and token.dep_ == "dobj")
 
 
 def _determiner(token: Any, head: Any) -> bool:

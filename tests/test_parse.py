@@ -231,6 +231,10 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("Backing is what makes people brave enough to speak up.",
      ("speaking up", "isConsequenceOf", "backing")),
     ("Blame makes people afraid of reporting.", ("fear", "isConsequenceOf", "blame")),
+    ("Listening to the nurses is what fixed the rota.", ("listening", "enables", "rota")),
+    ("The huddle fixed the communication problems.",
+     ("huddle", "enables", "communication")),
+    ("The new rota fixed the burnout.", ("new rota", "undermines", "burnout")),
     ("So the walkrounds, they built trust, slowly.", ("leadership walkrounds", "enables", "trust")),
     ("Staffing shortages, honestly, they erode morale.",
      ("staffing shortage", "undermines", "morale")),
@@ -298,6 +302,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("They pushed the audit trolley to the ward.", "isConsequenceOf"),
     ("A brilliant bedside teacher with no publications never gets promoted.", "requires"),
     ("The audits make staff anxious about errors.", "error"),
+    ("There's always a tension between speed and doing it right.", "tension"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
