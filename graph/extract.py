@@ -777,8 +777,8 @@ def _joined_nouns(engine: Engine, a: _Analysed, where: set[int]) -> tuple[str, s
     if a.parsed is None:
         return None
     for token in a.parsed:
-        others = [c for c in token.conjuncts if c.i > token.i and c.pos_ in ("NOUN", "PROPN")
-                  and c.i in where]
+        others = [c for c in token.conjuncts if c.i > token.i and c.i in where
+                  and (c.pos_ in ("NOUN", "PROPN") or _misread_noun(c))]  # "staffing and flow"
         if token.pos_ in ("NOUN", "PROPN") and token.i in where and others:
             phrases = [_head_phrase(engine, t) for t in (token, others[0])]
             if phrases[0] and phrases[1]:
@@ -1973,8 +1973,9 @@ def _misread_noun(token: Any) -> bool:
     nominal_place = token.dep_ in _NOMINAL_DEPS or (token.dep_ == "conj"
                                                    and token.head.pos_ in ("NOUN", "PROPN")) or (
         token.dep_ in ("xcomp", "ccomp") and not list(token.children))  # "They cut falls."
-    return (token.tag_ in ("VBZ", "VBP") and nominal_place
-            and not any(c.dep_ in _VERBAL_DEPS for c in token.children))
+    conjoined = token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN")
+    return (token.tag_ in ("VBZ", "VBP") or (token.tag_ == "VB" and conjoined)) and (
+        nominal_place and not any(c.dep_ in _VERBAL_DEPS for c in token.children))
 
 
 _DENIED_PREPS = frozenset({"from", "of", "by", "through", "in", "to", "because"})
@@ -2485,7 +2486,7 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
         return _compound_start(engine, head, start), head.i + 1
     staying = head.lemma_ in ("stay", "remain") and not any(
         c.dep_ in ("acomp", "attr", "xcomp", "oprd") for c in head.children)  # "makes people stay"
-    outcome = result and head.tag_ in ("JJ", "JJR", "VB", "VBG", "VBN") and (
+    outcome = result and head.tag_ in ("JJ", "JJR", "VB", "VBG", "VBN", "RB") and (
         head.lemma_ not in _BARE_VERBS or staying) and not (
         head.tag_ == "JJR" and head.lemma_.lower() in _SIZES)  # "makes the queue bigger"
     nominal = (head.pos_ in ("NOUN", "PROPN") or _misread_noun(head)

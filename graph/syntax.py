@@ -530,7 +530,19 @@ def _conjuncts(token: Any) -> list[Any]:
     listed = [x for a in token.children if a.dep_ == "appos" and a.conjuncts
               and a.left_edge.i <= token.i + 2  # not a list the parse hung far from it
               for x in (a, *a.conjuncts)]  # "a longer appointment, a quiet room and the GP"
-    return [token, *token.conjuncts, *listed, *(inner.conjuncts if inner is not token else ())]
+    joined = [c for c in token.conjuncts if _joined(token, c)]
+    return [token, *joined, *listed, *(inner.conjuncts if inner is not token else ())]
+
+
+def _joined(token: Any, other: Any) -> bool:
+    """Two conjuncts said together, not set against each other ("legitimacy rather than rank",
+    "support but not control")."""
+    low, high = sorted((token.i, other.i))
+    return not any(t.lower_ in _SET_AGAINST and t.dep_ in ("cc", "neg", "preconj", "advmod")
+                   for t in token.doc[low + 1 : high + 1])
+
+
+_SET_AGAINST = frozenset({"than", "but", "not", "instead", "versus", "vs", "nor"})
 
 
 QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",

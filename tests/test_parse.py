@@ -235,6 +235,9 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("The huddle fixed the communication problems.",
      ("huddle", "enables", "communication")),
     ("The new rota fixed the burnout.", ("new rota", "undermines", "burnout")),
+    ("So urgent requests make the rest late.", ("late", "isConsequenceOf", "urgent request")),
+    ("Safe staffing on my ward and flow for the hospital, some days they just pull in "
+     "opposite directions.", ("safe staffing", "contrastsWith", "flow")),
     ("So the walkrounds, they built trust, slowly.", ("leadership walkrounds", "enables", "trust")),
     ("Staffing shortages, honestly, they erode morale.",
      ("staffing shortage", "undermines", "morale")),
@@ -303,6 +306,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("A brilliant bedside teacher with no publications never gets promoted.", "requires"),
     ("The audits make staff anxious about errors.", "error"),
     ("There's always a tension between speed and doing it right.", "tension"),
+    ("Leading a team of equals requires legitimacy rather than rank.", "rank"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
