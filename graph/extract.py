@@ -1193,6 +1193,8 @@ def _parse_claims(
         subject = _judgement(engine, link.subject, subject)
         obj = _judgement(engine, link.object, obj)
         link, subject, obj = _happening(link, subject, obj)
+        if subject.direction == "absent" and _none_will(a, link):
+            link, subject = replace(link, negated=not link.negated), replace(subject, direction="")
         a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
         made = [*(c for other in _coordinated(a, link.subject, subject)
                   for c in _parse_claims_for(engine, a, link, other, obj)),
@@ -1205,6 +1207,17 @@ def _parse_claims(
         out += [(_answered(c, answer), cue) for c, cue in made] if answer else made
     return (out + _concept_verbs(engine, analysed, pos) + _agent_states(engine, analysed, pos)
             + _causatives(engine, analysed, pos) + _why_answered(engine, analysed, pos))
+
+
+def _none_will(a: _Analysed, link: syntax.Link) -> bool:
+    """ "No software is going to fix a shortage", "no training will change that": a denial
+    that any of the subject does it, not a claim about its absence."""
+    if link.subject.head is None:
+        return False
+    head, cue = a.parsed[link.subject.head], a.parsed[link.cue[0]]
+    modal = any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ == "going")
+                for c in cue.children) or (cue.dep_ == "xcomp" and cue.head.lower_ == "going")
+    return modal and any(c.dep_ == "det" and c.lower_ == "no" for c in head.children)
 
 
 _NOT_HAPPENINGS = syntax.OPINION_VERBS | {"be", "matter", "do", "have", "choose", "want"}
@@ -2228,14 +2241,34 @@ def _earlier_in_sentence(
         return None
     before = [f for f in a.found if f.end <= min(clause_break) and f.iri != exclude
               and f.category != "Role"]
+    root = a.parsed[pronoun.i].sent.root
+    subject = _earlier_subject(engine, a, min(clause_break), exclude) if (
+        a.parsed[pronoun.i].dep_ in ("nsubj", "nsubjpass")) else None
+    if subject:  # "the review did not cause more errors; it caused more reporting": the review
+        return subject
     if before:
         return before[0].iri
-    root = a.parsed[pronoun.i].sent.root
     named = [c for dep in ("nsubj", "dobj", "attr") for c in root.children
              if c.dep_ == dep and c.i < min(clause_break) and c.pos_ in ("NOUN", "PROPN")
              and not any(f.start <= c.i < f.end for f in a.found)]
     phrase = _head_phrase(engine, named[0]) if named else None  # "we do reflective practice,
     return _provisional(a, *phrase) if phrase else None  # and I think it helps"
+
+
+def _earlier_subject(engine: Engine, a: _Analysed, end: int, exclude: str | None) -> str | None:
+    """The concept the subject of a sentence's first clause names, when it ends before `end`."""
+    subjects = [t for t in a.parsed[:end] if t.dep_ in ("nsubj", "nsubjpass")
+                and t.pos_ in ("NOUN", "PROPN") and t.head.pos_ in ("VERB", "AUX")]
+    if not subjects:
+        return None
+    span = range(subjects[0].left_edge.i, subjects[0].right_edge.i + 1)
+    named = [f for f in a.found if f.start in span and f.category != "Role"]
+    if named:
+        return named[0].iri if named[0].iri != exclude else None
+    phrase = _head_phrase(engine, subjects[0])
+    iri = _provisional(a, *phrase) if phrase and not any(
+        f.start in span for f in a.found) else None
+    return iri if iri != exclude else None
 
 
 def _left_dislocated(engine: Engine, a: _Analysed, pronoun: Any, exclude: str | None

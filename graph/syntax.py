@@ -711,11 +711,13 @@ def is_negated(token: Any) -> bool:
 
 def _denied_pseudo_cleft(token: Any) -> bool:
     """The verb of a free relative after a negated copula: "workload isn't what drives
-    sickness", "not knowing is not what makes them skip insulin"."""
+    sickness", "not knowing is not what makes them skip insulin", "that's not where the
+    cancellations come from"."""
     copula = token.head
-    return token.dep_ in ("ccomp", "attr", "xcomp", "relcl") and copula.lemma_ == "be" and any(
-        c.dep_ == "nsubj" and c.lower_ == "what" for c in token.children) and _plainly_negated(
-        copula)
+    free = any(c.dep_ == "nsubj" and c.lower_ == "what" for c in token.children) or any(
+        t.lower_ in ("where", "why", "how") and t.i < token.i for t in token.subtree)
+    return token.dep_ in ("ccomp", "attr", "xcomp", "relcl", "advcl") and (
+        copula.lemma_ == "be") and free and _plainly_negated(copula)
 
 
 def _denied_cleft(token: Any) -> bool:

@@ -236,6 +236,8 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("huddle", "enables", "communication")),
     ("The new rota fixed the burnout.", ("new rota", "undermines", "burnout")),
     ("So urgent requests make the rest late.", ("late", "isConsequenceOf", "urgent request")),
+    ("The reflective review did not cause more errors; it caused more reporting.",
+     ("incident reporting", "isConsequenceOf", "reflective review")),
     ("Safe staffing on my ward and flow for the hospital, some days they just pull in "
      "opposite directions.", ("safe staffing", "contrastsWith", "flow")),
     ("So the walkrounds, they built trust, slowly.", ("leadership walkrounds", "enables", "trust")),
@@ -407,6 +409,8 @@ def test_only_a_denial_of_the_claim_negates_it(parsing, text, negated):
     ("No, I do not find that the tablet reduces the contact.", True),
     ("I don't think the rota is the problem, but blame kills reporting.", False),
     ("I don't think blame kills reporting.", True),
+    ("The pay gap is small, that's not where the errors come from at all.", True),
+    ("No software is going to fix a staffing shortage.", True),
 ])
 def test_a_denied_opinion_or_pseudo_cleft_negates_the_claim_under_it(parsing, text, negated):
     """A negated opinion verb denies the clause it governs however the parser attaches it, but
