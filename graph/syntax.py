@@ -941,6 +941,10 @@ def changing(lexicon: Lexicon, head: Any) -> str:
     up", "we lost the camaraderie"."""
     if head.pos_ not in ("VERB", "AUX") or not list(head.children):
         return ""  # "They cut falls.": a verb with nothing of its own is a noun misread
+    phase = _PHASES.get(head.lemma_.lower())
+    if phase and any(c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")
+                     for c in head.children):
+        return phase  # "they stop reporting", "people start speaking up"
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
     moving = any(c.dep_ in ("prep", "dative") for c in head.children)  # "coming down to the ward"
     if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
@@ -955,6 +959,9 @@ def changing(lexicon: Lexicon, head: Any) -> str:
             for e in lexicon.lookup("verb", head.lemma_.lower())):
         return "less"  # "the budget got cut", "staffing was reduced"
     return ""
+
+
+_PHASES = {"start": "more", "begin": "more", "stop": "less", "quit": "less", "cease": "less"}
 
 
 def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> list[Link]:

@@ -236,6 +236,9 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("huddle", "enables", "communication")),
     ("The new rota fixed the burnout.", ("new rota", "undermines", "burnout")),
     ("So urgent requests make the rest late.", ("late", "isConsequenceOf", "urgent request")),
+    ("When you blame people, they stop reporting.", ("blame", "undermines", "incident reporting")),
+    ("When managers thank staff, staff start speaking up.",
+     ("recognition", "enables", "speaking up")),
     ("The reflective review did not cause more errors; it caused more reporting.",
      ("incident reporting", "isConsequenceOf", "reflective review")),
     ("Safe staffing on my ward and flow for the hospital, some days they just pull in "
