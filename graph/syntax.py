@@ -1001,10 +1001,33 @@ def _lacking(lexicon: Lexicon, cue: Cue, inner: Any, main: Any, span: tuple[int,
     if cue.lemma == "if" and not conceded and _absent(main) and not _absent(inner):
         return [Link("undermines", Arg(inner.i, frozenset()), stopped, span, rule,
                      cue.confidence, False, hedged)]
+    if cue.lemma in ("if", "when", "whenever") and not conceded and _habit(main) and not (
+            _absent(inner) or _absent(main)):  # "if people feel safe, they speak up"
+        done, condition = Arg(main.i, stopped.exclude), Arg(inner.i, frozenset())
+        if any(c.lower_ == "only" for c in main.children):  # "nurses only speak up if..."
+            return [Link("requires", done, condition, span, rule, cue.confidence, False, hedged)]
+        return [Link(cue.relation, condition, done, span, rule, cue.confidence, False, hedged)]
     if not (_absent(inner) and (_absent(main) or main.lemma_.lower() in lexicon.failure)):
         return []
     return [Link("requires", stopped, Arg(inner.i, frozenset(), keep_polarity=False), span, rule,
                  cue.confidence, False, hedged)]
+
+
+def _habit(verb: Any) -> bool:
+    """What people in general do, in the present or as they will: "they speak up", "staff
+    will stay"; not what we or one person did."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    general = subjects and (subjects[0].lower_ in _GENERAL_PEOPLE or subjects[0].tag_ == "NNS")
+    modal = any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "would", "'d")
+                for c in verb.children)
+    alone = not any(c.dep_ in ("conj", "xcomp", "ccomp") for c in verb.children)
+    return bool(general) and alone and verb.pos_ == "VERB" and verb.lemma_ not in _NO_HABITS and (
+        verb.tag_ in ("VBP", "VBZ") or modal)
+
+
+_GENERAL_PEOPLE = frozenset({"they", "people", "staff", "everyone", "everybody", "nobody"})
+_NO_HABITS = frozenset({"be", "have", "go", "come", "get", "do", "say", "think", "know", "want",
+                        "need", "feel", "see", "look", "seem", "tell", "ask", "mean"})
 
 
 def _said_not_to_happen(verb: Any) -> bool:

@@ -239,6 +239,9 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("When you blame people, they stop reporting.", ("blame", "undermines", "incident reporting")),
     ("When managers thank staff, staff start speaking up.",
      ("recognition", "enables", "speaking up")),
+    ("If people feel safe, they speak up.",
+     ("psychological safety", "enables", "speaking up")),
+    ("Nurses only speak up if they feel valued.", ("speaking up", "requires", "recognition")),
     ("The reflective review did not cause more errors; it caused more reporting.",
      ("incident reporting", "isConsequenceOf", "reflective review")),
     ("Safe staffing on my ward and flow for the hospital, some days they just pull in "
@@ -312,6 +315,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("The audits make staff anxious about errors.", "error"),
     ("There's always a tension between speed and doing it right.", "tension"),
     ("Leading a team of equals requires legitimacy rather than rank.", "rank"),
+    ("When figures are used to rank boards, people learn to manage the figures.", "enables"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
