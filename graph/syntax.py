@@ -105,6 +105,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
         found += [x for x in _verb_windows(doc, lexicon, lemmas) if x.cue[0] not in taken]
     found += _instead(doc, found)
     found += _counted_parts(doc, lexicon)
+    found += _proportional(doc)
     found += _share_of_that(doc)
     if not found:
         found += _outcome_after(doc, lexicon)
@@ -785,6 +786,35 @@ def _counted_parts(doc: Any, lexicon: Lexicon) -> list[Link]:
                      (parts.i, parts.i + 1), "counted-parts", 0.7, is_negated(verb),
                      is_hedged(verb)) for item in items]
     return out
+
+
+def _proportional(doc: Any) -> list[Link]:
+    """ "The more you blame people, the less they report": two clauses each opened by "the"
+    and a comparative; the first's growth goes with the second's (enables) or against it
+    (undermines). A side is the noun the comparative measures ("the more time"), else its
+    clause."""
+    marks = [t for t in doc[1:] if t.lower_ in _COMPARATIVES and doc[t.i - 1].lower_ == "the"]
+    if len(marks) != 2:
+        return []
+    first, second = (mark.head if mark.dep_ == "amod" and mark.head.pos_ == "NOUN" else next(
+        (t for t in (mark, *mark.ancestors) if t.pos_ in ("VERB", "AUX")), None) for mark in marks)
+    if first is None or second is None or first.i == second.i:
+        return []
+    same = _COMPARATIVES[marks[0].lower_] == _COMPARATIVES[marks[1].lower_]
+
+    def clause_of(noun: Any) -> frozenset[int]:  # "the more time you give them": the time
+        return frozenset(t.i for c in noun.children if c.dep_ == "relcl" and noun.pos_ == "NOUN"
+                         for t in c.subtree)
+
+    return [Link("enables" if same else "undermines",
+                 Arg(first.i, clause_of(first), keep_polarity=False),
+                 Arg(second.i, frozenset(t.i for t in first.subtree) | clause_of(second),
+                     keep_polarity=False), (marks[0].i - 1, marks[0].i + 1),
+                 "the-more-the-more", 0.7, False, is_hedged(second))]
+
+
+_COMPARATIVES = {"more": 1, "less": -1, "fewer": -1, "higher": 1, "lower": -1, "greater": 1,
+                 "bigger": 1, "smaller": -1}
 
 
 def _share_of_that(doc: Any) -> list[Link]:

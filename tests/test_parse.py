@@ -239,6 +239,10 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("When you blame people, they stop reporting.", ("blame", "undermines", "incident reporting")),
     ("When managers thank staff, staff start speaking up.",
      ("recognition", "enables", "speaking up")),
+    ("The more you blame people, the less they report.",
+     ("blame", "undermines", "incident reporting")),
+    ("The more we listened, the more engaged people became.",
+     ("listening", "enables", "engagement")),
     ("If people feel safe, they speak up.",
      ("psychological safety", "enables", "speaking up")),
     ("Nurses only speak up if they feel valued.", ("speaking up", "requires", "recognition")),
@@ -316,6 +320,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("There's always a tension between speed and doing it right.", "tension"),
     ("Leading a team of equals requires legitimacy rather than rank.", "rank"),
     ("When figures are used to rank boards, people learn to manage the figures.", "enables"),
+    ("I have more time for the team and less money for the rota.", "enables"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
