@@ -909,6 +909,8 @@ _VAGUE = frozenset(
         "aspect",
         "aspects",
         "piece",
+        "condition",
+        "conditions",
         "side",
         "importance",
         "role",

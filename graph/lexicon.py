@@ -81,6 +81,7 @@ class Construction(_Strict):
     outcome: bool = False  # its second argument is a deed or state, a verb or adjective may name it
     remedy: bool = False  # "made a difference to the absence": it undermines a harm it acts on
     plain: bool = False  # its words of absence are its own ("no A, no B"): not the arguments'
+    overrides: bool = False  # its reading replaces the cue verb's own ("create the conditions for")
 
 
 class _Syntax(_Strict):

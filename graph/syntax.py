@@ -126,6 +126,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
 def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
     by_id = {c.id: c for c in lexicon.constructions}
     out: list[tuple[str | None, Link]] = []
+    overridden: set[int] = set()  # cue verbs a fixed construction has read
     for name, tokens in matcher(doc):
         construction = by_id[name]
         names = [node["RIGHT_ID"] for node in construction.pattern]
@@ -151,6 +152,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
                 fixed = [replace(x, subject=replace(x.subject, keep_polarity=False),
                                  object=replace(x.object, keep_polarity=False)) for x in fixed]
             out += [(None, replace(x, remedy=construction.remedy)) for x in fixed]
+            if construction.overrides:
+                overridden.add(cue_token.i)
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is not None and cue.relation in construction.not_relations:
@@ -212,6 +215,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         if judged:
             links = [_judged(x, b, judged) for x in links]
         out += [(construction.word_class, replace(x, remedy=cue.remedy)) for x in links]
+    out = [(word_class, x) for word_class, x in out
+           if word_class is None or x.cue[0] not in overridden]
     return _as_tagged(doc, out)
 
 

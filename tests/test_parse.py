@@ -321,6 +321,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("Leading a team of equals requires legitimacy rather than rank.", "rank"),
     ("When figures are used to rank boards, people learn to manage the figures.", "enables"),
     ("I have more time for the team and less money for the rota.", "enables"),
+    ("Good leaders create the conditions for learning.", "isConsequenceOf"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
