@@ -1528,7 +1528,8 @@ def _parse_claims_for(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if subject.iri == obj.iri or (link.rule == "share-of-that" and not subject.direction):
         return []  # "part of that was X" puts a change down to X, not a thing's make-up
-    if link.remedy and (_harmful(engine, obj.iri) or obj.direction in ("less", "absent")):
+    if link.remedy and (_harmful(engine, obj.iri) or obj.direction in ("less", "absent") or (
+            obj.anaphoric and link.rule == "verb-object")):  # "what fixed it?": the trouble
         link = replace(link, relation="undermines")  # "debriefs help with the stress", "the
         #                                             huddle fixed the communication problems"
     elided = any(x.head is None and x.window is None and x.pair is None
@@ -1730,6 +1731,12 @@ def _side(
         purpose = _enough(head)
         if purpose is not head:  # the state's own words are not what it is enough for
             head, arg = purpose, replace(arg, exclude=frozenset())
+        phase = syntax.phased(head) if arg.result else None
+        if phase is not None:  # "made me stop asking": the asking, less
+            side = _side(engine, analysed, pos, replace(arg, head=phase[0].i, result=False),
+                         role, exclude, cue) or _Side(
+                _provisional(a, *_deed_phrase(engine, phase[0])), "", False)
+            return replace(side, direction=phase[1]) if not side.direction else side
         direction, marked = _marked(engine, head) if arg.keep_polarity else ("", head)
         if marked is not head and any(f.start <= head.i < f.end and f.start <= marked.i < f.end
                                       for f in a.found):

@@ -444,6 +444,9 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
     result, undergoer = nodes["b"], nodes["undergoer"]
     if undergoer.lower_ in _NOT_UNDERGOERS or result.lemma_.lower() in _EVALUATIVE:
         return False  # "makes it harder", "makes the job easier": what is eased is elsewhere
+    following = result.doc[result.i + 1] if result.i + 1 < len(result.doc) else None
+    if result.pos_ == "ADV" and following is not None and following.pos_ in ("VERB", "AUX"):
+        return False  # "made the managers upstairs count heads": a place, not an outcome
     companions = {w for e in lexicon.lookup("verb", nodes["cue"].lemma_.lower()) for w in e.with_}
     return result.lower_ not in companions
 
@@ -976,10 +979,9 @@ def changing(lexicon: Lexicon, head: Any) -> str:
     up", "we lost the camaraderie"."""
     if head.pos_ not in ("VERB", "AUX") or not list(head.children):
         return ""  # "They cut falls.": a verb with nothing of its own is a noun misread
-    phase = _PHASES.get(head.lemma_.lower())
-    if phase and any(c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")
-                     for c in head.children):
-        return phase  # "they stop reporting", "people start speaking up"
+    phase = phased(head)
+    if phase is not None:
+        return phase[1]  # "they stop reporting", "people start speaking up"
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
     moving = any(c.dep_ in ("prep", "dative") for c in head.children)  # "coming down to the ward"
     if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
@@ -997,6 +999,14 @@ def changing(lexicon: Lexicon, head: Any) -> str:
 
 
 _PHASES = {"start": "more", "begin": "more", "stop": "less", "quit": "less", "cease": "less"}
+
+
+def phased(verb: Any) -> tuple[Any, str] | None:
+    """What a verb of starting or stopping says people start or stop doing, and which way:
+    "stop asking" is the asking, less."""
+    phase = _PHASES.get(verb.lemma_.lower())
+    done = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"]
+    return (done[0], phase) if phase and done else None
 
 
 def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> list[Link]:

@@ -243,6 +243,7 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
      ("blame", "undermines", "incident reporting")),
     ("The more we listened, the more engaged people became.",
      ("listening", "enables", "engagement")),
+    ("The shouting made me stop asking.", ("shouting", "undermines", "asking")),
     ("If people feel safe, they speak up.",
      ("psychological safety", "enables", "speaking up")),
     ("Nurses only speak up if they feel valued.", ("speaking up", "requires", "recognition")),
@@ -322,6 +323,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("When figures are used to rank boards, people learn to manage the figures.", "enables"),
     ("I have more time for the team and less money for the rota.", "enables"),
     ("Good leaders create the conditions for learning.", "isConsequenceOf"),
+    ("But the numbers also made the managers upstairs count heads.", "upstairs"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
