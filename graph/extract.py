@@ -2462,7 +2462,8 @@ def _specific_role(engine: Engine, a: _Analysed, chosen: _Found, head: Any) -> s
     compounds = [c for c in head.lefts if c.dep_ == "compound" and c.i == chosen.start - 1]
     if not compounds or not _content(compounds[0]):
         return None
-    return _provisional(a, compounds[0].i, chosen.end)
+    start = _compound_start(engine, head, compounds[0].i)  # "assistant nurse managers"
+    return _provisional(a, min(start, compounds[0].i), chosen.end)
 
 
 def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[int, int]) -> _Found:
