@@ -910,6 +910,7 @@ _VAGUE = frozenset(
         "aspects",
         "piece",
         "condition",
+        "rise",
         "conditions",
         "side",
         "importance",
