@@ -871,13 +871,15 @@ def _push(xy, extents, bias: float) -> bool:
 
     left, right = xy[:, 0] - extents[:, 0], xy[:, 0] + extents[:, 0]
     top, bottom = xy[:, 1] - extents[:, 1], xy[:, 1] + extents[:, 2]
-    i, j = _side_by_side(left, right)
+    i, j = _side_by_side(left, right, ordered=False)
     ox = np.minimum(right[i], right[j]) - np.maximum(left[i], left[j])
     oy = np.minimum(bottom[i], bottom[j]) - np.maximum(top[i], top[j])
     keep = (ox > 0) & (oy > 0)
     if not keep.any():
         return False
-    i, j, ox, oy = i[keep], j[keep], ox[keep], oy[keep]
+    i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])  # the overlaps are the
+    order = np.argsort(i * len(xy) + j)  # same either way round; the pairs that overlap put in
+    i, j, ox, oy = i[order], j[order], ox[keep][order], oy[keep][order]  # order, and only those
     move = np.zeros_like(xy)
     sideways = ox * bias < oy
     for axis, overlap, chosen in ((0, ox, sideways), (1, oy, ~sideways)):
@@ -890,10 +892,11 @@ def _push(xy, extents, bias: float) -> bool:
     return True
 
 
-def _side_by_side(left, right):
-    """The pairs (i, j), i < j, whose spans [left, right) overlap, in the order of i, then j:
-    a sweep over the spans sorted by their left end, so a layout's thousand boxes cost the
-    pairs that share a column, not every pair."""
+def _side_by_side(left, right, ordered: bool = True):
+    """The pairs (i, j), i < j, whose spans [left, right) overlap, in the order of i, then j
+    (not `ordered`: each pair once, either way round, in no set order): a sweep over the spans
+    sorted by their left end, so a layout's thousand boxes cost the pairs that share a
+    column, not every pair."""
     import numpy as np
 
     order = np.argsort(left, kind="stable")
@@ -903,5 +906,7 @@ def _side_by_side(left, right):
     starts = np.repeat(first - np.cumsum(counts) + counts, counts)
     a = order[np.repeat(np.arange(len(order)), counts)]
     b = order[starts + np.arange(counts.sum())]
+    if not ordered:
+        return a, b
     pairs = np.sort(np.minimum(a, b) * len(order) + np.maximum(a, b))
     return pairs // len(order), pairs % len(order)

@@ -360,6 +360,9 @@ def test_overlapping_spans_are_every_pair_a_full_comparison_finds_in_its_order()
     found = np.minimum(right[:, None], right) - np.maximum(left[:, None], left) > 0
     expected = [(a, b) for a, b in zip(*np.nonzero(found), strict=True) if a < b]
     assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
+    a, b = _side_by_side(left, right, ordered=False)  # the same pairs, each once, either way
+    ends = zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True)
+    assert sorted(ends) == expected
 
 
 def test_a_thousand_crowded_boxes_end_apart():
