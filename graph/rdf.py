@@ -357,14 +357,15 @@ class Spool:
             self._file = os.fdopen(fd, "a+b")  # the cache's entries
         self._kept = kept
         self._end = self._file.seek(0, os.SEEK_END)
-        self._map: mmap.mmap | None = None  # the spool as far as read_bytes has needed it
+        self._map: mmap.mmap | bytes = b""  # the spool as far as read_bytes has needed it
         self._mapping = threading.Lock()
 
     def __enter__(self) -> Spool:
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._map = None  # an old map still being read is closed when its reader lets go
+        if isinstance(self._map, mmap.mmap):
+            self._map.close()
         self._file.close()
 
     def _put(self, text: str | Iterable[str]) -> Region:
@@ -392,23 +393,22 @@ class Spool:
         if not length:
             return b""
         found = self._map
-        if found is None or offset + length > len(found):
+        if offset + length > len(found):
             found = self._remap()
         data = found[offset:offset + length]
         if len(data) != length:
             raise EOFError("the spool ends early")
         return data
 
-    def _remap(self) -> mmap.mmap:
-        """A read-only map of all the spool holds now."""
+    def _remap(self) -> mmap.mmap | bytes:
+        """A read-only map of all the spool holds now (a map made before is let go: closed
+        when no thread still reads it)."""
         with self._mapping:
             self._file.flush()
             size = os.fstat(self._file.fileno()).st_size
-            found = self._map
-            if found is None or len(found) < size:
-                found = self._map = mmap.mmap(self._file.fileno(), size, access=mmap.ACCESS_READ) \
-                    if size else mmap.mmap(-1, 1)
-            return found
+            if len(self._map) < size:
+                self._map = mmap.mmap(self._file.fileno(), size, access=mmap.ACCESS_READ)
+            return self._map
 
     def read(self, region: Region) -> str:
         return self.read_bytes(region).decode("utf-8")
