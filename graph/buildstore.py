@@ -17,6 +17,7 @@ import json
 import marshal
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -155,7 +156,8 @@ def _replace(previous: Path, folder: Path, dropped: list[str],
     from graph.query import summary_queries
 
     kept = _kept(previous) if same_queries else None
-    begun = None if kept is None else [_begin(text, kept, store, old, new)
+    small = cache(lambda: (_small(old), _small(new)))  # made once for all the queries
+    begun = None if kept is None else [_begin(text, kept, store, old, new, small)
                                        for text in summary_queries()]
     for iri in dropped:
         store.remove_graph(ox.NamedNode(iri))
@@ -200,10 +202,10 @@ def _keep(folder: Path, kept: Kept) -> None:
 
 
 def _begin(text: str, kept: Kept, store: ox.Store, old: set[ox.Triple],
-           new: set[ox.Triple]) -> Finish:
+           new: set[ox.Triple], small: Callable[[], tuple[ox.Store, ox.Store]]) -> Finish:
     """Start the update of one summary query's output on the previous store (`old` about to be
-    taken out, `new` put in); the function returned finishes it on the new store, and gives
-    the query's digest and what to keep of it."""
+    taken out, `new` put in, `small()` each in a store of its own); the function returned
+    finishes it on the new store, and gives the query's digest and what to keep of it."""
     from graph import partials
     from graph.inert import live  # whether triples could change the answer: graph/inert.py
 
@@ -219,7 +221,7 @@ def _begin(text: str, kept: Kept, store: ox.Store, old: set[ox.Triple],
                 lines = made
             return digest, lines
         return recount
-    taken, put = _small(old), _small(new)
+    taken, put = small()
     totals: partials.Counts = dict(kept[digest])  # type: ignore[call-overload]
     groups = partials.named(query, taken) | partials.named(query, put)
     before = partials.output(query, store, partials.scoped(totals, groups))

@@ -173,6 +173,12 @@ def _dataclass(cls: type) -> Decoder:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f.name for f in dataclasses.fields(cls) if f.init}
     decoders: dict[str, Decoder] = {}
+    # A dataclass that only stores its fields (every field set by __init__, no __post_init__,
+    # no slots) is made by setting them, checked, on a new instance: what its __init__ does,
+    # without a call of object.__setattr__ per field, which a frozen one makes (a fifth of
+    # reading a thousand transcripts' records back).
+    stored = (not hasattr(cls, "__post_init__") and "__slots__" not in vars(cls)
+              and len(fields) == len(dataclasses.fields(cls)))
 
     def build(data: object) -> object:
         if type(data) is not dict:
@@ -185,7 +191,12 @@ def _dataclass(cls: type) -> Decoder:
         if not decoders:  # filled on first use: the hints may name classes defined later
             decoders.update({name: _decoder(hints[name]) for name in fields})
         try:
-            value = cls(**{name: decoders[name](value) for name, value in data.items()})
+            values = {name: decoders[name](value) for name, value in data.items()}
+            if stored and len(values) == len(fields):  # every field, and only fields
+                value = object.__new__(cls)
+                value.__dict__.update(values)
+            else:
+                value = cls(**values)
         except (KeyError, TypeError, CacheEntryError):  # a field unknown, missing or not fitting
             raise _unfit(cls, decoders, data) from None
         if seen is not None:

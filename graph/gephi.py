@@ -67,6 +67,19 @@ def content(text: str) -> str:
     return text
 
 
+class Escaped(dict):
+    """Text made XML-safe and escaped by `escape`, each text once (the same relation, label,
+    speaker, rule or title is on thousands of edges)."""
+
+    def __init__(self, escape: Callable[[str], str]) -> None:
+        super().__init__()
+        self.escape = escape
+
+    def __missing__(self, text: str) -> str:
+        found = self[text] = self.escape(xml_safe(text))
+        return found
+
+
 def _tag(name: str, **values: str) -> str:
     """An opening tag without its closing '>' or ' />'."""
     return "".join([f"<{name}", *(f' {k}="{attribute(v)}"' for k, v in values.items())])
@@ -112,6 +125,19 @@ class Declared:
     def __init__(self) -> None:
         self.ids: dict[tuple[str, ...], str] = {}
         self.order: list[tuple[str, str, str, str]] = []  # (id, scope, name, type)
+        self.rows: dict[tuple, tuple] = {}  # see `each`
+
+    def each(self, scope: str, data: Attributes, by_type: bool,
+             make: Callable[[str, str], object]) -> tuple:
+        """`make(name, id)` for each attribute of `data`, in order: made once for all the
+        elements whose attributes have the same names and types (at the first of them, so the
+        ids are handed out in the same order as one at a time)."""
+        signature = (scope, by_type, make, tuple(data), tuple(map(type, data.values())))
+        found = self.rows.get(signature)
+        if found is None:
+            found = self.rows[signature] = tuple(
+                make(name, self.id(scope, name, value, by_type)) for name, value in data.items())
+        return found
 
     def id(self, scope: str, name: str, value: object, by_type: bool = False) -> str:
         """The id of attribute `name` of nodes or edges (`scope`); GraphML (`by_type`) gives
@@ -141,28 +167,37 @@ def _gexf_value(value: object) -> str:
     return text
 
 
+INDENT = "        "  # of a node's or an edge's attvalues
+
+
+def _attvalue(name: str, ident: str) -> str | None:
+    """The start of an attvalue element, up to its value; None for the attribute not written."""
+    return None if name == MULTIGRAPH_KEY else f'{INDENT}  <attvalue for="{ident}" value="'
+
+
 def _attvalues(out: list[str], declared: Declared, scope: str, data: Attributes,
-               indent: str) -> None:
+               escaped: Escaped) -> None:
     if not data:
         return
-    lines = [f"{indent}<attvalues>\n"]
-    for name, value in data.items():
-        ident = declared.id(scope, name, value)
-        if name != MULTIGRAPH_KEY:  # a number's or a truth value's text needs no escaping
-            text = attribute(value) if isinstance(value, str) else _gexf_value(value)
-            lines.append(f'{indent}  <attvalue for="{ident}" value="{text}" />\n')
-    lines.append(f"{indent}</attvalues>\n")
+    lines = [f"{INDENT}<attvalues>\n"]
+    for start, value in zip(declared.each(scope, data, False, _attvalue), data.values(),
+                            strict=True):
+        if start is not None:  # a number's or a truth value's text needs no escaping
+            text = escaped[value] if isinstance(value, str) else _gexf_value(value)
+            lines.append(f'{start}{text}" />\n')
+    lines.append(f"{INDENT}</attvalues>\n")
     out.append("".join(lines))
 
 
-def _gexf_node(out: list[str], declared: Declared, ident: str, data: Attributes) -> None:
+def _gexf_node(out: list[str], declared: Declared, ident: str, data: Attributes,
+               escaped: Escaped) -> None:
     rest = {k: v for k, v in data.items() if k not in ("label", "x", "y", "size", "color")}
     r, g, b = _rgba(data["color"])  # type: ignore[arg-type]
     out.append(f'      {_tag("node", id=ident, label=str(data.get("label", ident)))}>\n'
                f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0" />\n'
                f'        <viz:size value="{data["size"]}" />\n'
                f'        <viz:position x="{data["x"]}" y="{-data["y"]}" z="0.0" />\n')  # type: ignore[operator]
-    _attvalues(out, declared, "node", rest, "        ")
+    _attvalues(out, declared, "node", rest, escaped)
     out.append("      </node>\n")
 
 
@@ -174,22 +209,25 @@ def _gexf_edges(net: ConceptNetwork) -> Iterator[Edge]:
         attrs = {k: x for k, x in data.items() if k not in ("color", "dashes", "directed")}
         attrs.update(edge_evidence(net, key), symmetric=1 - data["directed"])
         ends = [(u, v, key)] + ([] if data["directed"] else [(v, u, f"{key}-reverse")])
-        for source, target, ident in ends:
-            yield Edge(xml_safe(source), xml_safe(target), ident,
-                       {**_safe(attrs), MULTIGRAPH_KEY: ident}, (data["color"], data["dashes"]))
+        for source, target, ident in ends:  # text made XML-safe as it is written
+            yield Edge(xml_safe(source), xml_safe(target), ident, {**attrs, MULTIGRAPH_KEY: ident},
+                       (data["color"], data["dashes"]))
 
 
-def _gexf_edge(out: list[str], declared: Declared, edge: Edge) -> None:
+def _gexf_edge(out: list[str], declared: Declared, edge: Edge, escaped: Escaped) -> None:
     data = dict(edge.data)
-    head = {"source": edge.source, "target": edge.target, "id": edge.ident}
-    head.update({k: str(data.pop(k)) for k in ("label", "weight") if k in data})
+    head = {"source": edge.source, "target": edge.target}
+    rest = {k: str(data.pop(k)) for k in ("label", "weight") if k in data}
     colour, dashes = edge.style
     r, g, b = _rgba(colour)
-    out.append(f'      {_tag("edge", **head, type="directed")}>\n'
+    tag = "".join([*(f' {k}="{escaped[v]}"' for k, v in head.items()),
+                   f' id="{attribute(edge.ident)}"',
+                   *(f' {k}="{escaped[v]}"' for k, v in rest.items())])
+    out.append(f'      <edge{tag} type="directed">\n'
                f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0" />\n'
-               f'        <viz:thickness value="{float(head["weight"])}" />\n'
+               f'        <viz:thickness value="{float(rest["weight"])}" />\n'
                f'        {_tag("viz:shape", value=dashes)} />\n')
-    _attvalues(out, declared, "edge", data, "        ")
+    _attvalues(out, declared, "edge", data, escaped)
     out.append("      </edge>\n")
 
 
@@ -208,13 +246,13 @@ def to_gexf(net: ConceptNetwork) -> bytes:
     """GEXF 1.3, directed, with declared attribute types and viz data (colour with alpha, size,
     position with y up as in Gephi); text made XML-safe; no date (stable bytes)."""
     nodes = _nodes(net, dict)
-    declared = Declared()
+    declared, escaped = Declared(), Escaped(attribute)
     body: list[str] = []
     for ident, data in nodes.items():
-        _gexf_node(body, declared, ident, data)
+        _gexf_node(body, declared, ident, data, escaped)
     edges: list[str] = []
     for edge in by_source(nodes, _gexf_edges(net)):
-        _gexf_edge(edges, declared, edge)
+        _gexf_edge(edges, declared, edge, escaped)
     parts = [GEXF_HEAD.format(viz=VIZ_NS if nodes else ""),
              '  <graph defaultedgetype="directed" mode="static" name="">\n',
              _declarations(declared, "edge"), _declarations(declared, "node"),
@@ -238,17 +276,21 @@ def _graphml_node(data: Attributes) -> Attributes:
     return {**data, "y": -data["y"], "r": r, "g": g, "b": b}  # type: ignore[operator]
 
 
+def _data(name: str, ident: str) -> tuple[str, str]:
+    """A data element's start, up to its text, and the element when it has no text."""
+    return f'      <data key="d{ident}">', f'      <data key="d{ident}" />\n'
+
+
 def _graphml_element(out: list[str], declared: Declared, scope: str, head: str,
-                     data: Attributes) -> None:
+                     data: Attributes, escaped: Escaped) -> None:
     if not data:
         out.append(f"    {head} />\n")
         return
     lines = [f"    {head}>\n"]
-    for name, value in data.items():
-        ident = "d" + declared.id(scope, name, value, by_type=True)
-        text = content(value) if isinstance(value, str) else str(value)  # a number: as it is
-        lines.append(f'      <data key="{ident}">{text}</data>\n' if text else
-                     f'      <data key="{ident}" />\n')
+    for (start, empty), value in zip(declared.each(scope, data, True, _data), data.values(),
+                                     strict=True):
+        text = escaped[value] if isinstance(value, str) else str(value)  # a number: as it is
+        lines.append(f"{start}{text}</data>\n" if text else empty)
     lines.append(f"    </{scope}>\n")
     out.append("".join(lines))
 
@@ -256,15 +298,15 @@ def _graphml_element(out: list[str], declared: Declared, scope: str, head: str,
 def to_graphml(net: ConceptNetwork) -> bytes:
     """GraphML, directed, every attribute a typed key; text made XML-safe."""
     nodes = _nodes(net, _graphml_node)
-    declared = Declared()
+    declared, escaped = Declared(), Escaped(content)
     body: list[str] = []
     for ident, data in nodes.items():
-        _graphml_element(body, declared, "node", _tag("node", id=ident), data)
-    edges = (Edge(xml_safe(u), xml_safe(v), key, _safe({**data, **edge_evidence(net, key)}))
+        _graphml_element(body, declared, "node", _tag("node", id=ident), data, escaped)
+    edges = (Edge(xml_safe(u), xml_safe(v), key, {**data, **edge_evidence(net, key)})
              for u, v, key, data in net.graph.edges(keys=True, data=True))
-    for edge in by_source(nodes, edges):
+    for edge in by_source(nodes, edges):  # text made XML-safe as it is written
         head = _tag("edge", source=edge.source, target=edge.target, id=edge.ident)
-        _graphml_element(body, declared, "edge", head, edge.data)
+        _graphml_element(body, declared, "edge", head, edge.data, escaped)
     keys = [f'  {_tag("key", id="d" + i, **{"for": scope, "attr.name": name, "attr.type": kind})}'
             " />\n" for i, scope, name, kind in reversed(declared.order)]
     graph = (['  <graph edgedefault="directed">\n', *body, "  </graph>\n"] if body

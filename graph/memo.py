@@ -43,6 +43,7 @@ class Memo:
 
     def __init__(self, folder: Path, seal: str, hint: object) -> None:
         self.folder, self.seal, self.hint = folder, seal, hint
+        self._plain: dict[str, object] = {}  # the known entries as read, before decoding
         self.known: dict[str, object] = self._read()
 
     def _read(self) -> dict[str, object]:
@@ -71,7 +72,9 @@ class Memo:
             return {}  # the spool was added to since (a build that stopped)
         if spool[0] > SLACK * int(header.get("live", 0)):
             return {}
-        entries = decode(dict[str, self.hint], marshal.loads(payload))
+        plain = marshal.loads(payload)
+        entries = decode(dict[str, self.hint], plain)
+        self._plain = plain
         return entries  # type: ignore[return-value]
 
     def spool(self, folder: Path) -> Spool:
@@ -87,7 +90,9 @@ class Memo:
         of `spool`, written through a temporary file."""
         spool.flush()
         stat = (self.folder / SPOOL).stat()
-        payload = marshal.dumps(encode(dict(sorted(entries.items()))))
+        payload = marshal.dumps({name: self._plain[name] if self.known.get(name) is value  # as
+                                 else encode(value)  # read, not encoded again: the same data
+                                 for name, value in sorted(entries.items())})
         header = {"seal": self.seal, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                   "live": live, "digest": hashlib.sha256(payload).hexdigest()}
         fd, temporary = tempfile.mkstemp(prefix=".index-", dir=self.folder)

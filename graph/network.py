@@ -648,12 +648,9 @@ def forceatlas2(sub: nx.Graph, steps: int, seed: int):
     pairs = np.outer(mass, mass) * 2.0  # scaling ratio 2
     np.fill_diagonal(pairs, 0.0)
     speed, efficiency, swing, traction = 1.0, 1.0, 1.0, 1.0
+    repulsion = _repulsion(pairs)
     for _ in range(steps):
-        dx, dy = pos[:, 0, None] - pos[None, :, 0], pos[:, 1, None] - pos[None, :, 1]
-        square = dx * dx + dy * dy
-        np.fill_diagonal(square, 1.0)
-        repulse = pairs / square
-        update = np.stack([(repulse * dx).sum(axis=1), (repulse * dy).sum(axis=1)], axis=1)
+        update = repulsion(pos)
         pull = weight[:, None] * (pos[v] - pos[u])  # attraction along the edges
         for axis in (0, 1):
             update[:, axis] += (np.bincount(u, pull[:, axis], len(pos))
@@ -668,6 +665,45 @@ def forceatlas2(sub: nx.Graph, steps: int, seed: int):
         if np.abs(step).sum() < 1e-10:
             break
     return pos
+
+
+REPULSION_BLOCK = 1 << 15  # pairs summed at a time: a few rows of n, kept in the CPU's cache
+
+
+def _repulsion(pairs):
+    """A function from positions to each concept's repulsion, summed per axis over all the
+    others: for each pair, `pairs` (the masses' product, scaled) over the squared distance,
+    times the distance along the axis. A few rows at a time, in buffers made once: the same
+    operations on the same numbers as on whole n x n arrays (so the same sums, bit for bit),
+    without allocating and touching eight arrays of n x n floats at every step."""
+    import numpy as np
+
+    n = len(pairs)
+    rows = max(1, min(n, REPULSION_BLOCK // max(n, 1)))
+    dx, dy, square, product = (np.empty((rows, n)) for _ in range(4))
+    diagonal = np.arange(rows)
+
+    def repulse(pos):
+        x, y = pos[:, 0], pos[:, 1]
+        update = np.empty((n, 2))
+        for first in range(0, n, rows):
+            last = min(n, first + rows)
+            k = last - first
+            bx, by, bs, bp = dx[:k], dy[:k], square[:k], product[:k]
+            np.subtract(x[first:last, None], x[None, :], out=bx)
+            np.subtract(y[first:last, None], y[None, :], out=by)
+            np.multiply(bx, bx, out=bs)
+            np.multiply(by, by, out=bp)
+            np.add(bs, bp, out=bs)
+            bs[diagonal[:k], diagonal[:k] + first] = 1.0  # a concept does not repel itself
+            np.divide(pairs[first:last], bs, out=bs)
+            np.multiply(bs, bx, out=bp)
+            bp.sum(axis=1, out=update[first:last, 0])
+            np.multiply(bs, by, out=bp)
+            bp.sum(axis=1, out=update[first:last, 1])
+        return update
+
+    return repulse
 
 
 def _speed(n: int, swing: float, traction: float, speed: float,
@@ -810,13 +846,14 @@ def _lengthen(xy, extents, ends) -> bool:
     if not len(ends):
         return False
     u, v = ends[:, 0], ends[:, 1]
-    middle = (xy[u] + xy[v]) / 2
+    x, y = xy[:, 0], xy[:, 1]
+    box = (x - extents[:, 0], x + extents[:, 0], y - extents[:, 1], y + extents[:, 2])
+    mx, my = (x[u] + x[v]) / 2, (y[u] + y[v]) / 2
+    near = (mx + WORD[0], mx - WORD[0], my + WORD[1], my - WORD[1])
     covered = np.zeros(len(ends), dtype=bool)
-    for end in (u, v):
-        covered |= ((middle[:, 0] + WORD[0] > xy[end, 0] - extents[end, 0])
-                    & (middle[:, 0] - WORD[0] < xy[end, 0] + extents[end, 0])
-                    & (middle[:, 1] + WORD[1] > xy[end, 1] - extents[end, 1])
-                    & (middle[:, 1] - WORD[1] < xy[end, 1] + extents[end, 2]))
+    for end in (u, v):  # the middle inside the end's box (each bound taken at the end)
+        left, right, top, bottom = (bound[end] for bound in box)
+        covered |= (near[0] > left) & (near[1] < right) & (near[2] > top) & (near[3] < bottom)
     if not covered.any():
         return False
     u, v = u[covered], v[covered]
@@ -834,13 +871,15 @@ def _push(xy, extents, bias: float) -> bool:
 
     left, right = xy[:, 0] - extents[:, 0], xy[:, 0] + extents[:, 0]
     top, bottom = xy[:, 1] - extents[:, 1], xy[:, 1] + extents[:, 2]
-    i, j = _side_by_side(left, right)
+    i, j = _side_by_side(left, right, ordered=False)
     ox = np.minimum(right[i], right[j]) - np.maximum(left[i], left[j])
     oy = np.minimum(bottom[i], bottom[j]) - np.maximum(top[i], top[j])
     keep = (ox > 0) & (oy > 0)
     if not keep.any():
         return False
-    i, j, ox, oy = i[keep], j[keep], ox[keep], oy[keep]
+    i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])  # the overlaps are the
+    order = np.argsort(i * len(xy) + j)  # same either way round; the pairs that overlap put in
+    i, j, ox, oy = i[order], j[order], ox[keep][order], oy[keep][order]  # order, and only those
     move = np.zeros_like(xy)
     sideways = ox * bias < oy
     for axis, overlap, chosen in ((0, ox, sideways), (1, oy, ~sideways)):
@@ -853,10 +892,11 @@ def _push(xy, extents, bias: float) -> bool:
     return True
 
 
-def _side_by_side(left, right):
-    """The pairs (i, j), i < j, whose spans [left, right) overlap, in the order of i, then j:
-    a sweep over the spans sorted by their left end, so a layout's thousand boxes cost the
-    pairs that share a column, not every pair."""
+def _side_by_side(left, right, ordered: bool = True):
+    """The pairs (i, j), i < j, whose spans [left, right) overlap, in the order of i, then j
+    (not `ordered`: each pair once, either way round, in no set order): a sweep over the spans
+    sorted by their left end, so a layout's thousand boxes cost the pairs that share a
+    column, not every pair."""
     import numpy as np
 
     order = np.argsort(left, kind="stable")
@@ -866,5 +906,7 @@ def _side_by_side(left, right):
     starts = np.repeat(first - np.cumsum(counts) + counts, counts)
     a = order[np.repeat(np.arange(len(order)), counts)]
     b = order[starts + np.arange(counts.sum())]
+    if not ordered:
+        return a, b
     pairs = np.sort(np.minimum(a, b) * len(order) + np.maximum(a, b))
     return pairs // len(order), pairs % len(order)

@@ -137,13 +137,16 @@ def network_of(shares: Iterable[Share], shared: Graph,
     shares = sorted(shares, key=lambda s: s.transcript.iri)
     shares = _one_name_each(shares)
     terms = Graph(bind_namespaces="none") + shared
-    for share in shares:
-        for iri, label in share.provisional.items():
-            concept = URIRef(iri)
-            terms.add((concept, RDF.type, SKOS.Concept))
-            terms.add((concept, RDF.type, LG.ProvisionalConcept))
-            terms.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
-            terms.add((concept, LG.category, LG.Provisional))
+    # each provisional concept and label once, in order: many transcripts name the same ones,
+    # and adding triples a graph holds already costs as much as adding new ones
+    named = dict.fromkeys((iri, label) for share in shares
+                          for iri, label in share.provisional.items())
+    for iri, label in named:
+        concept = URIRef(iri)
+        terms.add((concept, RDF.type, SKOS.Concept))
+        terms.add((concept, RDF.type, LG.ProvisionalConcept))
+        terms.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
+        terms.add((concept, LG.category, LG.Provisional))
     mentions: dict[str, list[Quote]] = {}
     for share in shares:  # in transcript order, which is the quotes' order
         for concept, quotes in share.mentions.items():

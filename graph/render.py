@@ -364,7 +364,9 @@ def _matrix(net: ConceptNetwork) -> list[dict]:
     every = {c.iri: c for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
     for claim in every.values():
         for concept in {claim.subject, claim.object}:
-            row = claims_of.setdefault(concept, [0] * len(order))
+            row = claims_of.get(concept)
+            if row is None:  # not made for every claim only to be thrown away
+                row = claims_of[concept] = [0] * len(order)
             if claim.transcript in order:
                 row[order[claim.transcript]] += 1
                 found.setdefault(concept, set()).add(claim.transcript)

@@ -14,6 +14,7 @@ triples have the same digest. The index is a record of the files, not part of th
 from __future__ import annotations
 
 import json
+import mmap
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ def write_spliced(path: Path, pieces: Iterable[str | Segment], previous: Path,
     old = _usable(previous, known)
     placed: dict[str, list[object]] = {}
     with open(path, "wb", buffering=0) as out, _opened(previous if old else None) as source:
-        writer = _Writer(out)
+        writer = _Writer(out, source)
         for piece in pieces:
             if isinstance(piece, str):
                 writer.text(piece)
@@ -70,12 +71,12 @@ def write_spliced(path: Path, pieces: Iterable[str | Segment], previous: Path,
             start = writer.flush()
             found = old.get(piece.key)
             if source is not None and found is not None and found[0] == piece.digest:
-                writer.copy(source, int(found[1]), int(found[2]))  # type: ignore[arg-type]
+                writer.copy(int(found[1]), int(found[2]))  # type: ignore[arg-type]
             else:
                 for text in piece.text():
                     writer.text(text)
             placed[piece.key] = [piece.digest, start, writer.flush() - start]
-        writer.flush()
+        writer.finish()
     stat = path.stat()
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "segments": placed}
 
@@ -94,27 +95,49 @@ def _usable(previous: Path, known: FileIndex | None) -> dict[str, list[object]]:
 
 
 class _opened:
-    """The previous file opened for reading, or None."""
+    """The previous file opened for reading and mapped, or None."""
 
     def __init__(self, path: Path | None) -> None:
         self.fd = os.open(path, os.O_RDONLY) if path is not None else None
+        self.map: mmap.mmap | None = None
 
-    def __enter__(self) -> int | None:
-        return self.fd
+    def __enter__(self) -> Previous | None:
+        if self.fd is None:
+            return None
+        size = os.fstat(self.fd).st_size
+        if size:
+            self.map = mmap.mmap(self.fd, size, access=mmap.ACCESS_READ)
+        return Previous(self.fd, self.map or b"")
 
     def __exit__(self, *_: object) -> None:
+        if self.map is not None:
+            self.map.close()
         if self.fd is not None:
             os.close(self.fd)
 
 
+@dataclass(frozen=True)
+class Previous:
+    """The previous build's file: open, and mapped to compare text with."""
+
+    fd: int
+    data: mmap.mmap | bytes
+
+
 class _Writer:
     """Text written to `out` as UTF-8, a few megabytes joined and encoded at a time, and bytes
-    copied from another file; `position` is how many bytes `out` holds once flushed."""
+    copied from the previous file. The copies wait: one that continues the bytes of the one
+    before joins it, and so does text with the very bytes that follow it in the previous file
+    (the statements of shared subjects between two transcripts' runs, usually unchanged), so
+    the unchanged transcripts between two changed ones are copied in one call, not a call and a
+    write each (thousands, each of which let another thread take the interpreter's lock).
+    `position` is how many bytes `out` holds once flushed; call `finish` at the end."""
 
-    def __init__(self, out) -> None:
-        self.out, self.position = out, 0
+    def __init__(self, out, previous: Previous | None = None) -> None:
+        self.out, self.previous, self.position = out, previous, 0
         self.buffer: list[str] = []
         self.held = 0
+        self.pending: tuple[int, int] | None = None  # offset and length of a copy to make
 
     def text(self, chunk: str) -> None:
         self.buffer.append(chunk)
@@ -123,18 +146,43 @@ class _Writer:
             self.flush()
 
     def flush(self) -> int:
-        """Write what is held; the position."""
+        """Write what is held (or join it to the copy waiting); the position."""
         if self.buffer:
-            view = memoryview("".join(self.buffer).encode("utf-8"))
+            data = "".join(self.buffer).encode("utf-8")
             self.buffer, self.held = [], 0
-            self.position += len(view)
+            self.position += len(data)
+            if self.pending is not None and self.previous is not None:
+                offset, length = self.pending
+                end = offset + length
+                if self.previous.data[end:end + len(data)] == data:
+                    self.pending = offset, length + len(data)
+                    return self.position
+            self._copy()
+            view = memoryview(data)
             while view:
                 view = view[self.out.write(view):]
         return self.position
 
-    def copy(self, source: int, offset: int, length: int) -> None:
+    def copy(self, offset: int, length: int) -> None:
+        """Copy `length` bytes at `offset` of the previous file."""
         self.flush()
-        self.position += _copy(source, self.out, offset, length)
+        if self.pending is not None and sum(self.pending) == offset:
+            self.pending = self.pending[0], self.pending[1] + length
+        else:
+            self._copy()
+            self.pending = offset, length
+        self.position += length
+
+    def _copy(self) -> None:
+        if self.pending is not None:
+            assert self.previous is not None
+            offset, length = self.pending
+            _copy(self.previous.fd, self.out, offset, length)
+            self.pending = None
+
+    def finish(self) -> None:
+        self.flush()
+        self._copy()
 
 
 def _copy(source: int, out, offset: int, length: int) -> int:

@@ -204,3 +204,31 @@ def test_shared_records_are_written_once_and_read_back_equal(engine):
     quotes = [q for claim in back.claims for q in claim.quotes]
     quotes += [q for found in back.mentions.values() for q in found]
     assert len({id(q) for q in quotes}) == len(set(quotes)) < len(quotes)
+
+
+def test_records_read_back_are_what_their_constructor_makes():
+    """A record is read back with every field set as its constructor sets them (equal, hashed
+    alike, immutable, its fields in order); one with a field left out gets the field's
+    default, and a dataclass with a __post_init__ has it run."""
+    import dataclasses
+
+    from graph.cache import decode, encode
+    from graph.network import Quote
+
+    quote = Quote("s", "Trust first.", "Ann", "t", 3, 4, "p", 1.5, None)
+    back = decode(Quote, encode(quote))
+    assert back == quote and hash(back) == hash(quote) and type(back) is Quote
+    assert list(vars(back)) == [f.name for f in dataclasses.fields(Quote)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back.text = "changed"  # type: ignore[misc]
+    short = decode(Quote, {k: v for k, v in encode(quote).items() if k != "time_end"})
+    assert short == dataclasses.replace(quote, time_end=None)
+
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        text: str
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "text", self.text.strip())
+
+    assert decode(Checked, {"text": " a "}) == Checked("a")

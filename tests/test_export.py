@@ -429,6 +429,10 @@ def test_control_characters_are_replaced_not_dropped_silently():
     assert "Can\ufffddour\ufffd" in labels
     graphml = ElementTree.fromstring(to_graphml(net))
     assert any("Can\ufffddour" in (d.text or "") for d in graphml.iter())
+    net = project(hand_graph(quote="Say \x01 it."))  # an edge's quote
+    root = ElementTree.fromstring(to_gexf(net))
+    assert "Say \ufffd it." in {v.get("value") for v in root.iterfind(".//g:attvalue", GEXF_NS)}
+    assert any(d.text == "Say \ufffd it." for d in ElementTree.fromstring(to_graphml(net)).iter())
 
 
 def test_csv_cells_that_look_like_formulas_get_a_quote():
@@ -437,3 +441,20 @@ def test_csv_cells_that_look_like_formulas_get_a_quote():
     assert "'=HYPERLINK(\"http://evil\",\"x\")" in {row["Label"] for row in nodes}
     edges = list(csv.DictReader(io.StringIO(to_edges_csv(net).decode("utf-8"))))
     assert {row["Quote"] for row in edges} == {"'@SUM(A1) now."}
+
+
+def test_attribute_ids_made_once_per_kind_of_element_are_those_made_one_at_a_time():
+    """Declared.each hands out the ids `id` would, in the same order, elements of one kind
+    (the same attribute names and types) sharing what was made for the first of them."""
+    from graph.gephi import Declared
+
+    elements = [("node", {"label": "a", "mentions": 1}), ("node", {"label": "b", "mentions": 2}),
+                ("edge", {"weight": 1, "label": "x"}), ("node", {"label": "c", "mentions": 1.5}),
+                ("node", {"extra": True, "label": "d", "mentions": 3}), ("edge", {})]
+    for by_type in (False, True):
+        each, single = Declared(), Declared()
+        for scope, data in elements:
+            made = each.each(scope, data, by_type, lambda name, ident: (name, ident))
+            one = tuple((n, single.id(scope, n, v, by_type)) for n, v in data.items())
+            assert made == one
+        assert each.order == single.order

@@ -63,6 +63,24 @@ def test_a_rebuild_takes_the_unchanged_transcripts_from_the_memo(tmp_path, monke
     _same_as_clean(folder, tmp_path / "out", tmp_path)
 
 
+def test_the_index_keeps_the_unchanged_entries_as_read_and_the_same_as_encoded_again(
+        tmp_path):
+    """A rebuild writes the entries it took from the index as they were read, not encoded
+    again: the payload holds what encoding every entry gives."""
+    from graph.cache import encode
+
+    folder = three_interviews(tmp_path / "in")
+    options = Options(cache=tmp_path / "cache")
+    build([folder], tmp_path / "out", options, check=False)
+    _edit(folder)
+    build([folder], tmp_path / "out", options, check=False)
+    data = (_memo(tmp_path) / INDEX).read_bytes()
+    payload = data[len(MAGIC):].partition(b"\n")[2]
+    known = memo.Memo(_memo(tmp_path), pipeline.files_seal(options), pipeline.Held).known
+    assert len(known) == 3
+    assert marshal.loads(payload) == encode(dict(sorted(known.items())))
+
+
 def test_nothing_changed_adds_nothing_to_the_spool(tmp_path, monkeypatch):
     folder = three_interviews(tmp_path / "in")
     options = Options(cache=tmp_path / "cache")

@@ -17,6 +17,9 @@ from rdflib import RDF, Graph, Literal, URIRef
 from graph.network import (
     RELATION_STYLES,
     TERMS,
+    WORD,
+    _lengthen,
+    _repulsion,
     _side_by_side,
     category_colour,
     forceatlas2,
@@ -300,6 +303,53 @@ def test_forceatlas2_takes_the_steps_networkx_takes():
         assert np.allclose(ours, expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
 
 
+@pytest.mark.parametrize("block", [1, 7 * 50, 1 << 15])
+def test_repulsion_a_few_rows_at_a_time_is_the_whole_arrays_sum_bit_for_bit(block, monkeypatch):
+    """The blocked repulsion makes the same floats as the n x n arrays did, whatever the
+    block (one row, blocks that do not divide n, all rows at once)."""
+    import numpy as np
+
+    import graph.network
+
+    monkeypatch.setattr(graph.network, "REPULSION_BLOCK", block)
+    rng = np.random.default_rng(11)
+    pos = rng.normal(0, 50, (50, 2))
+    mass = rng.integers(1, 9, 50).astype(float)
+    pairs = np.outer(mass, mass) * 2.0
+    np.fill_diagonal(pairs, 0.0)
+    dx, dy = pos[:, 0, None] - pos[None, :, 0], pos[:, 1, None] - pos[None, :, 1]
+    square = dx * dx + dy * dy
+    np.fill_diagonal(square, 1.0)
+    repulse = pairs / square
+    expected = np.stack([(repulse * dx).sum(axis=1), (repulse * dy).sum(axis=1)], axis=1)
+    assert _repulsion(pairs)(pos).tobytes() == expected.tobytes()
+
+
+def test_an_edge_is_lengthened_when_its_middle_lies_in_either_ends_box():
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    xy = rng.uniform(0, 300, (60, 2))
+    extents = rng.uniform(5, 40, (60, 3))
+    ends = rng.integers(0, 60, (400, 2))
+    ends = ends[ends[:, 0] != ends[:, 1]]
+    middle = (xy[ends[:, 0]] + xy[ends[:, 1]]) / 2
+    inside = np.zeros(len(ends), dtype=bool)
+    for end in (ends[:, 0], ends[:, 1]):
+        inside |= ((middle[:, 0] + WORD[0] > xy[end, 0] - extents[end, 0])
+                   & (middle[:, 0] - WORD[0] < xy[end, 0] + extents[end, 0])
+                   & (middle[:, 1] + WORD[1] > xy[end, 1] - extents[end, 1])
+                   & (middle[:, 1] - WORD[1] < xy[end, 1] + extents[end, 2]))
+    assert 0 < inside.sum() < len(ends)
+    expected = xy.copy()
+    u, v = ends[inside, 0], ends[inside, 1]
+    step = (expected[v] - expected[u]) * 0.05 + np.where(expected[v] >= expected[u], 1.0, -1.0)
+    np.add.at(expected, u, -step)
+    np.add.at(expected, v, step)
+    assert _lengthen(xy, extents, ends)
+    assert xy.tobytes() == expected.tobytes()
+
+
 def test_overlapping_spans_are_every_pair_a_full_comparison_finds_in_its_order():
     import numpy as np
 
@@ -310,6 +360,9 @@ def test_overlapping_spans_are_every_pair_a_full_comparison_finds_in_its_order()
     found = np.minimum(right[:, None], right) - np.maximum(left[:, None], left) > 0
     expected = [(a, b) for a, b in zip(*np.nonzero(found), strict=True) if a < b]
     assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
+    a, b = _side_by_side(left, right, ordered=False)  # the same pairs, each once, either way
+    ends = zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True)
+    assert sorted(ends) == expected
 
 
 def test_a_thousand_crowded_boxes_end_apart():

@@ -73,18 +73,22 @@ def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "extract", lambda doc, engine: extracted.append(doc.id)
                         or extract(doc, engine))
     monkeypatch.setattr(buildstore, "_load", _no_load)
+    before = splice.read_index(tmp_path / "cached" / STORE, pipeline.files_seal(options))
     copied = []
     copy = splice._copy
-    monkeypatch.setattr(splice, "_copy", lambda *args: copied.append(args[2]) or copy(*args))
+    monkeypatch.setattr(splice, "_copy", lambda *args: copied.append(
+        (Path(args[1].name).name, args[2], args[3])) or copy(*args))  # file, offset, length
     again = build([folder], tmp_path / "cached", options)
     assert extracted == ["ed"]  # the others' outputs come from the cache
-    index = splice.read_index(tmp_path / "cached" / STORE, pipeline.files_seal(options))
-    others = [key for name in BUILD_FILES
-              for key in index[name]["segments"]  # type: ignore[union-attr]
+    others = [(name, segment) for name in BUILD_FILES
+              for key, segment in before[name]["segments"].items()  # type: ignore[union-attr]
               if not re.search(r"/data/ed(/|>|$)", key)]
     assert len(others) > 6
-    assert len(copied) == len(others)  # the other three's segments of every graph file (the
-    # views are made again: the new sentence names concepts)
+    assert all(any(name == file and offset <= start and start + length <= offset + size
+                   for file, offset, size in copied) for name, (_, start, length) in others)
+    assert len(copied) < len(others)  # the other three's segments of every graph file, each
+    # run of them (with the same text between them) in one copy (the views are made again: the
+    # new sentence names concepts)
     assert (again.transcripts, again.validated) == (4, 4)
     monkeypatch.undo()
     build([folder], tmp_path / "clean", Options(cache=None))

@@ -130,3 +130,26 @@ def test_a_worker_process_reads_the_spool_by_its_path(tmp_path):
         assert list(spool.chunks(region, size=20)) == ["<a> <b> <c> .\n"] * 3
         with ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as pool:
             assert pool.submit(Path(spool.path()).read_bytes).result() == b"<a> <b> <c> .\n" * 3
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_the_spool_reads_back_what_was_put_after_it_was_read(tmp_path, kept):
+    """Reading maps the spool as far as it goes; what is put after that is read back too, from
+    a temporary spool or a kept one opened again."""
+    from graph.rdf import Spool
+
+    path = tmp_path / "kept" if kept else None
+    with Spool(tmp_path, path) as spool:
+        first = spool.put(b"one")
+        assert spool.read_bytes(first) == b"one"
+        second = spool.put(b"two" * 5000)
+        assert spool.read_bytes(second) == b"two" * 5000
+        assert spool.read_bytes(first) == b"one"
+        assert spool.read_bytes((first[0], 0)) == b""
+        with pytest.raises(EOFError):
+            spool.read_bytes((second[0], second[1] + 1))
+    if kept:
+        with Spool(tmp_path, path) as spool:
+            third = spool.put(b"three")
+            assert spool.read_bytes(second) == b"two" * 5000
+            assert spool.read_bytes(third) == b"three"

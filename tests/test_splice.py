@@ -51,3 +51,37 @@ def test_a_previous_file_changed_since_or_another_seal_is_not_copied_from(tmp_pa
     assert copied == []
     assert (tmp_path / "two").read_bytes() == (tmp_path / "one").read_bytes()
     assert read_index(Path(tmp_path / "nowhere"), "seal") == {}
+
+
+def _numbered(count: int, between: dict[int, str] | None = None) -> list[str | Segment]:
+    """A head, then `count` segments, each followed by "-\n" (or the text `between` gives)."""
+    pieces: list[str | Segment] = ["head\n"]
+    for n in range(count):
+        text = [f"<k{n}> <p> {n} .\n"]
+        pieces += [Segment(f"k{n}", f"d-{n}", lambda text=text: iter(text)),
+                   (between or {}).get(n, "-\n")]
+    return pieces
+
+
+def test_unchanged_segments_and_the_same_text_between_them_are_copied_in_one_go(tmp_path,
+                                                                                monkeypatch):
+    known = write_spliced(tmp_path / "one", _numbered(20), tmp_path / "none", None)
+    changed = _numbered(20)
+    changed[2 * 10 + 1] = Segment("k10", "d-other", lambda: iter(["<k10> <p> <o> .\n"]))
+    copied = _copies(monkeypatch)
+    index = write_spliced(tmp_path / "two", changed, tmp_path / "one", known)
+    whole = write_spliced(tmp_path / "whole", changed, tmp_path / "none", None)
+    assert (tmp_path / "two").read_bytes() == (tmp_path / "whole").read_bytes()
+    assert index["segments"] == whole["segments"]
+    assert len(copied) == 2  # the segments before the changed one, and those after
+
+
+def test_text_unlike_the_previous_files_between_two_copied_segments_is_written(tmp_path,
+                                                                              monkeypatch):
+    known = write_spliced(tmp_path / "one", _numbered(12), tmp_path / "none", None)
+    copied = _copies(monkeypatch)
+    index = write_spliced(tmp_path / "two", _numbered(12, {5: "+\n"}), tmp_path / "one", known)
+    whole = write_spliced(tmp_path / "whole", _numbered(12, {5: "+\n"}), tmp_path / "none", None)
+    assert (tmp_path / "two").read_bytes() == (tmp_path / "whole").read_bytes()
+    assert index["segments"] == whole["segments"]
+    assert len(copied) == 2  # up to k5, and from k6
