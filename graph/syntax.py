@@ -403,7 +403,7 @@ def _adjunct_object(verb: Any, b: Any, cue: Cue) -> bool:
     if b.dep_ in ("npadvmod", "advmod") and any(c.dep_ == "dobj" for c in verb.children):
         return True
     if cue.with_ and any(t.dep_ == "prep" and t.lower_ == "from" and (
-            t.head is verb or t.head.lower_ in ("away", "out")) for t in verb.subtree):
+            t.head.i == verb.i or t.head.lower_ in ("away", "out")) for t in verb.subtree):
         return True  # "takes the energy (away) from the team": taken away, not needed
     return any(c.dep_ == "prt" and c.lower_ in _SHIFTING_PARTICLES
                and c.lower_ not in cue.with_ for c in verb.children)

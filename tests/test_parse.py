@@ -326,6 +326,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("I have more time for the team and less money for the rota.", "enables"),
     ("Good leaders create the conditions for learning.", "isConsequenceOf"),
     ("Short staffing gives rise to errors.", "rise"),
+    ("Shouting like this takes the energy from the team.", "requires"),
     ("But the numbers also made the managers upstairs count heads.", "upstairs"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
