@@ -639,13 +639,23 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
         pick = _from_claims(a, role, exclude) or _grammatical_subject(engine, a, exclude)
         if not pick and pronoun in _CHAINED and _subject_word(a) in _CHAINED:
             continue
-        found = [f.iri for f in a.found if f.category != "Role" and f.iri != exclude]
+        found = [f.iri for f in _heads_first(a, a.found)
+                 if f.category != "Role" and f.iri != exclude]
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
     return None
 
 
 _CHAINED = frozenset({"it", "they"})
+
+
+def _heads_first(a: _Analysed, found: list[_Found]) -> list[_Found]:
+    """The concepts that end their noun phrase, if any; not those that only modify another
+    noun ("management training": the training, not the management)."""
+    if a.parsed is None:
+        return found
+    heads = [f for f in found if a.parsed[f.end - 1].dep_ != "compound"]
+    return heads or found
 
 
 def _subject_word(a: _Analysed) -> str:
@@ -2249,8 +2259,8 @@ def _earlier_in_sentence(
     clause_break = {t.i for t in a.parsed[: pronoun.i] if t.text in (",", ";", "and", "but")}
     if not clause_break:
         return None
-    before = [f for f in a.found if f.end <= min(clause_break) and f.iri != exclude
-              and f.category != "Role"]
+    before = _heads_first(a, [f for f in a.found if f.end <= min(clause_break)
+                              and f.iri != exclude and f.category != "Role"])
     root = a.parsed[pronoun.i].sent.root
     subject = _earlier_subject(engine, a, min(clause_break), exclude) if (
         a.parsed[pronoun.i].dep_ in ("nsubj", "nsubjpass")) else None

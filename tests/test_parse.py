@@ -244,6 +244,8 @@ def test_polarity_and_shape_are_read_into_the_claim(parsing, text, reading):
     ("The more we listened, the more engaged people became.",
      ("listening", "enables", "engagement")),
     ("The shouting made me stop asking.", ("shouting", "undermines", "asking")),
+    ("They sent me for management training, three weeks, and it helped me with the accounts.",
+     ("training", "enables", "account")),
     ("My leadership team is made up of two assistant nurse managers.",
      ("assistant nurse manager", "isPartOf", "leadership team")),
     ("If people feel safe, they speak up.",
