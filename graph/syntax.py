@@ -715,7 +715,15 @@ def is_negated(token: Any) -> bool:
         if above.lemma_ in OPINION_VERBS and below.dep_ in ("ccomp", "xcomp") and any(
                 c.dep_ == "neg" for c in above.children):
             return True  # "I don't think workload is what drives sickness", however parsed
+        if below.dep_ in ("acl", "ccomp", "relcl") and any(
+                t.lemma_ in _EVIDENCE and any(c.dep_ == "det" and c.lower_ == "no"
+                                              for c in t.children)
+                for t in (above, *(c for c in above.children if c.dep_ in ("attr", "nsubj")))):
+            return True  # "there's no evidence that naloxone increases drug use"
     return False
+
+
+_EVIDENCE = frozenset({"evidence", "proof", "sign", "indication", "suggestion", "data"})
 
 
 def _denied_pseudo_cleft(token: Any) -> bool:

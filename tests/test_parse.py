@@ -329,6 +329,7 @@ def test_outcomes_free_relatives_and_clause_verbs_are_read(parsing, text, readin
     ("Good leaders create the conditions for learning.", "isConsequenceOf"),
     ("Short staffing gives rise to errors.", "rise"),
     ("Shouting like this takes the energy from the team.", "requires"),
+    ("Some people in the trust argue that targets drive bullying.", "bullying"),
     ("But the numbers also made the managers upstairs count heads.", "upstairs"),
 ])
 def test_readings_that_would_be_wrong_are_not_made(parsing, text, wrong):
@@ -432,6 +433,7 @@ def test_only_a_denial_of_the_claim_negates_it(parsing, text, negated):
     ("I don't think blame kills reporting.", True),
     ("The pay gap is small, that's not where the errors come from at all.", True),
     ("No software is going to fix a staffing shortage.", True),
+    ("There is no evidence that blame reduces errors.", True),
 ])
 def test_a_denied_opinion_or_pseudo_cleft_negates_the_claim_under_it(parsing, text, negated):
     """A negated opinion verb denies the clause it governs however the parser attaches it, but
