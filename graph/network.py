@@ -877,9 +877,8 @@ def _push(xy, extents, bias: float) -> bool:
     keep = (ox > 0) & (oy > 0)
     if not keep.any():
         return False
-    i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])  # the overlaps are the
-    order = np.argsort(i * len(xy) + j)  # same either way round; the pairs that overlap put in
-    i, j, ox, oy = i[order], j[order], ox[keep][order], oy[keep][order]  # order, and only those
+    i, j, order = _in_order(i[keep], j[keep], len(xy))  # only the pairs that overlap
+    ox, oy = ox[keep][order], oy[keep][order]
     move = np.zeros_like(xy)
     sideways = ox * bias < oy
     for axis, overlap, chosen in ((0, ox, sideways), (1, oy, ~sideways)):
@@ -908,5 +907,15 @@ def _side_by_side(left, right, ordered: bool = True):
     b = order[starts + np.arange(counts.sum())]
     if not ordered:
         return a, b
-    pairs = np.sort(np.minimum(a, b) * len(order) + np.maximum(a, b))
-    return pairs // len(order), pairs % len(order)
+    i, j, _ = _in_order(a, b, len(order))
+    return i, j
+
+
+def _in_order(a, b, n: int):
+    """Pairs of `n` items, each as (smaller, larger), in the order of the smaller, then the
+    larger (a pair is the same either way round); and where each came from in `a` and `b`."""
+    import numpy as np
+
+    i, j = np.minimum(a, b), np.maximum(a, b)
+    order = np.argsort(i * n + j)
+    return i[order], j[order], order
