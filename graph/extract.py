@@ -2217,23 +2217,29 @@ def _determiner(token: Any, head: Any) -> bool:
 def _right_dislocated(engine: Engine, a: _Analysed, pronoun: Any, exclude: str | None
                       ) -> str | None:
     """The noun phrase after a comma that a sentence's opening "that" or "it" stands for:
-    "that's what keeps the patients safe, the routine, not the cleverness"."""
+    "that's what keeps the patients safe, the routine, not the cleverness"; or that a
+    pronoun ending its clause stands for, right after it: "it came from that, the staffing"."""
     doc = a.parsed
     opening = next((t.i for t in doc if t.lower_ not in _INTERJECTIONS and not t.is_punct), 0)
-    if pronoun.i != opening or pronoun.lower_ not in ("that", "this", "it"):
+    if pronoun.lower_ not in ("that", "this", "it"):
         return None
     stops = [t.i for t in doc if t.text == ","] + [len(doc) - doc[-1].is_punct]
+    if pronoun.i != opening:
+        if pronoun.i + 1 not in stops[:-1] or pronoun.dep_ not in ("pobj", "dobj"):
+            return None
+        stops = stops[stops.index(pronoun.i + 1) :][:2]
     for start, end in pairwise(stops):
-        phrase = _dislocated_phrase(engine, a, start + 1, end, exclude)
+        phrase = _dislocated_phrase(engine, a, start + 1, end, exclude, pronoun.i != opening)
         if phrase is not None:
             return phrase or None
     return None
 
 
-def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclude: str | None
-                       ) -> str | None:
+def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclude: str | None,
+                       appended: bool = False) -> str | None:
     """The concept a phrase between commas names, "" for a phrase that names the predicate
-    again, None for anything else ("I think", "not the cleverness")."""
+    again (unless it is `appended` to the pronoun itself), None for anything else ("I think",
+    "not the cleverness")."""
     doc = a.parsed
     head = syntax.span_head(doc, start, end)
     deed = head is not None and _deed_verb(engine, head)  # "it builds trust, knowing everybody"
@@ -2241,7 +2247,8 @@ def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclu
             head.pos_ not in ("NOUN", "PROPN") and not deed) or any(
             t.pos_ in ("VERB", "AUX") and t.tag_ != "VBG" for t in doc[start:end]):
         return None
-    if head.dep_ == "appos" or (head.dep_ == "attr" and head.head.lemma_ == "be"):
+    second = head.dep_ == "appos" or (head.dep_ == "attr" and head.head.lemma_ == "be")
+    if second and not appended:
         return ""  # "that's down to the consultants, really, the diabetologists": a 2nd name
     named = [f.iri for f in a.found if start <= f.start and f.end <= end
              and f.iri != exclude and f.category != "Role"]

@@ -1383,3 +1383,31 @@ def test_a_plural_noun_the_parser_took_for_a_verb_is_a_concept(parsing):
     claims = _turn(parsing, "Strength and balance classes, twelve weeks, proper progressive "
                             "ones. They cut falls.")
     assert ("class", "undermines", "fall", False) in _stated(parsing, claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("I think the burnout came from that, the short staffing.",
+     ("burnout", "isConsequenceOf", "staffing shortage", False)),
+    ("The errors, they mostly come from that, the interruptions.",
+     ("error", "isConsequenceOf", "interruption", False)),
+    ("Burnout comes from that, the workload.", ("burnout", "isConsequenceOf", "workload", False)),
+])
+def test_a_pronoun_ending_its_clause_stands_for_the_phrase_after_its_comma(parsing, text, reading):
+    assert reading in _stated(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Anonymous reporting paved the way for nurses to speak up.",
+     ("incident reporting", "enables", "speaking up", False)),
+    ("Moving the checks to pharmacists paved the way for the errors to come down.",
+     ("moving check", "undermines", "error", False)),
+    ("Blame closes the door to learning.", ("blame", "undermines", "learning", False)),
+])
+def test_what_paves_the_way_for_a_thing_enables_it(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", ["We opened the door to the ward.",
+                                  "He showed us the way to the ward."])
+def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
+    assert not _claims(parsing, text)
