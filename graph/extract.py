@@ -1772,8 +1772,9 @@ def _side(
         f for f in a.found if f.iri != exclude and (all(i in tokens for i in range(f.start, f.end))
                                                     or _holds(f, head))
     ]
-    if inside and head is not None and _names_itself(engine, head, inside):
-        inside = []  # "violence against crews": the head, not what it is against
+    if inside and head is not None and _names_itself(engine, _subject_of(head) or head, inside):
+        inside = []  # "violence against crews": the head, not what it is against; "the back
+        #              pain of the nurses goes down": the pain
     if head is not None and direction in ("", "absent") and _doing(engine, head, inside):
         return _Side(_provisional(a, *_deed_phrase(engine, head)), direction, False)
     if arg.window is not None and arg.window[1] <= cue[0]:
@@ -2198,6 +2199,14 @@ def _names_itself(engine: Engine, head: Any, inside: list[_Found]) -> bool:
     attached = {t.i for c in head.children if (c.dep_ == "prep" and c.i > head.i)
                 or c.dep_ in ("poss", "compound", "amod", "det") for t in c.subtree}
     return all(f.start in attached for f in inside)
+
+
+def _subject_of(verb: Any) -> Any:
+    """The noun subject of a clause's verb, or None."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                 and c.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _done_to(token: Any, head: Any) -> bool:

@@ -107,6 +107,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
     found += _counted_parts(doc, lexicon)
     found += _proportional(doc)
     found += _share_of_that(doc)
+    found += _change_with(doc, lexicon)
     if not found:
         found += _outcome_after(doc, lexicon)
     seen: set[tuple[Any, ...]] = set()
@@ -867,6 +868,30 @@ def _outcome_after(doc: Any, lexicon: Lexicon) -> list[Link]:
                  "outcome-after", 0.6, False, is_hedged(root))]
 
 
+def _change_with(doc: Any, lexicon: Lexicon) -> list[Link]:
+    """ "With the electric beds, the back pain goes down", "sickness fell with the new rota":
+    a change told with what came with it is put down to that (not to a time: "with time")."""
+    out = []
+    for verb in doc:
+        if verb.dep_ not in ("ROOT", "conj") or is_negated(verb) or not changing(lexicon, verb):
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+                   for c in verb.children):
+            continue
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"):
+            causes = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")
+                      and c.lemma_.lower() not in _TIMES]
+            if causes:
+                around = frozenset(t.i for t in prep.subtree)
+                out.append(Link("isConsequenceOf", Arg(verb.i, around), Arg(causes[0].i),
+                                (prep.i, prep.i + 1), "change-with", 0.6, False, is_hedged(verb)))
+    return out
+
+
+_TIMES = frozenset({"time", "year", "month", "week", "day", "hour", "minute", "moment", "season",
+                    "age", "shift", "night", "morning", "evening"})
+
+
 def _kind(token: Any) -> str:
     """A noun or a verb: a phrase after "not" stands against an argument of its own kind."""
     return "verb" if token.pos_ in ("VERB", "AUX") else "noun"
@@ -991,7 +1016,8 @@ def changing(lexicon: Lexicon, head: Any) -> str:
     if phase is not None:
         return phase[1]  # "they stop reporting", "people start speaking up"
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
-    moving = any(c.dep_ in ("prep", "dative") for c in head.children)  # "coming down to the ward"
+    moving = any(c.dep_ in ("prep", "dative") and c.lower_ not in ("with", "by", "since")
+                 for c in head.children)  # "coming down to the ward", not "down by half"
     if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
         return "more" if "up" in particles else "less" if "down" in particles else ""
     if any(c.dep_ == "prt" and c.lower_ not in ("up", "down") for c in head.children):

@@ -1411,3 +1411,18 @@ def test_what_paves_the_way_for_a_thing_enables_it(parsing, text, reading):
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
     assert not _claims(parsing, text)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("With the electric beds, the back pain of the nurses goes down.",
+     ("electric bed", "undermines", "pain", False)),
+    ("Morale went up with the huddles.", ("morale", "isConsequenceOf", "huddle", False)),
+])
+def test_a_change_told_with_what_came_with_it_is_put_down_to_that(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", ["With time, the complaints went down.",
+                                  "With the night shift, errors go up."])
+def test_a_change_that_came_with_a_time_is_not_put_down_to_it(parsing, text):
+    assert not any(c.rule == "change-with" for c in _claims(parsing, text))
