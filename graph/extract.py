@@ -1179,6 +1179,7 @@ class _Side:
     direction: str  # "", "more", "less", "absent"
     anaphoric: bool
     answer: _Analysed | None = None  # the answer that named it, for an open question
+    state: bool = False  # a state people are said to be in ("because they're lonely")
 
 
 def _parse_claims(
@@ -1572,8 +1573,8 @@ def _parse_claims_for(
         engine, a, subject.iri, obj.iri
     ) and _described(a, link.object):
         return []  # "rest isn't a luxury" denies a description; "flow isn't throughput" a name
-    if link.rule == "cue-subordinator" and link.relation in ("enables", "isConsequenceOf") and (
-        _is_provisional(subject.iri) or _is_provisional(obj.iri)
+    if link.rule == "cue-subordinator" and link.relation in ("enables", "isConsequenceOf") and any(
+        _is_provisional(x.iri) and not x.state for x in (subject, obj)
     ):
         return []  # "if A, B", "B because A" are loose: only between codebook concepts
     anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
@@ -1765,7 +1766,7 @@ def _side(
         head = event or head
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
         acted = _acted(engine, a, head) or (_troubled(engine, a, head) if arg.keep_polarity
-                                            else None)
+                                            else None) or _felt(engine, a, head)
         if acted is not None:  # "nurses leave because of the rota": less staff retention
             return acted
     inside = [
@@ -2064,6 +2065,37 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
         return None  # "we stay on the same page", "they leave the ward at five"
     iri, opposite = hit
     return _Side(iri, "less" if opposite else "", False)
+
+
+def _felt(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
+    """The state a clause says people are in: "they leave because they're lonely" (the
+    loneliness), "because we were busy", "because we have been frightened together"."""
+    if verb.lemma_ not in _STATE_VERBS or verb.tag_ == "VBG" or not any(
+            c.dep_ in ("nsubj", "nsubjpass") and _person(engine, a, c) for c in verb.children):
+        return None  # "us being available": a deed
+    if not any(c.dep_ == "mark" and c.lower_ == "because" for c in verb.children):
+        return None  # "until they're ill", "since they were eighteen": when, not why
+    states = [c for c in verb.children if c.dep_ == "acomp" and c.pos_ == "ADJ"]
+    if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children) and not any(
+            c.dep_ == "agent" for c in verb.children):
+        states = [verb]  # "we have been frightened": the fright
+    adjectives = engine.lexicon.lemmas("adjective") if engine.lexicon else frozenset()
+    if not states or states[0].lower_ in _NO_STATE or states[0].lemma_ in adjectives or any(
+            c.dep_ in ("prep", "xcomp", "ccomp") for c in states[0].children):
+        return None  # "we were able to", "they are essential", "afraid of the manager"
+    direction = "absent" if any(c.dep_ == "neg" for c in verb.children) else ""
+    named = [f.iri for f in a.found if f.start <= states[0].i < f.end]
+    iri = named[0] if named else _provisional(a, states[0].i, states[0].i + 1)
+    return _Side(iri, direction, False, state=True)
+
+
+_STATE_VERBS = frozenset({"be", "feel", "get", "become", "seem", "grow", "frighten", "scare",
+                          "exhaust", "overwhelm", "worry", "stress", "burn", "tire", "bore"})
+_NO_STATE = frozenset({"right", "wrong", "able", "unable", "sure", "aware", "there", "here",
+                       "ready", "late", "early", "new", "sorry", "glad", "fine", "okay", "ok",
+                       "different", "same", "careful", "honest", "allowed", "told", "asked",
+                       "supposed", "meant", "paid", "expected", "given", "used", "done", "old",
+                       "young", "slow", "quick", "fast"})
 
 
 def _marked_inside(engine: Engine, head: Any, phrase: tuple[int, int]) -> bool:

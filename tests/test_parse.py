@@ -1426,3 +1426,18 @@ def test_a_change_told_with_what_came_with_it_is_put_down_to_that(parsing, text,
                                   "With the night shift, errors go up."])
 def test_a_change_that_came_with_a_time_is_not_put_down_to_it(parsing, text):
     assert not any(c.rule == "change-with" for c in _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("They leave because they're lonely.", ("lonely", "undermines", "staff retention", False)),
+    ("Nurses quit because they feel exhausted.",
+     ("fatigue", "undermines", "staff retention", False)),
+])
+def test_a_state_people_are_said_to_be_in_is_the_reason(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", ["The nurses stay until they are eighteen years old.",
+                                  "We keep the rota because we are able to."])
+def test_a_time_or_an_ability_is_no_state_that_explains(parsing, text):
+    assert not _claims(parsing, text)
