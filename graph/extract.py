@@ -312,7 +312,8 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
         out.append(a)
     _mark_turn_ends(out)
     chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen)
-                    | _answers(engine, out, chosen) | _told_outcomes(engine, out))
+                    | _answers(engine, out, chosen) | _told_outcomes(engine, out)
+                    | _enumerations(out, chosen))
     cased = [_cased(out[number]) for number in chosen]
     parses = _parse(engine, tokens, chosen, cased) if chosen else None
     for index, number in enumerate(chosen):
@@ -369,6 +370,30 @@ def _told_outcomes(engine: Engine, analysed: list[_Analysed]) -> set[int]:
         if words & _DOERS and words & _INTRODUCING:
             out.update((number - 1, number))
     return out
+
+
+def _enumerations(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
+    """The sentences after a parsed one that announces a counted list ("Three things kept
+    people going."), up to the count, in the same turn: they may name its items."""
+    out = set()
+    for number in chosen:
+        count = max((_count(analysed[number].doc, t) for t in analysed[number].doc), default=0)
+        out.update(n for n in range(number + 1, min(number + 1 + count, len(analysed)))
+                   if analysed[n].turn == analysed[number].turn)
+    return out
+
+
+def _count(doc: Any, token: Any) -> int:
+    """How many items a vague noun counts ("three things": 3, "a few factors": 4), else 0."""
+    if token.lemma_.lower() not in _COUNTED or token.i == 0:
+        return 0
+    word = doc[token.i - 1].lower_
+    return _NUMBERS.get(word, 0) or (4 if word in ("few", "several", "couple") else 0)
+
+
+_COUNTED = frozenset({"thing", "factor", "reason", "element", "ingredient", "lesson", "change",
+                      "step", "pillar", "component", "principle", "cause", "driver"})
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 
 
 def _opening_cue(engine: Engine, doc: Any) -> bool:
@@ -1180,6 +1205,8 @@ class _Side:
     anaphoric: bool
     answer: _Analysed | None = None  # the answer that named it, for an open question
     state: bool = False  # a state people are said to be in ("because they're lonely")
+    source: _Analysed | None = None  # the sentence of a list that names it, if not the cue's
+    more: tuple[_Side, ...] = ()  # the other items of a counted list ("three things: A, B, C")
 
 
 def _parse_claims(
@@ -1212,7 +1239,11 @@ def _parse_claims(
         a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
         made = [*(c for other in _coordinated(a, link.subject, subject)
                   for c in _parse_claims_for(engine, a, link, other, obj)),
-                *_parse_claims_for(engine, a, link, subject, obj),
+                *_sourced(_parse_claims_for(engine, a, link, subject, obj), subject, obj),
+                *(c for other in subject.more
+                  for c in _sourced(_parse_claims_for(engine, a, link, other, obj), other)),
+                *(c for other in obj.more
+                  for c in _sourced(_parse_claims_for(engine, a, link, subject, other), other)),
                 *(c for other in _listed(engine, subject, obj.iri)
                   for c in _parse_claims_for(engine, a, link, other, obj)),
                 *(c for other in _listed(engine, obj, subject.iri)
@@ -1221,6 +1252,79 @@ def _parse_claims(
         out += [(_answered(c, answer), cue) for c, cue in made] if answer else made
     return (out + _concept_verbs(engine, analysed, pos) + _agent_states(engine, analysed, pos)
             + _causatives(engine, analysed, pos) + _why_answered(engine, analysed, pos))
+
+
+def _sourced(made: list[tuple[Claim, tuple[int, int]]], *sides: _Side
+             ) -> list[tuple[Claim, tuple[int, int]]]:
+    """Claims with a side named by an item of a list in another sentence, which is then
+    evidence too."""
+    source = next((side.source for side in sides if side.source is not None), None)
+    return [(replace(c, answer=_evidence(source)), cue) for c, cue in made] if source else made
+
+
+def _enumerated(engine: Engine, analysed: list[_Analysed], pos: int, head: Any,
+                exclude: str | None) -> _Side | None:
+    """The items of a counted list an argument announces, as the first item's side with the
+    others in `more`: after a colon ("Two things feed into that: low pay and the hours") or
+    in the sentences that follow it in the turn ("Three things kept people going. Food on the
+    ward, first. Second, the super-users. Third, the huddle.")."""
+    a = analysed[pos]
+    count = _count(a.parsed, head)
+    if not count:
+        return None
+    colon = next((t.i for t in a.parsed[head.i + 1 :] if t.text in (":", "–", "—")), None)
+    if colon is not None:
+        items = [(a, start, end) for start, end in _segments(a.parsed, colon + 1)]
+    else:
+        items = []
+        for x in analysed[pos + 1 : pos + 1 + count]:
+            root = x.root
+            if x.turn != a.turn or root is None or not (root.pos_ in ("NOUN", "PROPN") or (
+                    root.tag_ == "VBG" and not any(c.dep_ in ("nsubj", "aux")
+                                                   for c in root.children))):
+                break  # an item is a phrase, not a clause
+            start = next((t.i for t in x.parsed if t.lower_ not in _ORDINALS), len(x.parsed))
+            end = next((t.i for t in x.parsed[start + 1 :] if t.is_punct), len(x.parsed))
+            items.append((x, start, end))
+    sides = [side for x, start, end in items[:count]
+             if (side := _item(engine, x, start, end, exclude)) is not None]
+    sides = [side for n, side in enumerate(sides) if side.iri not in {o.iri for o in sides[:n]}]
+    return replace(sides[0], more=tuple(sides[1:])) if len(sides) > 1 else None
+
+
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "firstly", "secondly",
+                       "thirdly", "finally", "lastly", "then", "and", "also", "plus", "one",
+                       "another", "number", "two", "three", "four", "five", ",", "-", "–"})
+
+
+def _segments(doc: Any, start: int) -> list[tuple[int, int]]:
+    """The stretches of a list from `start` to the sentence's end, split at commas and at
+    "and" or "or"."""
+    cuts = [t.i for t in doc[start:] if t.text in (",", ";") or t.lower_ in ("and", "or")
+            or (t.is_punct and t.i == len(doc) - 1)] + [len(doc)]
+    out, begin = [], start
+    for cut in cuts:
+        if cut > begin:
+            out.append((begin, cut))
+        begin = cut + 1
+    return out
+
+
+def _item(engine: Engine, x: _Analysed, start: int, end: int, exclude: str | None
+          ) -> _Side | None:
+    """The concept one item of a list names: a codebook concept in it (not a role), else a new
+    one from its head."""
+    named = _heads_first(x, [f for f in x.found if start <= f.start and f.end <= end
+                             and f.category != "Role" and f.iri != exclude])
+    if named:
+        return _Side(named[0].iri, "", False, source=x)
+    head = syntax.span_head(x.parsed, start, end)
+    if head is None or head.pos_ not in ("NOUN", "PROPN", "VERB"):
+        return None
+    direction, head = _marked(engine, head)  # "low pay": pay, less
+    phrase = _deed_phrase(engine, head) if head.tag_ == "VBG" else (
+        _head_phrase(engine, head) if head.pos_ != "VERB" else None)
+    return _Side(_provisional(x, *phrase), direction, False, source=x) if phrase else None
 
 
 def _none_will(a: _Analysed, link: syntax.Link) -> bool:
@@ -1738,6 +1842,9 @@ def _side(
         head = None
     else:
         head = _quantified(doc[arg.head])
+        listed = _enumerated(engine, analysed, pos, head, exclude)
+        if listed is not None:  # "Three things kept people going. Food, first. ..."
+            return listed
         if any(c.dep_ == "relcl" and c.i <= cue[0] < c.right_edge.i + 1 for c in head.children):
             head = _identified(head) or head  # "the thing that kills B is A"
         purpose = _enough(head)

@@ -109,7 +109,9 @@ class Claim:
     confidence: float = 1.0
     question: bool = False  # an interviewer's proposition the speaker answered
     cue: str = ""  # the words that triggered the rule
-    answer: Evidence | None = None  # the answering sentence, for claims put as questions
+    answer: Evidence | None = None  # a second sentence: the answer to a question put to the
+    #                                  speaker, or the item of a list announced before ("Three
+    #                                  things cut sickness. The rota, first.")
     subject_direction: str = ""  # "more", "less" or "absent" when the words mark it
     object_direction: str = ""
 

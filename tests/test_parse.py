@@ -1441,3 +1441,26 @@ def test_a_state_people_are_said_to_be_in_is_the_reason(parsing, text, reading):
                                   "We keep the rota because we are able to."])
 def test_a_time_or_an_ability_is_no_state_that_explains(parsing, text):
     assert not _claims(parsing, text)
+
+
+def test_a_counted_list_in_the_sentences_after_names_each_item(parsing):
+    """ "Three things cut our sickness absence. The new rota, first. Second, the huddles.": each
+    item is a side, with its own sentence as evidence too."""
+    claims = _claims(parsing, "Three things cut our sickness absence. The new rota, first. "
+                              "Second, the huddles. Third, the coaching.")
+    readings = _readings(parsing, claims)
+    for item in ("new rota", "huddle", "coaching"):
+        assert (item, "undermines", "sickness absence", False) in readings
+    huddle = next(c for c in claims if _label(parsing, c.subject) == "huddle")
+    assert huddle.answer is not None and huddle.answer.quote == "Second, the huddles."
+
+
+def test_a_counted_list_after_a_colon_names_each_item_with_its_mark(parsing):
+    claims = _claims(parsing, "Two things feed into burnout: low pay, and the long hours.")
+    readings = _readings(parsing, claims)
+    assert ("pay", "undermines", "burnout", False) in readings
+    assert ("burnout", "isConsequenceOf", "workload", False) in readings
+
+
+def test_a_count_followed_by_clauses_names_no_items(parsing):
+    assert not _claims(parsing, "Three things drive burnout. We have a rota. The huddles help.")
