@@ -1159,6 +1159,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
         judged = head.pos_ not in ("VERB", "AUX") or start < head.i  # not "left without a word"
         failing = any(t.lower_ in ("no", "nothing")
                       or (judged and t.lemma_.lower() in lexicon.failure)
+                      or (judged and _belittled(t))
                       for t in doc if t.i not in range(start, end))
         if not (negated or failing):
             return []
@@ -1166,6 +1167,16 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     subject, obj = (inner, outer) if cue.reverse else (outer, inner)
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
                  cue.confidence, negated, is_hedged(head))]
+
+
+def _belittled(token: Any) -> bool:
+    """ "just" or "only" on what a copula says a thing is: "care without trust is just
+    paperwork", "audit without feedback is only a ritual"."""
+    if token.lower_ not in ("just", "only", "merely", "simply", "nothing"):
+        return False
+    said = token.head
+    return (said.dep_ == "attr" and said.head.lemma_ == "be") or (
+        said.lemma_ == "be" and any(c.dep_ == "attr" for c in said.children))
 
 
 def opening(doc: Any) -> int:

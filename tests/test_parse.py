@@ -1464,3 +1464,16 @@ def test_a_counted_list_after_a_colon_names_each_item_with_its_mark(parsing):
 
 def test_a_count_followed_by_clauses_names_no_items(parsing):
     assert not _claims(parsing, "Three things drive burnout. We have a rota. The huddles help.")
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Audit without feedback is only a ritual.", ("audit", "requires", "feedback", False)),
+    ("Without that trust, the review is just a ceremony.", ("review", "requires", "trust", False)),
+])
+def test_a_thing_without_another_belittled_needs_it(parsing, text, reading):
+    assert reading in _stated(parsing, _claims(parsing, text))
+
+
+def test_a_thing_done_without_someone_is_not_belittled(parsing):
+    assert not any(c.rule == "cue-preposition"
+                   for c in _claims(parsing, "We ran the audit without the manager last week."))
