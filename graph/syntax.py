@@ -252,7 +252,50 @@ def repair(doc: Any) -> Any:
             _mend_it_cleft(clause)
     for verb in [t for t in doc if t.dep_ == "xcomp"]:
         _mend_raising(verb)
+    for word in [t for t in doc if t.lower_ in _MISREAD_VERBS and t.pos_ != "VERB"]:
+        _mend_misread_verb(word)
     return doc
+
+
+# Verbs the small parser reads as plural nouns before their preposition ("teamwork hinges on
+# trust": "hinges" a noun), with their lemmas.
+_MISREAD_VERBS = {"hinges": "hinge"}
+
+
+def _mend_misread_verb(word: Any) -> None:
+    """A verb read as a noun before "on" becomes the verb of its clause, the noun phrase before
+    it its subject: "teamwork hinges on trust" (a compound on it), "deprescribing hinges on
+    ownership" (the object of a gerund), "the quality of the reviews hinges on time" (the
+    object of "of")."""
+    doc = word.doc
+    on = doc[word.i + 1] if word.i + 1 < len(doc) else None
+    if on is None or on.lower_ not in ("on", "upon") or on.dep_ != "prep" or any(
+            t.i == word.i for t in on.subtree):
+        return
+    compounds = [c for c in word.children if c.dep_ == "compound" and c.i < word.i]
+    if compounds and word.dep_ != "pobj":  # "our naloxone distribution hinges on pharmacies"
+        subject = compounds[-1]
+        for other in word.lefts:
+            if other.i < subject.i:
+                other.head = subject
+        subject.dep_ = "nsubj"
+    elif word.head.tag_ == "VBG" and word.head.i < word.i and word.dep_ in ("dobj", "npadvmod"):
+        subject = word.head  # "deprescribing hinges on ownership"
+        _take_place(word, subject)
+        subject.head, subject.dep_ = word, "csubj"
+    elif word.dep_ == "pobj" and word.head.lower_ == "of" and compounds:
+        of = word.head  # "the quality of the reviews hinges on time"
+        subject = of.head
+        _take_place(word, subject)
+        subject.head, subject.dep_ = word, "nsubj"
+        inner = compounds[-1]
+        inner.head, inner.dep_ = of, "pobj"
+        for other in compounds[:-1]:
+            other.head = inner
+    else:
+        return
+    on.head = word  # "the quality of the reviews hinges on time": the parse hung it on quality
+    word.pos_, word.tag_, word.lemma_ = "VERB", "VBZ", _MISREAD_VERBS[word.lower_]
 
 
 def _mend_raising(verb: Any) -> None:

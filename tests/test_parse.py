@@ -1477,3 +1477,17 @@ def test_a_thing_without_another_belittled_needs_it(parsing, text, reading):
 def test_a_thing_done_without_someone_is_not_belittled(parsing):
     assert not any(c.rule == "cue-preposition"
                    for c in _claims(parsing, "We ran the audit without the manager last week."))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Teamwork hinges on trust.", ("teamwork", "requires", "trust", False)),
+    ("Our naloxone distribution hinges on the pharmacies now.",
+     ("naloxone distribution", "requires", "pharmacy", False)),
+    ("The quality of the reviews hinges on protected time.",
+     ("quality", "requires", "protected time", False)),
+    ("Deprescribing hinges on trust.", ("deprescribing", "requires", "trust", False)),
+])
+def test_hinges_read_as_a_noun_is_mended_into_the_verb(parsing, text, reading):
+    """The small parser tags "hinges" before "on" as a plural noun; the mended tree reads it
+    as the verb, the phrase before it as its subject."""
+    assert reading in _stated(parsing, _claims(parsing, text))
