@@ -132,15 +132,24 @@ class ConceptNetwork:
     mentions: dict[str, tuple[Quote, ...]]  # concept IRI -> sentences that mention it
     denied: dict[str, tuple[ClaimRecord, ...]]  # concept IRI -> negated claims it is part of
     alt_labels: dict[str, list[str]] = field(default_factory=dict)  # concept IRI -> other names
+    sources: dict[str, str] = field(default_factory=dict)  # edge id -> digest of what it is made
+    # of, where known (records.network_of): an edge with the same digest is written the same
 
     @cached_property
-    def evidence(self) -> dict[str, tuple[str, str]]:
-        """Edge id -> the text of its claims, made once for every file that writes it: their
-        quotes (a line per claim, its quotes' words joined by single spaces) and their IRIs
-        (space-separated), in the order of `claims`."""
-        return {key: (QUOTE_SEPARATOR.join(" ".join(" ".join(q.text.split()) for q in c.quotes)
-                                for c in claims), " ".join(c.iri for c in claims))
-                for key, claims in self.claims.items()}
+    def _evidence(self) -> dict[str, tuple[str, str]]:
+        return {}  # edge id -> its evidence, as made (see evidence)
+
+    def evidence(self, key: str) -> tuple[str, str]:
+        """The text of an edge's claims, made once for every file that writes it (and only for
+        the edges written): their quotes (a line per claim, its quotes' words joined by single
+        spaces) and their IRIs (space-separated), in the order of `claims`."""
+        found = self._evidence.get(key)
+        if found is None:
+            claims = self.claims.get(key, ())
+            found = self._evidence[key] = (
+                QUOTE_SEPARATOR.join(" ".join(" ".join(q.text.split()) for q in c.quotes)
+                                     for c in claims), " ".join(c.iri for c in claims))
+        return found
 
 
 def local_name(iri: str) -> str:
