@@ -9,6 +9,7 @@ DOM APIs and textContent: transcript text is never interpreted as HTML.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 from importlib.util import find_spec
 from itertools import chain
@@ -359,33 +360,40 @@ def _matrix(net: ConceptNetwork) -> list[dict]:
     concepts in each interview, like a code-document matrix."""
     g = net.graph
     order = {t.iri: i for i, t in enumerate(net.transcripts)}
-    claims_of: dict[str, list[int]] = {}
     found: dict[str, set[str]] = {}  # concept -> the interviews it is mentioned or claimed in
+    counted: Counter[tuple[str, str]] = Counter()  # (concept, interview) -> its claims there
     every = {c.iri: c for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
     for claim in every.values():
-        for concept in {claim.subject, claim.object}:
-            row = claims_of.get(concept)
-            if row is None:  # not made for every claim only to be thrown away
-                row = claims_of[concept] = [0] * len(order)
-            if claim.transcript in order:
-                row[order[claim.transcript]] += 1
+        if claim.transcript in order:
+            for concept in {claim.subject, claim.object}:
+                counted[concept, claim.transcript] += 1
                 found.setdefault(concept, set()).add(claim.transcript)
     for concept, quotes in net.mentions.items():
-        found.setdefault(concept, set()).update(q.transcript for q in quotes
-                                                if q.transcript in order)
+        found.setdefault(concept, set()).update(
+            t for t in {q.transcript for q in quotes} if t in order)
     ranked = sorted(g.nodes(data=True), key=lambda item: (
         -len(found.get(item[0], ())), -item[1]["mentions"], item[1]["label"]))
     rows = []
     for node, data in ranked[:MATRIX_ROWS]:  # cells made for the rows shown only
-        mentions = [0] * len(order)
+        mentions, claims = [0] * len(order), [0] * len(order)
         for quote in net.mentions.get(node, ()):
             if quote.transcript in order:
                 mentions[order[quote.transcript]] += 1
-        claims = claims_of.get(node, [0] * len(order))
+        for transcript in found.get(node, ()):
+            claims[order[transcript]] = counted[node, transcript]
         rows.append({"key": local_name(node), "label": data["label"], "color": data["color"],
-                     "cells": list(zip(mentions, claims, strict=True)),
+                     "cells": _cells(zip(mentions, claims, strict=True)),
                      "interviews": len(found.get(node, ())), "mentions": data["mentions"]})
     return rows
+
+
+def _cells(counts: Iterable[tuple[int, int]]):
+    """A row's cells of the matrix, as HTML: mentions / claims, empty where both are 0."""
+    from markupsafe import Markup
+
+    return Markup("".join(
+        f'<td class="num count">{m}<span class="claims-count"> / {c}</span></td>' if m or c
+        else '<td class="num count zero"></td>' for m, c in counts))
 
 
 def _shared(net: ConceptNetwork) -> list[dict]:
@@ -395,6 +403,8 @@ def _shared(net: ConceptNetwork) -> list[dict]:
     rows = []
     for u, v, key, data in g.edges(keys=True, data=True):
         claims = net.claims[key]
+        if len(claims) < 2:  # one speaker in one interview
+            continue
         speakers = {c.speaker_iri for c in claims}
         interviews = {c.transcript for c in claims}
         if len(speakers) < 2 and len(interviews) < 2:
