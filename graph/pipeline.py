@@ -595,10 +595,9 @@ def _uncollected() -> Iterator[None]:
 
 
 def _view(write: Callable[..., bytes], network: Callable[[], ConceptNetwork],
-          elements: kept_elements.Elements | None) -> list[str]:
-    """A view's text, made from the network (through `elements`, when given)."""
-    made = write(network()) if elements is None else write(network(), elements)
-    return [made.decode("utf-8")]
+          elements: kept_elements.Elements | None) -> list[bytes]:
+    """A view's bytes, made from the network (through `elements`, when given)."""
+    return [write(network()) if elements is None else write(network(), elements)]
 
 
 def _swap(staging: Path, out: Path) -> None:

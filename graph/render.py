@@ -276,7 +276,7 @@ def map_data(net: ConceptNetwork) -> dict:
     g = net.graph
     drawn = drawn_edges(net)
     caps = _caps(net, [key for _, _, key, _ in drawn])
-    tops = (max((d for _, d in g.degree()), default=0),
+    tops = (max((d["degree"] for _, d in g.nodes(data=True)), default=0),
             max((d["mentions"] for _, d in g.nodes(data=True)), default=0))
     concepts = [_concept_row(net, index, n, d, caps, tops) for n, d in g.nodes(data=True)]
     edges = _edge_rows(net, index, caps[1], drawn)
