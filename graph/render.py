@@ -8,6 +8,7 @@ DOM APIs and textContent: transcript text is never interpreted as HTML.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -362,15 +363,21 @@ def _matrix(net: ConceptNetwork) -> list[dict]:
     order = {t.iri: i for i, t in enumerate(net.transcripts)}
     found: dict[str, set[str]] = {}  # concept -> the interviews it is mentioned or claimed in
     counted: Counter[tuple[str, str]] = Counter()  # (concept, interview) -> its claims there
-    every = {c.iri: c for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
-    for claim in every.values():
-        if claim.transcript in order:
-            for concept in {claim.subject, claim.object}:
-                counted[concept, claim.transcript] += 1
-                found.setdefault(concept, set()).add(claim.transcript)
+    negated = {c.iri: c for cs in net.denied.values() for c in cs}.values()
+    stated = ((u, v, net.claims[key]) for u, v, key in g.edges(keys=True))
+    for ends, claims in chain(((dict.fromkeys((u, v)), claims) for u, v, claims in stated),
+                              ((dict.fromkeys((c.subject, c.object)), (c,)) for c in negated)):
+        per = ((claims[0].transcript, 1),) if len(claims) == 1 else \
+            Counter(c.transcript for c in claims).items()
+        for transcript, count in per:
+            if transcript in order:
+                for concept in ends:
+                    counted[concept, transcript] += count
+                    found.setdefault(concept, set()).add(transcript)
+    known = set(order)
     for concept, quotes in net.mentions.items():
-        found.setdefault(concept, set()).update(
-            t for t in {q.transcript for q in quotes} if t in order)
+        here = {q.transcript for q in quotes}
+        found.setdefault(concept, set()).update(here if here <= known else here & known)
     ranked = sorted(g.nodes(data=True), key=lambda item: (
         -len(found.get(item[0], ())), -item[1]["mentions"], item[1]["label"]))
     rows = []
@@ -426,7 +433,7 @@ def _shared(net: ConceptNetwork) -> list[dict]:
 def report_data(net: ConceptNetwork) -> dict:
     """What index.html shows: the interviews at a glance, and how they compare."""
     g = net.graph
-    positive = sorted((c for claims in net.claims.values() for c in claims), key=claim_order)
+    positive = [c for claims in net.claims.values() for c in claims]
     denied = sorted({c.iri: c for cs in net.denied.values() for c in cs}.values(), key=claim_order)
     top = sorted(g.nodes(data=True), key=lambda nd: (-nd[1]["mentions"], -nd[1]["degree"],
                                                      nd[1]["label"]))
@@ -450,7 +457,8 @@ def report_data(net: ConceptNetwork) -> dict:
         ],
         "matrix": _matrix(net),
         "shared": shared[:SHARED_ROWS], "shared_count": len(shared),
-        "relations": _claim_rows(net, positive), "relation_count": len(positive),
+        "relations": _claim_rows(net, heapq.nsmallest(REPORT_ROWS, positive, key=claim_order)),
+        "relation_count": len(positive),
         "denied": _claim_rows(net, denied), "denied_count": len(denied),
         "several": len(net.transcripts) > 1,
     }
