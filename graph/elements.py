@@ -133,13 +133,16 @@ class Previous:
     def elements(self, seal: str) -> Elements:
         """Elements to write with `seal` (see Elements.declare): with the previous file's."""
         places = self.known.get("elements")
-        if self.map is None or not _places(places):
+        if self.map is None or not _places(places, len(self.map)):
             return Elements(seal=seal)
         return Elements(self.map, places, seal, self.known.get("seal"))  # type: ignore[arg-type]
 
 
-def _places(places: object) -> bool:
-    """Whether `places` is what `entry` records: key -> four whole numbers."""
+def _places(places: object, size: int) -> bool:
+    """Whether `places` is what `entry` records for a file of `size` bytes: key -> four whole
+    numbers, each element within the file and its id within the element."""
     return isinstance(places, dict) and all(
         isinstance(key, str) and isinstance(place, tuple) and len(place) == 4
-        and all(type(n) is int and n >= 0 for n in place) for key, place in places.items())
+        and all(type(n) is int and n >= 0 for n in place)
+        and place[0] + place[1] <= size and place[2] + place[3] <= place[1]
+        for key, place in places.items())

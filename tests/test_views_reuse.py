@@ -10,7 +10,7 @@ from pathlib import Path
 
 import graph.pipeline as pipeline
 from graph import elements
-from graph.elements import INDEX, Elements
+from graph.elements import INDEX, Elements, Previous
 from graph.export import KEYED, WRITERS
 from graph.pipeline import Options, build
 
@@ -150,3 +150,15 @@ def test_an_element_is_taken_with_its_new_id():
     other.declare("other row")
     other.keyed("a", "e1", lambda mark: f"<made id='{mark}' />".encode())
     assert other.bytes() == b"<made id='e1' />" and other.reused == 0
+
+
+def test_places_outside_the_previous_file_are_not_trusted(tmp_path):
+    path = tmp_path / "edges.csv"
+    path.write_bytes(b"head\ne1,row\n")
+    stat = path.stat()
+    known = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "seal": "s|row"}
+    with Previous(path, {**known, "elements": {"k": (5, 7, 0, 2)}}) as old:
+        assert old.elements("s").known == {"k": (5, 7, 0, 2)}
+    for wrong in ((5, 8, 0, 2), (5, 7, 6, 2), (5, 7, -1, 2), [5, 7, 0, 2]):
+        with Previous(path, {**known, "elements": {"k": wrong}}) as old:
+            assert old.elements("s").known == {}
