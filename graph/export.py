@@ -13,11 +13,13 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from rdflib import RDF, Dataset, Graph
 
-from graph.gephi import edge_evidence, to_gexf, to_graphml
+from graph.elements import Elements
+from graph.gephi import edge_evidence, element_key, to_gexf, to_graphml
 from graph.network import ConceptNetwork, project
 from graph.query import build_store
 from graph.render import render_map, render_report
@@ -81,18 +83,41 @@ def to_nodes_csv(net: ConceptNetwork) -> bytes:
     return _csv(NODE_COLUMNS, rows)
 
 
-def to_edges_csv(net: ConceptNetwork) -> bytes:
-    """edges.csv in Gephi's spreadsheet-import columns (Source, Target, Type, Id, Label, ...)."""
-    rows = [
-        (u, v, "Directed" if d["directed"] else "Undirected", key, d["label"], d["weight"],
-         d["relation"], d["claims"], d["confidence"], d["quote"], d["speaker"], d["lines"],
-         d["rule"], d["transcript"], d["color"], *edge_evidence(net, key).values())
-        for u, v, key, d in net.graph.edges(keys=True, data=True)
-    ]
-    return _csv(EDGE_COLUMNS, rows)
+def to_edges_csv(net: ConceptNetwork, elements: Elements | None = None) -> bytes:
+    """edges.csv in Gephi's spreadsheet-import columns (Source, Target, Type, Id, Label, ...).
+    Each edge's row goes through `elements` (those it knows are taken from the previous build's
+    file)."""
+    elements, line = elements or Elements(), _Line()
+    elements.add(_csv(EDGE_COLUMNS, []))
+    writer = csv.writer(line, lineterminator="\n")
+    for edge in net.graph.edges(keys=True, data=True):
+        elements.keyed(element_key(net, edge[2]), edge[2], partial(_edge_row, net, writer, line,
+                                                                   edge))
+    return elements.bytes()
 
 
-WRITERS: dict[str, Callable[[ConceptNetwork], bytes]] = {
+class _Line:
+    """Where a CSV writer puts a row: the row's text, as one string."""
+
+    text = ""
+
+    def write(self, text: str) -> int:
+        self.text = text
+        return len(text)
+
+
+def _edge_row(net: ConceptNetwork, writer, line: _Line, edge: tuple[str, str, str, dict],
+              ident: str) -> bytes:
+    """The CSV row of an edge (its ends, id and attributes) with id `ident`, as UTF-8."""
+    u, v, key, d = edge
+    row = (u, v, "Directed" if d["directed"] else "Undirected", ident, d["label"], d["weight"],
+           d["relation"], d["claims"], d["confidence"], d["quote"], d["speaker"], d["lines"],
+           d["rule"], d["transcript"], d["color"], *edge_evidence(net, key).values())
+    writer.writerow([csv_cell(cell) for cell in row])
+    return line.text.encode("utf-8")
+
+
+WRITERS: dict[str, Callable[..., bytes]] = {
     "concept_map.html": lambda net: render_map(net).encode("utf-8"),
     "index.html": lambda net: render_report(net).encode("utf-8"),
     "graph.gexf": to_gexf,
@@ -100,6 +125,7 @@ WRITERS: dict[str, Callable[[ConceptNetwork], bytes]] = {
     "nodes.csv": to_nodes_csv,
     "edges.csv": to_edges_csv,
 }
+KEYED = ("graph.gexf", "graph.graphml", "edges.csv")  # writers that take graph.elements.Elements
 
 
 def views_seal(knowledge: str) -> str:

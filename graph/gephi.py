@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import NamedTuple
 
+from graph.elements import Elements
 from graph.network import ConceptNetwork
 
 Attributes = dict[str, object]
@@ -46,7 +48,7 @@ def xml_safe(text: str) -> str:
 def edge_evidence(net: ConceptNetwork, key: str) -> dict[str, str]:
     """Every claim behind an edge: its quotes (a line per claim, in the order of `claim_iris`)
     and the claims' IRIs, space-separated (ConceptNetwork.evidence)."""
-    quotes, iris = net.evidence.get(key, ("", ""))
+    quotes, iris = net.evidence(key)
     return {"quotes": quotes, "claim_iris": iris}
 
 
@@ -99,6 +101,18 @@ class Edge(NamedTuple):
     style: tuple[str, str] = ("", "")  # GEXF: colour and dashes, drawn with viz
 
 
+class Link(NamedTuple):
+    """An edge element to write, before its attributes are made: its XML-safe ends, its id, the
+    network's edge id and attributes, and whether it is the reverse of a symmetric relation."""
+
+    source: str
+    target: str
+    ident: str
+    key: str
+    data: Attributes
+    reverse: bool = False
+
+
 def _nodes(net: ConceptNetwork, make: Callable[[Attributes], Attributes]) -> dict[str, Attributes]:
     """Each concept's attributes as `make` gives them, by its XML-safe id (two ids made the same
     are one node, as networkx had it)."""
@@ -108,15 +122,22 @@ def _nodes(net: ConceptNetwork, make: Callable[[Attributes], Attributes]) -> dic
     return nodes
 
 
-def by_source(nodes: Iterable[str], edges: Iterable[Edge]) -> Iterator[Edge]:
+def by_source(nodes: Iterable[str], edges: Iterable[Link]) -> Iterator[Link]:
     """Edges in the order a networkx multigraph holding them lists them: by source in the order
     of `nodes`, then by target in the order first linked from that source, then as added."""
-    adjacency: dict[str, dict[str, list[Edge]]] = {node: {} for node in nodes}
+    adjacency: dict[str, dict[str, list[Link]]] = {node: {} for node in nodes}
     for edge in edges:
         adjacency.setdefault(edge.source, {}).setdefault(edge.target, []).append(edge)
     for targets in adjacency.values():
         for group in targets.values():
             yield from group
+
+
+def element_key(net: ConceptNetwork, key: str, reverse: bool = False) -> str | None:
+    """What the element of edge `key` is kept by between builds (graph.elements; None: it is not
+    kept)."""
+    source = net.sources.get(key)
+    return f"{source}-reverse" if source is not None and reverse else source
 
 
 class Declared:
@@ -176,17 +197,19 @@ def _attvalue(name: str, ident: str) -> str | None:
 
 
 def _attvalues(out: list[str], declared: Declared, scope: str, data: Attributes,
-               escaped: Escaped) -> None:
+               escaped: Escaped) -> tuple:
+    """Write the attvalues element of `data`; the row of attribute ids it was written with."""
     if not data:
-        return
+        return ()
+    row = declared.each(scope, data, False, _attvalue)
     lines = [f"{INDENT}<attvalues>\n"]
-    for start, value in zip(declared.each(scope, data, False, _attvalue), data.values(),
-                            strict=True):
+    for start, value in zip(row, data.values(), strict=True):
         if start is not None:  # a number's or a truth value's text needs no escaping
             text = escaped[value] if isinstance(value, str) else _gexf_value(value)
             lines.append(f'{start}{text}" />\n')
     lines.append(f"{INDENT}</attvalues>\n")
     out.append("".join(lines))
+    return row
 
 
 def _gexf_node(out: list[str], declared: Declared, ident: str, data: Attributes,
@@ -201,23 +224,37 @@ def _gexf_node(out: list[str], declared: Declared, ident: str, data: Attributes,
     out.append("      </node>\n")
 
 
-def _gexf_edges(net: ConceptNetwork) -> Iterator[Edge]:
+def _gexf_links(net: ConceptNetwork) -> Iterator[Link]:
     """Every edge directed (networkx refuses an undirected edge in a directed graph, and
     graphology-gexf one of type "mutual" first): a symmetric relation is two edges, KEY and
-    KEY-reverse, both with `symmetric` 1; every claim's quote and IRI on its edge."""
+    KEY-reverse."""
     for u, v, key, data in net.graph.edges(keys=True, data=True):
-        attrs = {k: x for k, x in data.items() if k not in ("color", "dashes", "directed")}
-        attrs.update(edge_evidence(net, key), symmetric=1 - data["directed"])
-        ends = [(u, v, key)] + ([] if data["directed"] else [(v, u, f"{key}-reverse")])
-        for source, target, ident in ends:  # text made XML-safe as it is written
-            yield Edge(xml_safe(source), xml_safe(target), ident, {**attrs, MULTIGRAPH_KEY: ident},
-                       (data["color"], data["dashes"]))
+        yield Link(xml_safe(u), xml_safe(v), key, key, data)
+        if not data["directed"]:
+            yield Link(xml_safe(v), xml_safe(u), f"{key}-reverse", key, data, True)
 
 
-def _gexf_edge(out: list[str], declared: Declared, edge: Edge, escaped: Escaped) -> None:
-    data = dict(edge.data)
+def _gexf_edge_of(net: ConceptNetwork, link: Link, ident: str) -> Edge:
+    """The edge as written, with id `ident`: both elements of a symmetric relation with
+    `symmetric` 1; every claim's quote and IRI on it (text made XML-safe as it is written)."""
+    data = link.data
+    attrs = {k: x for k, x in data.items() if k not in ("color", "dashes", "directed")}
+    attrs.update(edge_evidence(net, link.key), symmetric=1 - data["directed"])
+    attrs[MULTIGRAPH_KEY] = ident
+    return Edge(link.source, link.target, ident, attrs,
+                (data["color"], data["dashes"]))  # type: ignore[arg-type]
+
+
+def _in_tag(data: Attributes) -> tuple[Attributes, Attributes]:
+    """An edge's attributes written in its tag (label and weight, as text), and the others."""
+    data = dict(data)
+    return {k: str(data.pop(k)) for k in ("label", "weight") if k in data}, data
+
+
+def _gexf_edge(out: list[str], declared: Declared, edge: Edge, escaped: Escaped) -> tuple:
+    """Write the edge's element; the row of attribute ids its attvalues were written with."""
     head = {"source": edge.source, "target": edge.target}
-    rest = {k: str(data.pop(k)) for k in ("label", "weight") if k in data}
+    rest, data = _in_tag(edge.data)
     colour, dashes = edge.style
     r, g, b = _rgba(colour)
     tag = "".join([*(f' {k}="{escaped[v]}"' for k, v in head.items()),
@@ -227,8 +264,9 @@ def _gexf_edge(out: list[str], declared: Declared, edge: Edge, escaped: Escaped)
                f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0" />\n'
                f'        <viz:thickness value="{float(rest["weight"])}" />\n'
                f'        {_tag("viz:shape", value=dashes)} />\n')
-    _attvalues(out, declared, "edge", data, escaped)
+    row = _attvalues(out, declared, "edge", data, escaped)
     out.append("      </edge>\n")
+    return row
 
 
 def _declarations(declared: Declared, scope: str) -> str:
@@ -242,22 +280,47 @@ def _declarations(declared: Declared, scope: str) -> str:
     return "".join([*lines, "    </attributes>\n"])
 
 
-def to_gexf(net: ConceptNetwork) -> bytes:
+def to_gexf(net: ConceptNetwork, elements: Elements | None = None) -> bytes:
     """GEXF 1.3, directed, with declared attribute types and viz data (colour with alpha, size,
-    position with y up as in Gephi); text made XML-safe; no date (stable bytes)."""
+    position with y up as in Gephi); text made XML-safe; no date (stable bytes). The edges'
+    elements go through `elements` (those it knows are taken from the previous build's file)."""
     nodes = _nodes(net, dict)
     declared, escaped = Declared(), Escaped(attribute)
     body: list[str] = []
     for ident, data in nodes.items():
         _gexf_node(body, declared, ident, data, escaped)
-    edges: list[str] = []
-    for edge in by_source(nodes, _gexf_edges(net)):
-        _gexf_edge(edges, declared, edge, escaped)
-    parts = [GEXF_HEAD.format(viz=VIZ_NS if nodes else ""),
-             '  <graph defaultedgetype="directed" mode="static" name="">\n',
-             _declarations(declared, "edge"), _declarations(declared, "node"),
-             *_wrapped("nodes", body), *_wrapped("edges", edges), "  </graph>\n</gexf>\n\n"]
-    return "".join(parts).encode("ascii", "xmlcharrefreplace")
+    links = list(by_source(nodes, _gexf_links(net)))
+    elements, row = elements or Elements(), ()
+    if links:  # every edge has the attributes of the first: their ids are handed out there
+        row = declared.each("edge", _in_tag(_gexf_edge_of(net, links[0], "").data)[1], False,
+                            _attvalue)
+        elements.declare(repr(row))
+    head = [GEXF_HEAD.format(viz=VIZ_NS if nodes else ""),
+            '  <graph defaultedgetype="directed" mode="static" name="">\n',
+            _declarations(declared, "edge"), _declarations(declared, "node"),
+            *_wrapped("nodes", body), "    <edges>\n" if links else "    <edges />\n"]
+    elements.add(_ascii("".join(head)))
+    for link in links:
+        elements.keyed(element_key(net, link.key, link.reverse), link.ident,
+                       partial(_gexf_element, net, (declared, row), escaped, link, elements))
+    elements.add(_ascii(("    </edges>\n" if links else "") + "  </graph>\n</gexf>\n\n"))
+    return elements.bytes()
+
+
+def _gexf_element(net: ConceptNetwork, declared: tuple[Declared, tuple], escaped: Escaped,
+                  link: Link, elements: Elements, ident: str) -> bytes:
+    """An edge's GEXF element with id `ident`, as ASCII; `elements` keeps no index if its
+    attributes' ids are not those declared with the first edge (`declared`: the ids and that
+    row)."""
+    out: list[str] = []
+    ids, row = declared
+    if _gexf_edge(out, ids, _gexf_edge_of(net, link, ident), escaped) != row:
+        elements.spoil()
+    return _ascii("".join(out))
+
+
+def _ascii(text: str) -> bytes:
+    return text.encode("ascii", "xmlcharrefreplace")
 
 
 def _wrapped(name: str, inner: list[str]) -> list[str]:
@@ -282,35 +345,69 @@ def _data(name: str, ident: str) -> tuple[str, str]:
 
 
 def _graphml_element(out: list[str], declared: Declared, scope: str, head: str,
-                     data: Attributes, escaped: Escaped) -> None:
+                     data: Attributes, escaped: Escaped) -> tuple:
+    """Write a node or edge element; the row of keys its data was written with."""
     if not data:
         out.append(f"    {head} />\n")
-        return
+        return ()
+    row = declared.each(scope, data, True, _data)
     lines = [f"    {head}>\n"]
-    for (start, empty), value in zip(declared.each(scope, data, True, _data), data.values(),
-                                     strict=True):
+    for (start, empty), value in zip(row, data.values(), strict=True):
         text = escaped[value] if isinstance(value, str) else str(value)  # a number: as it is
         lines.append(f"{start}{text}</data>\n" if text else empty)
     lines.append(f"    </{scope}>\n")
     out.append("".join(lines))
+    return row
 
 
-def to_graphml(net: ConceptNetwork) -> bytes:
-    """GraphML, directed, every attribute a typed key; text made XML-safe."""
+def to_graphml(net: ConceptNetwork, elements: Elements | None = None) -> bytes:
+    """GraphML, directed, every attribute a typed key; text made XML-safe. The edges' elements
+    go through `elements` (those it knows are taken from the previous build's file)."""
     nodes = _nodes(net, _graphml_node)
     declared, escaped = Declared(), Escaped(content)
     body: list[str] = []
     for ident, data in nodes.items():
         _graphml_element(body, declared, "node", _tag("node", id=ident), data, escaped)
-    edges = (Edge(xml_safe(u), xml_safe(v), key, {**data, **edge_evidence(net, key)})
-             for u, v, key, data in net.graph.edges(keys=True, data=True))
-    for edge in by_source(nodes, edges):  # text made XML-safe as it is written
-        head = _tag("edge", source=edge.source, target=edge.target, id=edge.ident)
-        _graphml_element(body, declared, "edge", head, edge.data, escaped)
+    links = list(by_source(nodes, (Link(xml_safe(u), xml_safe(v), key, key, data)
+                                   for u, v, key, data in net.graph.edges(keys=True, data=True))))
+    elements, row = elements or Elements(), ()
+    if links:  # every edge has the attributes of the first: their keys are handed out there
+        row = declared.each("edge", _graphml_data(net, links[0]), True, _data)
+        elements.declare(repr(row))
     keys = [f'  {_tag("key", id="d" + i, **{"for": scope, "attr.name": name, "attr.type": kind})}'
             " />\n" for i, scope, name, kind in reversed(declared.order)]
-    graph = (['  <graph edgedefault="directed">\n', *body, "  </graph>\n"] if body
-             else ['  <graph edgedefault="directed" />\n'])
-    text = "".join([GRAPHML_HEAD, "\n", *keys, *graph, "</graphml>"])
+    if not body and not links:
+        elements.add(_lines("".join([GRAPHML_HEAD, "\n", *keys,
+                                     '  <graph edgedefault="directed" />\n', "</graphml>"])))
+        return elements.bytes()
+    elements.add(_lines("".join([GRAPHML_HEAD, "\n", *keys, '  <graph edgedefault="directed">\n',
+                                 *body])))
+    for link in links:  # text made XML-safe as it is written
+        elements.keyed(element_key(net, link.key), link.ident,
+                       partial(_graphml_edge, net, (declared, row), escaped, link, elements))
+    elements.add(_lines("  </graph>\n</graphml>"))
+    return elements.bytes()
+
+
+def _graphml_data(net: ConceptNetwork, link: Link) -> Attributes:
+    return {**link.data, **edge_evidence(net, link.key)}
+
+
+def _graphml_edge(net: ConceptNetwork, declared: tuple[Declared, tuple], escaped: Escaped,
+                  link: Link, elements: Elements, ident: str) -> bytes:
+    """An edge's GraphML element with id `ident`, in lines as the file has them; `elements`
+    keeps no index if its attributes' keys are not those declared with the first edge
+    (`declared`: the keys and that row)."""
+    ids, row = declared
+    out: list[str] = []
+    head = _tag("edge", source=link.source, target=link.target, id=ident)
+    if _graphml_element(out, ids, "edge", head, _graphml_data(net, link), escaped) != row:
+        elements.spoil()
+    return _lines("".join(out))
+
+
+def _lines(text: str) -> bytes:
+    """Text as ASCII in lines as networkx split them (each line ended by a newline): a file of
+    such pieces is the file of their text."""
     lines = text.encode("ascii", "xmlcharrefreplace").decode("ascii").splitlines()
-    return ("\n".join(lines) + "\n").encode("ascii")  # lines as networkx split them
+    return ("\n".join(lines) + "\n").encode("ascii")

@@ -132,15 +132,24 @@ class ConceptNetwork:
     mentions: dict[str, tuple[Quote, ...]]  # concept IRI -> sentences that mention it
     denied: dict[str, tuple[ClaimRecord, ...]]  # concept IRI -> negated claims it is part of
     alt_labels: dict[str, list[str]] = field(default_factory=dict)  # concept IRI -> other names
+    sources: dict[str, str] = field(default_factory=dict)  # edge id -> digest of what it is made
+    # of, where known (records.network_of): an edge with the same digest is written the same
 
     @cached_property
-    def evidence(self) -> dict[str, tuple[str, str]]:
-        """Edge id -> the text of its claims, made once for every file that writes it: their
-        quotes (a line per claim, its quotes' words joined by single spaces) and their IRIs
-        (space-separated), in the order of `claims`."""
-        return {key: (QUOTE_SEPARATOR.join(" ".join(" ".join(q.text.split()) for q in c.quotes)
-                                for c in claims), " ".join(c.iri for c in claims))
-                for key, claims in self.claims.items()}
+    def _evidence(self) -> dict[str, tuple[str, str]]:
+        return {}  # edge id -> its evidence, as made (see evidence)
+
+    def evidence(self, key: str) -> tuple[str, str]:
+        """The text of an edge's claims, made once for every file that writes it (and only for
+        the edges written): their quotes (a line per claim, its quotes' words joined by single
+        spaces) and their IRIs (space-separated), in the order of `claims`."""
+        found = self._evidence.get(key)
+        if found is None:
+            claims = self.claims.get(key, ())
+            found = self._evidence[key] = (
+                QUOTE_SEPARATOR.join(" ".join(" ".join(q.text.split()) for q in c.quotes)
+                                     for c in claims), " ".join(c.iri for c in claims))
+        return found
 
 
 def local_name(iri: str) -> str:
@@ -404,22 +413,21 @@ def _alt_labels(graph: Graph, concept: URIRef) -> list[str]:
                    if isinstance(v, Literal) and v.language in (None, "en")})
 
 
-def _add_weight(graph: nx.Graph, u: str, v: str, weight: int) -> None:
-    graph.add_edge(u, v, weight=graph.get_edge_data(u, v, {"weight": 0})["weight"] + weight)
-
-
 def _summed(net: nx.MultiDiGraph, kind: type[nx.Graph]) -> nx.Graph:
     """A simple graph of `kind` with the weights of parallel edges summed (no self-loops for an
-    undirected one; symmetric relations count both ways in a directed one)."""
+    undirected one; symmetric relations count both ways in a directed one). The edges are
+    added once each, with their sums, in the order first met."""
     summed = kind()
     summed.add_nodes_from(net.nodes)
+    directed = summed.is_directed()
+    weights: dict[tuple[str, str], int] = {}
     for u, v, data in net.edges(data=True):
-        if summed.is_directed():
-            _add_weight(summed, u, v, data["weight"])
-            if not data["directed"]:
-                _add_weight(summed, v, u, data["weight"])
-        elif u != v:
-            _add_weight(summed, u, v, data["weight"])
+        ends = [(u, v), (v, u)] if directed and not data["directed"] else \
+            [(u, v)] if directed or u != v else []
+        for a, b in ends:
+            key = (b, a) if not directed and (b, a) in weights else (a, b)
+            weights[key] = weights.get(key, 0) + data["weight"]
+    summed.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
     return summed
 
 
@@ -430,18 +438,19 @@ def add_measures(net: nx.MultiDiGraph, lay: ComponentLayout | None = None) -> No
     ranks = pagerank(directed)
     communities = communities_of(simple)
     order = {n: (d["category"], d["label"].lower()) for n, d in net.nodes(data=True)}
-    top_degree = max((d for _, d in net.degree()), default=0)
+    degrees = {node: int(degree) for node, degree in net.degree()}
+    top_degree = max(degrees.values(), default=0)
     top_mentions = max((d["mentions"] for _, d in net.nodes(data=True)), default=0)
     boxes = {}
     for node, data in net.nodes(data=True):
-        degree = int(net.degree(node))
+        degree = degrees[node]
         radius = max(scaled_radius(degree, top_degree),
                      scaled_radius(data["mentions"], top_mentions))
         boxes[node] = node_box(data["label"], radius, label_font(degree, top_degree))
         data["size"] = scaled_radius(data["mentions"], top_mentions)
     positions = layout(simple, boxes, order, lay)
     for node, data in net.nodes(data=True):
-        data["degree"] = int(net.degree(node))
+        data["degree"] = degrees[node]
         data["pagerank"] = round(float(ranks.get(node, 0.0)), 6)
         data["community"] = communities.get(node, -1)
         data["x"], data["y"] = positions[node]

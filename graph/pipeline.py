@@ -27,10 +27,11 @@ from types import MappingProxyType
 from rdflib import Graph
 
 from graph import __version__, layouts, nlp
+from graph import elements as kept_elements
 from graph.buildstore import write_store
 from graph.cache import Cache, CacheEntryError, decode, encode
 from graph.codebook import Codebook, load_codebook
-from graph.export import WRITERS, views_seal
+from graph.export import KEYED, WRITERS, views_seal
 from graph.extract import Engine, build_engine, extract
 from graph.lexicon import load_lexicon
 from graph.memo import Memo, memo_folder
@@ -508,7 +509,9 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
     With a `seal` (see files_seal), the graph files copy the segments of the transcripts that
     did not change from the previous build's files (graph.splice), and each view is copied
     from the previous build's when it was made from the same records (`views`, a digest of
-    them and of all else the views depend on): the network is then not made at all."""
+    them and of all else the views depend on): the network is then not made at all; when it
+    is, the edges the Gephi files and edges.csv held already are taken from there
+    (graph.elements)."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         previous = out / STORE if (out / STORE).is_dir() else None  # to start from
@@ -516,15 +519,15 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
         with ThreadPoolExecutor(2) as pool, _uncollected():
             stored = pool.submit(write_store, staging / STORE, built, previous)
             spliced = pool.submit(_write_files, built.files(), staging, out, known)
-            made = cache(network)
-            index = _write_files({name: iter([Segment(VIEWS, views or "-",
-                                                      partial(_view, write, made))])
-                                  for name, write in WRITERS.items()},
-                                 staging, out, known if views else {})
+            index, elements = _write_views(cache(network), staging, out, known, (seal, views),
+                                           kept_elements.read_index(previous)
+                                           if previous and seal and views else {})
             index.update(spliced.result())
             stored.result()
         if seal:
             write_index(staging / STORE, seal, index)
+        if seal and views:
+            kept_elements.write_index(staging / STORE, elements)
         answer = ready()
         os.utime(staging / STORE)  # newer than the graph files: query opens it instead
         (staging / MARKER).write_bytes(MARKER_TEXT)
@@ -535,6 +538,30 @@ def write_outputs(built: Built, network: Callable[[], ConceptNetwork], out: Path
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # now the previous output, if any
     return answer
+
+
+def _write_views(network: Callable[[], ConceptNetwork], staging: Path, out: Path,
+                 known: dict[str, FileIndex], sealed: tuple[str, str],
+                 elements: dict[str, dict[str, object]]
+                 ) -> tuple[dict[str, FileIndex], dict[str, dict[str, object]]]:
+    """Write each view into `staging`: copied whole from `out` when the files' index `known`
+    says it was made from the same records (`sealed`: the files' seal and the digest of the
+    records, see write_outputs; "" copies nothing), else made from `network()`, the edges of
+    the Gephi files and edges.csv taken from those of `out` that `elements` (their index)
+    places; each file's index, and the elements' new index."""
+    (seal, views), index, placed = sealed, {}, {}
+    for name, write in WRITERS.items():
+        with kept_elements.Previous(out / name, elements.get(name)) as old:
+            made = old.elements(seal) if seal and views and name in KEYED else None
+            segment = Segment(VIEWS, views or "-", partial(_view, write, network, made))
+            index[name] = write_spliced(staging / name, iter([segment]), out / name,
+                                        known.get(name) if views else None)
+            entry = (kept_elements.entry(staging / name, made) if made.chunks else
+                     kept_elements.moved(staging / name, old.known) if old.map else None) \
+                if made is not None else None
+        if entry is not None:
+            placed[name] = entry
+    return index, placed
 
 
 def _write_files(files: dict[str, Iterator[str | Segment]], staging: Path, out: Path,
@@ -567,9 +594,10 @@ def _uncollected() -> Iterator[None]:
         gc.enable()
 
 
-def _view(write: Callable[[ConceptNetwork], bytes], network: Callable[[], ConceptNetwork]
-          ) -> list[str]:
-    return [write(network()).decode("utf-8")]
+def _view(write: Callable[..., bytes], network: Callable[[], ConceptNetwork],
+          elements: kept_elements.Elements | None) -> list[bytes]:
+    """A view's bytes, made from the network (through `elements`, when given)."""
+    return [write(network()) if elements is None else write(network(), elements)]
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -735,7 +763,8 @@ def _finish(done: list[Held], codebook: Codebook, options: Options, target: Path
         pool.shutdown(wait=False)  # the idle workers leave (and free their memory) at once
     lay = layouts.remembered(options.cache / "layout", layouts.seal(knowledge_digest(options))) \
         if options.cache else None
-    net = partial(network_of, (records(o, spool) for o in done), shared, lay)
+    net = partial(network_of, (records(o, spool) for o in done), shared, lay,
+                  [o.views for o in done] if options.cache else None)
     return built, write_outputs(built, net, target, verdict, files_seal(options),
                                 _views_digest(done, built, options))
 

@@ -129,13 +129,17 @@ def _direction(value: str) -> str:
     return value if value in DIRECTIONS else ""
 
 
-def network_of(shares: Iterable[Share], shared: Graph,
-               lay: ComponentLayout | None = None) -> ConceptNetwork:
+def network_of(shares: Iterable[Share], shared: Graph, lay: ComponentLayout | None = None,
+               digests: Iterable[str] | None = None) -> ConceptNetwork:
     """The concept network of a build: its transcripts' shares, with the ontology and codebook
     (`shared`, not changed) for what is said of concepts and relations; `lay` as for
-    `graph.network.network`."""
+    `graph.network.network`. With `digests` (each share's share_digest, in the order of
+    `shares`), each edge's `sources` digest is made too."""
+    shares = list(shares)
+    origin = None if digests is None else \
+        {c.iri: d for share, d in zip(shares, digests, strict=True) for c in share.claims}
     shares = sorted(shares, key=lambda s: s.transcript.iri)
-    shares = _one_name_each(shares)
+    shares, chosen = _one_name_each(shares)
     terms = Graph(bind_namespaces="none") + shared
     # each provisional concept and label once, in order: many transcripts name the same ones,
     # and adding triples a graph holds already costs as much as adding new ones
@@ -152,21 +156,39 @@ def network_of(shares: Iterable[Share], shared: Graph,
         for concept, quotes in share.mentions.items():
             mentions.setdefault(concept, []).extend(quotes)
     claims = sorted((c for share in shares for c in share.claims), key=claim_order)
-    return network(claims, {c: tuple(qs) for c, qs in sorted(mentions.items())},
-                   tuple(share.transcript for share in shares), terms, lay)
+    net = network(claims, {c: tuple(qs) for c, qs in sorted(mentions.items())},
+                  tuple(share.transcript for share in shares), terms, lay)
+    return net if origin is None else replace(net, sources=_sources(net, origin, chosen))
 
 
-def _one_name_each(shares: list[Share]) -> list[Share]:
+def _sources(net: ConceptNetwork, origin: Mapping[str, str],
+             chosen: Mapping[str, str]) -> dict[str, str]:
+    """Edge id -> a digest of all that its elements in the Gephi files and edges.csv are made of
+    besides the code: its ends, relation and label, the names chosen for speakers named
+    differently in two transcripts, and the records (by `origin`: claim IRI -> the digest of
+    its transcript's records) behind each of its claims, in order. Not its id, which is its
+    number among all the edges."""
+    names = json.dumps(sorted(chosen.items()), ensure_ascii=False)
+    found = {}
+    for u, v, key, data in net.graph.edges(keys=True, data=True):
+        parts = [names, u, v, data["relation"], data["label"],
+                 *(origin[c.iri] for c in net.claims[key])]
+        found[key] = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return found
+
+
+def _one_name_each(shares: list[Share]) -> tuple[list[Share], dict[str, str]]:
     """A speaker named differently in two transcripts (one person across interviews) carries
-    one name everywhere, as in the merged graph: the first in order."""
+    one name everywhere, as in the merged graph: the first in order. The shares, and the names
+    chosen so (speaker IRI -> name)."""
     given: dict[str, set[str]] = {}
     for share in shares:
         for iri, name in share.names.items():
             given.setdefault(iri, set()).add(name)
     chosen = {iri: min(names) for iri, names in given.items() if len(names) > 1}
     if not chosen:
-        return shares
-    return [_renamed(share, chosen) for share in shares]
+        return shares, chosen
+    return [_renamed(share, chosen) for share in shares], chosen
 
 
 def _renamed(share: Share, chosen: dict[str, str]) -> Share:

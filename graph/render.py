@@ -8,7 +8,9 @@ DOM APIs and textContent: transcript text is never interpreted as HTML.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 from importlib.util import find_spec
 from itertools import chain
@@ -275,7 +277,7 @@ def map_data(net: ConceptNetwork) -> dict:
     g = net.graph
     drawn = drawn_edges(net)
     caps = _caps(net, [key for _, _, key, _ in drawn])
-    tops = (max((d for _, d in g.degree()), default=0),
+    tops = (max((d["degree"] for _, d in g.nodes(data=True)), default=0),
             max((d["mentions"] for _, d in g.nodes(data=True)), default=0))
     concepts = [_concept_row(net, index, n, d, caps, tops) for n, d in g.nodes(data=True)]
     edges = _edge_rows(net, index, caps[1], drawn)
@@ -359,33 +361,46 @@ def _matrix(net: ConceptNetwork) -> list[dict]:
     concepts in each interview, like a code-document matrix."""
     g = net.graph
     order = {t.iri: i for i, t in enumerate(net.transcripts)}
-    claims_of: dict[str, list[int]] = {}
     found: dict[str, set[str]] = {}  # concept -> the interviews it is mentioned or claimed in
-    every = {c.iri: c for cs in (*net.claims.values(), *net.denied.values()) for c in cs}
-    for claim in every.values():
-        for concept in {claim.subject, claim.object}:
-            row = claims_of.get(concept)
-            if row is None:  # not made for every claim only to be thrown away
-                row = claims_of[concept] = [0] * len(order)
-            if claim.transcript in order:
-                row[order[claim.transcript]] += 1
-                found.setdefault(concept, set()).add(claim.transcript)
+    counted: Counter[tuple[str, str]] = Counter()  # (concept, interview) -> its claims there
+    negated = {c.iri: c for cs in net.denied.values() for c in cs}.values()
+    stated = ((u, v, net.claims[key]) for u, v, key in g.edges(keys=True))
+    for ends, claims in chain(((dict.fromkeys((u, v)), claims) for u, v, claims in stated),
+                              ((dict.fromkeys((c.subject, c.object)), (c,)) for c in negated)):
+        per = ((claims[0].transcript, 1),) if len(claims) == 1 else \
+            Counter(c.transcript for c in claims).items()
+        for transcript, count in per:
+            if transcript in order:
+                for concept in ends:
+                    counted[concept, transcript] += count
+                    found.setdefault(concept, set()).add(transcript)
+    known = set(order)
     for concept, quotes in net.mentions.items():
-        found.setdefault(concept, set()).update(q.transcript for q in quotes
-                                                if q.transcript in order)
+        here = {q.transcript for q in quotes}
+        found.setdefault(concept, set()).update(here if here <= known else here & known)
     ranked = sorted(g.nodes(data=True), key=lambda item: (
         -len(found.get(item[0], ())), -item[1]["mentions"], item[1]["label"]))
     rows = []
     for node, data in ranked[:MATRIX_ROWS]:  # cells made for the rows shown only
-        mentions = [0] * len(order)
+        mentions, claims = [0] * len(order), [0] * len(order)
         for quote in net.mentions.get(node, ()):
             if quote.transcript in order:
                 mentions[order[quote.transcript]] += 1
-        claims = claims_of.get(node, [0] * len(order))
+        for transcript in found.get(node, ()):
+            claims[order[transcript]] = counted[node, transcript]
         rows.append({"key": local_name(node), "label": data["label"], "color": data["color"],
-                     "cells": list(zip(mentions, claims, strict=True)),
+                     "cells": _cells(zip(mentions, claims, strict=True)),
                      "interviews": len(found.get(node, ())), "mentions": data["mentions"]})
     return rows
+
+
+def _cells(counts: Iterable[tuple[int, int]]):
+    """A row's cells of the matrix, as HTML: mentions / claims, empty where both are 0."""
+    from markupsafe import Markup
+
+    return Markup("".join(
+        f'<td class="num count">{m}<span class="claims-count"> / {c}</span></td>' if m or c
+        else '<td class="num count zero"></td>' for m, c in counts))
 
 
 def _shared(net: ConceptNetwork) -> list[dict]:
@@ -395,6 +410,8 @@ def _shared(net: ConceptNetwork) -> list[dict]:
     rows = []
     for u, v, key, data in g.edges(keys=True, data=True):
         claims = net.claims[key]
+        if len(claims) < 2:  # one speaker in one interview
+            continue
         speakers = {c.speaker_iri for c in claims}
         interviews = {c.transcript for c in claims}
         if len(speakers) < 2 and len(interviews) < 2:
@@ -416,7 +433,7 @@ def _shared(net: ConceptNetwork) -> list[dict]:
 def report_data(net: ConceptNetwork) -> dict:
     """What index.html shows: the interviews at a glance, and how they compare."""
     g = net.graph
-    positive = sorted((c for claims in net.claims.values() for c in claims), key=claim_order)
+    positive = [c for claims in net.claims.values() for c in claims]
     denied = sorted({c.iri: c for cs in net.denied.values() for c in cs}.values(), key=claim_order)
     top = sorted(g.nodes(data=True), key=lambda nd: (-nd[1]["mentions"], -nd[1]["degree"],
                                                      nd[1]["label"]))
@@ -440,7 +457,8 @@ def report_data(net: ConceptNetwork) -> dict:
         ],
         "matrix": _matrix(net),
         "shared": shared[:SHARED_ROWS], "shared_count": len(shared),
-        "relations": _claim_rows(net, positive), "relation_count": len(positive),
+        "relations": _claim_rows(net, heapq.nsmallest(REPORT_ROWS, positive, key=claim_order)),
+        "relation_count": len(positive),
         "denied": _claim_rows(net, denied), "denied_count": len(denied),
         "several": len(net.transcripts) > 1,
     }

@@ -31,7 +31,7 @@ class Segment:
 
     key: str
     digest: str
-    text: Callable[[], Iterable[str]]
+    text: Callable[[], Iterable[str | bytes]]  # text, or bytes already encoded as UTF-8
 
 
 FileIndex = dict[str, object]  # size, mtime_ns and segments: key -> [digest, offset, length]
@@ -139,7 +139,12 @@ class _Writer:
         self.held = 0
         self.pending: tuple[int, int] | None = None  # offset and length of a copy to make
 
-    def text(self, chunk: str) -> None:
+    def text(self, chunk: str | bytes) -> None:
+        """Text to write; or bytes, written as they are (after the text held)."""
+        if isinstance(chunk, bytes):
+            self.flush()
+            self._write(chunk)
+            return
         self.buffer.append(chunk)
         self.held += len(chunk)
         if self.held >= WRITE:
@@ -150,18 +155,21 @@ class _Writer:
         if self.buffer:
             data = "".join(self.buffer).encode("utf-8")
             self.buffer, self.held = [], 0
-            self.position += len(data)
-            if self.pending is not None and self.previous is not None:
-                offset, length = self.pending
-                end = offset + length
-                if self.previous.data[end:end + len(data)] == data:
-                    self.pending = offset, length + len(data)
-                    return self.position
-            self._copy()
-            view = memoryview(data)
-            while view:
-                view = view[self.out.write(view):]
+            self._write(data)
         return self.position
+
+    def _write(self, data: bytes) -> None:
+        self.position += len(data)
+        if self.pending is not None and self.previous is not None:
+            offset, length = self.pending
+            end = offset + length
+            if self.previous.data[end:end + len(data)] == data:
+                self.pending = offset, length + len(data)
+                return
+        self._copy()
+        view = memoryview(data)
+        while view:
+            view = view[self.out.write(view):]
 
     def copy(self, offset: int, length: int) -> None:
         """Copy `length` bytes at `offset` of the previous file."""
