@@ -1254,6 +1254,15 @@ def _parse_claims(
             + _causatives(engine, analysed, pos) + _why_answered(engine, analysed, pos))
 
 
+def _ability(head: Any) -> Any:
+    """What "being able to" do is about: the deed ("being able to speak Welsh": speaking)."""
+    if head.lower_ != "being":
+        return head
+    able = [x for c in head.children if c.dep_ == "acomp" and c.lower_ == "able"
+            for x in c.children if x.dep_ == "xcomp" and x.pos_ == "VERB"]
+    return able[0] if able else head
+
+
 def _sourced(made: list[tuple[Claim, tuple[int, int]]], *sides: _Side
              ) -> list[tuple[Claim, tuple[int, int]]]:
     """Claims with a side named by an item of a list in another sentence, which is then
@@ -1841,7 +1850,7 @@ def _side(
         tokens = set(range(*arg.window))
         head = None
     else:
-        head = _quantified(doc[arg.head])
+        head = _ability(_quantified(doc[arg.head]))
         listed = _enumerated(engine, analysed, pos, head, exclude)
         if listed is not None:  # "Three things kept people going. Food, first. ..."
             return listed
@@ -2084,13 +2093,17 @@ _THROUGH_VERBS = frozenset({"do", "make", "take", "rely", "depend", "lean", "cou
 
 
 def _holds(found: _Found, head: Any) -> bool:
-    """A codebook label starting at a noun head and running past its subtree, or ending at a
-    gerund hung on the noun before it: the parse split the label ("builds the team spirit"
-    with "spirit" read as a verb, "drives incident reporting underground")."""
+    """A codebook label starting at a noun head and running past its subtree, ending at a
+    gerund hung on the noun before it, or ending at a compound whose words before it modify
+    the same noun: the parse split the label ("builds the team spirit" with "spirit" read as a
+    verb, "drives incident reporting underground", "a patient safety problem")."""
     if head is None:
         return False
     if head.dep_ == "acl" and head.tag_ == "VBG":
         return found.start < head.i < found.end
+    if head.dep_ == "compound" and found.end == head.i + 1 and found.start < head.i:
+        return all(t.head.i in (head.i, head.head.i) and t.dep_ in ("amod", "compound")
+                   for t in head.doc[found.start : head.i])  # "a patient safety problem"
     return found.start == head.i and found.end > head.i + 1 and head.pos_ in ("NOUN", "PROPN")
 
 

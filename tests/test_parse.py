@@ -1491,3 +1491,14 @@ def test_hinges_read_as_a_noun_is_mended_into_the_verb(parsing, text, reading):
     """The small parser tags "hinges" before "on" as a plural noun; the mended tree reads it
     as the verb, the phrase before it as its subject."""
     assert reading in _stated(parsing, _claims(parsing, text))
+
+
+def test_a_label_the_parse_split_before_a_cue_noun_is_kept_whole(parsing):
+    """ "a patient safety problem": the parse hangs "patient" as an adjective on "problem"."""
+    claims = _claims(parsing, "Bad behaviour is actually a patient safety problem.")
+    assert any(_label(parsing, c.object) == "patient safety" for c in claims)
+
+
+def test_being_able_to_do_a_thing_is_about_the_thing(parsing):
+    claims = _claims(parsing, "Triage depends on actually being able to talk to the person.")
+    assert not any("being able" in _label(parsing, c.object) for c in claims)
