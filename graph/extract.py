@@ -1237,6 +1237,8 @@ def _parse_claims(
         if subject.direction == "absent" and _none_will(a, link):
             link, subject = replace(link, negated=not link.negated), replace(subject, direction="")
         a.covered.update(range(*link.cue))  # read by the parse, kept or refused: not read again
+        a.covered.update(c.i for i in range(*link.cue) for c in a.parsed[i].children
+                         if c.dep_ == "aux" and c.pos_ == "VERB")  # "helps" of "helps prevent"
         made = [*(c for other in _coordinated(a, link.subject, subject)
                   for c in _parse_claims_for(engine, a, link, other, obj)),
                 *_sourced(_parse_claims_for(engine, a, link, subject, obj), subject, obj),

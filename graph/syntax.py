@@ -300,12 +300,16 @@ def _mend_misread_verb(word: Any) -> None:
 
 def _mend_raising(verb: Any) -> None:
     """A verb under a raising or aspectual verb ("blame tends to squash learning", "trust has
-    to come first", "it's going to cause errors") gets its subject and becomes the clause's
-    head, the raising verb an auxiliary of it, as a modal would be ("blame can squash")."""
+    to come first", "it's going to cause errors"), or right after "help" ("supervision helps
+    prevent burnout"), gets its subject and becomes the clause's head, the raising verb an
+    auxiliary of it, as a modal would be ("blame can squash")."""
     raiser = verb.head
-    if (raiser.lemma_ not in RAISING or raiser.pos_ not in ("VERB", "AUX") or verb.pos_ != "VERB"
-            or not any(c.dep_ == "aux" and c.lower_ == "to" and c.i == verb.i - 1
-                       for c in verb.children)
+    bare = raiser.lemma_ == "help" and verb.i == raiser.i + 1 and verb.tag_ == "VB" and not any(
+        c.dep_ in ("dobj", "dative") for c in raiser.children)  # "supervision helps prevent it"
+    if ((raiser.lemma_ not in RAISING and not bare) or raiser.pos_ not in ("VERB", "AUX")
+            or verb.pos_ != "VERB"
+            or not (bare or any(c.dep_ == "aux" and c.lower_ == "to" and c.i == verb.i - 1
+                                for c in verb.children))
             or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
             or not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in raiser.children)):
         return
@@ -656,6 +660,8 @@ def _verb_windows(doc: Any, lexicon: Lexicon, lemmas: list[str]) -> list[Link]:
         entries = lexicon.lookup("verb", lemmas[i])
         if not entries or not _verb_form(doc, i, lemmas[i]) or _participle_adjective(doc, i):
             continue
+        if token.dep_ == "aux" and token.pos_ == "VERB":
+            continue  # "helps" of "helps prevent burnout": the verb it helps is the cue
         if token.tag_ == "VBN" and (i == 0 or doc[i - 1].lemma_ not in ("be", "have", "get")):
             continue  # "needs protected time": a participle as an adjective
         after = i + 1

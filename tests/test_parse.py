@@ -1502,3 +1502,14 @@ def test_a_label_the_parse_split_before_a_cue_noun_is_kept_whole(parsing):
 def test_being_able_to_do_a_thing_is_about_the_thing(parsing):
     claims = _claims(parsing, "Triage depends on actually being able to talk to the person.")
     assert not any("being able" in _label(parsing, c.object) for c in claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Supervision helps prevent burnout.", ("supervision", "undermines", "burnout", False)),
+    ("The huddle helped reduce falls.", ("huddle", "undermines", "fall", False)),
+    ("Supervision helps build trust.", ("supervision", "enables", "trust", False)),
+])
+def test_a_verb_right_after_help_is_the_cue(parsing, text, reading):
+    """ "helps prevent burnout" prevents it: never read as helping burnout along."""
+    readings = _readings(parsing, _claims(parsing, text))
+    assert readings == {reading}
