@@ -1256,6 +1256,19 @@ def _parse_claims(
             + _causatives(engine, analysed, pos) + _why_answered(engine, analysed, pos))
 
 
+def _whole_of(head: Any) -> Any:
+    """What a metaphor of parts is of: "one of the pillars of island practice": the practice."""
+    if head.lemma_.lower() not in _PILLARS:
+        return head
+    of = [x for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+          for x in c.children if x.dep_ == "pobj"]
+    return of[0] if of else head
+
+
+_PILLARS = frozenset({"pillar", "cornerstone", "block", "plank", "ingredient", "keystone",
+                      "bedrock", "linchpin", "lynchpin"})
+
+
 def _ability(head: Any) -> Any:
     """What "being able to" do is about: the deed ("being able to speak Welsh": speaking)."""
     if head.lower_ != "being":
@@ -1852,7 +1865,7 @@ def _side(
         tokens = set(range(*arg.window))
         head = None
     else:
-        head = _ability(_quantified(doc[arg.head]))
+        head = _whole_of(_ability(_quantified(doc[arg.head])))
         listed = _enumerated(engine, analysed, pos, head, exclude)
         if listed is not None:  # "Three things kept people going. Food, first. ..."
             return listed

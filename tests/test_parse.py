@@ -1513,3 +1513,13 @@ def test_a_verb_right_after_help_is_the_cue(parsing, text, reading):
     """ "helps prevent burnout" prevents it: never read as helping burnout along."""
     readings = _readings(parsing, _claims(parsing, text))
     assert readings == {reading}
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Trust is one of the cornerstones of good care.", ("trust", "isPartOf", "quality of care", False)),
+    ("Handover is one of the building blocks of safe care.", ("handover", "isPartOf", "safety", False)),
+])
+def test_one_of_the_pillars_of_a_thing_is_part_of_the_thing(parsing, text, reading):
+    readings = _readings(parsing, _claims(parsing, text))
+    assert reading in readings
+    assert not any(r[1] == "undermines" for r in readings)  # "blocks" here is no verb
