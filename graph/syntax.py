@@ -128,6 +128,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
     by_id = {c.id: c for c in lexicon.constructions}
     out: list[tuple[str | None, Link]] = []
     overridden: set[int] = set()  # cue verbs a fixed construction has read
+    overriding: set[Link] = set()  # the links of those constructions
     for name, tokens in matcher(doc):
         construction = by_id[name]
         names = [node["RIGHT_ID"] for node in construction.pattern]
@@ -138,9 +139,11 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         if construction.relation:  # a fixed relation: "A isn't B", but not "A isn't a cause of B"
             if b.lemma_.lower() in lexicon.lemmas("noun") | lexicon.lemmas("adjective"):
                 continue
-            verb = nodes.get("verb")  # its negation is the construction's own in "A isn't B"
-            negated = _denied(nodes.get("prep")) or (
-                "negation" not in nodes and verb is not None and is_negated(verb))
+            verb = nodes.get("verb", nodes.get("cue"))  # its negation is the construction's
+            negated = _denied(nodes.get("prep")) or (  # own in "A isn't B"
+                "negation" not in nodes and verb is not None and is_negated(verb)) or any(
+                c.dep_ == "det" and c.lower_ == "no" for name, node in nodes.items()
+                if name not in ("a", "b") for c in node.children)  # "has no effect on"
             cue_token = nodes.get("cue", a.head)
             fixed = _pairs(construction.relation, a, b, cue_token, construction.id, 0.7, negated,
                            doc, hedged=verb is not None and is_hedged(verb))
@@ -152,9 +155,11 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             if construction.plain:  # "no A, no B": the "no"s are the construction's
                 fixed = [replace(x, subject=replace(x.subject, keep_polarity=False),
                                  object=replace(x.object, keep_polarity=False)) for x in fixed]
-            out += [(None, replace(x, remedy=construction.remedy)) for x in fixed]
+            made = [replace(x, remedy=construction.remedy) for x in fixed]
+            out += [(None, x) for x in made]
             if construction.overrides:
                 overridden.add(cue_token.i)
+                overriding.update(made)
             continue
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is not None and cue.relation in construction.not_relations:
@@ -217,7 +222,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             links = [_judged(x, b, judged) for x in links]
         out += [(construction.word_class, replace(x, remedy=cue.remedy)) for x in links]
     out = [(word_class, x) for word_class, x in out
-           if word_class is None or x.cue[0] not in overridden]
+           if x in overriding or x.cue[0] not in overridden]
     return _as_tagged(doc, out)
 
 

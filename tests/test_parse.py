@@ -1523,3 +1523,15 @@ def test_one_of_the_pillars_of_a_thing_is_part_of_the_thing(parsing, text, readi
     readings = _readings(parsing, _claims(parsing, text))
     assert reading in readings
     assert not any(r[1] == "undermines" for r in readings)  # "blocks" here is no verb
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The rota has a huge impact on morale.", ("morale", "isConsequenceOf", "rota", False)),
+    ("The huddle has had a positive effect on teamwork.", ("huddle", "enables", "teamwork", False)),
+    ("Bullying has a corrosive effect on teamwork.", ("bullying", "undermines", "teamwork", False)),
+    ("The rota doesn't have an impact on morale.", ("morale", "isConsequenceOf", "rota", True)),
+    ("Blame doesn't create the conditions for learning.", ("blame", "enables", "learning", True)),
+])
+def test_an_effect_on_a_thing_and_its_denial(parsing, text, reading):
+    """A good or bad effect is signed; "no effect", "doesn't create the conditions" deny."""
+    assert _readings(parsing, _claims(parsing, text)) == {reading}
