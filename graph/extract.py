@@ -2401,14 +2401,19 @@ def _right_dislocated(engine: Engine, a: _Analysed, pronoun: Any, exclude: str |
         return None
     stops = [t.i for t in doc if t.text == ","] + [len(doc) - doc[-1].is_punct]
     if pronoun.i != opening:
-        if pronoun.i + 1 not in stops[:-1] or pronoun.dep_ not in ("pobj", "dobj"):
-            return None
-        stops = stops[stops.index(pronoun.i + 1) :][:2]
+        comma = next((i for i in stops[:-1] if i > pronoun.i), None)
+        if comma is None or pronoun.dep_ not in ("pobj", "dobj") or any(
+                t.dep_ not in _ADVERBIAL for t in doc[pronoun.i + 1 : comma]):
+            return None  # "it came from that, the staffing", "it helps with it a lot, the grief"
+        stops = stops[stops.index(comma) :][:2]
     for start, end in pairwise(stops):
         phrase = _dislocated_phrase(engine, a, start + 1, end, exclude, pronoun.i != opening)
         if phrase is not None:
             return phrase or None
     return None
+
+
+_ADVERBIAL = frozenset({"advmod", "npadvmod", "det", "amod", "neg", "prt"})
 
 
 def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclude: str | None,

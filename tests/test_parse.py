@@ -1391,6 +1391,8 @@ def test_a_plural_noun_the_parser_took_for_a_verb_is_a_concept(parsing):
     ("The errors, they mostly come from that, the interruptions.",
      ("error", "isConsequenceOf", "interruption", False)),
     ("Burnout comes from that, the workload.", ("burnout", "isConsequenceOf", "workload", False)),
+    ("Supervision helps with it a lot, the burnout.",
+     ("supervision", "undermines", "burnout", False)),
 ])
 def test_a_pronoun_ending_its_clause_stands_for_the_phrase_after_its_comma(parsing, text, reading):
     assert reading in _stated(parsing, _claims(parsing, text))
