@@ -1677,6 +1677,8 @@ def _parse_claims_for(
     loose = link.rule.startswith("cue-") and not (
         link.rule == "cue-preposition" and link.relation == "requires"  # "no A without B"
     ) and not (link.rule == "cue-verb-words" and elided)
+    if link.named and _is_provisional(obj.iri):
+        return []  # "the council gave us a solar panel": a thing handed over, not a concept
     if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose:
         return []  # two open concepts only where the parse links them directly
     if link.rule in ("cue-subordinator", "cue-coordinator") and (

@@ -82,6 +82,7 @@ class Construction(_Strict):
     remedy: bool = False  # "made a difference to the absence": it undermines a harm it acts on
     plain: bool = False  # its words of absence are its own ("no A, no B"): not the arguments'
     overrides: bool = False  # its reading replaces the cue verb's own ("create the conditions for")
+    named: bool = False  # what it says is given names a codebook concept: "gave us money" does not
 
 
 class _Syntax(_Strict):

@@ -66,6 +66,7 @@ class Link:
     negated: bool
     hedged: bool
     remedy: bool = False  # "helps with": it undermines its object when that is a threat
+    named: bool = False  # the second argument must name a codebook concept, not a provisional one
 
 
 def build_matcher(lexicon: Lexicon) -> TreeMatcher:
@@ -155,7 +156,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             if construction.plain:  # "no A, no B": the "no"s are the construction's
                 fixed = [replace(x, subject=replace(x.subject, keep_polarity=False),
                                  object=replace(x.object, keep_polarity=False)) for x in fixed]
-            made = [replace(x, remedy=construction.remedy) for x in fixed]
+            made = [replace(x, remedy=construction.remedy, named=construction.named) for x in fixed]
             out += [(None, x) for x in made]
             if construction.overrides:
                 overridden.add(cue_token.i)

@@ -1409,6 +1409,22 @@ def test_what_paves_the_way_for_a_thing_enables_it(parsing, text, reading):
     assert reading in _readings(parsing, _claims(parsing, text))
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Being there gave them trust.", ("being there", "enables", "trust", False)),
+    ("Coming back gave the porters a sense of belonging.",
+     ("coming", "enables", "camaraderie", False)),
+    ("The course didn't give them confidence.", ("course", "enables", "confidence", True)),
+])
+def test_what_gives_people_a_concept_enables_it(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", ["The council gave us a solar panel.",
+                                  "The family gave her an envelope."])
+def test_what_gives_people_a_thing_is_no_relation(parsing, text):
+    assert not _claims(parsing, text)
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
