@@ -109,6 +109,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
     found += _proportional(doc)
     found += _share_of_that(doc)
     found += _change_with(doc, lexicon)
+    found += _imperative_and(doc, lexicon)
     if not found:
         found += _outcome_after(doc, lexicon)
     seen: set[tuple[Any, ...]] = set()
@@ -1110,41 +1111,85 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     if inner.dep_ not in ("advcl", "ccomp", "prep", "pcomp") or inner.head.i == inner.i:
         return []
     main = _clause_verb(inner.head)
+    return _conditional(lexicon, cue, _Clauses(inner, main, frozenset(),
+                                               frozenset(t.i for t in inner.subtree)), (start, end))
+
+
+@dataclass(frozen=True)
+class _Clauses:
+    """The two clauses of a conditional, each with the tokens that are not part of it."""
+
+    inner: Any  # the condition's verb: "if B"
+    main: Any  # what follows from it
+    inner_out: frozenset[int]
+    main_out: frozenset[int]
+
+
+def _conditional(lexicon: Lexicon, cue: Cue, c: _Clauses, span: tuple[int, int]) -> list[Link]:
+    """The link between a condition (or reason) and its head clause, as the cue reads it."""
+    inner, main = c.inner, c.main
     if cue.change and (not changing(lexicon, main) or (_absent(inner) and is_negated(main))):
-        return _lacking(lexicon, cue, inner, main, (start, end))
-    if end - start == 1 and any(c.lower_ == "only" for c in main.children):
+        return _lacking(lexicon, cue, c, span)
+    if span[1] - span[0] == 1 and any(x.lower_ == "only" for x in main.children):
         only = lexicon.lookup("subordinator", f"only {cue.lemma}")
         cue = only[0] if only else cue
-    inner_arg = Arg(inner.i, frozenset(), denied=_said_not_to_happen(inner))
+    inner_arg = Arg(inner.i, c.inner_out, denied=_said_not_to_happen(inner))
     absent = cue.relation != "requires" and _said_not_to_happen(main)
-    main_arg = Arg(main.i, frozenset(t.i for t in inner.subtree), denied=absent)
+    main_arg = Arg(main.i, c.main_out, denied=absent)
     subject, obj = (inner_arg, main_arg) if cue.reverse else (main_arg, inner_arg)
     negated = cue.relation != "requires" and is_negated(main) and not absent
-    return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
+    return [Link(cue.relation, subject, obj, span, f"cue-{cue.word_class}",
                  cue.confidence, negated, is_hedged(main))]
 
 
-def _lacking(lexicon: Lexicon, cue: Cue, inner: Any, main: Any, span: tuple[int, int]
-             ) -> list[Link]:
+def _lacking(lexicon: Lexicon, cue: Cue, c: _Clauses, span: tuple[int, int]) -> list[Link]:
     """ "If you don't have trust, you don't get feedback", "when there's no trust, teamwork
     fails": without B, no A (or A fails), so A requires B; "nobody reports if they're blamed":
     B stops A, so B undermines A; otherwise nothing ("when it rains, we stay")."""
+    inner, main = c.inner, c.main
     conceded = span[0] > 0 and inner.doc[span[0] - 1].lower_ == "even"  # "even if"
-    stopped = Arg(main.i, frozenset(t.i for t in inner.subtree), keep_polarity=False)
+    stopped = Arg(main.i, c.main_out, keep_polarity=False)
     rule, hedged = f"cue-{cue.word_class}", is_hedged(main)
     if cue.lemma == "if" and not conceded and _absent(main) and not _absent(inner):
-        return [Link("undermines", Arg(inner.i, frozenset()), stopped, span, rule,
+        return [Link("undermines", Arg(inner.i, c.inner_out), stopped, span, rule,
                      cue.confidence, False, hedged)]
     if cue.lemma in ("if", "when", "whenever") and not conceded and _habit(main) and not (
             _absent(inner) or _absent(main)):  # "if people feel safe, they speak up"
-        done, condition = Arg(main.i, stopped.exclude), Arg(inner.i, frozenset())
-        if any(c.lower_ == "only" for c in main.children):  # "nurses only speak up if..."
+        done, condition = Arg(main.i, stopped.exclude), Arg(inner.i, c.inner_out)
+        if any(x.lower_ == "only" for x in main.children):  # "nurses only speak up if..."
             return [Link("requires", done, condition, span, rule, cue.confidence, False, hedged)]
         return [Link(cue.relation, condition, done, span, rule, cue.confidence, False, hedged)]
     if not (_absent(inner) and (_absent(main) or main.lemma_.lower() in lexicon.failure)):
         return []
-    return [Link("requires", stopped, Arg(inner.i, frozenset(), keep_polarity=False), span, rule,
+    return [Link("requires", stopped, Arg(inner.i, c.inner_out, keep_polarity=False), span, rule,
                  cue.confidence, False, hedged)]
+
+
+def _imperative_and(doc: Any, lexicon: Lexicon) -> list[Link]:
+    """ "Punish people and they stop reporting", "talk to the families and half the complaints
+    go away": an order, "and", then what happens is a condition and its outcome, read as "if
+    you punish people, they stop reporting"."""
+    cue = next(iter(lexicon.lookup("subordinator", "if")), None)
+    out: list[Link] = []
+    for order in doc:
+        if cue is None or not _ordered(doc, order):
+            continue
+        for then in (c for c in order.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
+            joint = [c for c in order.children if c.dep_ == "cc" and c.lower_ == "and"
+                     and c.i < then.i]
+            if joint and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in then.children):
+                inner_out = frozenset(t.i for t in then.subtree) | {joint[0].i}
+                main_out = frozenset(t.i for t in order.subtree) - inner_out | {joint[0].i}
+                out += _conditional(lexicon, cue, _Clauses(order, then, inner_out, main_out),
+                                    (joint[0].i, joint[0].i + 1))
+    return out
+
+
+def _ordered(doc: Any, verb: Any) -> bool:
+    """The verb of an order that opens its sentence: "Punish people...", "Just talk to them"."""
+    return verb.dep_ == "ROOT" and verb.tag_ == "VB" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl") for c in verb.children
+    ) and all(t.pos_ in ("ADV", "INTJ", "PUNCT", "CCONJ") for t in doc[: verb.i])
 
 
 def _habit(verb: Any) -> bool:

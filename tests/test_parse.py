@@ -1425,6 +1425,21 @@ def test_what_gives_people_a_thing_is_no_relation(parsing, text):
     assert not _claims(parsing, text)
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Give nurses a voice and they stay.", ("speaking up", "enables", "staff retention", False)),
+    ("Support your staff and they stay.", ("support", "enables", "staff retention", False)),
+])
+def test_an_order_and_what_then_happens_is_a_condition(parsing, text, reading):
+    """"Do A and B happens" says "if you do A, B happens"."""
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", ["Go home and rest.",
+                                  "Come in and the nurses will show you round."])
+def test_an_order_and_an_event_with_no_concept_is_no_relation(parsing, text):
+    assert not _claims(parsing, text)
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
