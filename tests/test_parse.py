@@ -1448,6 +1448,25 @@ def test_a_person_in_a_group_or_a_figure_of_speech_is_no_part(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.relation == "isPartOf"]
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Stigma is a big part of why people don't ask for help.",
+     ("stigma", "undermines", "asking for help", False)),
+    ("Information overload is a real part of what exhausts them.",
+     ("fatigue", "isConsequenceOf", "information overload", False)),
+])
+def test_part_of_why_gives_a_reason_not_a_part(parsing, text, reading):
+    readings = _readings(parsing, _claims(parsing, text))
+    assert reading in readings
+    assert not [r for r in readings if r[1] == "isPartOf"]
+
+
+@pytest.mark.parametrize("text", ["The image may have to be repeated.",
+                                  "The two records have to be read together."])
+def test_what_has_to_be_done_next_is_no_requirement(parsing, text):
+    """"A has to be taught" needs teaching; "has to be repeated" only says what happens."""
+    assert not [c for c in _claims(parsing, text) if c.relation == "requires"]
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
