@@ -181,6 +181,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue  # "they've got kids": having, not causing
         if _bare_participle(nodes["cue"]):
             continue
+        if _own_subject(nodes["cue"], a):
+            continue  # "a woman is frightened, and fear slows labour": fear, not the woman
         if construction.word_class == "noun" and any(c.tag_ in ("WRB", "WP") for c in b.children):
             continue  # "one piece of how we brought it down": a part of a deed, not of a concept
         if cue.relation in SYMMETRIC and construction.word_class == "noun" and b.conjuncts:
@@ -226,6 +228,16 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
     out = [(word_class, x) for word_class, x in out
            if x in overriding or x.cue[0] not in overridden]
     return _as_tagged(doc, out)
+
+
+def _own_subject(cue: Any, a: Any) -> bool:
+    """A cue verb that takes its subject from a verb before it ("bullying hurts people and
+    erodes morale") but has one of its own, which is not a pronoun for that subject."""
+    return a.head.i != cue.i and a.dep_ in ("nsubj", "csubj") and any(
+        c.dep_ in ("nsubj", "csubj") and c.lower_ not in _BACK_POINTING for c in cue.children)
+
+
+_BACK_POINTING = frozenset({"it", "they", "he", "she", "this", "that", "which", "who"})
 
 
 def marked(polarity: Mapping[str, frozenset[str]], head: Any) -> tuple[str, Any]:

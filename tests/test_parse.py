@@ -1467,6 +1467,19 @@ def test_what_has_to_be_done_next_is_no_requirement(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.relation == "requires"]
 
 
+@pytest.mark.parametrize(("text", "absent", "present"), [
+    ("If I can't explain it, a woman is frightened, and fear slows labour.",
+     ("woman", "undermines", "labour", False), None),
+    ("Cancelling on the day wrecks the experience, and it wrecks any trust they had.",
+     None, ("cancelling", "undermines", "trust", False)),
+])
+def test_a_joined_verb_with_a_subject_of_its_own_does_not_share_one(parsing, text, absent,
+                                                                     present):
+    readings = _readings(parsing, _claims(parsing, text))
+    assert absent is None or absent not in readings
+    assert present is None or present in readings
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
