@@ -1222,10 +1222,19 @@ _NO_HABITS = frozenset({"be", "have", "go", "come", "get", "do", "say", "think",
 
 
 def _said_not_to_happen(verb: Any) -> bool:
-    """A clause whose own verb is negated ("nurses don't report", "they didn't come back"):
-    what it is about does not happen; a relation it is an argument of is not denied by it.
-    Not a copula ("it's not because of the pay" denies the reason)."""
-    return verb.pos_ in ("VERB", "AUX") and verb.lemma_ != "be" and _plainly_negated(verb)
+    """A clause whose own verb is negated ("nurses don't report", "they didn't come back") or
+    done by nobody ("because nobody noticed"): what it is about does not happen; a relation it
+    is an argument of is not denied by it. Not a copula ("it's not because of the pay" denies
+    the reason)."""
+    return verb.pos_ in ("VERB", "AUX") and verb.lemma_ != "be" and (
+        _plainly_negated(verb) or any(c.dep_ in ("nsubj", "nsubjpass") and _nobody(c)
+                                      for c in verb.children))
+
+
+def _nobody(noun: Any) -> bool:
+    """ "nobody", "nothing", "no one"."""
+    return noun.lower_ in _NOBODY or (noun.lower_ == "one" and any(
+        c.lower_ == "no" for c in noun.children))
 
 
 def clause_denied(arg: Arg, doc: Any) -> Arg:

@@ -1480,6 +1480,15 @@ def test_a_joined_verb_with_a_subject_of_its_own_does_not_share_one(parsing, tex
     assert present is None or present in readings
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("They leave because nobody noticed.", ("recognition", "enables", "staff retention", False)),
+    ("Morale dropped because no one listened.", ("listening", "enables", "morale", False)),
+    ("Nobody reports because they're scared.", ("fear", "undermines", "incident reporting", False)),
+])
+def test_a_clause_nobody_does_does_not_happen(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
