@@ -1677,6 +1677,10 @@ def _parse_claims_for(
     loose = link.rule.startswith("cue-") and not (
         link.rule == "cue-preposition" and link.relation == "requires"  # "no A without B"
     ) and not (link.rule == "cue-verb-words" and elided)
+    if link.relation == "combinesWith" and subject.direction in ("less", "more") and (
+            a.parsed is not None and a.parsed[link.cue[0]].lemma_ in _ACCOMPANYING):
+        link = replace(link, relation="isConsequenceOf")  # "the erosion of trust came with the
+        #                                                   restructuring": what brought it
     if link.named and _is_provisional(obj.iri):
         return []  # "the council gave us a solar panel": a thing handed over, not a concept
     if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose:
@@ -1726,6 +1730,7 @@ def _parse_claims_for(
     return [(claim, link.cue)]
 
 
+_ACCOMPANYING = frozenset({"come", "accompany"})  # a change that came with A: A brought it
 _LOOSE = frozenset({"cue-subordinator", "cue-coordinator", "cue-discourse", "cue-preposition",
                     "coordination-both", "negated-identity"})
 

@@ -1489,6 +1489,15 @@ def test_a_clause_nobody_does_does_not_happen(parsing, text, reading):
     assert reading in _readings(parsing, _claims(parsing, text))
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The erosion of trust came with the restructuring.",
+     ("restructuring", "undermines", "trust", False)),
+    ("Trust comes with accountability.", ("trust", "combinesWith", "accountability", False)),
+])
+def test_a_change_that_came_with_a_thing_is_put_down_to_it(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
