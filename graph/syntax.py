@@ -273,7 +273,21 @@ def repair(doc: Any) -> Any:
         _mend_raising(verb)
     for word in [t for t in doc if t.lower_ in _MISREAD_VERBS and t.pos_ != "VERB"]:
         _mend_misread_verb(word)
+    for copula in doc:
+        if copula.dep_ == "ROOT" and copula.lemma_ == "be":
+            _mend_inverted_question(copula)
     return doc
+
+
+def _mend_inverted_question(copula: Any) -> None:
+    """ "Is automation a threat to skills?": the parser makes both nouns after the copula its
+    complements; the first is its subject."""
+    doc = copula.doc
+    opens = all(t.pos_ in ("CCONJ", "INTJ", "ADV", "PUNCT") for t in doc[: copula.i])
+    complements = [c for c in copula.children if c.dep_ == "attr" and c.i > copula.i]
+    if opens and doc[-1].text == "?" and len(complements) == 2 and not any(
+            c.dep_ in ("nsubj", "expl") for c in copula.children):
+        complements[0].dep_ = "nsubj"
 
 
 # Verbs the small parser reads as plural nouns before their preposition ("teamwork hinges on

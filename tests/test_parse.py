@@ -1498,6 +1498,17 @@ def test_a_change_that_came_with_a_thing_is_put_down_to_it(parsing, text, readin
     assert reading in _readings(parsing, _claims(parsing, text))
 
 
+@pytest.mark.parametrize(("question", "answer", "reading"), [
+    ("Is automation a threat to skills?", "Partly, yes.", ("automation", "undermines", "skill", False)),
+    ("Was the rota the main cause of burnout?", "No.", ("burnout", "isConsequenceOf", "rota", True)),
+])
+def test_an_inverted_copular_question_has_its_subject_first(parsing, question, answer, reading):
+    """The small parser makes both nouns of "Is A a B?" complements of the copula."""
+    source = f"Interviewer: {question}\nPat Lee: {answer}\n"
+    claims = extract(read_text(source, "t.txt", source.encode()), parsing).claims
+    assert reading in _readings(parsing, claims)
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
