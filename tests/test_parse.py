@@ -1509,6 +1509,15 @@ def test_an_inverted_copular_question_has_its_subject_first(parsing, question, a
     assert reading in _readings(parsing, claims)
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The online kits took a lot of the workload off the clinic.",
+     ("online kit", "undermines", "workload", False)),
+    ("The new rota took the strain off the night staff.", ("new rota", "undermines", "strain", False)),
+])
+def test_what_takes_the_pressure_off_people_undermines_it(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
