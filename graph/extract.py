@@ -1803,7 +1803,8 @@ def _not_a_relation(engine: Engine, claim: Claim) -> bool:
     needs carers" and a denial are kept), or where something started ("the plan came from the
     district office")."""
     sides = ((claim.subject, claim.subject_direction), (claim.object, claim.object_direction))
-    if claim.relation in _CAUSAL and any(_role(engine, iri) and not d for iri, d in sides):
+    if claim.relation in _CAUSAL and not claim.negated and any(
+            _role(engine, iri) and not d for iri, d in sides):
         return True
     if claim.relation != "isPartOf" and not claim.negated and any(
             _named_by(engine, iri, "people") and not d and not _named_for_a_deed(iri)

@@ -1518,6 +1518,17 @@ def test_what_takes_the_pressure_off_people_undermines_it(parsing, text, reading
     assert reading in _readings(parsing, _claims(parsing, text))
 
 
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The mistakes come from the numbers, not from the nurses.",
+     ("error", "isConsequenceOf", "nurse", True)),
+    ("It's not the nurses who cause the errors.", ("error", "isConsequenceOf", "nurse", True)),
+])
+def test_a_denial_that_people_caused_something_is_kept(parsing, text, reading):
+    """Who acted is no concept's cause, so such claims are left out, but a speaker who denies
+    that a group caused a harm says something about the harm."""
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
