@@ -1799,7 +1799,7 @@ def _harmful(engine: Engine, iri: str) -> bool:
 
 def _not_a_relation(engine: Engine, claim: Claim) -> bool:
     """A claim that tells who acted ("the board cut the rate"; but "more nurses" is a concept's
-    change), what lay people need or undergo ("the patient needs a bed"; but "the virtual ward
+    change, and "not from the nurses" a denial), what lay people need or undergo ("the patient needs a bed"; but "the virtual ward
     needs carers" and a denial are kept), or where something started ("the plan came from the
     district office")."""
     sides = ((claim.subject, claim.subject_direction), (claim.object, claim.object_direction))
