@@ -1799,9 +1799,9 @@ def _harmful(engine: Engine, iri: str) -> bool:
 
 def _not_a_relation(engine: Engine, claim: Claim) -> bool:
     """A claim that tells who acted ("the board cut the rate"; but "more nurses" is a concept's
-    change, and "not from the nurses" a denial), what lay people need or undergo ("the patient needs a bed"; but "the virtual ward
-    needs carers" and a denial are kept), or where something started ("the plan came from the
-    district office")."""
+    change, and "not from the nurses" a denial), what lay people need or undergo ("the patient
+    needs a bed"; but "the virtual ward needs carers" and a denial are kept), or where
+    something started ("the plan came from the district office")."""
     sides = ((claim.subject, claim.subject_direction), (claim.object, claim.object_direction))
     if claim.relation in _CAUSAL and not claim.negated and any(
             _role(engine, iri) and not d for iri, d in sides):
@@ -2903,6 +2903,9 @@ def _settle(
             return answered
         for answer in _answer(analysed, pos):
             verdict = _verdict(engine, answer)
+            if verdict == "confirm" and _others_say(answer.doc):
+                answer = _after(analysed, answer)  # "They do say that. I don't think it does."
+                verdict = _verdict(engine, answer) if answer is not None else ""
             if verdict:
                 return _put_to(claims, answer, verdict)
         return []  # a question nobody answered, or a view only reported, is not a claim
@@ -2927,6 +2930,25 @@ def _akin(first: str, second: str) -> bool:
     """Two concepts whose names share a word ("remote work", "remote triage")."""
     return first == second or bool(set(first.rsplit("/", 1)[-1].split("-"))
                                    & set(second.rsplit("/", 1)[-1].split("-")))
+
+
+def _others_say(doc: Any) -> bool:
+    """An answer that grants only that others hold the view ("They do say that.", "You'd
+    expect me to say they do."): its verdict is in the sentence after."""
+    words = [t.lower_ for t in doc if t.is_alpha]
+    return bool(words) and words[0] in _OTHERS and any(w in _SAYING for w in words[1:])
+
+
+_OTHERS = frozenset({"they", "people", "you", "some", "many", "everyone", "everybody", "lots"})
+_SAYING = frozenset({"say", "says", "said", "saying", "claim", "claims", "argue", "argues",
+                     "hear", "expect", "think", "believe"})
+
+
+def _after(analysed: list[_Analysed], sentence: _Analysed) -> _Analysed | None:
+    """The sentence after `sentence` in its turn, or None."""
+    at = next(i for i, x in enumerate(analysed) if x is sentence)
+    following = analysed[at + 1] if at + 1 < len(analysed) else None
+    return following if following is not None and following.turn == sentence.turn else None
 
 
 def _verdict(engine: Engine, answer: _Analysed) -> str:

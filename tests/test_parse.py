@@ -1529,6 +1529,22 @@ def test_a_denial_that_people_caused_something_is_kept(parsing, text, reading):
     assert reading in _readings(parsing, _claims(parsing, text))
 
 
+@pytest.mark.parametrize(("view", "answer", "reading"), [
+    ("People say standardisation takes choice away from clinicians.",
+     "They do say that. I don't think it does.", ("standardisation", "undermines", "choice", True)),
+    ("Some people feel the protocols take away professional judgement.",
+     "They do say that. No, I don't think so.",
+     ("protocol", "undermines", "clinical judgement", True)),
+])
+def test_granting_that_others_say_it_is_no_confirmation(parsing, view, answer, reading):
+    """"They do say that." grants the report, not the view: the verdict is in what follows."""
+    source = f"Interviewer: {view}\nPat Lee: {answer}\n"
+    claims = extract(read_text(source, "t.txt", source.encode()), parsing).claims
+    readings = _readings(parsing, claims)
+    assert reading in readings
+    assert (*reading[:3], False) not in readings
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
