@@ -1479,7 +1479,7 @@ def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
     a = analysed[pos]
     out: list[tuple[Claim, tuple[int, int]]] = []
     for verb in a.parsed if a.parsed is not None and engine.causatives else ():
-        caused = _caused(engine, a, verb) if verb.i not in a.covered else None
+        caused = _caused(engine, a, verb)
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
         if caused is None or not subjects or (
                 subjects[0].lower_ in _PERSONAL and not (a.question and _asked_how(subjects[0]))):
@@ -1501,7 +1501,8 @@ def _caused(engine: Engine, a: _Analysed, verb: Any) -> tuple[tuple[str, bool], 
     """The concept (and whether its opposite) a causative verb makes people act out, and the
     people it does it to (lg:causativeLabel): "keeps nurses", "drives them out"; None for
     people kept in a state or a place."""
-    particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    particles = [c.lower_ for c in verb.children if c.dep_ == "prt" or (
+        c.dep_ == "advmod" and c.lower_ in ("away", "out") and c.i > verb.i)]  # "drives them away"
     hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
     people = [c for c in verb.children if c.dep_ == "dobj" and _person(engine, a, c)]
     if hit is None or verb.pos_ != "VERB" or not people or _elsewhere(verb, hit):
@@ -1513,7 +1514,8 @@ def _elsewhere(verb: Any, hit: tuple[str, bool]) -> bool:
     """People kept in a state or a place, not kept on ("keeps them safe", "keeps us from going
     cynical", "keeps them on the sofa"); lost or driven out, they are lost wherever to."""
     return any(not _at_work(c) and (
-        c.dep_ in _CAUSED_STATES or (c.lower_ in _NOT_KEPT and c.dep_ != "prt")
+        c.dep_ in _CAUSED_STATES or (c.lower_ in _NOT_KEPT and c.dep_ != "prt" and not (
+            hit[1] and c.dep_ == "advmod"))  # "drives them away": its particle
         or (c.dep_ == "prep" and not hit[1])) for c in verb.children)
 
 

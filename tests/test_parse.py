@@ -1545,6 +1545,15 @@ def test_granting_that_others_say_it_is_no_confirmation(parsing, view, answer, r
     assert (*reading[:3], False) not in readings
 
 
+@pytest.mark.parametrize("text", ["Isolation drives doctors away.",
+                                  "Isolation is what drives doctors away from the islands."])
+def test_driving_people_away_with_its_particle_apart_undermines_retention(parsing, text):
+    """"away" the parser hangs on the verb as an adverb is the particle of "drive away", read
+    even where the verb's own reading (what drives people) gave no claim."""
+    assert ("isolation", "undermines", "staff retention", False) in _readings(
+        parsing, _claims(parsing, text))
+
+
 @pytest.mark.parametrize("text", ["We opened the door to the ward.",
                                   "He showed us the way to the ward."])
 def test_a_door_or_a_way_taken_literally_is_no_relation(parsing, text):
