@@ -282,10 +282,8 @@ def repair(doc: Any) -> Any:
 def _mend_inverted_question(copula: Any) -> None:
     """ "Is automation a threat to skills?": the parser makes both nouns after the copula its
     complements; the first is its subject."""
-    doc = copula.doc
-    opens = all(t.pos_ in ("CCONJ", "INTJ", "ADV", "PUNCT") for t in doc[: copula.i])
     complements = [c for c in copula.children if c.dep_ == "attr" and c.i > copula.i]
-    if opens and doc[-1].text == "?" and len(complements) == 2 and not any(
+    if _leads(copula) and copula.doc[-1].text == "?" and len(complements) == 2 and not any(
             c.dep_ in ("nsubj", "expl") for c in copula.children):
         complements[0].dep_ = "nsubj"
 
@@ -1196,9 +1194,11 @@ def _imperative_and(doc: Any, lexicon: Lexicon) -> list[Link]:
     go away": an order, "and", then what happens is a condition and its outcome, read as "if
     you punish people, they stop reporting"."""
     cue = next(iter(lexicon.lookup("subordinator", "if")), None)
+    if cue is None:
+        return []
     out: list[Link] = []
     for order in doc:
-        if cue is None or not _ordered(doc, order):
+        if not _ordered(order):
             continue
         for then in (c for c in order.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
             joint = [c for c in order.children if c.dep_ == "cc" and c.lower_ == "and"
@@ -1211,11 +1211,17 @@ def _imperative_and(doc: Any, lexicon: Lexicon) -> list[Link]:
     return out
 
 
-def _ordered(doc: Any, verb: Any) -> bool:
+def _ordered(verb: Any) -> bool:
     """The verb of an order that opens its sentence: "Punish people...", "Just talk to them"."""
     return verb.dep_ == "ROOT" and verb.tag_ == "VB" and not any(
         c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl") for c in verb.children
-    ) and all(t.pos_ in ("ADV", "INTJ", "PUNCT", "CCONJ") for t in doc[: verb.i])
+    ) and _leads(verb)
+
+
+def _leads(token: Any) -> bool:
+    """A word with only adverbs, interjections, conjunctions and punctuation before it in its
+    sentence ("So, is...", "Just talk...")."""
+    return all(t.pos_ in ("ADV", "INTJ", "PUNCT", "CCONJ") for t in token.doc[: token.i])
 
 
 def _habit(verb: Any) -> bool:
