@@ -1184,10 +1184,16 @@ def _token_direction(engine: Engine, a: _Analysed, iri: str, match: _Match, befo
     spans = [(f.start, f.end, f.opposite) for f in a.found if f.iri == iri]
     spans += [(start, end, False) for p, _, start, end in a.provisional if p == iri]
     side = sorted(s for s in spans if (s[1] <= match.start if before else s[0] >= match.cue_end))
-    if not side:
+    inner = sorted(s for s in spans if match.start <= s[0] and s[1] <= match.cue_end)
+    if not side and not inner:
         return ""
-    start, _, opposite = side[-1] if before else side[0]
-    direction = _window_direction(engine, a.doc, start, 0 if before else match.cue_end)
+    start, end, opposite = (side[-1] if before else side[0]) if side else inner[0]
+    direction = _window_direction(engine, a.doc, start, 0 if before else match.cue_end) if (
+        side) else ""  # a side within the cue's words ("When A drops, B falls"): its clause
+    if not direction and a.parsed is not None:  # "when trust drops", "if morale is low"
+        token = a.parsed[end - 1]
+        if token.head.dep_ == "advcl" and not _role(engine, iri):  # the clause of "when", "if"
+            direction = _predicated(engine, token.head, token)
     if opposite:
         direction = {"": "less", "more": "less"}.get(direction, "more")
     return direction
@@ -1694,7 +1700,8 @@ def _parse_claims_for(
     provisional = _is_provisional(subject.iri) or _is_provisional(obj.iri)
     if link.rule == "cue-coordinator" and provisional:
         return []  # "from role models, not from lectures": a contrast only between concepts
-    if link.rule in _LOOSE and any(_role(engine, x.iri) and x.direction in ("", "absent")
+    if link.rule in _LOOSE and link.rule != "coordination-both" and any(
+            _role(engine, x.iri) and x.direction in ("", "absent")
                                    and not _existential(a, arg)
                                    for x, arg in ((subject, link.subject), (obj, link.object))):
         return []  # "if a nurse tells you ...": who acts, not how many ("if staffing drops");
@@ -1787,6 +1794,8 @@ def _judgement(engine: Engine, arg: syntax.Arg, side: _Side) -> _Side:
     ("makes the breathlessness worse"), the other way round when better."""
     if not arg.judged:
         return side
+    if arg.judged in ("more", "less"):
+        return replace(side, direction=arg.judged)
     worse = arg.judged == "worse"
     return replace(side, direction="more" if worse == _harmful(engine, side.iri) else "less")
 
@@ -1897,7 +1906,7 @@ def _side(
         else:
             head = marked
         if arg.keep_polarity and not direction:
-            direction = _changing(engine, head)
+            direction = _changing(engine, head, a)
         if arg.keep_polarity and not direction and head.tag_ == "VBG" and any(
                 c.dep_ == "neg" for c in head.children):
             direction = "absent"  # "harm comes from not listening to families"
@@ -1936,11 +1945,19 @@ def _side(
         if specific:
             return _Side(specific, direction, False)
         if head is None:
-            direction = _window_direction(engine, doc, chosen.start) or _told_change(
+            direction = _window_direction(engine, doc, chosen.start, arg.window[0]) or _told_change(
                 engine, a, chosen, cue)
         ended = _ended(engine, head) if head is not None and not direction else None
         if ended is not None and ended.left_edge.i <= chosen.start <= ended.right_edge.i:
             direction = "absent"  # "when we stopped the blame": no more blame
+        if head is not None and not direction and not _role(engine, chosen.iri):
+            direction = _predicated(engine, head, doc[chosen.end - 1])  # not "the manager goes"
+        elif direction in ("less", "more") and head is not None and head.tag_ == "VBG" and (
+                chosen.start <= head.i < chosen.end - 1):
+            direction = ""  # "cutting corners" names at-risk behaviour, not less of corners
+        elif direction and _category(engine, chosen.iri) == "Threat" and _marked_inside(
+                engine, doc[chosen.end - 1], (chosen.start, chosen.end)):
+            direction = ""  # "low trust" names mistrust, a threat: the mark is its own
         if chosen.opposite:  # "reduces turnover": less turnover is more retention
             direction = {"": "less", "more": "less"}.get(direction, "more")
         return _Side(chosen.iri, direction, False)
@@ -1998,6 +2015,25 @@ def _side(
     if stem is not None:  # "inconsistency" is less consistency
         return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
     return _Side(_provisional(a, *phrase), direction, False)
+
+
+def _predicated(engine: Engine, verb: Any, noun: Any) -> str:
+    """The quantity a clause states of the concept it is about: "when trust is low", "when
+    trust drops" (less), "if morale is high" (more), "when there's no trust" (absent)."""
+    if noun.head.i != verb.i or any(c.dep_ == "neg" for c in verb.children):
+        return ""
+    if verb.lemma_ not in _LIGHT:  # "when trust drops", "if the learning goes"
+        return syntax.changing(engine.lexicon, verb) if engine.lexicon is not None and (
+            noun.dep_ in ("nsubj", "nsubjpass")) else ""
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        polarity = engine.lexicon.polarity if engine.lexicon else {}
+        for state in (c for c in verb.children if c.dep_ == "acomp"):
+            for direction, words in polarity.items():
+                if state.lower_ in words and not any(c.dep_ == "prep" for c in state.children):
+                    return direction  # "trust is low", not "low on staff"
+    if noun.dep_ == "attr" and any(c.dep_ == "expl" for c in verb.children):
+        return _marked(engine, noun)[0]  # "there's no trust"
+    return ""
 
 
 def _people_doing(engine: Engine, verb: Any, topic: Any) -> Any:
@@ -2438,7 +2474,7 @@ def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclu
             head.pos_ not in ("NOUN", "PROPN") and not deed) or any(
             t.pos_ in ("VERB", "AUX") and t.tag_ != "VBG" for t in doc[start:end]):
         return None
-    second = head.dep_ == "appos" or (head.dep_ == "attr" and head.head.lemma_ == "be")
+    second = head.dep_ in ("appos", "conj") or (head.dep_ == "attr" and head.head.lemma_ == "be")
     if second and not appended:
         return ""  # "that's down to the consultants, really, the diabetologists": a 2nd name
     named = [f.iri for f in a.found if start <= f.start and f.end <= end
@@ -2701,8 +2737,16 @@ def _marked(engine: Engine, head: Any) -> tuple[str, Any]:
     return syntax.marked(engine.lexicon.polarity if engine.lexicon else {}, head)
 
 
-def _changing(engine: Engine, head: Any) -> str:
-    return syntax.changing(engine.lexicon, head) if engine.lexicon is not None else ""
+def _changing(engine: Engine, head: Any, a: _Analysed | None = None) -> str:
+    """The direction a clause's verb gives what it is about; a bare "goes" says a thing is
+    lost ("the motivation just goes"), not that a person leaves ("when the manager goes")."""
+    if engine.lexicon is None:
+        return ""
+    direction = syntax.changing(engine.lexicon, head, gone=False)
+    if direction or a is None or not syntax.is_gone(head):
+        return direction
+    subjects = [c for c in head.children if c.dep_ == "nsubj"]
+    return "" if any(_person(engine, a, s) for s in subjects) else "less"
 
 
 def _told_change(engine: Engine, a: _Analysed, found: _Found, cue: tuple[int, int]) -> str:
@@ -2714,7 +2758,7 @@ def _told_change(engine: Engine, a: _Analysed, found: _Found, cue: tuple[int, in
     verb = token.head
     if token.dep_ not in ("nsubj", "nsubjpass") or cue[0] <= verb.i < cue[1]:
         return ""
-    return _changing(engine, verb)
+    return _changing(engine, verb, a)
 
 
 def _window_direction(engine: Engine, doc: Any, start: int, floor: int = 0) -> str:

@@ -48,7 +48,8 @@ class Arg:
     result: bool = False  # an outcome ("makes people defensive"): an adjective or verb may name it
     pair: int | None = None  # the first (0) or second (1) of two concepts named just before
     #                          ("those two are in tension", "you need both")
-    judged: str = ""  # "worse" or "better": what a causative made of it ("makes the pain worse")
+    judged: str = ""  # what a causative made of it: "worse" or "better" ("makes the pain
+    #                   worse"), "more" or "less" ("makes the queue longer")
     previous: bool = False  # the clause of the sentence before ("Morale fell. Because of X.")
     denied: bool = False  # a clause whose own verb is negated: "because nurses don't report"
 
@@ -175,8 +176,10 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue  # "causes delays, every day": the object, not when
         if cue.ceases and b.dep_ == "xcomp" and b.tag_ == "VBG":
             continue  # "people stop taking it seriously": they cease to, nothing is prevented
-        if construction.word_class == "verb" and cue.change and not marked(lexicon.polarity, b)[0]:
-            continue  # "leadership means listening" defines; "means fewer errors" says more
+        if construction.word_class == "verb" and cue.change and not marked(
+                lexicon.polarity, b)[0] and b.lemma_.lower() not in lexicon.harms:
+            continue  # "leadership means listening" defines; "means fewer errors" and
+            #           "rushing means mistakes" say what follows
         if construction.word_class == "causative" and _possessive_got(nodes["cue"]):
             continue  # "they've got kids": having, not causing
         if _bare_participle(nodes["cue"]):
@@ -194,8 +197,10 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
         if sustained:  # "keeps the relationship going": the outcome is the relationship
             b = nodes["undergoer"]
         judged = ""
-        if "undergoer" in nodes and b.lower_ in _JUDGEMENTS:  # "makes the pain worse": the pain
-            judged, b = b.lower_, nodes["undergoer"]
+        if "undergoer" in nodes and (b.lower_ in _JUDGEMENTS or b.lower_ in _SIZED):
+            judged = b.lower_ if b.lower_ in _JUDGEMENTS else _SIZED[b.lower_]
+            b = nodes["undergoer"]  # "makes the pain worse": the pain; "makes the list longer":
+            #                          the list, more
             nodes = {k: v for k, v in nodes.items() if k != "undergoer"}
         doing = [c for c in b.children if c.dep_ == "acl" and c.tag_ == "VBG"]
         if cue.relation == "undermines":  # "stops nurses from speaking up": the speaking up
@@ -276,7 +281,38 @@ def repair(doc: Any) -> Any:
     for copula in doc:
         if copula.dep_ == "ROOT" and copula.lemma_ == "be":
             _mend_inverted_question(copula)
+    for item in [t for t in doc if t.dep_ in _STRAY_ITEM]:
+        _mend_list(item)
     return doc
+
+
+_STRAY_ITEM = frozenset({"npadvmod", "appos", "dep", "dobj"})
+_TIMES = frozenset({"day", "night", "week", "hour", "minute", "month", "year", "time", "morning",
+                    "evening", "afternoon", "weekend", "shift", "today", "tomorrow"})
+
+
+def _mend_list(item: Any) -> None:
+    """ "Errors come from fatigue, poor handovers and too many alerts": the parser hangs a
+    list's second item, after its comma, on the verb; it is a conjunct of the first, the
+    object just before the comma, when it opens a list of its own ("..., B and C")."""
+    doc = item.doc
+    start = item.left_edge.i
+    comma = doc[start - 1] if start > 1 else None
+    first = doc[start - 2] if start > 1 else None
+    if comma is None or comma.text != "," or first is None or first.pos_ not in ("NOUN", "PROPN"):
+        return
+    if first.dep_ not in ("pobj", "dobj") or item.pos_ not in ("NOUN", "PROPN") or (
+            item.lemma_.lower() in _TIMES):
+        return  # "every four hours, day and night": when, not what
+    verb = first.head.head if first.dep_ == "pobj" else first.head
+    hung = item.head
+    if first.right_edge.i != first.i or not (hung.i == verb.i or (
+            hung.head.i == verb.i and hung.i < verb.i)):  # on the verb, or on its subject
+        return
+    if not any(c.dep_ == "cc" for c in item.children) or not any(
+            c.dep_ == "conj" for c in item.children):
+        return  # "we met them, every Monday": no list
+    item.head, item.dep_ = first, "conj"
 
 
 def _mend_inverted_question(copula: Any) -> None:
@@ -521,8 +557,11 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
     """A causative names an outcome for someone: not "makes it possible", "makes that harder"
     (what is made easier is named elsewhere) nor a comparison."""
     result, undergoer = nodes["b"], nodes["undergoer"]
-    if undergoer.lower_ in _NOT_UNDERGOERS or result.lemma_.lower() in _EVALUATIVE:
-        return False  # "makes it harder", "makes the job easier": what is eased is elsewhere
+    if result.lemma_.lower() in _EVALUATIVE or (
+            undergoer.lower_ in _NOT_UNDERGOERS and not (
+                undergoer.lower_ == "it" and result.pos_ == "ADJ" and result.dep_ == "oprd")):
+        return False  # "makes it harder", "makes the job easier": what is eased is elsewhere;
+        #               "keeps it safe" names the outcome
     following = result.doc[result.i + 1] if result.i + 1 < len(result.doc) else None
     if result.pos_ == "ADV" and following is not None and following.pos_ in ("VERB", "AUX"):
         return False  # "made the managers upstairs count heads": a place, not an outcome
@@ -539,6 +578,8 @@ _EVALUATIVE = frozenset({"easy", "hard", "difficult", "possible", "impossible", 
 
 
 _JUDGEMENTS = frozenset({"worse", "better"})
+_SIZED = {"longer": "more", "bigger": "more", "larger": "more", "higher": "more",
+          "greater": "more", "shorter": "less", "smaller": "less", "lower": "less"}
 
 
 def _judged(link: Link, outcome: Any, judged: str) -> Link:
@@ -1087,7 +1128,7 @@ def _clause_verb(token: Any) -> Any:
     return token
 
 
-def changing(lexicon: Lexicon, head: Any) -> str:
+def changing(lexicon: Lexicon, head: Any, gone: bool = True) -> str:
     """The direction a clause's verb gives what it is about: "morale drops", "engagement goes
     up", "we lost the camaraderie"."""
     if head.pos_ not in ("VERB", "AUX") or not list(head.children):
@@ -1096,20 +1137,43 @@ def changing(lexicon: Lexicon, head: Any) -> str:
     if phase is not None:
         return phase[1]  # "they stop reporting", "people start speaking up"
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
-    moving = any(c.dep_ in ("prep", "dative") and c.lower_ not in ("with", "by", "since")
+    moving = any(c.dep_ in ("prep", "dative") and c.lower_ not in ("with", "by", "since", "after")
                  for c in head.children)  # "coming down to the ward", not "down by half"
     if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
-        return "more" if "up" in particles else "less" if "down" in particles else ""
+        return "more" if "up" in particles else "less" if "down" in particles else (
+            "less" if gone and is_gone(head) else "")
     if any(c.dep_ == "prt" and c.lower_ not in ("up", "down") for c in head.children):
         return ""  # "students drop out", "fall behind": another verb
     for direction in ("less", "more"):
         if head.lemma_.lower() in lexicon.polarity.get(direction, ()):
             return direction
-    if head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in head.children) and any(
+    passive = head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in head.children)
+    gerund = head.tag_ == "VBG" and head.dep_ in ("csubj", "nsubj", "pobj", "pcomp")
+    if (passive or gerund) and any(
             e.relation == "undermines" and not e.prep and not e.with_
             for e in lexicon.lookup("verb", head.lemma_.lower())):
-        return "less"  # "the budget got cut", "staffing was reduced"
+        return "less"  # "the budget got cut", "staffing was reduced", "cutting the budget"
     return ""
+
+
+def is_gone(verb: Any) -> bool:
+    """A bare "go" that says something is lost: "the motivation just goes", "if the learning
+    goes, the quality goes after it"; not "it goes well", "things go to the board"."""
+    if verb.lemma_.lower() != "go" or verb.tag_ == "VBG":
+        return False
+    for child in verb.children:
+        if child.dep_ in ("advmod", "prt") and child.lower_ not in _LOSING and child.tag_ != "WRB":
+            return False
+        if child.dep_ == "prep" and child.lower_ not in ("after", "with"):
+            return False
+        if child.dep_ in ("acomp", "xcomp", "ccomp", "oprd", "attr", "dobj", "npadvmod"):
+            return False
+    return any(c.dep_ == "nsubj" and (c.pos_ in ("NOUN", "PROPN") or c.tag_ == "VBG")
+               for c in verb.children)
+
+
+_LOSING = frozenset({"just", "too", "also", "then", "quickly", "soon", "completely", "away",
+                     "altogether", "first", "straight", "simply", "all"})
 
 
 _PHASES = {"start": "more", "begin": "more", "stop": "less", "quit": "less", "cease": "less"}

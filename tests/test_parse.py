@@ -1682,3 +1682,43 @@ def test_one_of_the_pillars_of_a_thing_is_part_of_the_thing(parsing, text, readi
 def test_an_effect_on_a_thing_and_its_denial(parsing, text, reading):
     """A good or bad effect is signed; "no effect", "doesn't create the conditions" deny."""
     assert _readings(parsing, _claims(parsing, text)) == {reading}
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("When trust is low, reporting drops.", ("trust", "enables", "incident reporting")),
+    ("When there is no trust, reporting drops.", ("trust", "enables", "incident reporting")),
+    ("When trust drops, reporting drops.", ("trust", "enables", "incident reporting")),
+    ("When trust goes, reporting goes too.", ("trust", "enables", "incident reporting")),
+    ("Fatigue lowers morale.", ("fatigue", "undermines", "morale")),
+    ("Low trust lowers morale.", ("mistrust", "undermines", "morale")),
+    ("Low morale causes sickness.", ("morale", "undermines", "sickness")),
+    ("Cutting the budget causes delays.", ("budgets", "undermines", "delay")),
+    ("Rushing means mistakes.", ("error", "isConsequenceOf", "rushing")),
+    ("Trust is what keeps it safe.", ("trust", "enables", "safety")),
+    ("Every cancelled list makes the waiting list longer.",
+     ("waiting times", "isConsequenceOf", "cancelled list")),
+    ("Errors come from fatigue, a thin handover and too many alerts.",
+     ("error", "isConsequenceOf", "handover")),
+    ("Errors come from fatigue, poor handovers and too many alerts.",
+     ("error", "isConsequenceOf", "alert")),
+    ("Any change you make needs you to know the history first.",
+     ("change", "requires", "history")),
+    ("Nurses and doctors have to go together.", ("nurse", "combinesWith", "doctor")),
+])
+def test_the_state_of_a_clause_and_a_list_the_parser_split_are_read(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("When trust drops, reporting drops.", "undermines"),
+    ("Fatigue lowers morale.", "enables"),
+    ("Leadership means listening.", "isConsequenceOf"),
+    ("A manager who can't delegate burns out, and when the manager goes, the ward tends to go "
+     "with her.", "manager"),
+    ("That makes it harder.", "harder"),
+    ("Safety here depends on the observations, the withdrawal scores, every four hours, day and "
+     "night.", "night"),
+])
+def test_a_reading_against_the_clause_is_not_made(parsing, text, wrong):
+    found = _readings(parsing, _claims(parsing, text))
+    assert not [r for r in found if wrong in r[0] or wrong in r[2] or wrong == r[1]], found
