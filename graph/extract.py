@@ -1950,7 +1950,8 @@ def _side(
         ended = _ended(engine, head) if head is not None and not direction else None
         if ended is not None and ended.left_edge.i <= chosen.start <= ended.right_edge.i:
             direction = "absent"  # "when we stopped the blame": no more blame
-        if head is not None and not direction and not _role(engine, chosen.iri):
+        if head is not None and not direction and arg.keep_polarity and not _role(
+                engine, chosen.iri):
             direction = _predicated(engine, head, doc[chosen.end - 1])  # not "the manager goes"
         elif direction in ("less", "more") and head is not None and head.tag_ == "VBG" and (
                 chosen.start <= head.i < chosen.end - 1):
@@ -2142,9 +2143,18 @@ def _passive_gerund(verb: Any) -> Any:
 
 
 def _existential(a: _Analysed, arg: syntax.Arg) -> bool:
-    """An argument that is a "there is" clause: it says what is present."""
+    """An argument that is a "there is" clause, or whose subject stays or turns up ("only if
+    the surgeon stays", "if a consultant turns up"): it says who is present."""
     head = a.parsed[arg.head] if a.parsed is not None and arg.head is not None else None
-    return head is not None and any(c.dep_ == "expl" for c in head.children)
+    if head is None:
+        return False
+    present = head.lemma_ in _PRESENCE and not any(
+        c.dep_ in ("dobj", "ccomp", "xcomp") for c in head.children) and (
+        head.lemma_ != "turn" or any(c.lower_ == "up" for c in head.children))
+    return present or any(c.dep_ == "expl" for c in head.children)
+
+
+_PRESENCE = frozenset({"stay", "remain", "attend", "turn"})
 
 
 # verbs whose object, not the doing, is what a gerund argument is about
@@ -2688,13 +2698,20 @@ _SUBORDINATING = frozenset({"when", "whenever", "if", "because", "while", "altho
 
 
 def _identified(noun: Any) -> Any:
-    """What a vague subject of a copula is said to be: "the thing that kills communication is
-    the time pressure": the time pressure."""
-    if noun.lower_ not in _VAGUE and noun.lower_ not in ("one", "problem", "issue"):
+    """What a vague subject of a copula is said to be ("the thing that kills communication is
+    the time pressure": the time pressure), or what is said to be a vague complement ("trust
+    is the one thing that keeps them", "one of the things that"): trust."""
+    if noun.lower_ not in _VAGUE and noun.lower_ not in ("one", "problem", "issue", "something"):
         return None
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ == "one":
+        noun = noun.head.head  # "A is one of the things that keeps B": one of them is A
     verb = noun.head
-    if noun.dep_ != "nsubj" or verb.lemma_ != "be":
+    if verb.lemma_ != "be" or noun.dep_ not in ("nsubj", "attr"):
         return None
+    if noun.dep_ == "attr":  # "supervision is the thing that keeps staff safe": supervision
+        others = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and c.i < noun.i
+                  and c.lower_ not in ("it", "that", "this", "what")]
+        return others[0] if others else None
     others = [c for c in verb.children if c.dep_ in ("attr", "acomp") and c.i > noun.i]
     return others[0] if others else None
 

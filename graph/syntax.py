@@ -287,8 +287,6 @@ def repair(doc: Any) -> Any:
 
 
 _STRAY_ITEM = frozenset({"npadvmod", "appos", "dep", "dobj"})
-_TIMES = frozenset({"day", "night", "week", "hour", "minute", "month", "year", "time", "morning",
-                    "evening", "afternoon", "weekend", "shift", "today", "tomorrow"})
 
 
 def _mend_list(item: Any) -> None:
@@ -990,8 +988,9 @@ def _outcome_after(doc: Any, lexicon: Lexicon) -> list[Link]:
 
 
 def _change_with(doc: Any, lexicon: Lexicon) -> list[Link]:
-    """ "With the electric beds, the back pain goes down", "sickness fell with the new rota":
-    a change told with what came with it is put down to that (not to a time: "with time")."""
+    """ "With the electric beds, the back pain goes down", "sickness fell with the new rota",
+    "her confidence grew through coaching": a change told with what came with it, or what it
+    came through, is put down to that (not to a time: "with time", "through the night")."""
     out = []
     for verb in doc:
         if verb.dep_ not in ("ROOT", "conj") or is_negated(verb) or not changing(lexicon, verb):
@@ -999,7 +998,8 @@ def _change_with(doc: Any, lexicon: Lexicon) -> list[Link]:
         if not any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
                    for c in verb.children):
             continue
-        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"):
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("with",
+                                                                                   "through")):
             causes = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")
                       and c.lemma_.lower() not in _TIMES]
             if causes:

@@ -1704,6 +1704,18 @@ def test_an_effect_on_a_thing_and_its_denial(parsing, text, reading):
     ("Any change you make needs you to know the history first.",
      ("change", "requires", "history")),
     ("Nurses and doctors have to go together.", ("nurse", "combinesWith", "doctor")),
+    ("You can't have teamwork if there's no trust.", ("teamwork", "requires", "trust")),
+    ("Good handovers cut down on errors.", ("handover", "undermines", "error")),
+    ("Her confidence grew through coaching.", ("confidence", "isConsequenceOf", "coaching")),
+    ("Supervision is one of the things that keeps staff safe.",
+     ("supervision", "enables", "safety")),
+    ("Trust is the one thing that keeps nurses here.", ("trust", "enables", "staff retention")),
+    ("To build trust, you need time.", ("trust", "requires", "time")),
+    ("For people to speak up, they need to feel safe.",
+     ("speaking up", "requires", "psychological safety")),
+    ("The debriefs only work if the surgeon stays.", ("debrief", "requires", "surgeon")),
+    ("The mistrust we inherited is the price of centralisation.",
+     ("mistrust", "isConsequenceOf", "centralisation")),
 ])
 def test_the_state_of_a_clause_and_a_list_the_parser_split_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -1716,6 +1728,8 @@ def test_the_state_of_a_clause_and_a_list_the_parser_split_are_read(parsing, tex
     ("A manager who can't delegate burns out, and when the manager goes, the ward tends to go "
      "with her.", "manager"),
     ("That makes it harder.", "harder"),
+    ("If a nurse tells you, you listen.", "nurse"),
+    ("It matters for patients.", "patient"),
     ("Safety here depends on the observations, the withdrawal scores, every four hours, day and "
      "night.", "night"),
 ])
