@@ -676,7 +676,8 @@ QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "n
                         "majority", "bulk", "rest", "share", "proportion", "plenty", "lot",
                         "lots", "bit", "kind", "sort", "amount", "number", "deal", "couple",
                         "load", "loads", "level", "degree", "third", "quarter", "fifth",
-                        "tenth", "fraction", "percent", "cent"])
+                        "tenth", "fraction", "percent", "cent", "variety", "range", "handful",
+                        "host", "pile", "array"])
 
 
 def quantified(head: Any) -> Any:

@@ -1716,6 +1716,7 @@ def test_an_effect_on_a_thing_and_its_denial(parsing, text, reading):
     ("The debriefs only work if the surgeon stays.", ("debrief", "requires", "surgeon")),
     ("The mistrust we inherited is the price of centralisation.",
      ("mistrust", "isConsequenceOf", "centralisation")),
+    ("Most errors come from the variety of pumps.", ("error", "isConsequenceOf", "pump")),
 ])
 def test_the_state_of_a_clause_and_a_list_the_parser_split_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
