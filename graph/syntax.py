@@ -174,6 +174,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue  # "builds trust on the night shift": builds trust, not builds on
         if construction.word_class == "verb" and _adjunct_object(nodes["cue"], b, cue):
             continue  # "causes delays, every day": the object, not when
+        if _elaborated(nodes["cue"], b):
+            continue  # "three things make up supervision: time, ...": the list, not an object
         if cue.ceases and b.dep_ == "xcomp" and b.tag_ == "VBG":
             continue  # "people stop taking it seriously": they cease to, nothing is prevented
         if construction.word_class == "verb" and cue.change and not marked(
@@ -624,6 +626,12 @@ def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | No
         return None  # a complement is only read for entries that name its word
     plain = [e for e in entries if not e.with_]
     return plain[0] if plain else None
+
+
+def _elaborated(cue: Any, b: Any) -> bool:
+    """An argument after a colon that spells out an argument of the same kind before it."""
+    colons = [t.i for t in cue.doc[cue.i : b.i] if t.text == ":"]
+    return bool(colons) and any(c.dep_ == b.dep_ and c.i < colons[0] for c in cue.children)
 
 
 def _pairs(

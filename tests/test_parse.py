@@ -1731,9 +1731,18 @@ def test_the_state_of_a_clause_and_a_list_the_parser_split_are_read(parsing, tex
     ("That makes it harder.", "harder"),
     ("If a nurse tells you, you listen.", "nurse"),
     ("It matters for patients.", "patient"),
+
     ("Safety here depends on the observations, the withdrawal scores, every four hours, day and "
      "night.", "night"),
 ])
 def test_a_reading_against_the_clause_is_not_made(parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
     assert not [r for r in found if wrong in r[0] or wrong in r[2] or wrong == r[1]], found
+
+
+def test_a_list_after_a_colon_spells_out_the_object_and_its_items_are_not_parts_of_each_other(
+        parsing):
+    text = "Three things make up good supervision: protected time, reflection and feedback."
+    found = {(r[0], r[2]) for r in _readings(parsing, _claims(parsing, text)) if r[1] == "isPartOf"}
+    assert {("protected time", "supervision"), ("reflection", "supervision")} <= found
+    assert {(x, y) for x, y in found if y != "supervision"} == set(), found
