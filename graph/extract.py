@@ -1188,8 +1188,10 @@ def _token_direction(engine: Engine, a: _Analysed, iri: str, match: _Match, befo
     if not side and not inner:
         return ""
     start, end, opposite = (side[-1] if before else side[0]) if side else inner[0]
-    direction = _window_direction(engine, a.doc, start, 0 if before else match.cue_end) if (
-        side) else ""  # a side within the cue's words ("When A drops, B falls"): its clause
+    floor = (0 if before else match.cue_end) if side else max(
+        [match.start + 1] + [t.i + 1 for t in a.doc[match.start : start] if t.is_punct])
+    direction = _window_direction(engine, a.doc, start, floor)  # inside the cue's words, within
+    #                                      its clause: "makes me less safe", not "A drops, B"
     if not direction and a.parsed is not None:  # "when trust drops", "if morale is low"
         token = a.parsed[end - 1]
         if token.head.dep_ == "advcl" and not _role(engine, iri):  # the clause of "when", "if"

@@ -86,8 +86,10 @@ def patterns(lexicon: Lexicon) -> list[tuple[str, list[dict[str, Any]]]]:
         if construction.word_class:
             for node in pattern:
                 if node["RIGHT_ID"] == "cue":
-                    words = sorted(lexicon.lemmas(construction.word_class))
                     key = _CUE_ATTR[construction.word_class]
+                    own = node["RIGHT_ATTRS"].get(key, {})  # a construction may leave words out
+                    left_out = set(own.get("NOT_IN", ())) if isinstance(own, dict) else set()
+                    words = sorted(lexicon.lemmas(construction.word_class) - left_out)
                     node["RIGHT_ATTRS"] = {"DEP": {"NOT_IN": ["amod"]}, **node["RIGHT_ATTRS"],
                                            key: {"IN": words}}
         out.append((construction.id, pattern))

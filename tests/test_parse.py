@@ -1641,8 +1641,8 @@ def test_hinges_read_as_a_noun_is_mended_into_the_verb(parsing, text, reading):
 
 
 def test_a_label_the_parse_split_before_a_cue_noun_is_kept_whole(parsing):
-    """ "a patient safety problem": the parse hangs "patient" as an adjective on "problem"."""
-    claims = _claims(parsing, "Bad behaviour is actually a patient safety problem.")
+    """ "a patient safety risk": the parse hangs "patient" as an adjective on "risk"."""
+    claims = _claims(parsing, "Bad behaviour is actually a patient safety risk.")
     assert any(_label(parsing, c.object) == "patient safety" for c in claims)
 
 
@@ -1717,6 +1717,8 @@ def test_an_effect_on_a_thing_and_its_denial(parsing, text, reading):
     ("The mistrust we inherited is the price of centralisation.",
      ("mistrust", "isConsequenceOf", "centralisation")),
     ("Most errors come from the variety of pumps.", ("error", "isConsequenceOf", "pump")),
+    ("Following that policy to the letter would make me less safe, not more.",
+     ("policy", "undermines", "safety")),
 ])
 def test_the_state_of_a_clause_and_a_list_the_parser_split_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -1731,6 +1733,8 @@ def test_the_state_of_a_clause_and_a_list_the_parser_split_are_read(parsing, tex
     ("That makes it harder.", "harder"),
     ("If a nurse tells you, you listen.", "nurse"),
     ("It matters for patients.", "patient"),
+    ("Stunting is not only a nutrition problem but a sanitation problem.", "nutrition"),
+    ("That's a pharmacy problem, not a chair problem.", "pharmacy"),
 
     ("Safety here depends on the observations, the withdrawal scores, every four hours, day and "
      "night.", "night"),
