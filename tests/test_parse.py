@@ -1750,3 +1750,10 @@ def test_a_list_after_a_colon_spells_out_the_object_and_its_items_are_not_parts_
     found = {(r[0], r[2]) for r in _readings(parsing, _claims(parsing, text)) if r[1] == "isPartOf"}
     assert {("protected time", "supervision"), ("reflection", "supervision")} <= found
     assert {(x, y) for x, y in found if y != "supervision"} == set(), found
+
+
+def test_because_of_this_before_a_noun_is_the_noun_not_the_sentence_before(parsing):
+    found = _readings(parsing, _claims(
+        parsing, "The cooperation is much better because of this board."))
+    assert ("collaboration", "isConsequenceOf", "board", False) in found
+    assert ("board", "isConsequenceOf", "collaboration", False) not in found
