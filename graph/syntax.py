@@ -1540,7 +1540,8 @@ def _discourse(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     opening = all(t.lower_ in INTERJECTIONS or t.is_punct for t in doc[:start])
     if opening and not cue.initial:
         return []
-    if doc[end - 1].dep_ == "det" and doc[end - 1].head.i >= end:
+    last = doc[end - 1]
+    if last.dep_ == "det" and last.head.i >= end and last.head.dep_ == "pobj":
         return []  # "because of this board": a determiner, not the sentence before
     after_end = next((t.i for t in doc[end:] if _stop(t)), len(doc))
     if after_end <= end:
