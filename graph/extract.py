@@ -672,6 +672,7 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
 
 
 _CHAINED = frozenset({"it", "they"})
+_TELLING = frozenset({"tell", "talk", "say", "mention", "admit", "share", "ask"})
 
 
 def _heads_first(a: _Analysed, found: list[_Found]) -> list[_Found]:
@@ -1909,6 +1910,10 @@ def _side(
             head = marked
         if arg.keep_polarity and not direction:
             direction = _changing(engine, head, a)
+            told = syntax.phased(head)
+            if told is not None and told[0].lemma_ in _TELLING:  # "stopped telling me about
+                return _Side(_provisional(a, *_deed_phrase(engine, told[0])), told[1], False)
+                #                                   their mistakes": the telling, not mistakes
         if arg.keep_polarity and not direction and head.tag_ == "VBG" and any(
                 c.dep_ == "neg" for c in head.children):
             direction = "absent"  # "harm comes from not listening to families"

@@ -1735,6 +1735,8 @@ def test_the_state_of_a_clause_and_a_list_the_parser_split_are_read(parsing, tex
     ("It matters for patients.", "patient"),
     ("Stunting is not only a nutrition problem but a sanitation problem.", "nutrition"),
     ("That's a pharmacy problem, not a chair problem.", "pharmacy"),
+    ("If I'd blamed her, the rest of them would have stopped telling me about their own "
+     "mistakes.", "error"),
 
     ("Safety here depends on the observations, the withdrawal scores, every four hours, day and "
      "night.", "night"),
