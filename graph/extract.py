@@ -1185,7 +1185,8 @@ def _token_direction(engine: Engine, a: _Analysed, iri: str, match: _Match, befo
     spans = [(f.start, f.end, f.opposite) for f in a.found if f.iri == iri]
     spans += [(start, end, False) for p, _, start, end in a.provisional if p == iri]
     side = sorted(s for s in spans if (s[1] <= match.start if before else s[0] >= match.cue_end))
-    inner = sorted(s for s in spans if match.start <= s[0] and s[1] <= match.cue_end)
+    inner = [] if side else sorted(s for s in spans
+                                   if match.start <= s[0] and s[1] <= match.cue_end)
     if not side and not inner:
         return ""
     start, end, opposite = (side[-1] if before else side[0]) if side else inner[0]
@@ -1909,11 +1910,11 @@ def _side(
         else:
             head = marked
         if arg.keep_polarity and not direction:
-            direction = _changing(engine, head, a)
             told = syntax.phased(head)
             if told is not None and told[0].lemma_ in _TELLING:  # "stopped telling me about
                 return _Side(_provisional(a, *_deed_phrase(engine, told[0])), told[1], False)
                 #                                   their mistakes": the telling, not mistakes
+            direction = _changing(engine, head, a)
         if arg.keep_polarity and not direction and head.tag_ == "VBG" and any(
                 c.dep_ == "neg" for c in head.children):
             direction = "absent"  # "harm comes from not listening to families"
@@ -2036,9 +2037,9 @@ def _predicated(engine: Engine, verb: Any, noun: Any) -> str:
     if noun.dep_ in ("nsubj", "nsubjpass"):
         polarity = engine.lexicon.polarity if engine.lexicon else {}
         for state in (c for c in verb.children if c.dep_ == "acomp"):
-            for direction, words in polarity.items():
-                if state.lower_ in words and not any(c.dep_ == "prep" for c in state.children):
-                    return direction  # "trust is low", not "low on staff"
+            direction = syntax.mark_of(polarity, state, lemma=False)
+            if direction and not any(c.dep_ == "prep" for c in state.children):
+                return direction  # "trust is low", not "low on staff"
     if noun.dep_ == "attr" and any(c.dep_ == "expl" for c in verb.children):
         return _marked(engine, noun)[0]  # "there's no trust"
     return ""
@@ -2789,11 +2790,8 @@ def _window_direction(engine: Engine, doc: Any, start: int, floor: int = 0) -> s
     """The mark of quantity in the two words before `start`, not before `floor` (a cue's own
     words, "without" in "A without B is hazardous", mark nothing)."""
     polarity = engine.lexicon.polarity if engine.lexicon else {}
-    for token in doc[max(0, floor, start - 2) : start]:
-        for direction, words in polarity.items():
-            if token.lower_ in words or token.lemma_.lower() in words:
-                return direction
-    return ""
+    return next((d for d in (syntax.mark_of(polarity, t)
+                             for t in doc[max(0, floor, start - 2) : start]) if d), "")
 
 
 def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, int] | None:

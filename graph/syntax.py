@@ -261,10 +261,17 @@ def marked(polarity: Mapping[str, frozenset[str]], head: Any) -> tuple[str, Any]
                 return direction, inner[0]
     for child in head.children:
         if child.dep_ in ("det", "amod", "nummod", "advmod", "quantmod", "neg"):
-            for direction, words in polarity.items():
-                if child.lower_ in words or child.lemma_.lower() in words:
-                    return direction, head
+            direction = mark_of(polarity, child)
+            if direction:
+                return direction, head
     return "", head
+
+
+def mark_of(polarity: Mapping[str, frozenset[str]], token: Any, lemma: bool = True) -> str:
+    """The quantity or presence a word marks ("fewer": less, "no": absent), by its form or,
+    with `lemma`, its lemma; "" for none."""
+    return next((direction for direction, words in polarity.items() if token.lower_ in words
+                 or (lemma and token.lemma_.lower() in words)), "")
 
 
 def repair(doc: Any) -> Any:
