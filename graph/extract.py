@@ -269,7 +269,7 @@ def _concepts(engine: Engine, doc: Any) -> list[_Found]:
     taken = {i for _, s, e in engine.entities(doc) for i in range(s, e)}
     found = []
     for start, end, key, _ in candidates:
-        if taken.intersection(range(start, end)):
+        if taken.intersection(range(start, end)) or _hyphen_tail(engine, doc, start):
             continue
         taken.update(range(start, end))
         name = engine.nlp.vocab.strings[key]
@@ -278,6 +278,16 @@ def _concepts(engine: Engine, doc: Any) -> list[_Found]:
         iri = iri if opposite else _qualified(engine, doc, start, end, iri)
         found.append(_Found(iri, start, end, engine.codebook.concepts[iri].category, opposite))
     return sorted(found, key=lambda f: f.start)
+
+
+def _hyphen_tail(engine: Engine, doc: Any, start: int) -> bool:
+    """A match that ends a hyphenated word, whose first part changes what it names
+    ("de-escalation", "self-harm", "co-production"; not "no-blame", whose "no" is its
+    polarity)."""
+    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    return start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+        and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha \
+        and doc[start - 2].lower_ not in polar
 
 
 def _qualified(engine: Engine, doc: Any, start: int, end: int, iri: str) -> str:
@@ -668,7 +678,22 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
                  if f.category != "Role" and f.iri != exclude]
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
+        named = _fragment(engine, a) if a.turn == here.turn and _verbless(a) else None
+        if named is not None and named != exclude:
+            return named  # "Induction, mainly. It keeps volunteers safe."
     return None
+
+
+def _verbless(a: _Analysed) -> bool:
+    """A short parsed sentence naming no concept of the codebook, with no finite verb and no
+    pronoun, whose head is a noun: an answer in a noun phrase ("Induction, mainly."), not
+    "Huge." nor "The nurses."."""
+    return a.parsed is not None and len(a.parsed) <= _FRAGMENT and not a.found and (
+        a.root.pos_ in ("NOUN", "PROPN")) and not any(
+        t.tag_ in ("VBZ", "VBP", "VBD", "MD") or t.pos_ == "PRON" for t in a.parsed)
+
+
+_FRAGMENT = 8  # tokens: an answer in a noun phrase is short
 
 
 _CHAINED = frozenset({"it", "they"})
@@ -1695,8 +1720,10 @@ def _parse_claims_for(
         #                                                   restructuring": what brought it
     if link.named and _is_provisional(obj.iri):
         return []  # "the council gave us a solar panel": a thing handed over, not a concept
-    if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose:
-        return []  # two open concepts only where the parse links them directly
+    if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose and not (
+            subject.state or obj.state):
+        return []  # two open concepts only where the parse links them directly, or where
+        #            one is the state a clause puts people in
     if link.rule in ("cue-subordinator", "cue-coordinator") and (
         subject.anaphoric or obj.anaphoric
     ):
@@ -1704,7 +1731,9 @@ def _parse_claims_for(
     provisional = _is_provisional(subject.iri) or _is_provisional(obj.iri)
     if link.rule == "cue-coordinator" and provisional:
         return []  # "from role models, not from lectures": a contrast only between concepts
-    if link.rule in _LOOSE and link.rule != "coordination-both" and any(
+    kinds = link.rule == "negated-identity" and _role(engine, subject.iri) and _role(
+        engine, obj.iri)  # "a donor isn't a patient": two kinds of people
+    if link.rule in _LOOSE and link.rule != "coordination-both" and not kinds and any(
             _role(engine, x.iri) and x.direction in ("", "absent")
                                    and not _existential(a, arg)
                                    for x, arg in ((subject, link.subject), (obj, link.object))):
@@ -1924,7 +1953,7 @@ def _side(
         head = event or head
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
         acted = _acted(engine, a, head) or (_troubled(engine, a, head) if arg.keep_polarity
-                                            else None) or _felt(engine, a, head)
+                                            else None) or _felt(engine, a, head, arg.condition)
         if acted is not None:  # "nurses leave because of the rota": less staff retention
             return acted
     inside = [
@@ -2208,10 +2237,13 @@ def _misread_noun(token: Any) -> bool:
                                                    and token.head.pos_ in ("NOUN", "PROPN")) or (
         token.dep_ in ("xcomp", "ccomp") and not list(token.children))  # "They cut falls."
     conjoined = token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN")
+    if token.tag_ == "JJ" and token.lower_.endswith(_NOUN_SUFFIXES):
+        return True  # "honesty isn't bluntness": no adjective ends so
     return (token.tag_ in ("VBZ", "VBP") or (token.tag_ == "VB" and conjoined)) and (
         nominal_place and not any(c.dep_ in _VERBAL_DEPS for c in token.children))
 
 
+_NOUN_SUFFIXES = ("ness", "ity", "tion", "sion", "ment", "ship", "ism")
 _DENIED_PREPS = frozenset({"from", "of", "by", "through", "in", "to", "because"})
 _ARGUMENT_PREPS = frozenset({"on", "upon", "for", "with", "to", "from", "of", "about", "by"})
 _NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr"})
@@ -2266,20 +2298,25 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     return _Side(iri, "less" if opposite else "", False)
 
 
-def _felt(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
+def _felt(engine: Engine, a: _Analysed, verb: Any, condition: bool = False) -> _Side | None:
     """The state a clause says people are in: "they leave because they're lonely" (the
-    loneliness), "because we were busy", "because we have been frightened together"."""
+    loneliness), "because we were busy", "because we have been frightened together", and
+    the state a requirement needs them in ("only works if the examiner is independent")."""
     if verb.lemma_ not in _STATE_VERBS or verb.tag_ == "VBG" or not any(
-            c.dep_ in ("nsubj", "nsubjpass") and _person(engine, a, c) for c in verb.children):
+            c.dep_ in ("nsubj", "nsubjpass") and (_person(engine, a, c) or (
+                condition and _agent_noun(engine, c))) for c in verb.children):
         return None  # "us being available": a deed
-    if not any(c.dep_ == "mark" and c.lower_ == "because" for c in verb.children):
+    if not condition and not any(c.dep_ == "mark" and c.lower_ == "because"
+                                 for c in verb.children):
         return None  # "until they're ill", "since they were eighteen": when, not why
     states = [c for c in verb.children if c.dep_ == "acomp" and c.pos_ == "ADJ"]
     if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children) and not any(
             c.dep_ == "agent" for c in verb.children):
         states = [verb]  # "we have been frightened": the fright
-    adjectives = engine.lexicon.lemmas("adjective") if engine.lexicon else frozenset()
-    if not states or states[0].lower_ in _NO_STATE or states[0].lemma_ in adjectives or any(
+    adjectives = engine.lexicon.lemmas("adjective") if engine.lexicon and not condition \
+        else frozenset()  # "only if they are independent": no cue of "independent of"
+    no_state = _NO_STATE - _VIRTUES if condition else _NO_STATE  # "if I'm honest" hedges
+    if not states or states[0].lower_ in no_state or states[0].lemma_ in adjectives or any(
             c.dep_ in ("prep", "xcomp", "ccomp") for c in states[0].children):
         return None  # "we were able to", "they are essential", "afraid of the manager"
     direction = "absent" if any(c.dep_ == "neg" for c in verb.children) else ""
@@ -2295,6 +2332,20 @@ _NO_STATE = frozenset({"right", "wrong", "able", "unable", "sure", "aware", "the
                        "different", "same", "careful", "honest", "allowed", "told", "asked",
                        "supposed", "meant", "paid", "expected", "given", "used", "done", "old",
                        "young", "slow", "quick", "fast"})
+
+
+_VIRTUES = frozenset({"honest", "careful"})
+
+
+def _agent_noun(engine: Engine, noun: Any) -> bool:
+    """A noun for someone who does something ("the examiner", "the clinicians"), or a lay
+    person of the lexicon."""
+    lemma = noun.lemma_.lower()
+    people = engine.lexicon.people if engine.lexicon else frozenset()
+    return noun.pos_ == "NOUN" and (lemma in people or lemma.endswith(_AGENT_ENDINGS))
+
+
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent")
 
 
 def _marked_inside(engine: Engine, head: Any, phrase: tuple[int, int]) -> bool:
@@ -2802,6 +2853,9 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     start = _hyphenated(doc, head.i)
     if start < head.i and head.dep_ not in ("prt", "advmod"):  # "the catch-up", "ping-pong"
         return _compound_start(engine, head, start), head.i + 1
+    end = _hyphen_end(doc, head.i)
+    if end > head.i + 1 and head.pos_ in ("NOUN", "PROPN") and len(doc[end - 1]) > 2:
+        return _compound_start(engine, head, head.i), end  # "the pre-alert", parsed as "pre"
     staying = head.lemma_ in ("stay", "remain") and not any(
         c.dep_ in ("acomp", "attr", "xcomp", "oprd") for c in head.children)  # "makes people stay"
     outcome = result and head.tag_ in ("JJ", "JJR", "VB", "VBG", "VBN", "RB") and (
@@ -2880,13 +2934,30 @@ def _hyphenated(doc: Any, i: int) -> int:
     return i
 
 
+def _stray_compound(head: Any, child: Any) -> bool:
+    """A noun right before a noun that the parser made its subject or modifier ("the night
+    rounds have done more": "night" the subject of "rounds"): a compound."""
+    return head.pos_ == "NOUN" and child.pos_ == "NOUN" and child.dep_ in (
+        "nsubj", "npadvmod", "nmod") and not any(c.dep_ in ("det", "poss") for c in head.lefts
+                                                 if c.i > child.i)
+
+
+def _hyphen_end(doc: Any, i: int) -> int:
+    """Where the hyphenated word starting at token `i` ends ("pre-alert")."""
+    while i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_ \
+            and not doc[i + 1].whitespace_ and doc[i + 2].is_alpha:
+        i += 2
+    return i + 1
+
+
 def _compound_start(engine: Engine, head: Any, start: int) -> int:
     """The start of a head's noun phrase: its compound and adjective modifiers right before
     it, without polarity or evaluative words ("good surgery" is surgery)."""
     doc, word = head.doc, start
     for child in reversed(list(head.lefts)):
-        if child.i == start - 1 and child.dep_ in ("compound", "amod") and _content(child):
-            start = _hyphenated(doc, child.i)  # "task-focused care"
+        if child.i == start - 1 and (child.dep_ in ("compound", "amod") or _stray_compound(
+                head, child)) and _content(child):
+            start = _hyphenated(doc, child.i)  # "task-focused care", "the night rounds"
     while start >= 1 and doc[start - 1].dep_ == "compound" and start <= doc[start - 1].head.i \
             < head.i and _content(doc[start - 1]):
         start -= 1  # "response time targets": a compound of a compound

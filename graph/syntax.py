@@ -52,6 +52,8 @@ class Arg:
     #                   worse"), "more" or "less" ("makes the queue longer")
     previous: bool = False  # the clause of the sentence before ("Morale fell. Because of X.")
     denied: bool = False  # a clause whose own verb is negated: "because nurses don't report"
+    condition: bool = False  # what a requirement needs: "only works if the examiner is
+    #                          independent" needs the independence, not the examiner
 
 
 @dataclass(frozen=True)
@@ -184,8 +186,9 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
                 lexicon.polarity, b)[0] and b.lemma_.lower() not in lexicon.harms:
             continue  # "leadership means listening" defines; "means fewer errors" and
             #           "rushing means mistakes" say what follows
-        if construction.word_class == "causative" and _possessive_got(nodes["cue"]):
-            continue  # "they've got kids": having, not causing
+        if construction.word_class == "causative" and (
+                _possessive_got(nodes["cue"]) or _hortative(nodes["cue"])):
+            continue  # "they've got kids": having, not causing; "Rhys, let's start": asking
         if _bare_participle(nodes["cue"]):
             continue
         if _own_subject(nodes["cue"], a):
@@ -544,6 +547,12 @@ def _possessive_got(cue: Any) -> bool:
     """ "have got": possession, not the causative "get"."""
     return cue.lemma_ == "get" and any(c.dep_ == "aux" and c.lemma_ == "have"
                                        for c in cue.children)
+
+
+def _hortative(cue: Any) -> bool:
+    """ "let's": a suggestion to do something together, not something let happen."""
+    doc = cue.doc
+    return cue.lower_ == "let" and cue.i + 1 < len(doc) and doc[cue.i + 1].lower_ in ("'s", "’s")
 
 
 def _denied(prep: Any) -> bool:
@@ -1221,6 +1230,9 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
                                                frozenset(t.i for t in inner.subtree)), (start, end))
 
 
+_CONDITIONS = frozenset({"only if", "unless", "as long as", "so long as", "provided that"})
+
+
 @dataclass(frozen=True)
 class _Clauses:
     """The two clauses of a conditional, each with the tokens that are not part of it."""
@@ -1239,7 +1251,8 @@ def _conditional(lexicon: Lexicon, cue: Cue, c: _Clauses, span: tuple[int, int])
     if span[1] - span[0] == 1 and any(x.lower_ == "only" for x in main.children):
         only = lexicon.lookup("subordinator", f"only {cue.lemma}")
         cue = only[0] if only else cue
-    inner_arg = Arg(inner.i, c.inner_out, denied=_said_not_to_happen(inner))
+    inner_arg = Arg(inner.i, c.inner_out, denied=_said_not_to_happen(inner),
+                    condition=cue.relation == "requires" and cue.lemma in _CONDITIONS)
     absent = cue.relation != "requires" and _said_not_to_happen(main)
     main_arg = Arg(main.i, c.main_out, denied=absent)
     subject, obj = (inner_arg, main_arg) if cue.reverse else (main_arg, inner_arg)
@@ -1486,7 +1499,7 @@ def _both(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     if cue.lemma == "both" and _floating(token, verb):
         return []  # "health and the council both order from us": each does it
     heads = [token.head] if cue.lemma == "both" else [
-        c for c in verb.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")
+        c for c in verb.children if c.dep_ in ("nsubj", "dobj", "nsubjpass", "csubj")
     ]
     if token.head.pos_ in ("NOUN", "PROPN") and token.head.dep_ == "conj":
         heads.append(token.head.head)  # "ratio and experience together"

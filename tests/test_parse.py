@@ -1759,3 +1759,40 @@ def test_because_of_this_before_a_noun_is_the_noun_not_the_sentence_before(parsi
         parsing, "The cooperation is much better because of this board."))
     assert ("collaboration", "isConsequenceOf", "board", False) in found
     assert ("board", "isConsequenceOf", "collaboration", False) not in found
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The scrutiny only works if the examiner is independent.",
+     ("scrutiny", "requires", "independent")),
+    ("Supervision only works if staff are honest.", ("supervision", "requires", "honest")),
+    ("Partnership only works if management is transparent.",
+     ("partnership", "requires", "transparency")),
+    ("Being liked and being respected are different things.",
+     ("being liked", "contrastsWith", "dignity and respect")),
+    ("Honesty isn't bluntness.", ("transparency", "contrastsWith", "bluntness")),
+    ("The pre-alert from the ambulance is what lets us have the whole team there.",
+     ("pre alert", "enables", "team")),
+    ("Self-harm is a consequence of isolation.", ("self harm", "isConsequenceOf", "isolation")),
+    ("A just culture isn't a no-blame culture.", ("just culture", "contrastsWith", "blame")),
+    ("What makes people defensive is blame.", ("defensive practice", "isConsequenceOf", "blame")),
+    ("A nurse is not a doctor.", ("nurse", "contrastsWith", "doctor")),
+    ("Induction, mainly. It keeps volunteers safe.", ("induction", "enables", "safety")),
+])
+def test_a_condition_people_must_meet_and_hyphenated_words_are_read(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("People waited until they were very sick, because they were afraid of the cost.", "sick"),
+    ("It only works if I'm honest with them, to be honest.", "honest"),
+    ("De-escalation only works if you know the person.", "escalation"),
+    ("Dr Raghavan, let's start with the big picture.", "start"),
+    ("Some doctors were worried that the service would make clinicians more defensive.",
+     "defensive practice"),
+    ("They must, in their own defence, disconnect from the task. That makes them cold.",
+     "disconnect"),
+])
+def test_a_state_that_is_not_a_condition_and_the_tail_of_a_hyphenated_word_are_not_read(
+        parsing, text, wrong):
+    found = _readings(parsing, _claims(parsing, text))
+    assert not [r for r in found if r[0] == wrong or r[2] == wrong], found
