@@ -1750,9 +1750,12 @@ def _parse_claims_for(
     ) and _described(a, link.object):
         return []  # "rest isn't a luxury" denies a description; "flow isn't throughput" a name
     if link.rule == "cue-subordinator" and link.relation in ("enables", "isConsequenceOf") and any(
-        _is_provisional(x.iri) and not x.state for x in (subject, obj)
+        _is_provisional(x.iri) and not x.state and not (x.direction and _harmful(engine, x.iri))
+        for x in (subject, obj)
     ):
-        return []  # "if A, B", "B because A" are loose: only between codebook concepts
+        return []  # "if A, B", "B because A" are loose: only between codebook concepts, or
+        #            a harm the clause says changes ("once people trusted us, the complaints
+        #            stopped")
     anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
     start, end = a.offsets(*link.cue)
     claim = Claim(
@@ -2131,7 +2134,11 @@ def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
     if apart and apart[0].i > verb.i + 1:
         return start, apart[0].i + 1
     end = verb.i + 1 + len([c for c in verb.rights if c.dep_ == "prt" and c.i == verb.i + 1])
-    objects = [c for c in verb.rights if c.dep_ == "dobj"]
+    preps = [c for c in verb.rights if c.dep_ == "prep" and c.i == end]
+    if verb.lemma_ in _LIGHT | _LIGHT_HAVE and verb.lemma_ != "be" and preps:
+        end += 1  # "looking after (the staff)"
+    objects = [c for c in (preps[0] if end > verb.i + 1 and preps else verb).rights
+               if c.dep_ in ("dobj", "pobj")]
     phrase = _head_phrase(engine, objects[0]) if objects else None
     joined = phrase is not None and all(  # "seeing the same coordinator"
         t.dep_ in ("det", "poss", "amod") and t.head.i == objects[0].i
@@ -2167,7 +2174,9 @@ def _deed_verb(engine: Engine, head: Any) -> bool:
     """A gerund that names a deed of its own, not its object's amount or presence."""
     lemma = head.lemma_.lower()
     polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
-    light = lemma in _LIGHT_HAVE | _LIGHT and not any(c.dep_ == "prt" for c in head.children)
+    light = lemma in _LIGHT_HAVE | _LIGHT and not any(
+        c.dep_ == "prt" or (c.dep_ == "prep" and lemma != "be" and c.i == head.i + 1)
+        for c in head.children)  # "looking after the staff", "getting on with it": deeds
     return ((head.tag_ == "VBG" or _passive_gerund(head)) and not light
             and lemma not in _THROUGH_VERBS | polar
             and not any(c.dep_ in ("compound", "amod", "det", "poss") for c in head.lefts))

@@ -1163,12 +1163,26 @@ def changing(lexicon: Lexicon, head: Any, gone: bool = True) -> str:
     phase = phased(head)
     if phase is not None:
         return phase[1]  # "they stop reporting", "people start speaking up"
+    if _first_to_go(head):
+        return "less"  # "continuity is the first thing to go"
+    if head.lemma_.lower() in _CEASING and not any(
+            c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "prt", "attr", "acomp")
+            for c in head.children) and any(
+            c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in head.children):
+        return "less"  # "the hoarding stopped", "the complaints ended"
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
     moving = any(c.dep_ in ("prep", "dative") and c.lower_ not in ("with", "by", "since", "after")
                  for c in head.children)  # "coming down to the ward", not "down by half"
+    if head.lemma_.lower() in ("go", "come", "shoot", "creep") and particles & _ABOVE:
+        return "more"  # "when caseloads go above thirty-five"
     if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
         return "more" if "up" in particles else "less" if "down" in particles else (
             "less" if gone and is_gone(head) else "")
+    for particle in (c.lower_ for c in head.children if c.dep_ == "prt"):
+        phrasal = f"{head.lemma_.lower()} {particle}"
+        for direction in ("less", "more"):
+            if phrasal in lexicon.polarity.get(direction, ()):
+                return direction  # "trust runs out", "complaints fell off", "it picked up"
     if any(c.dep_ == "prt" and c.lower_ not in ("up", "down") for c in head.children):
         return ""  # "students drop out", "fall behind": another verb
     for direction in ("less", "more"):
@@ -1181,6 +1195,21 @@ def changing(lexicon: Lexicon, head: Any, gone: bool = True) -> str:
             for e in lexicon.lookup("verb", head.lemma_.lower())):
         return "less"  # "the budget got cut", "staffing was reduced", "cutting the budget"
     return ""
+
+
+def _first_to_go(copula: Any) -> bool:
+    """ "A is the first thing to go", "the first to go": A is what is lost."""
+    if copula.lemma_ != "be":
+        return False
+    first = [c for c in copula.children if c.dep_ == "attr" and (c.lower_ == "first" or any(
+        m.dep_ == "amod" and m.lower_ == "first" for m in c.children))]
+    return any(v.dep_ in ("relcl", "acl") and v.lemma_ in _LOST for f in first
+               for v in f.children)
+
+
+_ABOVE = frozenset({"above", "over", "beyond"})
+_LOST = frozenset({"go", "suffer", "slip", "disappear", "drop"})
+_CEASING = frozenset({"stop", "cease", "end", "halt"})
 
 
 def is_gone(verb: Any) -> bool:

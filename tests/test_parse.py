@@ -1777,6 +1777,15 @@ def test_because_of_this_before_a_noun_is_the_noun_not_the_sentence_before(parsi
     ("What makes people defensive is blame.", ("defensive practice", "isConsequenceOf", "blame")),
     ("A nurse is not a doctor.", ("nurse", "contrastsWith", "doctor")),
     ("Induction, mainly. It keeps volunteers safe.", ("induction", "enables", "safety")),
+    ("I think the night rounds have done more for morale than any pay rise could.",
+     ("night round", "enables", "morale")),
+    ("Once people trusted us, the complaints stopped.", ("trust", "undermines", "complaint")),
+    ("When the workload went up, the morale fell off.", ("workload", "undermines", "morale")),
+    ("Safeguarding sits within social work.", ("safeguarding", "isPartOf", "social work")),
+    ("When staff are stressed, kindness is the first thing to go.",
+     ("stress", "undermines", "kindness")),
+    ("Supervision is part of looking after the staff.",
+     ("supervision", "isPartOf", "looking after staff")),
 ])
 def test_a_condition_people_must_meet_and_hyphenated_words_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
