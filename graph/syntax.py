@@ -297,7 +297,19 @@ def repair(doc: Any) -> Any:
             _mend_inverted_question(copula)
     for item in [t for t in doc if t.dep_ in _STRAY_ITEM]:
         _mend_list(item)
+    for gerund in [t for t in doc if t.dep_ == "conj" and t.tag_ == "VBG"]:
+        _mend_gerund_pair(gerund)
     return doc
+
+
+def _mend_gerund_pair(gerund: Any) -> None:
+    """ "Looking clean and being clean are not the same": the parser joins the second gerund
+    to the first one's complement; it is a conjunct of the first gerund."""
+    complement = gerund.head
+    first = complement.head
+    if complement.dep_ in ("acomp", "dobj", "attr", "oprd") and first.tag_ == "VBG" and (
+            first.i < complement.i < gerund.i):
+        gerund.head = first
 
 
 _STRAY_ITEM = frozenset({"npadvmod", "appos", "dep", "dobj"})

@@ -1786,6 +1786,8 @@ def test_because_of_this_before_a_noun_is_the_noun_not_the_sentence_before(parsi
      ("stress", "undermines", "kindness")),
     ("Supervision is part of looking after the staff.",
      ("supervision", "isPartOf", "looking after staff")),
+    ("Looking clean and being clean are not the same thing.",
+     ("looking clean", "contrastsWith", "being clean")),
 ])
 def test_a_condition_people_must_meet_and_hyphenated_words_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
