@@ -2129,7 +2129,7 @@ def _deed(engine: Engine, head: Any, chosen: _Found) -> Any:
 def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
     """A gerund with its particle and its object ("skipping checks", "getting people up",
     "seeing the same nurse"), a passive one from its "being" ("being told off")."""
-    start = (_passive_gerund(verb) or verb).i
+    start = _hyphenated(verb.doc, (_passive_gerund(verb) or verb).i)  # "self-rostering"
     apart = [c for c in verb.rights if c.dep_ == "prt" and c.i <= verb.i + 4]
     if apart and apart[0].i > verb.i + 1:
         return start, apart[0].i + 1

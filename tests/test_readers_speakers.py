@@ -38,6 +38,15 @@ def test_a_label_shaped_first_line_before_a_date_line_is_the_title():
     assert speakers(said) == ["Ann Lee"]
 
 
+def test_a_label_shaped_first_line_whose_label_never_speaks_again_is_the_title():
+    text = ("Theatre Management: A Conversation With Petra Vogel\nHamburg, 12 March 2024\n\n"
+            "Interviewer: How did it start?\n\nPetra Vogel: Trust builds teamwork.\n\n"
+            "Interviewer: And then?\n\nPetra Vogel: Blame erodes reporting.\n")
+    doc = read_text(text, "t.txt")
+    assert doc.title == "Theatre Management: A Conversation With Petra Vogel"
+    assert speakers(doc) == ["Interviewer", "Petra Vogel", "Interviewer", "Petra Vogel"]
+
+
 def test_people_a_header_lists_with_initials_name_the_initialled_turns():
     text = ("An interview with a safeguarding lead\n10 June 2026\n\n"
             "Interviewer: Nadia Osei (NO)\nInterviewee: Bridget Achterberg (BA)\n\n"

@@ -287,11 +287,14 @@ def _title_like(words: str) -> bool:
 
 def _is_title(speech: list[_Line], first: int) -> bool:
     """A first line shaped like a label, followed by another label or by a line that is only a
-    date, that reads as a title ("Outreach: conversation with a team leader", "2 May 2026")."""
+    date, or whose label never speaks again, that reads as a title ("Outreach: conversation
+    with a team leader", "2 May 2026"; "Theatre Management: A Conversation")."""
     if first != 0 or len(speech) < 2:
         return False
     dated = speech[1].label is None and _only_date(speech[1].text)
-    return (speech[1].label is not None or dated) and _title_like(speech[0].value)
+    labels = [line.label for line in speech[1:] if line.label]
+    once = bool(labels) and speech[0].label not in labels  # others speak, it never again
+    return (speech[1].label is not None or dated or once) and _title_like(speech[0].value)
 
 
 def _only_date(text: str) -> bool:
