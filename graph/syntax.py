@@ -178,6 +178,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue  # "builds trust on the night shift": builds trust, not builds on
         if construction.word_class == "verb" and _adjunct_object(nodes["cue"], b, cue):
             continue  # "causes delays, every day": the object, not when
+        if _idiom(b):
+            continue  # "a consequence of the flooding, of course": no concept "course"
         if _elaborated(nodes["cue"], b):
             continue  # "three things make up supervision: time, ...": the list, not an object
         if cue.ceases and b.dep_ == "xcomp" and b.tag_ == "VBG":
@@ -561,6 +563,20 @@ def _possessive_got(cue: Any) -> bool:
                                        for c in cue.children)
 
 
+def _idiom(word: Any) -> bool:
+    """A noun in a fixed phrase that only comments on the sentence ("of course", "in fact",
+    "at least", "for example")."""
+    prep = word.head
+    return prep.dep_ == "prep" and (prep.lower_, word.lower_) in _IDIOMS and not any(
+        c.dep_ in ("det", "amod", "poss") for c in word.children)
+
+
+_IDIOMS = frozenset({("of", "course"), ("in", "fact"), ("at", "least"), ("at", "most"),
+                     ("for", "example"), ("for", "instance"), ("in", "general"),
+                     ("in", "particular"), ("in", "practice"), ("in", "turn"), ("at", "times"),
+                     ("on", "average"), ("in", "theory"), ("by", "far"), ("at", "all")})
+
+
 def _hortative(cue: Any) -> bool:
     """ "let's": a suggestion to do something together, not something let happen."""
     doc = cue.doc
@@ -715,7 +731,7 @@ QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "n
                         "lots", "bit", "kind", "sort", "amount", "number", "deal", "couple",
                         "load", "loads", "level", "degree", "third", "quarter", "fifth",
                         "tenth", "fraction", "percent", "cent", "variety", "range", "handful",
-                        "host", "pile", "array"])
+                        "host", "pile", "array", "chunk", "slice", "portion"])
 
 
 def quantified(head: Any) -> Any:

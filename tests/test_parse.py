@@ -1788,6 +1788,8 @@ def test_because_of_this_before_a_noun_is_the_noun_not_the_sentence_before(parsi
      ("supervision", "isPartOf", "looking after staff")),
     ("Looking clean and being clean are not the same thing.",
      ("looking clean", "contrastsWith", "being clean")),
+    ("A good chunk of the errors come from agency use.",
+     ("error", "isConsequenceOf", "agency use")),
 ])
 def test_a_condition_people_must_meet_and_hyphenated_words_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
@@ -1800,6 +1802,7 @@ def test_a_condition_people_must_meet_and_hyphenated_words_are_read(parsing, tex
     ("Dr Raghavan, let's start with the big picture.", "start"),
     ("Some doctors were worried that the service would make clinicians more defensive.",
      "defensive practice"),
+    ("Burnout comes from the workload, of course.", "course"),
     ("They must, in their own defence, disconnect from the task. That makes them cold.",
      "disconnect"),
 ])
