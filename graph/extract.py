@@ -1502,9 +1502,16 @@ def _concept_verbs(engine: Engine, analysed: list[_Analysed], pos: int
         if cause is None or cause.iri == found.iri:
             continue
         link = syntax.Link("isConsequenceOf", syntax.Arg(verb.i), arg, span, "concept-verb", 0.7,
-                           syntax.is_negated(verb), syntax.is_hedged(verb))
+                           _denied_here(verb), syntax.is_hedged(verb))
         out += _parse_claims_for(engine, a, link, _Side(found.iri, "", False), cause)
     return out
+
+
+def _denied_here(verb: Any) -> bool:
+    """A verb negated, or the clause it heads in a negated pseudo-cleft ("what burns people
+    out isn't death")."""
+    return syntax.is_negated(verb) or (verb.dep_ == "csubj" and verb.head.lemma_ == "be"
+                                       and syntax.is_negated(verb.head))
 
 
 def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
@@ -1526,7 +1533,7 @@ def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
             continue
         link = syntax.Link("undermines" if opposite else "enables", syntax.Arg(subjects[0].i),
                            syntax.Arg(people.i), span, "causative-action", 0.7,
-                           syntax.is_negated(verb), syntax.is_hedged(verb))
+                           _denied_here(verb), syntax.is_hedged(verb))
         made = _parse_claims_for(engine, a, link, cause, _Side(iri, "", False))
         out += [(_answered(c, cause.answer), cue) for c, cue in made] if cause.answer else made
     return out

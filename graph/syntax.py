@@ -1445,7 +1445,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     outer = Arg(_clause_verb(head).i if head.pos_ in ("VERB", "AUX") else head.i,
                 frozenset(t.i for x in (prep, *doc[start:end]) for t in x.subtree),
                 keep_polarity=cue.relation != "requires", denied=absent)
-    negated = is_negated(_clause_verb(head)) and not absent
+    negated = (is_negated(_clause_verb(head)) and not absent) or _denied(doc[start])
     if cue.relation == "requires":
         # "no A without B", "A without B is hazardous" say A requires B; "A without B" alone
         # says nothing of the kind

@@ -1810,3 +1810,14 @@ def test_a_state_that_is_not_a_condition_and_the_tail_of_a_hyphenated_word_are_n
         parsing, text, wrong):
     found = _readings(parsing, _claims(parsing, text))
     assert not [r for r in found if r[0] == wrong or r[2] == wrong], found
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("People leave because they're exhausted, not because of the money.",
+     ("money", "undermines", "staff retention")),
+    ("What burns people out isn't death.", ("burnout", "isConsequenceOf", "death")),
+    ("What keeps nurses here isn't the pay.", ("pay", "enables", "staff retention")),
+])
+def test_a_cause_denied_after_not_or_in_a_negated_pseudo_cleft_is_negated(parsing, text, denied):
+    found = _readings(parsing, _claims(parsing, text))
+    assert (*denied, True) in found and (*denied, False) not in found, found
