@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph.model import Document
 from graph.rdf import speaker_iri
 from graph.readers import read_text, slug
@@ -36,15 +38,6 @@ def test_a_label_shaped_first_line_before_a_date_line_is_the_title():
     said = read_text("Ann Lee: conversation is what we do\n2 September 2026 was a Tuesday, "
                      "and the ward was full that day.\n", "s.txt")
     assert speakers(said) == ["Ann Lee"]
-
-
-def test_a_label_shaped_first_line_whose_label_never_speaks_again_is_the_title():
-    text = ("Theatre Management: A Conversation With Petra Vogel\nHamburg, 12 March 2024\n\n"
-            "Interviewer: How did it start?\n\nPetra Vogel: Trust builds teamwork.\n\n"
-            "Interviewer: And then?\n\nPetra Vogel: Blame erodes reporting.\n")
-    doc = read_text(text, "t.txt")
-    assert doc.title == "Theatre Management: A Conversation With Petra Vogel"
-    assert speakers(doc) == ["Interviewer", "Petra Vogel", "Interviewer", "Petra Vogel"]
 
 
 def test_people_a_header_lists_with_initials_name_the_initialled_turns():
@@ -198,14 +191,25 @@ def test_a_markdown_heading_is_a_title_without_its_marks():
     assert document.title == "Leading a ward at night"
 
 
-def test_a_title_opening_with_a_header_word_is_the_title_not_metadata():
-    text = ("Time is the treatment: a ward sister on a small unit\nRecorded 14 April 2026\n\n"
-            "Ann Lee: What do you do?\n\nBo Kay: I lead a ward.\n\n"
-            "Date of interview: 14 April 2026\n")
+@pytest.mark.parametrize(("text", "title", "date", "turns"), [
+    pytest.param("Time is the treatment: a ward sister on a small unit\nRecorded 14 April 2026\n\n"
+                 "Ann Lee: What do you do?\n\nBo Kay: I lead a ward.\n\n"
+                 "Date of interview: 14 April 2026\n",
+                 "Time is the treatment: a ward sister on a small unit", "14 April 2026",
+                 ["Ann Lee", "Bo Kay"],
+                 id="opening-with-a-header-word"),
+    pytest.param("Theatre Management: A Conversation With Petra Vogel\nHamburg, 12 March 2024\n\n"
+                 "Interviewer: How did it start?\n\nPetra Vogel: Trust builds teamwork.\n\n"
+                 "Interviewer: And then?\n\nPetra Vogel: Blame erodes reporting.\n",
+                 "Theatre Management: A Conversation With Petra Vogel", "12 March 2024",
+                 ["Interviewer", "Petra Vogel", "Interviewer", "Petra Vogel"],
+                 id="label-that-never-speaks-again"),
+])
+def test_a_label_shaped_title_is_the_title_not_metadata_nor_a_turn(text, title, date, turns):
     doc = read_text(text, "t.txt")
-    assert doc.title == "Time is the treatment: a ward sister on a small unit"
-    assert doc.date == "14 April 2026"
-    assert speakers(doc) == ["Ann Lee", "Bo Kay"]
+    assert doc.title == title
+    assert doc.date == date
+    assert speakers(doc) == turns
 
 
 def test_initials_that_spell_a_common_word_are_the_speaker_they_stand_for():
