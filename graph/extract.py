@@ -1583,39 +1583,56 @@ def _agent_states(engine: Engine, analysed: list[_Analysed], pos: int
     a = analysed[pos]
     out = []
     for found in a.found:
-        if a.parsed is None or found.category not in _STATES:
+        if a.parsed is None or found.category == "Role":
             continue
         adjective = a.parsed[found.start]  # "tired people", or the label "engaged staff"
-        if not found.end - 1 <= adjective.head.i <= found.end:
+        agent = _stated_agent(a, found, adjective)
+        if agent is None or (adjective.dep_ == "amod" and found.category not in _STATES):
             continue
-        verb = adjective.head.head
-        if adjective.dep_ != "amod" or adjective.head.dep_ != "nsubj" or verb.pos_ != "VERB" or (
+        verb = agent.head
+        if agent.dep_ != "nsubj" or verb.pos_ != "VERB" or (
                 verb.i in a.covered) or _signed_verb(engine, verb):
             continue  # "unsafe staffing leads to": the cue's reading; "loses count": a sign
         done = [c for c in verb.children if c.dep_ == "dobj"]
         span = (verb.i, verb.i + 1)
-        if not done:
-            continue  # "stressed staff leave": what they do names no concept
-        effect = _named_by_verb(a, verb) or _side(engine, analysed, pos, syntax.Arg(done[0].i),
-                                                  "object", found.iri, span)
+        acted = None if done or adjective.tag_ not in ("JJ", "VBN") else (
+            _named_by_verb(a, verb) or _acted(engine, a, verb))
+        if not done and acted is None:
+            continue  # "stressed staff go home": what they do names no concept; not "Blame
+            #           shuts reporting down", misparsed
+        effect = acted or _named_by_verb(a, verb) or _side(
+            engine, analysed, pos, syntax.Arg(done[0].i), "object", found.iri, span)
         if effect is None:
             continue
         if syntax.is_negated(verb):  # "don't report incidents": fewer reports
             effect = replace(effect, direction="absent")
         state = _Side(found.iri, "less" if found.opposite else "", False)
         hedged = syntax.is_hedged(verb)
+        outcome = syntax.Arg(done[0].i if done else verb.i)
         if found.category == "Threat":  # a harm causes; a good state enables
-            link = syntax.Link("isConsequenceOf", syntax.Arg(done[0].i), syntax.Arg(adjective.i),
+            link = syntax.Link("isConsequenceOf", outcome, syntax.Arg(adjective.i),
                                span, "agent-state", 0.7, False, hedged)
             out += _parse_claims_for(engine, a, link, effect, state)
         else:
-            link = syntax.Link("enables", syntax.Arg(adjective.i), syntax.Arg(done[0].i),
+            link = syntax.Link("enables", syntax.Arg(adjective.i), outcome,
                                span, "agent-state", 0.7, False, hedged)
             out += _parse_claims_for(engine, a, link, state, effect)
     return out
 
 
 _STATES = frozenset({"Threat", "Outcome", "Condition"})
+
+
+def _stated_agent(a: _Analysed, found: _Found, word: Any) -> Any:
+    """Who a state is said of: the noun an adjective modifies ("tired people") or the noun of a
+    relative clause of feeling or being ("people who feel valued", "staff who are scared")."""
+    if word.dep_ == "amod" and found.end - 1 <= word.head.i <= found.end:
+        return word.head
+    verb = word.head if word.dep_ in ("acomp", "oprd") else word
+    if verb.dep_ == "relcl" and verb.lemma_ in ("feel", "be", "get") and any(
+            c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children):
+        return verb.head
+    return None
 
 
 def _signed_verb(engine: Engine, verb: Any) -> bool:

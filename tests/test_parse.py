@@ -1790,6 +1790,10 @@ def test_because_of_this_before_a_noun_is_the_noun_not_the_sentence_before(parsi
      ("looking clean", "contrastsWith", "being clean")),
     ("A good chunk of the errors come from agency use.",
      ("error", "isConsequenceOf", "agency use")),
+    ("People who are frightened don't speak up.", ("fear", "undermines", "speaking up")),
+    ("Stressed staff leave.", ("stress", "undermines", "staff retention")),
+    ("People only tell you the real story if they feel safe.",
+     ("story", "requires", "psychological safety")),
 ])
 def test_a_condition_people_must_meet_and_hyphenated_words_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
