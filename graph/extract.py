@@ -1555,7 +1555,7 @@ def _caused(engine: Engine, a: _Analysed, verb: Any) -> tuple[tuple[str, bool], 
 def _elsewhere(verb: Any, hit: tuple[str, bool]) -> bool:
     """People kept in a state or a place, not kept on ("keeps them safe", "keeps us from going
     cynical", "keeps them on the sofa"); lost or driven out, they are lost wherever to."""
-    return any(not _at_work(c) and (
+    return any(not _at_work(c) and not syntax.idiom(c) and (
         c.dep_ in _CAUSED_STATES or (c.lower_ in _NOT_KEPT and c.dep_ != "prt" and not (
             hit[1] and c.dep_ == "advmod"))  # "drives them away": its particle
         or (c.dep_ == "prep" and not hit[1])) for c in verb.children)
@@ -2316,7 +2316,7 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     """The concept a verb names when people do it (lg:actionLabel): "nurses stay" is staff
     retention, "nurses leave" its absence."""
     hit = engine.actions.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"] or (
+    subjects = [_quantified(c) for c in verb.children if c.dep_ == "nsubj"] or (
         [c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i]
         if verb.dep_ == "xcomp" else [])  # "the rota forced nurses to leave": the nurses
     if hit is None and subjects and subjects[0].lower_ in _PERSONAL:

@@ -178,7 +178,7 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             continue  # "builds trust on the night shift": builds trust, not builds on
         if construction.word_class == "verb" and _adjunct_object(nodes["cue"], b, cue):
             continue  # "causes delays, every day": the object, not when
-        if _idiom(b):
+        if idiom(b):
             continue  # "a consequence of the flooding, of course": no concept "course"
         if _elaborated(nodes["cue"], b):
             continue  # "three things make up supervision: time, ...": the list, not an object
@@ -563,14 +563,19 @@ def _possessive_got(cue: Any) -> bool:
                                        for c in cue.children)
 
 
-def _idiom(word: Any) -> bool:
+def idiom(word: Any) -> bool:
     """A noun in a fixed phrase that only comments on the sentence ("of course", "in fact",
-    "at least", "for example")."""
+    "at least", "for example", "in my experience")."""
+    if word.dep_ == "prep":  # "keeps people, in my experience": the prep of a place
+        word = next((c for c in word.children if c.dep_ == "pobj"), word)
     prep = word.head
+    if prep.dep_ == "prep" and (prep.lower_, word.lower_) in _OPINIONS:
+        return True  # "in my experience", "in my view"
     return prep.dep_ == "prep" and (prep.lower_, word.lower_) in _IDIOMS and not any(
         c.dep_ in ("det", "amod", "poss") for c in word.children)
 
 
+_OPINIONS = frozenset({("in", "experience"), ("in", "view"), ("in", "opinion")})
 _IDIOMS = frozenset({("of", "course"), ("in", "fact"), ("at", "least"), ("at", "most"),
                      ("for", "example"), ("for", "instance"), ("in", "general"),
                      ("in", "particular"), ("in", "practice"), ("in", "turn"), ("at", "times"),

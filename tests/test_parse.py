@@ -1794,6 +1794,10 @@ def test_because_of_this_before_a_noun_is_the_noun_not_the_sentence_before(parsi
     ("Stressed staff leave.", ("stress", "undermines", "staff retention")),
     ("People only tell you the real story if they feel safe.",
      ("story", "requires", "psychological safety")),
+    ("Predictability keeps people, in my experience.",
+     ("predictability", "enables", "staff retention")),
+    ("Most of the nurses stay because of the team.",
+     ("staff retention", "isConsequenceOf", "team")),
 ])
 def test_a_condition_people_must_meet_and_hyphenated_words_are_read(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
