@@ -285,9 +285,7 @@ def _hyphen_tail(engine: Engine, doc: Any, start: int) -> bool:
     ("de-escalation", "self-harm", "co-production"; not "no-blame", whose "no" is its
     polarity)."""
     polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
-    return start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
-        and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha \
-        and doc[start - 2].lower_ not in polar
+    return _hyphenated(doc, start) < start and doc[start - 2].lower_ not in polar
 
 
 def _qualified(engine: Engine, doc: Any, start: int, end: int, iri: str) -> str:
@@ -1595,15 +1593,15 @@ def _agent_states(engine: Engine, analysed: list[_Analysed], pos: int
             continue  # "unsafe staffing leads to": the cue's reading; "loses count": a sign
         done = [c for c in verb.children if c.dep_ == "dobj"]
         span = (verb.i, verb.i + 1)
-        acted = None if done or adjective.tag_ not in ("JJ", "VBN") else (
-            _named_by_verb(a, verb) or _acted(engine, a, verb))
-        if not done and acted is None:
-            continue  # "stressed staff go home": what they do names no concept; not "Blame
-            #           shuts reporting down", misparsed
-        effect = acted or _named_by_verb(a, verb) or _side(
-            engine, analysed, pos, syntax.Arg(done[0].i), "object", found.iri, span)
-        if effect is None:
+        if done:
+            effect = _named_by_verb(a, verb) or _side(
+                engine, analysed, pos, syntax.Arg(done[0].i), "object", found.iri, span)
+        elif adjective.tag_ in ("JJ", "VBN"):  # "stressed staff leave"; not "Blame shuts
+            effect = _named_by_verb(a, verb) or _acted(engine, a, verb)  # reporting down"
+        else:
             continue
+        if effect is None:
+            continue  # "stressed staff go home": what they do names no concept
         if syntax.is_negated(verb):  # "don't report incidents": fewer reports
             effect = replace(effect, direction="absent")
         state = _Side(found.iri, "less" if found.opposite else "", False)
@@ -2961,10 +2959,15 @@ def _event(head: Any) -> Any:
 
 def _hyphenated(doc: Any, i: int) -> int:
     """Where the hyphenated word ending at token `i` starts ("catch-up", "out-of-hours")."""
-    while i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_ \
-            and not doc[i - 1].whitespace_ and doc[i - 2].is_alpha:
+    while i >= 2 and _glued_hyphen(doc, i - 1) and doc[i - 2].is_alpha:
         i -= 2
     return i
+
+
+def _glued_hyphen(doc: Any, j: int) -> bool:
+    """Token `j` is a hyphen with no space on either side ("catch-up"), not a dash."""
+    return 0 < j < len(doc) and doc[j].text == "-" and not doc[j - 1].whitespace_ \
+        and not doc[j].whitespace_
 
 
 def _stray_compound(head: Any, child: Any) -> bool:
@@ -2977,8 +2980,7 @@ def _stray_compound(head: Any, child: Any) -> bool:
 
 def _hyphen_end(doc: Any, i: int) -> int:
     """Where the hyphenated word starting at token `i` ends ("pre-alert")."""
-    while i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_ \
-            and not doc[i + 1].whitespace_ and doc[i + 2].is_alpha:
+    while i + 2 < len(doc) and _glued_hyphen(doc, i + 1) and doc[i + 2].is_alpha:
         i += 2
     return i + 1
 

@@ -1193,12 +1193,13 @@ def changing(lexicon: Lexicon, head: Any, gone: bool = True) -> str:
     up", "we lost the camaraderie"."""
     if head.pos_ not in ("VERB", "AUX") or not list(head.children):
         return ""  # "They cut falls.": a verb with nothing of its own is a noun misread
+    lemma = head.lemma_.lower()
     phase = phased(head)
     if phase is not None:
         return phase[1]  # "they stop reporting", "people start speaking up"
     if _first_to_go(head):
         return "less"  # "continuity is the first thing to go"
-    if head.lemma_.lower() in _CEASING and not any(
+    if lemma in _CEASING and not any(
             c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "prt", "attr", "acomp")
             for c in head.children) and any(
             c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in head.children):
@@ -1206,28 +1207,36 @@ def changing(lexicon: Lexicon, head: Any, gone: bool = True) -> str:
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
     moving = any(c.dep_ in ("prep", "dative") and c.lower_ not in ("with", "by", "since", "after")
                  for c in head.children)  # "coming down to the ward", not "down by half"
-    if head.lemma_.lower() in ("go", "come", "shoot", "creep") and particles & _ABOVE:
+    if lemma in _MOVING and particles & _ABOVE:
         return "more"  # "when caseloads go above thirty-five"
-    if head.lemma_.lower() in ("go", "come", "shoot", "creep") and not moving:
+    if lemma in _MOVING and not moving:
         return "more" if "up" in particles else "less" if "down" in particles else (
             "less" if gone and is_gone(head) else "")
     for particle in (c.lower_ for c in head.children if c.dep_ == "prt"):
-        phrasal = f"{head.lemma_.lower()} {particle}"
-        for direction in ("less", "more"):
-            if phrasal in lexicon.polarity.get(direction, ()):
-                return direction  # "trust runs out", "complaints fell off", "it picked up"
+        direction = _change_of(lexicon, f"{lemma} {particle}")
+        if direction:
+            return direction  # "trust runs out", "complaints fell off", "it picked up"
     if any(c.dep_ == "prt" and c.lower_ not in ("up", "down") for c in head.children):
         return ""  # "students drop out", "fall behind": another verb
-    for direction in ("less", "more"):
-        if head.lemma_.lower() in lexicon.polarity.get(direction, ()):
-            return direction
+    direction = _change_of(lexicon, lemma)
+    if direction:
+        return direction
     passive = head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in head.children)
     gerund = head.tag_ == "VBG" and head.dep_ in ("csubj", "nsubj", "pobj", "pcomp")
     if (passive or gerund) and any(
             e.relation == "undermines" and not e.prep and not e.with_
-            for e in lexicon.lookup("verb", head.lemma_.lower())):
+            for e in lexicon.lookup("verb", lemma)):
         return "less"  # "the budget got cut", "staffing was reduced", "cutting the budget"
     return ""
+
+
+def _change_of(lexicon: Lexicon, words: str) -> str:
+    """ "less" or "more" when the lexicon's polarity lists `words` as a change ("drop", "run
+    out"), else ""."""
+    return next((d for d in ("less", "more") if words in lexicon.polarity.get(d, ())), "")
+
+
+_MOVING = frozenset({"go", "come", "shoot", "creep"})
 
 
 def _first_to_go(copula: Any) -> bool:
