@@ -321,7 +321,7 @@ def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
     _mark_turn_ends(out)
     chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen)
                     | _answers(engine, out, chosen) | _told_outcomes(engine, out)
-                    | _enumerations(out, chosen))
+                    | _enumerations(out, chosen) | _after_demonstratives(out, chosen))
     cased = [_cased(out[number]) for number in chosen]
     parses = _parse(engine, tokens, chosen, cased) if chosen else None
     for index, number in enumerate(chosen):
@@ -389,6 +389,18 @@ def _enumerations(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
         out.update(n for n in range(number + 1, min(number + 1 + count, len(analysed)))
                    if analysed[n].turn == analysed[number].turn)
     return out
+
+
+def _after_demonstratives(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
+    """The short sentence of the same turn after a parsed one with "that" or "this": it may
+    name what the demonstrative points forward to ("That's what causes the backlog. Late
+    bookings.")."""
+    return {number + 1 for number in chosen if number + 1 < analysed[number].next_turn
+            and len(analysed[number + 1].doc) <= _FRAGMENT
+            and any(t.lower_ in _DEMONSTRATIVES for t in analysed[number].doc)}
+
+
+_DEMONSTRATIVES = frozenset({"that", "this"})
 
 
 def _count(doc: Any, token: Any) -> int:
@@ -856,6 +868,22 @@ def _from_claims(a: _Analysed, role: str, exclude: str | None) -> str | None:
             if (pick in named or _is_provisional(pick)) and pick != exclude:
                 return pick
     return None
+
+
+def _next_fragment(engine: Engine, analysed: list[_Analysed], pos: int, exclude: str | None
+                   ) -> str | None:
+    """What the next sentence of the turn names when it is only a noun phrase: what a
+    demonstrative with nothing before it points forward to ("That's what causes the backlog.
+    Late bookings.")."""
+    after = analysed[pos + 1] if pos + 1 < analysed[pos].next_turn else None
+    if after is None or after.parsed is None or len(after.parsed) > _FRAGMENT or any(
+            t.tag_ in ("VBZ", "VBP", "VBD", "MD") or t.pos_ == "PRON" for t in after.parsed) or any(
+            c.dep_ == "det" and c.lower_ in ("every", "each") for c in after.root.children):
+        return None  # not "Every time."
+    found = [f.iri for f in _heads_first(after, after.found)
+             if f.category != "Role" and f.iri != exclude]
+    named = found[0] if found else _fragment(engine, after)
+    return named if named != exclude else None
 
 
 def _following(analysed: list[_Analysed], pos: int, exclude: str | None) -> str | None:
@@ -1988,7 +2016,8 @@ def _side(
     if inside and head is not None and _names_itself(engine, _subject_of(head) or head, inside):
         inside = []  # "violence against crews": the head, not what it is against; "the back
         #              pain of the nurses goes down": the pain
-    if head is not None and direction in ("", "absent") and _doing(engine, head, inside):
+    if head is not None and direction in ("", "absent") and (
+            _doing(engine, head, inside) or (arg.result and _done_with(engine, head, inside))):
         return _Side(_provisional(a, *_deed_phrase(engine, head)), direction, False)
     if arg.window is not None and arg.window[1] <= cue[0]:
         lead = _leading_noun(engine, doc, arg.window, inside)
@@ -2044,7 +2073,9 @@ def _side(
             _right_dislocated(engine, a, pronouns[0], exclude)
             or _earlier_in_sentence(engine, a, pronouns[0], exclude)) if singular else None)
         iri = earlier or _antecedent(engine, analysed, pos, role, exclude,
-                                     pronoun=pronouns[0].lower_)
+                                     pronoun=pronouns[0].lower_) or (
+            _next_fragment(engine, analysed, pos, exclude)
+            if pronouns[0].lower_ in _DEMONSTRATIVES else None)
         return _Side(iri, "" if head is None else direction, True) if iri else None
     if head is None:
         run = _window_phrase(engine, doc, arg.window, arg.window[1] <= cue[0])
@@ -2192,6 +2223,20 @@ def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:
             and not any(f.start <= head.i < f.end for f in inside))
 
 
+def _done_with(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
+    """A bare verb with an object that an outcome is ("makes people refuse the operation",
+    "makes nurses hide their mistakes"): the deed, not the thing it is done with; not a light
+    verb, nor one of amount ("makes people lose trust"), nor one a label names ("makes staff
+    raise concerns")."""
+    lemma = verb.lemma_.lower()
+    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    return (verb.tag_ == "VB" and any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
+                                      for c in verb.children)
+            and _deed_phrase(engine, verb)[1] > verb.i + 1
+            and lemma not in _BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS | polar | engine.cue_words
+            and not any(f.start <= verb.i < f.end for f in inside))
+
+
 def _deed_verb(engine: Engine, head: Any) -> bool:
     """A gerund that names a deed of its own, not its object's amount or presence."""
     lemma = head.lemma_.lower()
@@ -2228,7 +2273,8 @@ _PRESENCE = frozenset({"stay", "remain", "attend", "turn"})
 # verbs whose object, not the doing, is what a gerund argument is about
 _THROUGH_VERBS = frozenset({"do", "make", "take", "rely", "depend", "lean", "count", "wait",
                             "involve", "include", "use", "reduce", "cut", "allocate", "employ",
-                            "bring", "put", "keep"})
+                            "bring", "put", "keep", "pursue", "seek", "adopt", "practise",
+                            "practice", "embrace"})
 
 
 def _holds(found: _Found, head: Any) -> bool:
