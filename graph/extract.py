@@ -1119,6 +1119,8 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
     singular = head.lemma_.lower() if plain else head.lower_
     words = [t.text_with_ws for t in a.doc[start : end - 1]  # "seeing (the) same nurse"
              if t.i == start or tagged[t.i].tag_ not in _INNER_DETERMINERS]
+    if words and tagged[start].tag_ in _FINITE:  # "answers the phone": answer phone
+        words[0] = tagged[start].lemma_.lower() + a.doc[start].whitespace_
     label = "".join([*words, singular]).strip()
     iri = f"{CONCEPT}provisional/{slug(label)}"
     a.provisional.append((iri, label, start, end))
@@ -1126,6 +1128,7 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
 
 
 _INNER_DETERMINERS = frozenset({"DT", "PRP$"})
+_FINITE = frozenset({"VBZ", "VBP"})
 
 
 def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Claim]:
@@ -2017,7 +2020,8 @@ def _side(
         inside = []  # "violence against crews": the head, not what it is against; "the back
         #              pain of the nurses goes down": the pain
     if head is not None and direction in ("", "absent") and (
-            _doing(engine, head, inside) or (arg.result and _done_with(engine, head, inside))):
+            _doing(engine, head, inside) or (arg.result and _done_with(engine, head, inside))
+            or (arg.condition and _done_by(engine, head, inside))):
         return _Side(_provisional(a, *_deed_phrase(engine, head)), direction, False)
     if arg.window is not None and arg.window[1] <= cue[0]:
         lead = _leading_noun(engine, doc, arg.window, inside)
@@ -2228,13 +2232,31 @@ def _done_with(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
     "makes nurses hide their mistakes"): the deed, not the thing it is done with; not a light
     verb, nor one of amount ("makes people lose trust"), nor one a label names ("makes staff
     raise concerns")."""
-    lemma = verb.lemma_.lower()
-    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
     return (verb.tag_ == "VB" and any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
                                       for c in verb.children)
-            and _deed_phrase(engine, verb)[1] > verb.i + 1
-            and lemma not in _BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS | polar | engine.cue_words
+            and _deed_phrase(engine, verb)[1] > verb.i + 1 and _content_verb(engine, verb)
             and not any(f.start <= verb.i < f.end for f in inside))
+
+
+def _done_by(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
+    """A condition that something be done by someone ("escalation only works if the hospital
+    answers the phone"): the deed is what is needed, not its doer; not when a concept names
+    the deed or what it is done to ("only if managers fund training")."""
+    if not _clause(verb) or not any(c.dep_ == "nsubj" and c.lower_ not in _PERSONAL
+                                    for c in verb.children):
+        return False
+    done_to = {t.i for c in verb.children if c.dep_ in ("dobj", "prep", "prt", "advmod")
+               for t in c.subtree} | {verb.i}
+    return _content_verb(engine, verb) and verb.lemma_ not in syntax.OPINION_VERBS and (
+        _deed_phrase(engine, verb)[1] > verb.i + 1) and not any(
+        i in done_to for f in inside for i in range(f.start, f.end))
+
+
+def _content_verb(engine: Engine, verb: Any) -> bool:
+    """A verb that names a deed of its own: not light, nor of amount, opinion or a cue."""
+    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    return verb.lemma_.lower() not in (_BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS | polar
+                                       | engine.cue_words)
 
 
 def _deed_verb(engine: Engine, head: Any) -> bool:

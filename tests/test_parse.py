@@ -1854,3 +1854,21 @@ def test_a_deed_made_to_happen_and_a_noun_phrase_pointed_forward_to_are_read(
 def test_a_deed_of_amount_or_doing_a_thing_and_a_time_after_a_demonstrative_are_not_read(
         parsing, text, wrong):
     assert (*wrong, False) not in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Escalation only works if the hospital answers the phone.",
+     ("escalation", "requires", "answer phone")),
+    ("Learning only happens if somebody closes the loop.", ("learning", "requires", "close loop")),
+])
+def test_a_deed_a_condition_needs_of_someone_is_the_requirement(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("Escalation only works if the hospital answers the phone.",
+     ("escalation", "requires", "hospital")),
+    ("Collaboration only works if management tells us.", ("collaboration", "requires", "tell")),
+])
+def test_the_doer_or_a_bare_verb_of_a_condition_is_not_the_requirement(parsing, text, wrong):
+    assert (*wrong, False) not in _readings(parsing, _claims(parsing, text))
