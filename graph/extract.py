@@ -2192,15 +2192,20 @@ def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
         return start, apart[0].i + 1
     end = verb.i + 1 + len([c for c in verb.rights if c.dep_ == "prt" and c.i == verb.i + 1])
     preps = [c for c in verb.rights if c.dep_ == "prep" and c.i == end]
-    if verb.lemma_ in _LIGHT | _LIGHT_HAVE and verb.lemma_ != "be" and preps:
-        end += 1  # "looking after (the staff)"
+    light = verb.lemma_ in _LIGHT | _LIGHT_HAVE and verb.lemma_ != "be" and bool(preps)
+    partner = not light and bool(preps) and preps[0].lower_ in _PARTNERS and not any(
+        c.dep_ == "dobj" for c in verb.children)  # "working with teachers", not "coping with"
+    end += light or partner  # "looking after (the staff)"
     objects = [c for c in (preps[0] if end > verb.i + 1 and preps else verb).rights
                if c.dep_ in ("dobj", "pobj")]
     phrase = _head_phrase(engine, objects[0]) if objects else None
     joined = phrase is not None and all(  # "seeing the same coordinator"
         t.dep_ in ("det", "poss", "amod") and t.head.i == objects[0].i
         for t in verb.doc[end : phrase[0]])
-    return start, phrase[1] if phrase and joined else end
+    return start, phrase[1] if phrase and joined else end - partner
+
+
+_PARTNERS = frozenset({"with", "to", "through", "alongside"})
 
 
 def _narrower(engine: Engine, head: Any, chosen: _Found, found: list[_Found]

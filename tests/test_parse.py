@@ -1872,3 +1872,19 @@ def test_a_deed_a_condition_needs_of_someone_is_the_requirement(parsing, text, r
 ])
 def test_the_doer_or_a_bare_verb_of_a_condition_is_not_the_requirement(parsing, text, wrong):
     assert (*wrong, False) not in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Working with teachers needs mutual respect.",
+     ("working with teacher", "requires", "dignity and respect")),
+    ("What builds confidence is talking through real cases.",
+     ("talking through real case", "enables", "confidence")),
+])
+def test_a_deed_done_with_or_through_someone_keeps_its_partner(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_preposition_without_its_object_is_left_off_a_deed(parsing):
+    labels = {label for claim in _readings(parsing, _claims(
+        parsing, "Working alongside them builds trust.")) for label in (claim[0], claim[2])}
+    assert "working" in labels and "working alongside" not in labels
