@@ -2003,6 +2003,12 @@ def _side(
         if arg.keep_polarity and not direction and head.tag_ == "VBG" and any(
                 c.dep_ == "neg" for c in head.children):
             direction = "absent"  # "harm comes from not listening to families"
+        changed = _changed_thing(engine, a, head, arg) if direction else None
+        if changed is not None:  # "helped waiting times come down": the waiting times, less
+            named = [f.iri for f in a.found if f.start <= changed.i < f.end and f.iri != exclude]
+            side = _Side(named[0], "", False) if named else _side(
+                engine, analysed, pos, syntax.Arg(changed.i), role, exclude, cue)
+            return replace(side, direction=direction) if side and not side.direction else side
         event = _event(head)
         if event is not None and any(f.start <= head.i and event.i < f.end for f in a.found):
             event = None  # "incident reporting": one label the parse split
@@ -2241,6 +2247,17 @@ def _done_with(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
                                       for c in verb.children)
             and _deed_phrase(engine, verb)[1] > verb.i + 1 and _content_verb(engine, verb)
             and not any(f.start <= verb.i < f.end for f in inside))
+
+
+def _changed_thing(engine: Engine, a: _Analysed, verb: Any, arg: syntax.Arg) -> Any:
+    """The subject an outcome left out as the people it happens to, when it is a thing that
+    the outcome's verb says changes ("helped waiting times come down", "allows admissions to
+    fall"), or None."""
+    if not arg.result or verb.pos_ != "VERB" or not _changing(engine, verb):
+        return None  # "makes the service less safe": the state is the outcome
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i in arg.exclude]
+    return subjects[0] if subjects and subjects[0].pos_ in ("NOUN", "PROPN") and not _person(
+        engine, a, subjects[0]) else None
 
 
 def _done_by(engine: Engine, verb: Any, inside: list[_Found]) -> bool:

@@ -1888,3 +1888,13 @@ def test_a_preposition_without_its_object_is_left_off_a_deed(parsing):
     labels = {label for claim in _readings(parsing, _claims(
         parsing, "Working alongside them builds trust.")) for label in (claim[0], claim[2])}
     assert "working" in labels and "working alongside" not in labels
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Continuity is what allows avoidable admissions to fall.",
+     ("continuity of care", "undermines", "avoidable admission")),
+    ("The huddle helped waiting times come down.", ("huddle", "undermines", "waiting times")),
+    ("Trust allows people to speak up.", ("trust", "enables", "speaking up")),
+])
+def test_a_thing_let_or_helped_to_change_keeps_the_change(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
