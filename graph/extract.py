@@ -1295,6 +1295,8 @@ def _parse_claims(
         if obj is None or obj.iri == subject.iri or (
                 link.relation not in CAUSAL and _means_asked(a, link, subject)):
             continue  # "How do you work with the GPs?" "We train their nurses.": no means
+        if link.harm and not (_harmful(engine, obj.iri) and obj.direction in ("", "more")):
+            continue  # "without the huddle, people go home": no harm said to follow
         subject = _judgement(engine, link.subject, subject)
         obj = _judgement(engine, link.object, obj)
         link, subject, obj = _happening(link, subject, obj)

@@ -70,6 +70,8 @@ class Link:
     hedged: bool
     remedy: bool = False  # "helps with": it undermines its object when that is a threat
     named: bool = False  # the second argument must name a codebook concept, not a provisional one
+    harm: bool = False  # holds only when its object is a harm that happens ("without the
+    #                     debrief, people carry the distress home")
 
 
 def build_matcher(lexicon: Lexicon) -> TreeMatcher:
@@ -1469,11 +1471,21 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
                       or (judged and _belittled(t))
                       for t in doc if t.i not in range(start, end))
         if not (negated or failing):
-            return []
+            return _harm_without(cue, inner, outer, (start, end), head)
         negated = False
     subject, obj = (inner, outer) if cue.reverse else (outer, inner)
     return [Link(cue.relation, subject, obj, (start, end), f"cue-{cue.word_class}",
                  cue.confidence, negated, is_hedged(head))]
+
+
+def _harm_without(cue: Cue, inner: Arg, outer: Arg, span: tuple[int, int], head: Any
+                  ) -> list[Link]:
+    """A clause said to happen without a thing, the thing put first ("Without the debrief,
+    people carry the distress home"): the thing keeps a harm away, when the clause names one."""
+    if head.pos_ != "VERB" or head.i < span[0] or is_negated(head):
+        return []  # not "without the rota, errors are rare"
+    return [Link("undermines", inner, outer, span, f"cue-{cue.word_class}", cue.confidence,
+                 False, is_hedged(head), harm=True)]
 
 
 def _belittled(token: Any) -> bool:

@@ -1898,3 +1898,19 @@ def test_a_preposition_without_its_object_is_left_off_a_deed(parsing):
 ])
 def test_a_thing_let_or_helped_to_change_keeps_the_change(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Without supervision, burnout creeps in.", ("supervision", "undermines", "burnout")),
+    ("Without training, staff make errors.", ("training", "undermines", "error")),
+])
+def test_a_harm_said_to_happen_without_a_thing_is_kept_away_by_it(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Without the rota, errors are rare.",
+    "Without the huddle, people go home.",
+])
+def test_without_a_thing_a_clause_of_no_harm_happening_states_nothing(parsing, text):
+    assert not _readings(parsing, _claims(parsing, text))
