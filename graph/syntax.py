@@ -303,7 +303,20 @@ def repair(doc: Any) -> Any:
         _mend_list(item)
     for gerund in [t for t in doc if t.dep_ == "conj" and t.tag_ == "VBG"]:
         _mend_gerund_pair(gerund)
+    for gerund in [t for t in doc if t.dep_ == "amod" and t.tag_ == "VBG"]:
+        _mend_gerund_subject(gerund)
     return doc
+
+
+def _mend_gerund_subject(gerund: Any) -> None:
+    """ "Overcrowding drives infections": the parser hangs a gerund that opens the sentence on
+    the finite verb after it as an adjective; it is the verb's subject."""
+    verb = gerund.head
+    if gerund.i != opening(gerund.doc) or verb.i != gerund.i + 1 or verb.tag_ not in (
+            "VBZ", "VBD") or verb.pos_ != "VERB" or any(
+            c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children):
+        return
+    gerund.dep_, gerund.pos_ = "csubj", "VERB"
 
 
 def _mend_gerund_pair(gerund: Any) -> None:

@@ -1914,3 +1914,8 @@ def test_a_harm_said_to_happen_without_a_thing_is_kept_away_by_it(parsing, text,
 ])
 def test_without_a_thing_a_clause_of_no_harm_happening_states_nothing(parsing, text):
     assert not _readings(parsing, _claims(parsing, text))
+
+
+def test_a_gerund_read_as_an_adjective_of_the_verb_after_it_is_its_subject(parsing):
+    claims = _readings(parsing, _claims(parsing, "Overcrowding drives infections."))
+    assert ("infection", "isConsequenceOf", "overcrowding", False) in claims
