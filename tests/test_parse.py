@@ -638,6 +638,9 @@ def _answered(engine, question: str, answer: str):
     ("Not really. Nights are fine.", True, False),
     ("Hardly. Nights are fine.", True, False),
     ("It hasn't.", True, False),
+    ("I believe it does, yes. Nights are brutal.", False, False),
+    ("I think it would.", False, False),
+    ("I don't think it does.", True, False),
 ])
 def test_a_question_is_the_answerers_claim_as_answered(parsing, answer, negated, hedged):
     claims = [c for c in _answered(parsing, "Does the rota undermine morale?", answer)
