@@ -2667,7 +2667,7 @@ def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclu
             t.pos_ in ("VERB", "AUX") and t.tag_ != "VBG" for t in doc[start:end]):
         return None
     second = head.dep_ in ("appos", "conj") or (head.dep_ == "attr" and head.head.lemma_ == "be")
-    if second and not appended:
+    if second and not appended and not _said_of_what(head.head):
         return ""  # "that's down to the consultants, really, the diabetologists": a 2nd name
     named = [f.iri for f in a.found if start <= f.start and f.end <= end
              and f.iri != exclude and f.category != "Role"]
@@ -2675,6 +2675,13 @@ def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclu
         return named[0]
     phrase = _deed_phrase(engine, head) if deed else _head_phrase(engine, head)
     return _provisional(a, *phrase) if phrase else None
+
+
+def _said_of_what(noun: Any) -> bool:
+    """A noun in a clause about "what" ("that's what kills morale, the rota"): a phrase after
+    it names what "what" stands for, not the noun again."""
+    return any(c.lower_ == "what" and c.i < verb.i and c.dep_ in ("nsubj", "nsubjpass", "dobj")
+               for verb in noun.ancestors if verb.pos_ in ("VERB", "AUX") for c in verb.children)
 
 
 def _earlier_in_sentence(

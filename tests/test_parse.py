@@ -1922,3 +1922,8 @@ def test_without_a_thing_a_clause_of_no_harm_happening_states_nothing(parsing, t
 def test_a_gerund_read_as_an_adjective_of_the_verb_after_it_is_its_subject(parsing):
     claims = _readings(parsing, _claims(parsing, "Overcrowding drives infections."))
     assert ("infection", "isConsequenceOf", "overcrowding", False) in claims
+
+
+def test_a_phrase_after_a_clause_about_what_names_what_not_the_noun_before(parsing):
+    claims = _readings(parsing, _claims(parsing, "That's what kills morale, the rota."))
+    assert ("rota", "undermines", "morale", False) in claims
