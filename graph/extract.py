@@ -2678,10 +2678,12 @@ def _dislocated_phrase(engine: Engine, a: _Analysed, start: int, end: int, exclu
 
 
 def _said_of_what(noun: Any) -> bool:
-    """A noun in a clause about "what" ("that's what kills morale, the rota"): a phrase after
-    it names what "what" stands for, not the noun again."""
+    """A noun in a clause about "what", or beside one ("that's what kills morale, the rota",
+    "that's what keeps people here, the teamwork"): it names what "what" stands for, not the
+    noun before it again."""
+    clauses = [*noun.ancestors, *(c for c in noun.head.children if c.dep_ == "ccomp")]
     return any(c.lower_ == "what" and c.i < verb.i and c.dep_ in ("nsubj", "nsubjpass", "dobj")
-               for verb in noun.ancestors if verb.pos_ in ("VERB", "AUX") for c in verb.children)
+               for verb in clauses if verb.pos_ in ("VERB", "AUX") for c in verb.children)
 
 
 def _earlier_in_sentence(

@@ -1924,6 +1924,10 @@ def test_a_gerund_read_as_an_adjective_of_the_verb_after_it_is_its_subject(parsi
     assert ("infection", "isConsequenceOf", "overcrowding", False) in claims
 
 
-def test_a_phrase_after_a_clause_about_what_names_what_not_the_noun_before(parsing):
-    claims = _readings(parsing, _claims(parsing, "That's what kills morale, the rota."))
-    assert ("rota", "undermines", "morale", False) in claims
+@pytest.mark.parametrize(("text", "reading"), [
+    ("That's what kills morale, the rota.", ("rota", "undermines", "morale")),
+    ("That's what keeps people here, the teamwork.", ("teamwork", "enables", "staff retention")),
+])
+def test_a_phrase_after_a_clause_about_what_names_what_not_the_noun_before(
+        parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
