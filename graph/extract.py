@@ -2218,17 +2218,19 @@ _PARTNERS = frozenset({"with", "to", "through", "alongside"})
 
 def _narrower(engine: Engine, head: Any, chosen: _Found, found: list[_Found]
               ) -> tuple[int, int] | None:
-    """The noun phrase of a head whose codebook concept covers only the head, when nouns
-    before it make it a narrower thing ("positive behaviour support", "line bundle")."""
-    if (chosen.start, chosen.end) != (head.i, head.i + 1) or head.pos_ not in ("NOUN", "PROPN"):
+    """The noun phrase of a head whose codebook concept ends at the head, when a noun before
+    the concept makes it a narrower thing ("positive behaviour support", "line bundle",
+    "trauma risk management")."""
+    if chosen.end != head.i + 1 or head.pos_ not in ("NOUN", "PROPN") or chosen.start < 1:
         return None
     covered = {i for f in found for i in range(f.start, f.end)}
-    if not any(c.dep_ == "compound" and c.i == head.i - 1 and c.pos_ in ("NOUN", "PROPN")
-               and c.i not in covered and c.lemma_.lower() not in engine.cue_words
-               for c in head.lefts):  # not "erodes morale" with the verb read as a noun
-        return None
+    word = head.doc[chosen.start - 1]
+    if not (word.dep_ == "compound" and chosen.start <= word.head.i <= head.i
+            and word.pos_ in ("NOUN", "PROPN") and word.i not in covered
+            and word.lemma_.lower() not in engine.cue_words):
+        return None  # not "erodes morale" with the verb read as a noun
     phrase = _head_phrase(engine, head)
-    return phrase if phrase and phrase[0] < head.i else None
+    return phrase if phrase and phrase[0] < chosen.start else None
 
 
 def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:

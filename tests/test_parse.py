@@ -1931,3 +1931,9 @@ def test_a_gerund_read_as_an_adjective_of_the_verb_after_it_is_its_subject(parsi
 def test_a_phrase_after_a_clause_about_what_names_what_not_the_noun_before(
         parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_noun_before_a_label_of_several_words_makes_a_narrower_concept(parsing):
+    claims = _readings(parsing, _claims(
+        parsing, "Trauma risk management is part of our welfare package."))
+    assert ("trauma risk management", "isPartOf", "welfare package", False) in claims
