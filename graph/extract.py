@@ -698,8 +698,12 @@ def _verbless(a: _Analysed) -> bool:
     """A short parsed sentence naming no concept of the codebook, with no finite verb and no
     pronoun, whose head is a noun: an answer in a noun phrase ("Induction, mainly."), not
     "Huge." nor "The nurses."."""
-    return a.parsed is not None and len(a.parsed) <= _FRAGMENT and not a.found and (
-        a.root.pos_ in ("NOUN", "PROPN")) and not any(
+    return _phrase_only(a) and not a.found and a.root.pos_ in ("NOUN", "PROPN")
+
+
+def _phrase_only(a: _Analysed) -> bool:
+    """A short parsed sentence with no finite verb and no pronoun."""
+    return a.parsed is not None and len(a.parsed) <= _FRAGMENT and not any(
         t.tag_ in ("VBZ", "VBP", "VBD", "MD") or t.pos_ == "PRON" for t in a.parsed)
 
 
@@ -876,8 +880,7 @@ def _next_fragment(engine: Engine, analysed: list[_Analysed], pos: int, exclude:
     demonstrative with nothing before it points forward to ("That's what causes the backlog.
     Late bookings.")."""
     after = analysed[pos + 1] if pos + 1 < analysed[pos].next_turn else None
-    if after is None or after.parsed is None or len(after.parsed) > _FRAGMENT or any(
-            t.tag_ in ("VBZ", "VBP", "VBD", "MD") or t.pos_ == "PRON" for t in after.parsed) or any(
+    if after is None or not _phrase_only(after) or any(
             c.dep_ == "det" and c.lower_ in ("every", "each") for c in after.root.children):
         return None  # not "Every time."
     found = [f.iri for f in _heads_first(after, after.found)
@@ -2249,7 +2252,7 @@ def _done_with(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
     raise concerns")."""
     return (verb.tag_ == "VB" and any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
                                       for c in verb.children)
-            and _deed_phrase(engine, verb)[1] > verb.i + 1 and _content_verb(engine, verb)
+            and _deed_with_object(engine, verb)
             and not any(f.start <= verb.i < f.end for f in inside))
 
 
@@ -2273,16 +2276,17 @@ def _done_by(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
         return False
     done_to = {t.i for c in verb.children if c.dep_ in ("dobj", "prep", "prt", "advmod")
                for t in c.subtree} | {verb.i}
-    return _content_verb(engine, verb) and verb.lemma_ not in syntax.OPINION_VERBS and (
-        _deed_phrase(engine, verb)[1] > verb.i + 1) and not any(
+    return _deed_with_object(engine, verb) and verb.lemma_ not in syntax.OPINION_VERBS and not any(
         i in done_to for f in inside for i in range(f.start, f.end))
 
 
-def _content_verb(engine: Engine, verb: Any) -> bool:
-    """A verb that names a deed of its own: not light, nor of amount, opinion or a cue."""
+def _deed_with_object(engine: Engine, verb: Any) -> bool:
+    """A verb that names a deed of its own (not light, nor of amount, nor a cue) and whose
+    deed phrase takes in what it is done to ("hide their mistakes", "answers the phone")."""
     polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
     return verb.lemma_.lower() not in (_BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS | polar
-                                       | engine.cue_words)
+                                       | engine.cue_words) and (
+        _deed_phrase(engine, verb)[1] > verb.i + 1)
 
 
 def _deed_verb(engine: Engine, head: Any) -> bool:

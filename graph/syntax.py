@@ -70,8 +70,8 @@ class Link:
     hedged: bool
     remedy: bool = False  # "helps with": it undermines its object when that is a threat
     named: bool = False  # the second argument must name a codebook concept, not a provisional one
-    harm: bool = False  # holds only when its object is a harm that happens ("without the
-    #                     debrief, people carry the distress home")
+    harm: bool = False  # holds only when its object is a harm that happens ("without
+    #                     supervision, burnout creeps in")
 
 
 def build_matcher(lexicon: Lexicon) -> TreeMatcher:
@@ -1493,8 +1493,8 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
 
 def _harm_without(cue: Cue, inner: Arg, outer: Arg, span: tuple[int, int], head: Any
                   ) -> list[Link]:
-    """A clause said to happen without a thing, the thing put first ("Without the debrief,
-    people carry the distress home"): the thing keeps a harm away, when the clause names one."""
+    """A clause said to happen without a thing, the thing put first ("Without supervision,
+    burnout creeps in"): the thing keeps a harm away, when the clause names one."""
     if head.pos_ != "VERB" or head.i < span[0] or is_negated(head):
         return []  # not "without the rota, errors are rare"
     return [Link("undermines", inner, outer, span, f"cue-{cue.word_class}", cue.confidence,
