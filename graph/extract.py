@@ -2419,7 +2419,8 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
         return _kept(engine, a, verb)
     if subjects and _one_person(subjects[0]):
         return None  # "if the surgeon stays": one person staying put, not staff retention
-    if hit is None or not subjects or not _person(engine, a, subjects[0]) or any(
+    if hit is None or not subjects or not (_person(engine, a, subjects[0]) or _worker(
+            engine, subjects[0])) or any(
             c.dep_ in ("dobj", "acomp", "attr", "oprd", "xcomp")
             or (c.lower_ in _ELSEWHERE and c.dep_ != "aux") for c in verb.children):
         return None  # "we stay on the same page", "they leave the ward at five"
@@ -2469,12 +2470,19 @@ _VIRTUES = frozenset({"honest", "careful"})
 def _agent_noun(engine: Engine, noun: Any) -> bool:
     """A noun for someone who does something ("the examiner", "the clinicians"), or a lay
     person of the lexicon."""
-    lemma = noun.lemma_.lower()
     people = engine.lexicon.people if engine.lexicon else frozenset()
-    return noun.pos_ == "NOUN" and (lemma in people or lemma.endswith(_AGENT_ENDINGS))
+    return _worker(engine, noun) or (noun.pos_ == "NOUN" and noun.lemma_.lower() in people)
 
 
 _AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent")
+
+
+def _worker(engine: Engine, noun: Any) -> bool:
+    """A noun for someone doing a job that names no role of the codebook ("psychologists",
+    "porters", "technicians"), not a lay person of the lexicon ("patients", "parents")."""
+    people = engine.lexicon.people if engine.lexicon else frozenset()
+    lemma = noun.lemma_.lower()
+    return noun.pos_ == "NOUN" and lemma not in people and lemma.endswith(_AGENT_ENDINGS)
 
 
 def _marked_inside(engine: Engine, head: Any, phrase: tuple[int, int]) -> bool:

@@ -1937,3 +1937,17 @@ def test_a_noun_before_a_label_of_several_words_makes_a_narrower_concept(parsing
     claims = _readings(parsing, _claims(
         parsing, "Trauma risk management is part of our welfare package."))
     assert ("trauma risk management", "isPartOf", "welfare package", False) in claims
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Two psychologists resigned because of the new policy.",
+     ("policy", "undermines", "staff retention")),
+    ("Porters resigned because of the rota.", ("rota", "undermines", "staff retention")),
+])
+def test_workers_no_role_names_who_leave_are_staff_lost(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+def test_lay_people_who_leave_are_no_staff_lost(parsing):
+    claims = _readings(parsing, _claims(parsing, "Patients left because of the rota."))
+    assert not any(claim[2] == "staff retention" for claim in claims)
