@@ -2649,6 +2649,8 @@ def _right_dislocated(engine: Engine, a: _Analysed, pronoun: Any, exclude: str |
     pronoun ending its clause stands for, right after it: "it came from that, the staffing"."""
     doc = a.parsed
     opening = next((t.i for t in doc if t.lower_ not in _INTERJECTIONS and not t.is_punct), 0)
+    while a.question and opening < pronoun.i and doc[opening].pos_ == "AUX":
+        opening += 1  # "Is it also what damages morale, the shortages?"
     if pronoun.lower_ not in ("that", "this", "it"):
         return None
     stops = [t.i for t in doc if t.text == ","] + [len(doc) - doc[-1].is_punct]

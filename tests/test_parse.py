@@ -1951,3 +1951,8 @@ def test_workers_no_role_names_who_leave_are_staff_lost(parsing, text, reading):
 def test_lay_people_who_leave_are_no_staff_lost(parsing):
     claims = _readings(parsing, _claims(parsing, "Patients left because of the rota."))
     assert not any(claim[2] == "staff retention" for claim in claims)
+
+
+def test_a_phrase_after_a_question_about_what_names_what_it_stands_for(parsing):
+    claims = _answered(parsing, "Is it also what damages morale, the shortages?", "Yes.")
+    assert ("shortage", "undermines", "morale", False) in _readings(parsing, claims)
