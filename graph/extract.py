@@ -280,11 +280,16 @@ def _concepts(engine: Engine, doc: Any) -> list[_Found]:
     return sorted(found, key=lambda f: f.start)
 
 
+def _polar_words(engine: Engine) -> frozenset[str]:
+    """The lexicon's words of quantity and presence ("fewer", "lack", "no"), if it has any."""
+    return engine.lexicon.polar_words if engine.lexicon else frozenset()
+
+
 def _hyphen_tail(engine: Engine, doc: Any, start: int) -> bool:
     """A match that ends a hyphenated word, whose first part changes what it names
     ("de-escalation", "self-harm", "co-production"; not "no-blame", whose "no" is its
     polarity)."""
-    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    polar = _polar_words(engine)
     return _hyphenated(doc, start) < start and doc[start - 2].lower_ not in polar
 
 
@@ -2206,14 +2211,17 @@ def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
     light = verb.lemma_ in _LIGHT | _LIGHT_HAVE and verb.lemma_ != "be" and bool(preps)
     partner = not light and bool(preps) and preps[0].lower_ in _PARTNERS and not any(
         c.dep_ == "dobj" for c in verb.children)  # "working with teachers", not "coping with"
-    end += light or partner  # "looking after (the staff)"
+    if light or partner:
+        end += 1  # "looking after (the staff)"
     objects = [c for c in (preps[0] if end > verb.i + 1 and preps else verb).rights
                if c.dep_ in ("dobj", "pobj")]
     phrase = _head_phrase(engine, objects[0]) if objects else None
     joined = phrase is not None and all(  # "seeing the same coordinator"
         t.dep_ in ("det", "poss", "amod") and t.head.i == objects[0].i
         for t in verb.doc[end : phrase[0]])
-    return start, phrase[1] if phrase and joined else end - partner
+    if phrase and joined:
+        return start, phrase[1]
+    return start, end - 1 if partner else end  # "working alongside (them)": no partner named
 
 
 _PARTNERS = frozenset({"with", "to", "through", "alongside"})
@@ -2283,7 +2291,7 @@ def _done_by(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
 def _deed_with_object(engine: Engine, verb: Any) -> bool:
     """A verb that names a deed of its own (not light, nor of amount, nor a cue) and whose
     deed phrase takes in what it is done to ("hide their mistakes", "answers the phone")."""
-    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    polar = _polar_words(engine)
     return verb.lemma_.lower() not in (_BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS | polar
                                        | engine.cue_words) and (
         _deed_phrase(engine, verb)[1] > verb.i + 1)
@@ -2292,7 +2300,7 @@ def _deed_with_object(engine: Engine, verb: Any) -> bool:
 def _deed_verb(engine: Engine, head: Any) -> bool:
     """A gerund that names a deed of its own, not its object's amount or presence."""
     lemma = head.lemma_.lower()
-    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    polar = _polar_words(engine)
     light = lemma in _LIGHT_HAVE | _LIGHT and not any(
         c.dep_ == "prt" or (c.dep_ == "prep" and lemma != "be" and c.i == head.i + 1)
         for c in head.children)  # "looking after the staff", "getting on with it": deeds
@@ -2470,8 +2478,9 @@ _VIRTUES = frozenset({"honest", "careful"})
 def _agent_noun(engine: Engine, noun: Any) -> bool:
     """A noun for someone who does something ("the examiner", "the clinicians"), or a lay
     person of the lexicon."""
+    lemma = noun.lemma_.lower()
     people = engine.lexicon.people if engine.lexicon else frozenset()
-    return _worker(engine, noun) or (noun.pos_ == "NOUN" and noun.lemma_.lower() in people)
+    return noun.pos_ == "NOUN" and (lemma in people or lemma.endswith(_AGENT_ENDINGS))
 
 
 _AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent")
@@ -2487,7 +2496,7 @@ def _worker(engine: Engine, noun: Any) -> bool:
 
 def _marked_inside(engine: Engine, head: Any, phrase: tuple[int, int]) -> bool:
     """A word marking quantity or presence inside the noun phrase that names a new concept."""
-    polar = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    polar = _polar_words(engine)
     return any(phrase[0] <= c.i < phrase[1] and (c.lower_ in polar or c.lemma_.lower() in polar)
                for c in head.lefts)
 
@@ -2648,11 +2657,11 @@ def _right_dislocated(engine: Engine, a: _Analysed, pronoun: Any, exclude: str |
     "that's what keeps the patients safe, the routine, not the cleverness"; or that a
     pronoun ending its clause stands for, right after it: "it came from that, the staffing"."""
     doc = a.parsed
+    if pronoun.lower_ not in ("that", "this", "it"):
+        return None
     opening = next((t.i for t in doc if t.lower_ not in _INTERJECTIONS and not t.is_punct), 0)
     while a.question and opening < pronoun.i and doc[opening].pos_ == "AUX":
         opening += 1  # "Is it also what damages morale, the shortages?"
-    if pronoun.lower_ not in ("that", "this", "it"):
-        return None
     stops = [t.i for t in doc if t.text == ","] + [len(doc) - doc[-1].is_punct]
     if pronoun.i != opening:
         comma = next((i for i in stops[:-1] if i > pronoun.i), None)
@@ -3115,7 +3124,7 @@ def _compound_start(engine: Engine, head: Any, start: int) -> int:
         start -= 1  # "response time targets": a compound of a compound
     if start >= 1 and _hyphenated(doc, start - 1) < start - 1:
         start = _hyphenated(doc, start - 1)  # "out-of-area placements", however parsed
-    polarity = engine.lexicon.polar_words if engine.lexicon else frozenset()
+    polarity = _polar_words(engine)
     while start < word and (doc[start].lower_ in polarity
                             or doc[start].lower_ in _EVALUATIVE_MODIFIERS):
         start += 1  # "good surgery" is surgery, "the sheer volume" is volume
