@@ -1343,6 +1343,17 @@ _PILLARS = frozenset({"pillar", "cornerstone", "block", "plank", "ingredient", "
                       "bedrock", "linchpin", "lynchpin"})
 
 
+def _needed(head: Any) -> Any:
+    """What a need is for: "reduce the need to hold children down" (holding them down), "the
+    need for agency staff" (agency staff)."""
+    if head.lemma_.lower() != "need" or head.pos_ != "NOUN":
+        return head
+    wanted = [c for c in head.children if c.dep_ == "acl" and c.tag_ == "VB"] + [
+        x for c in head.children if c.dep_ == "prep" and c.lower_ == "for"
+        for x in c.children if x.dep_ == "pobj"]
+    return wanted[0] if wanted else head
+
+
 def _ability(head: Any) -> Any:
     """What "being able to" do is about: the deed ("being able to speak Welsh": speaking)."""
     if head.lower_ != "being":
@@ -1983,10 +1994,12 @@ def _side(
         tokens = set(range(*arg.window))
         head = None
     else:
-        head = _whole_of(_ability(_quantified(doc[arg.head])))
+        head = _whole_of(_needed(_ability(_quantified(doc[arg.head]))))
         listed = _enumerated(engine, analysed, pos, head, exclude)
         if listed is not None:  # "Three things kept people going. Food, first. ..."
             return listed
+        if head.dep_ == "acl" and head.i != arg.head:  # "the need to hold children down"
+            return _Side(_provisional(a, *_deed_phrase(engine, head)), "", False)
         if any(c.dep_ == "relcl" and c.i <= cue[0] < c.right_edge.i + 1 for c in head.children):
             head = _identified(head) or head  # "the thing that kills B is A"
         purpose = _enough(head)
@@ -2120,6 +2133,9 @@ def _side(
             denied = any(c.dep_ == "neg" for c in verb.children) and verb.lemma_ in _LIGHT_HAVE
             denied = denied or head is _ended(engine, verb)  # "we stopped the investigations"
             direction = "absent" if denied else marked or direction  # "not having enough staff"
+    likened = _likened(head, cue) if head is not None else None
+    if likened is not None:  # "self-scheduling is the glue that keeps them here"
+        return _side(engine, analysed, pos, syntax.Arg(likened.i), role, exclude, cue)
     phrase = _head_phrase(engine, head, arg.result) if head is not None else None
     if phrase is None:
         return None
@@ -2129,6 +2145,18 @@ def _side(
     if stem is not None:  # "inconsistency" is less consistency
         return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
     return _Side(_provisional(a, *phrase), direction, False)
+
+
+def _likened(noun: Any, cue: tuple[int, int]) -> Any:
+    """What a noun the codebook does not name is said to be, when the cue is in the relative
+    clause on it: "self-scheduling is the glue that keeps them here" (self-scheduling), "a
+    clear rota is the backbone that holds the ward together"; None for a pronoun or a name."""
+    copula = noun.head
+    if noun.dep_ != "attr" or copula.lemma_ != "be" or not any(
+            c.dep_ == "relcl" and c.i <= cue[0] <= c.right_edge.i for c in noun.children):
+        return None
+    subject = [c for c in copula.children if c.dep_ in ("nsubj", "csubj") and c.i < noun.i]
+    return subject[0] if len(subject) == 1 and subject[0].pos_ in ("NOUN", "VERB") else None
 
 
 def _predicated(engine: Engine, verb: Any, noun: Any) -> str:

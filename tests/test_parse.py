@@ -1956,3 +1956,28 @@ def test_lay_people_who_leave_are_no_staff_lost(parsing):
 def test_a_phrase_after_a_question_about_what_names_what_it_stands_for(parsing):
     claims = _answered(parsing, "Is it also what damages morale, the shortages?", "Yes.")
     assert ("shortage", "undermines", "morale", False) in _readings(parsing, claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Self-scheduling is the glue that keeps them here.",
+     ("self scheduling", "enables", "staff retention")),
+    ("Supervision is the engine that drives learning.", ("learning", "isConsequenceOf",
+                                                          "supervision")),
+])
+def test_a_likeness_with_a_relative_clause_relates_what_it_is_said_of(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+def test_an_it_cleft_after_a_dislocated_phrase_is_no_likeness(parsing):
+    claims = _answered(parsing, "And the ones who leave, is it isolation that drives them away?",
+                       "Largely, yes.")
+    assert ("isolation", "undermines", "staff retention", False) in _readings(parsing, claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Our play specialists reduce the need to hold children down.",
+     ("play specialist", "undermines", "hold children down")),
+    ("Good triage cuts the need for agency staff.", ("triage", "undermines", "agency staff")),
+])
+def test_a_need_reduced_is_what_is_needed(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
