@@ -2036,6 +2036,10 @@ def _side(
         if event is not None and any(f.start <= head.i and event.i < f.end for f in a.found):
             event = None  # "incident reporting": one label the parse split
         head = event or head
+        if arg.keep_polarity and not direction and (_not_there(head) or (
+                event is not None and any(c.dep_ == "neg" for c in event.children))):
+            direction = "absent"  # "because of managers not listening", "the kit not being
+            #                       there"
         tokens = {t.i for t in head.subtree} - arg.exclude - set(range(*cue))
         acted = _acted(engine, a, head) or (_troubled(engine, a, head) if arg.keep_polarity
                                             else None) or _felt(engine, a, head, arg.condition)
@@ -2117,8 +2121,11 @@ def _side(
         return _Side(_provisional(a, *run), _window_direction(engine, doc, run[0]), False)
     if event is not None and event.lemma_ in _LIGHT_HAVE:  # "hospitals having no beds"
         held = [c for c in event.children if c.dep_ in ("dobj", "attr")]
-        if held:
-            return _side(engine, analysed, pos, syntax.Arg(held[0].i), role, exclude, cue)
+        side = _side(engine, analysed, pos, syntax.Arg(held[0].i), role, exclude, cue) if (
+            held) else None
+        if side is not None and not side.direction and direction == "absent":
+            side = replace(side, direction="absent")  # "hospitals not having beds"
+        return side  # "wards not having the patient ready": not "having"
     if event is not None:  # "nurses skipping checks": the skipping of checks
         return _Side(_provisional(a, *_deed_phrase(engine, event)), direction, False)
     if head is not None and _able(head):  # "you can't lead here without trust": leading
@@ -2352,7 +2359,9 @@ def _existential(a: _Analysed, arg: syntax.Arg) -> bool:
     present = head.lemma_ in _PRESENCE and not any(
         c.dep_ in ("dobj", "ccomp", "xcomp") for c in head.children) and (
         head.lemma_ != "turn" or any(c.lower_ == "up" for c in head.children))
-    return present or any(c.dep_ == "expl" for c in head.children)
+    had = head.lemma_ in ("have", "get") and any(c.dep_ == "nsubj" and c.lower_ in _PERSONAL
+                                              for c in head.children)  # "if you've got a nurse"
+    return present or had or any(c.dep_ == "expl" for c in head.children)
 
 
 _PRESENCE = frozenset({"stay", "remain", "attend", "turn"})
@@ -2461,6 +2470,9 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
             or (c.lower_ in _ELSEWHERE and c.dep_ != "aux") for c in verb.children):
         return None  # "we stay on the same page", "they leave the ward at five"
     iri, opposite = hit
+    if verb.tag_ == "VBG" and any(c.dep_ == "neg" for c in verb.children):  # "because of
+        #                                                             managers not listening"
+        return _Side(iri, "" if opposite else "absent", False)
     return _Side(iri, "less" if opposite else "", False)
 
 
@@ -3107,8 +3119,19 @@ def _event(head: Any) -> Any:
     if head.pos_ not in ("NOUN", "PROPN") or head.i + 1 >= len(head.doc):
         return None
     after = head.doc[head.i + 1]  # the parse may hang it on the noun's head instead
+    if after.dep_ == "neg" and after.head.i == head.i + 2:  # "staff not washing their hands"
+        after = after.head
     hung = after.head == head or after.head in head.ancestors
-    return after if after.dep_ == "acl" and after.tag_ == "VBG" and hung else None
+    being = after.lemma_ == "be"  # "the kit not being there" is the kit
+    return after if after.dep_ == "acl" and after.tag_ == "VBG" and hung and not being else None
+
+
+def _not_there(head: Any) -> bool:
+    """ "the kit not being there": a noun said not to be there."""
+    doc = head.doc
+    return head.i + 2 < len(doc) and doc[head.i + 1].dep_ == "neg" and (
+        doc[head.i + 2].lemma_ == "be") and doc[head.i + 2].tag_ == "VBG"
+
 
 
 def _hyphenated(doc: Any, i: int) -> int:

@@ -305,7 +305,22 @@ def repair(doc: Any) -> Any:
         _mend_gerund_pair(gerund)
     for gerund in [t for t in doc if t.dep_ == "amod" and t.tag_ == "VBG"]:
         _mend_gerund_subject(gerund)
+    for gerund in [t for t in doc if t.dep_ in ("advcl", "dep") and t.tag_ == "VBG"]:
+        _mend_denied_deed(gerund)
     return doc
+
+
+def _mend_denied_deed(gerund: Any) -> None:
+    """ "Infections come from staff not washing their hands": the parser hangs a negated
+    gerund right after the object of a preposition on the clause's verb; it says what the
+    object's people or things do not do."""
+    doc, i = gerund.doc, gerund.i
+    if i < 2 or doc[i - 1].dep_ != "neg" or doc[i - 1].head.i != i:
+        return
+    noun = doc[i - 2]
+    if noun.dep_ == "pobj" and noun.pos_ in ("NOUN", "PROPN", "PRON") and (
+            noun.head.head.i == gerund.head.i):
+        gerund.head, gerund.dep_ = noun, "acl"
 
 
 def _mend_gerund_subject(gerund: Any) -> None:
@@ -1305,6 +1320,8 @@ def _subordinate(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     marker = doc[end - 1]
     if marker.dep_ not in ("mark", "advmod", "prep", "ROOT") and marker.head.dep_ != "advcl":
         return []
+    if end < len(doc) and doc[end].lower_ == "of":
+        return []  # "because of B" is a preposition
     opens = marker.dep_ == "mark" or (marker.dep_ == "advmod" and marker.head.dep_ == "advcl")
     inner = marker.head if opens else marker  # "because B", "when B"
     if inner.dep_ == "ROOT" and opens and _reason_alone(doc, cue, start, end):

@@ -1981,3 +1981,27 @@ def test_an_it_cleft_after_a_dislocated_phrase_is_no_likeness(parsing):
 ])
 def test_a_need_reduced_is_what_is_needed(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Errors happen because of managers not listening.", ("listening", "undermines", "error")),
+    ("Infections come from staff not washing their hands.",
+     ("washing hand", "undermines", "infection")),
+    ("The workaround came from the kit not being there.", ("kit", "undermines", "workarounds")),
+    ("Delays come from hospitals not having beds.", ("bed", "undermines", "delay")),
+])
+def test_a_deed_or_thing_said_not_to_happen_after_a_preposition_is_absent(parsing, text,
+                                                                          reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_light_verb_is_no_deed_of_its_own(parsing):
+    claims = _readings(parsing, _claims(
+        parsing, "Most of our wasted time comes from wards not having the patient ready."))
+    assert not any("having" in (claim[0], claim[2]) for claim in claims)
+
+
+def test_a_role_you_have_got_is_a_role_present(parsing):
+    claims = _readings(parsing, _claims(
+        parsing, "The nurse-led model only works if you've got an anaesthetist."))
+    assert ("nurse led model", "requires", "anaesthetist", False) in claims
