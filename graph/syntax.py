@@ -307,7 +307,16 @@ def repair(doc: Any) -> Any:
         _mend_gerund_subject(gerund)
     for gerund in [t for t in doc if t.dep_ in ("advcl", "dep") and t.tag_ == "VBG"]:
         _mend_denied_deed(gerund)
+    for word in [t for t in doc if t.tag_ == "VB" and t.dep_ in ("nsubj", "nsubjpass")]:
+        _mend_verb_subject(word)
     return doc
+
+
+def _mend_verb_subject(word: Any) -> None:
+    """ "Discharge only works if ...": a word the tagger read as a bare verb that is the
+    subject of a clause, with no object or subject of its own, is a noun."""
+    if not any(c.dep_ in ("dobj", "nsubj", "aux", "xcomp", "ccomp") for c in word.children):
+        word.tag_, word.pos_ = "NN", "NOUN"
 
 
 def _mend_denied_deed(gerund: Any) -> None:

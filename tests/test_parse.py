@@ -2005,3 +2005,12 @@ def test_a_role_you_have_got_is_a_role_present(parsing):
     claims = _readings(parsing, _claims(
         parsing, "The nurse-led model only works if you've got an anaesthetist."))
     assert ("nurse led model", "requires", "anaesthetist", False) in claims
+
+
+def test_a_bare_verb_the_parse_made_a_subject_is_a_noun(parsing):
+    from graph.syntax import repair
+
+    doc = repair(parsing.parser("Discharge only works if the navigator is involved."))
+    assert (doc[0].pos_, doc[0].dep_) == ("NOUN", "nsubj")
+    claims = _readings(parsing, _claims(parsing, "Discharge only works if there's a nurse there."))
+    assert ("discharge", "requires", "nurse", False) in claims
