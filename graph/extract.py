@@ -2289,14 +2289,18 @@ def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:
 
 
 def _done_with(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
-    """A bare verb with an object that an outcome is ("makes people refuse the operation",
-    "makes nurses hide their mistakes"): the deed, not the thing it is done with; not a light
-    verb, nor one of amount ("makes people lose trust"), nor one a label names ("makes staff
-    raise concerns")."""
-    return (verb.tag_ == "VB" and any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
-                                      for c in verb.children)
-            and _deed_with_object(engine, verb)
-            and not any(f.start <= verb.i < f.end for f in inside))
+    """A bare verb that an outcome is, with an object ("makes people refuse the operation",
+    "makes nurses hide their mistakes": the deed, not the thing it is done with) or none
+    ("helped me cope with it"); not a light verb, nor one of amount ("makes people lose
+    trust"), nor one a label names ("makes staff raise concerns")."""
+    if verb.tag_ != "VB" or any(f.start <= verb.i < f.end for f in inside):
+        return False
+    if not any(c.dep_ in ("dobj", "ccomp", "xcomp", "acomp", "attr", "oprd", "dative")
+               for c in verb.children):  # "helped me cope with it", "lets them rest"
+        return verb.lemma_.lower() not in (_BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS
+                                           | _polar_words(engine) | engine.cue_words)
+    return any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in verb.children) and (
+        _deed_with_object(engine, verb))
 
 
 def _changed_thing(engine: Engine, a: _Analysed, verb: Any, arg: syntax.Arg) -> Any:

@@ -2014,3 +2014,11 @@ def test_a_bare_verb_the_parse_made_a_subject_is_a_noun(parsing):
     assert (doc[0].pos_, doc[0].dep_) == ("NOUN", "nsubj")
     claims = _readings(parsing, _claims(parsing, "Discharge only works if there's a nurse there."))
     assert ("discharge", "requires", "nurse", False) in claims
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The debrief helped me cope with it.", ("debrief", "enables", "cope")),
+    ("The quiet room lets nurses rest.", ("quiet room", "enables", "rest")),
+])
+def test_a_bare_verb_without_an_object_made_to_happen_is_the_outcome(parsing, text, reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
