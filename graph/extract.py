@@ -1777,7 +1777,8 @@ def _coordinated(a: _Analysed, arg: syntax.Arg, side: _Side) -> list[_Side]:
 def _parse_claims_for(
     engine: Engine, a: _Analysed, link: syntax.Link, subject: _Side, obj: _Side
 ) -> list[tuple[Claim, tuple[int, int]]]:
-    if subject.iri == obj.iri or (link.rule == "share-of-that" and not subject.direction):
+    if _same_thing(subject.iri, obj.iri) or (
+            link.rule == "share-of-that" and not subject.direction):
         return []  # "part of that was X" puts a change down to X, not a thing's make-up
     if link.remedy and (_harmful(engine, obj.iri) or obj.direction in ("less", "absent") or (
             obj.anaphoric and link.rule == "verb-object")):  # "what fixed it?": the trouble
@@ -3279,6 +3280,15 @@ def _outranked(claims: list[Claim]) -> list[Claim]:
     return [c for c in claims if c.negated or not c.question or c.answer is None or not any(
         d.speaker == c.speaker and d.evidence.turn == c.answer.turn and d.relation == c.relation
         and _akin(d.subject, c.subject) and _akin(d.object, c.object) for d in denied)]
+
+
+def _same_thing(first: str, second: str) -> bool:
+    """One concept, or a new one named by words of the other's name: "data" and *data and
+    information*, "coordinator" and "discharge coordinator"."""
+    words = [set(iri.rsplit("/", 1)[-1].split("-")) for iri in (first, second)]
+    return first == second or any(
+        _is_provisional(iri) and mine <= theirs
+        for iri, mine, theirs in ((first, words[0], words[1]), (second, words[1], words[0])))
 
 
 def _akin(first: str, second: str) -> bool:

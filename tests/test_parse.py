@@ -2022,3 +2022,13 @@ def test_a_bare_verb_the_parse_made_a_subject_is_a_noun(parsing):
 ])
 def test_a_bare_verb_without_an_object_made_to_happen_is_the_outcome(parsing, text, reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "We use data and information every day. It comes from the data, not from the money.",
+    "The discharge coordinators and the coordinators work together.",
+])
+def test_a_new_concept_named_by_words_of_the_other_side_is_no_relation(parsing, text):
+    claims = _readings(parsing, _claims(parsing, text))
+    assert not any(set(claim[2].split()) <= set(claim[0].split())
+                   or set(claim[0].split()) <= set(claim[2].split()) for claim in claims)
