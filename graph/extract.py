@@ -1123,7 +1123,8 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
     """The IRI of a provisional concept for tokens start..end, recorded on the sentence."""
     head = a.doc[end - 1]
     tagged = a.parsed if a.parsed is not None else a.doc
-    plain = head.lower_.endswith("s") or tagged[end - 1].tag_ == "JJR"  # "calmer": calm
+    plain = head.lower_.endswith("s") or tagged[end - 1].tag_ == "JJR" or (  # "calmer": calm
+        tagged[end - 1].tag_ == "NNS" and not head.lower_.endswith("a"))  # "women", not "data"
     singular = head.lemma_.lower() if plain else head.lower_
     words = [t.text_with_ws for t in a.doc[start : end - 1]  # "seeing (the) same nurse"
              if t.i == start or tagged[t.i].tag_ not in _INNER_DETERMINERS]

@@ -2032,3 +2032,16 @@ def test_a_new_concept_named_by_words_of_the_other_side_is_no_relation(parsing, 
     claims = _readings(parsing, _claims(parsing, text))
     assert not any(set(claim[2].split()) <= set(claim[0].split())
                    or set(claim[0].split()) <= set(claim[2].split()) for claim in claims)
+
+
+def test_an_irregular_plural_names_its_concept_in_the_singular(parsing):
+    claims = _readings(parsing, _claims(parsing, "The free programme brought more women."))
+    assert ("woman", "isConsequenceOf", "free programme", False) in claims
+    claims = _readings(parsing, _claims(parsing, "Usage data drives procurement."))
+    assert any("usage data" in (claim[0], claim[2]) for claim in claims)
+
+
+def test_lay_people_named_by_an_irregular_plural_are_no_concept(parsing):
+    claims = _readings(parsing, _claims(
+        parsing, "The children come to the clinic again and again with chest infections."))
+    assert not any("children" in (claim[0], claim[2]) for claim in claims)
