@@ -2002,6 +2002,12 @@ def _side(
             return listed
         if head.dep_ == "acl" and head.i != arg.head:  # "the need to hold children down"
             return _Side(_provisional(a, *_deed_phrase(engine, head)), "", False)
+        ready = syntax.prone(head) if arg.result else None
+        if ready is not None:  # "makes staff more likely to report": the reporting, more
+            deed = replace(arg, head=ready[0].i,
+                           exclude=arg.exclude - {t.i for t in ready[0].subtree})
+            side = _side(engine, analysed, pos, deed, role, exclude, cue)
+            return replace(side, direction=ready[1]) if side and not side.direction else side
         if any(c.dep_ == "relcl" and c.i <= cue[0] < c.right_edge.i + 1 for c in head.children):
             head = _identified(head) or head  # "the thing that kills B is A"
         purpose = _enough(head)
@@ -2464,8 +2470,10 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     retention, "nurses leave" its absence."""
     hit = engine.actions.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
     subjects = [_quantified(c) for c in verb.children if c.dep_ == "nsubj"] or (
-        [c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i]
-        if verb.dep_ == "xcomp" else [])  # "the rota forced nurses to leave": the nurses
+        [c for c in verb.head.children if c.i < verb.i and (c.dep_ == "dobj" or (
+            c.dep_ == "nsubj" and verb.head.pos_ == "ADJ"))]
+        if verb.dep_ == "xcomp" else [])  # "the rota forced nurses to leave": the nurses;
+    #                                     "makes nurses less likely to stay": the nurses
     if hit is None and subjects and subjects[0].lower_ in _PERSONAL:
         return _kept(engine, a, verb)
     if subjects and _one_person(subjects[0]):

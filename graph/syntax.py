@@ -647,6 +647,8 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
     """A causative names an outcome for someone: not "makes it possible", "makes that harder"
     (what is made easier is named elsewhere) nor a comparison."""
     result, undergoer = nodes["b"], nodes["undergoer"]
+    if prone(result) is not None:
+        return True  # "makes staff more likely to report": the reporting
     if result.lemma_.lower() in _EVALUATIVE or (
             undergoer.lower_ in _NOT_UNDERGOERS and not (
                 undergoer.lower_ == "it" and result.pos_ == "ADJ" and result.dep_ == "oprd")):
@@ -659,6 +661,22 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
     return result.lower_ not in companions
 
 
+def prone(adjective: Any) -> tuple[Any, str] | None:
+    """The deed an adjective of readiness says people are more or less ready to do, and
+    which way: "more likely to report" (the reporting, more), "less willing to speak up",
+    "unlikely to come back" (less); None for another word."""
+    lemma = adjective.lemma_.lower()
+    deeds = [c for c in adjective.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+    if lemma not in _READY or not deeds:
+        return None
+    degree = [c.lower_ for c in adjective.children if c.dep_ == "advmod"]
+    way = "less" if lemma.startswith("un") or "less" in degree else (
+        "more" if "more" in degree else "")
+    return deeds[0], way
+
+
+_READY = frozenset({"likely", "unlikely", "willing", "unwilling", "able", "unable", "inclined",
+                    "prone", "keen", "ready"})
 _SUSTAINED = frozenset({"go", "going", "run", "running", "alive", "afloat", "together",
                         "moving", "ticking", "flowing"})
 _NOT_UNDERGOERS = frozenset({"it", "that", "this", "things", "everything", "what", "which"})

@@ -2045,3 +2045,14 @@ def test_lay_people_named_by_an_irregular_plural_are_no_concept(parsing):
     claims = _readings(parsing, _claims(
         parsing, "The children come to the clinic again and again with chest infections."))
     assert not any("children" in (claim[0], claim[2]) for claim in claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Feedback makes staff more likely to report.",
+     ("incident reporting", "isConsequenceOf", "feedback")),
+    ("Fear makes nurses less likely to speak up.", ("fear", "undermines", "speaking up")),
+    ("The rota makes nurses less likely to stay.", ("rota", "undermines", "staff retention")),
+])
+def test_a_deed_people_are_made_more_or_less_likely_to_do_is_the_outcome(parsing, text,
+                                                                         reading):
+    assert (*reading, False) in _readings(parsing, _claims(parsing, text))
