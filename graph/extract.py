@@ -2083,6 +2083,9 @@ def _side(
         if head is None:
             direction = _window_direction(engine, doc, chosen.start, arg.window[0]) or _told_change(
                 engine, a, chosen, cue)
+        elif not (direction or arg.denied) and arg.keep_polarity and _undone(
+                doc[chosen.start], head):
+            direction = "absent"  # "because of the feeling that nobody notices them"
         ended = _ended(engine, head) if head is not None and not direction else None
         if ended is not None and ended.left_edge.i <= chosen.start <= ended.right_edge.i:
             direction = "absent"  # "when we stopped the blame": no more blame
@@ -2320,6 +2323,13 @@ def _changed_thing(engine: Engine, a: _Analysed, verb: Any, arg: syntax.Arg) -> 
     subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i in arg.exclude]
     return subjects[0] if subjects and subjects[0].pos_ in ("NOUN", "PROPN") and not _person(
         engine, a, subjects[0]) else None
+
+
+def _undone(verb: Any, head: Any) -> bool:
+    """A verb in a clause under an argument's head that says it does not happen ("the feeling
+    that nobody notices them", "a ward where nobody reports")."""
+    return verb.pos_ == "VERB" and verb.i != head.i and head in verb.ancestors and (
+        syntax.said_not_to_happen(verb))
 
 
 def _done_by(engine: Engine, verb: Any, inside: list[_Found]) -> bool:

@@ -1381,9 +1381,9 @@ def _conditional(lexicon: Lexicon, cue: Cue, c: _Clauses, span: tuple[int, int])
     if span[1] - span[0] == 1 and any(x.lower_ == "only" for x in main.children):
         only = lexicon.lookup("subordinator", f"only {cue.lemma}")
         cue = only[0] if only else cue
-    inner_arg = Arg(inner.i, c.inner_out, denied=_said_not_to_happen(inner),
+    inner_arg = Arg(inner.i, c.inner_out, denied=said_not_to_happen(inner),
                     condition=cue.relation == "requires" and cue.lemma in _CONDITIONS)
-    absent = cue.relation != "requires" and _said_not_to_happen(main)
+    absent = cue.relation != "requires" and said_not_to_happen(main)
     main_arg = Arg(main.i, c.main_out, denied=absent)
     subject, obj = (inner_arg, main_arg) if cue.reverse else (main_arg, inner_arg)
     negated = cue.relation != "requires" and is_negated(main) and not absent
@@ -1466,7 +1466,7 @@ _NO_HABITS = frozenset({"be", "have", "go", "come", "get", "do", "say", "think",
                         "need", "feel", "see", "look", "seem", "tell", "ask", "mean"})
 
 
-def _said_not_to_happen(verb: Any) -> bool:
+def said_not_to_happen(verb: Any) -> bool:
     """A clause whose own verb is negated ("nurses don't report", "they didn't come back") or
     done by nobody ("because nobody noticed"): what it is about does not happen; a relation it
     is an argument of is not denied by it. Not a copula ("it's not because of the pay" denies
@@ -1484,7 +1484,7 @@ def _nobody(noun: Any) -> bool:
 
 def clause_denied(arg: Arg, doc: Any) -> Arg:
     """The argument, marked denied when it is a clause said not to happen."""
-    if arg.head is None or arg.window is not None or not _said_not_to_happen(doc[arg.head]):
+    if arg.head is None or arg.window is not None or not said_not_to_happen(doc[arg.head]):
         return arg
     return replace(arg, denied=True)
 
@@ -1514,7 +1514,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     if head.i in range(start, end) and _reason_alone(doc, cue, start, end):
         return _explaining_before(cue, inner, (start, end), is_hedged(head))
     absent = cue.relation != "requires" and head.pos_ in ("VERB", "AUX") and (
-        _said_not_to_happen(_clause_verb(head)))
+        said_not_to_happen(_clause_verb(head)))
     outer = Arg(_clause_verb(head).i if head.pos_ in ("VERB", "AUX") else head.i,
                 frozenset(t.i for x in (prep, *doc[start:end]) for t in x.subtree),
                 keep_polarity=cue.relation != "requires", denied=absent)

@@ -2056,3 +2056,15 @@ def test_lay_people_named_by_an_irregular_plural_are_no_concept(parsing):
 def test_a_deed_people_are_made_more_or_less_likely_to_do_is_the_outcome(parsing, text,
                                                                          reading):
     assert (*reading, False) in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "They leave because of the nights and the feeling that nobody notices them.",
+    "They leave because they feel like they're drowning and nobody noticed.",
+    "People leave because they never get a break and nobody says thank you.",
+])
+def test_a_concept_in_a_clause_said_not_to_happen_under_an_argument_is_absent(parsing, text):
+    claims = _readings(parsing, _claims(parsing, text))
+    assert ("recognition", "enables", "staff retention", False) in claims
+    assert not any(claim[:3] == ("recognition", "undermines", "staff retention")
+                   for claim in claims)
