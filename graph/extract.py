@@ -2381,8 +2381,8 @@ def _existential(a: _Analysed, arg: syntax.Arg) -> bool:
     present = head.lemma_ in _PRESENCE and not any(
         c.dep_ in ("dobj", "ccomp", "xcomp") for c in head.children) and (
         head.lemma_ != "turn" or any(c.lower_ == "up" for c in head.children))
-    had = head.lemma_ in ("have", "get") and any(c.dep_ == "nsubj" and c.lower_ in _PERSONAL
-                                              for c in head.children)  # "if you've got a nurse"
+    had = head.lemma_ in ("have", "get") and any(  # "only if you've got a nurse"
+        c.dep_ == "nsubj" and c.lower_ in _PERSONAL for c in head.children)
     return present or had or any(c.dep_ == "expl" for c in head.children)
 
 
@@ -2494,9 +2494,8 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
             or (c.lower_ in _ELSEWHERE and c.dep_ != "aux") for c in verb.children):
         return None  # "we stay on the same page", "they leave the ward at five"
     iri, opposite = hit
-    if verb.tag_ == "VBG" and any(c.dep_ == "neg" for c in verb.children):  # "because of
-        #                                                             managers not listening"
-        return _Side(iri, "" if opposite else "absent", False)
+    if verb.tag_ == "VBG" and any(c.dep_ == "neg" for c in verb.children):
+        return _Side(iri, "" if opposite else "absent", False)  # "managers not listening"
     return _Side(iri, "less" if opposite else "", False)
 
 
@@ -3155,7 +3154,6 @@ def _not_there(head: Any) -> bool:
     doc = head.doc
     return head.i + 2 < len(doc) and doc[head.i + 1].dep_ == "neg" and (
         doc[head.i + 2].lemma_ == "be") and doc[head.i + 2].tag_ == "VBG"
-
 
 
 def _hyphenated(doc: Any, i: int) -> int:

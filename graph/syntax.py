@@ -677,6 +677,8 @@ def prone(adjective: Any) -> tuple[Any, str] | None:
 
 _READY = frozenset({"likely", "unlikely", "willing", "unwilling", "able", "unable", "inclined",
                     "prone", "keen", "ready"})
+
+
 _SUSTAINED = frozenset({"go", "going", "run", "running", "alive", "afloat", "together",
                         "moving", "ticking", "flowing"})
 _NOT_UNDERGOERS = frozenset({"it", "that", "this", "things", "everything", "what", "which"})
