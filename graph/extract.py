@@ -1794,6 +1794,9 @@ def _parse_claims_for(
             a.parsed is not None and a.parsed[link.cue[0]].lemma_ in _ACCOMPANYING):
         link = replace(link, relation="isConsequenceOf")  # "the erosion of trust came with the
         #                                                   restructuring": what brought it
+    if link.relation == "isPartOf" and _is_provisional(obj.iri) and link.object.head is not None \
+            and syntax.measure(a.parsed[link.cue[0]], a.parsed[link.object.head]):
+        return []  # "a glucometer without strips is a piece of plastic": what it is made of
     if link.named and _is_provisional(obj.iri):
         return []  # "the council gave us a solar panel": a thing handed over, not a concept
     if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose and not (

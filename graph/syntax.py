@@ -661,6 +661,17 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
     return result.lower_ not in companions
 
 
+def measure(noun: Any, of: Any) -> bool:
+    """A noun of quantity with "a" before it and a bare noun after its "of" ("a piece of
+    plastic", "a bit of paper"): an amount of stuff, unless the codebook names the stuff."""
+    return noun.lemma_.lower() in _PORTIONS and any(
+        c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children) and not any(
+        c.dep_ in ("det", "poss") for c in of.children)
+
+
+_PORTIONS = frozenset({"piece", "bit", "slice", "scrap", "lump", "chunk"})
+
+
 def prone(adjective: Any) -> tuple[Any, str] | None:
     """The deed an adjective of readiness says people are more or less ready to do, and
     which way: "more likely to report" (the reporting, more), "less willing to speak up",

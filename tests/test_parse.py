@@ -2068,3 +2068,20 @@ def test_a_concept_in_a_clause_said_not_to_happen_under_an_argument_is_absent(pa
     assert ("recognition", "enables", "staff retention", False) in claims
     assert not any(claim[:3] == ("recognition", "undermines", "staff retention")
                    for claim in claims)
+
+
+def test_an_amount_of_stuff_is_no_part(parsing):
+    claims = _readings(parsing, _claims(parsing, "A glucometer without strips is a piece of plastic."))
+    assert not any(claim[1] == "isPartOf" for claim in claims)
+    claims = _readings(parsing, _claims(parsing, "The huddle is a piece of the puzzle."))
+    assert ("huddle", "isPartOf", "puzzle", False) in claims
+
+
+def test_a_place_called_the_centre_is_no_centralisation(parsing):
+    claims = _answered(parsing, "What makes a good day at the centre?", "Company, mostly.")
+    assert not any("centralisation" in (claim[0], claim[2]) for claim in _readings(parsing, claims))
+    claims = _readings(parsing, _claims(
+        parsing, "So this combination of local implementation, adaptation, of problem solving, "
+        "figuring things out, and will and ideas and support to execution from the centre, "
+        "that's the cocktail that I think works best."))
+    assert ("local implementation", "combinesWith", "centralisation", False) in claims
