@@ -2122,7 +2122,8 @@ def _side(
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
         earlier = _left_dislocated(engine, a, pronouns[0], exclude) or ((
             _right_dislocated(engine, a, pronouns[0], exclude)
-            or _earlier_in_sentence(engine, a, pronouns[0], exclude)) if singular else None)
+            or _earlier_in_sentence(engine, a, pronouns[0], exclude)) if singular
+            else _earlier_plural(a, pronouns[0], exclude))
         iri = earlier or _antecedent(engine, analysed, pos, role, exclude,
                                      pronoun=pronouns[0].lower_) or (
             _next_fragment(engine, analysed, pos, exclude)
@@ -2799,6 +2800,16 @@ def _earlier_in_sentence(
              and not any(f.start <= c.i < f.end for f in a.found)]
     phrase = _head_phrase(engine, named[0]) if named else None  # "we do reflective practice,
     return _provisional(a, *phrase) if phrase else None  # and I think it helps"
+
+
+def _earlier_plural(a: _Analysed, pronoun: Any, exclude: str | None) -> str | None:
+    """What "they" or "them" in a later clause stands for when an earlier clause of its
+    sentence names a concept in the plural that is no people: "the vacancies came first and
+    the anger came from them"."""
+    breaks = [t.i for t in a.parsed[: pronoun.i] if t.text in (",", ";", "and", "but")]
+    plural = [f for f in a.found if breaks and f.end <= min(breaks) and f.iri != exclude
+              and f.category != "Role" and a.parsed[f.end - 1].tag_ in ("NNS", "NNPS")]
+    return _heads_first(a, plural)[0].iri if plural else None
 
 
 def _earlier_subject(engine: Engine, a: _Analysed, end: int, exclude: str | None) -> str | None:

@@ -663,7 +663,8 @@ def _outcome(nodes: dict[str, Any], lexicon: Lexicon) -> bool:
 
 def measure(noun: Any, of: Any) -> bool:
     """A noun of quantity with "a" before it and a bare noun after its "of" ("a piece of
-    plastic", "a bit of paper"): an amount of stuff, unless the codebook names the stuff."""
+    plastic", "a bit of paper"): an amount of stuff, no part of it (the caller keeps "a piece
+    of teamwork", where the codebook names the stuff)."""
     return noun.lemma_.lower() in _PORTIONS and any(
         c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children) and not any(
         c.dep_ in ("det", "poss") for c in of.children)

@@ -2085,3 +2085,9 @@ def test_a_place_called_the_centre_is_no_centralisation(parsing):
         "figuring things out, and will and ideas and support to execution from the centre, "
         "that's the cocktail that I think works best."))
     assert ("local implementation", "combinesWith", "centralisation", False) in claims
+
+
+def test_they_in_a_later_clause_stands_for_a_plural_concept_before_it(parsing):
+    claims = _answered(parsing, "Tell me about the fatigue.",
+                       "The vacancies came first and the anger came from them.")
+    assert ("anger", "isConsequenceOf", "staffing shortage", False) in _readings(parsing, claims)
