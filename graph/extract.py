@@ -2783,20 +2783,20 @@ def _earlier_in_sentence(
 ) -> str | None:
     """What a pronoun in a later clause stands for when an earlier clause of its sentence
     names it: "the hierarchy is still there, and it still stops people speaking up"."""
-    clause_break = {t.i for t in a.parsed[: pronoun.i] if t.text in (",", ";", "and", "but")}
-    if not clause_break:
+    end = _first_break(a, pronoun)
+    if end is None:
         return None
-    before = _heads_first(a, [f for f in a.found if f.end <= min(clause_break)
+    before = _heads_first(a, [f for f in a.found if f.end <= end
                               and f.iri != exclude and f.category != "Role"])
     root = a.parsed[pronoun.i].sent.root
-    subject = _earlier_subject(engine, a, min(clause_break), exclude) if (
+    subject = _earlier_subject(engine, a, end, exclude) if (
         a.parsed[pronoun.i].dep_ in ("nsubj", "nsubjpass")) else None
     if subject:  # "the review did not cause more errors; it caused more reporting": the review
         return subject
     if before:
         return before[0].iri
     named = [c for dep in ("nsubj", "dobj", "attr") for c in root.children
-             if c.dep_ == dep and c.i < min(clause_break) and c.pos_ in ("NOUN", "PROPN")
+             if c.dep_ == dep and c.i < end and c.pos_ in ("NOUN", "PROPN")
              and not any(f.start <= c.i < f.end for f in a.found)]
     phrase = _head_phrase(engine, named[0]) if named else None  # "we do reflective practice,
     return _provisional(a, *phrase) if phrase else None  # and I think it helps"
@@ -2806,10 +2806,16 @@ def _earlier_plural(a: _Analysed, pronoun: Any, exclude: str | None) -> str | No
     """What "they" or "them" in a later clause stands for when an earlier clause of its
     sentence names a concept in the plural that is no people: "the vacancies came first and
     the anger came from them"."""
-    breaks = [t.i for t in a.parsed[: pronoun.i] if t.text in (",", ";", "and", "but")]
-    plural = [f for f in a.found if breaks and f.end <= min(breaks) and f.iri != exclude
+    end = _first_break(a, pronoun)
+    plural = [f for f in a.found if end is not None and f.end <= end and f.iri != exclude
               and f.category != "Role" and a.parsed[f.end - 1].tag_ in ("NNS", "NNPS")]
     return _heads_first(a, plural)[0].iri if plural else None
+
+
+def _first_break(a: _Analysed, pronoun: Any) -> int | None:
+    """Where the first clause of a pronoun's sentence ends (a comma, a semicolon, "and",
+    "but" before the pronoun), or None."""
+    return next((t.i for t in a.parsed[: pronoun.i] if t.text in (",", ";", "and", "but")), None)
 
 
 def _earlier_subject(engine: Engine, a: _Analysed, end: int, exclude: str | None) -> str | None:
