@@ -690,7 +690,9 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
         if not pick and pronoun in _CHAINED and _subject_word(a) in _CHAINED:
             continue
         found = [f.iri for f in _heads_first(a, a.found)
-                 if f.category != "Role" and f.iri != exclude]
+                 if f.category != "Role" and f.iri != exclude and (
+                     pronoun not in _THEY or a.parsed is None
+                     or a.parsed[f.end - 1].tag_ in ("NNS", "NNPS"))]  # "they": a plural
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
         named = _fragment(engine, a) if a.turn == here.turn and _verbless(a) else None

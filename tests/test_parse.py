@@ -2091,3 +2091,12 @@ def test_they_in_a_later_clause_stands_for_a_plural_concept_before_it(parsing):
     claims = _answered(parsing, "Tell me about the fatigue.",
                        "The vacancies came first and the anger came from them.")
     assert ("anger", "isConsequenceOf", "staffing shortage", False) in _readings(parsing, claims)
+
+
+def test_they_in_a_later_sentence_stands_for_a_plural_not_a_singular_concept(parsing):
+    claims = _answered(parsing, "Go on.",
+                       "We talked about leadership for an hour. They cut the waiting times.")
+    assert not any("leadership" in (claim[0], claim[2]) for claim in _readings(parsing, claims))
+    claims = _answered(parsing, "Go on.",
+                       "We went to the huddles every day. They reduce the stress.")
+    assert ("huddle", "undermines", "stress", False) in _readings(parsing, claims)
