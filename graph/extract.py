@@ -691,8 +691,7 @@ def _antecedent(engine: Engine, analysed: list[_Analysed], pos: int, role: str,
             continue
         found = [f.iri for f in _heads_first(a, a.found)
                  if f.category != "Role" and f.iri != exclude and (
-                     pronoun not in _THEY or a.parsed is None
-                     or a.parsed[f.end - 1].tag_ in ("NNS", "NNPS"))]  # "they": a plural
+                     pronoun not in _THEY or a.parsed is None or _plural(a, f))]
         if pick or found:
             return pick or (found[0] if role == "subject" else found[-1])
         named = _fragment(engine, a) if a.turn == here.turn and _verbless(a) else None
@@ -2314,8 +2313,7 @@ def _done_with(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
         return False
     if not any(c.dep_ in ("dobj", "ccomp", "xcomp", "acomp", "attr", "oprd", "dative")
                for c in verb.children):  # "helped me cope with it", "lets them rest"
-        return verb.lemma_.lower() not in (_BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS
-                                           | _polar_words(engine) | engine.cue_words)
+        return _own_deed(engine, verb)
     return any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in verb.children) and (
         _deed_with_object(engine, verb))
 
@@ -2352,12 +2350,15 @@ def _done_by(engine: Engine, verb: Any, inside: list[_Found]) -> bool:
 
 
 def _deed_with_object(engine: Engine, verb: Any) -> bool:
-    """A verb that names a deed of its own (not light, nor of amount, nor a cue) and whose
-    deed phrase takes in what it is done to ("hide their mistakes", "answers the phone")."""
-    polar = _polar_words(engine)
-    return verb.lemma_.lower() not in (_BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS | polar
-                                       | engine.cue_words) and (
-        _deed_phrase(engine, verb)[1] > verb.i + 1)
+    """A verb that names a deed of its own whose deed phrase takes in what it is done to
+    ("hide their mistakes", "answers the phone")."""
+    return _own_deed(engine, verb) and _deed_phrase(engine, verb)[1] > verb.i + 1
+
+
+def _own_deed(engine: Engine, verb: Any) -> bool:
+    """A verb that names a deed of its own: not light, nor of amount, nor a cue."""
+    return verb.lemma_.lower() not in (_BARE_VERBS | _LIGHT_HAVE | _THROUGH_VERBS
+                                       | _polar_words(engine) | engine.cue_words)
 
 
 def _deed_verb(engine: Engine, head: Any) -> bool:
@@ -2810,8 +2811,13 @@ def _earlier_plural(a: _Analysed, pronoun: Any, exclude: str | None) -> str | No
     the anger came from them"."""
     end = _first_break(a, pronoun)
     plural = [f for f in a.found if end is not None and f.end <= end and f.iri != exclude
-              and f.category != "Role" and a.parsed[f.end - 1].tag_ in ("NNS", "NNPS")]
+              and f.category != "Role" and _plural(a, f)]
     return _heads_first(a, plural)[0].iri if plural else None
+
+
+def _plural(a: _Analysed, found: _Found) -> bool:
+    """A concept named in the plural ("the vacancies"): what "they" can stand for."""
+    return a.parsed[found.end - 1].tag_ in ("NNS", "NNPS")
 
 
 def _first_break(a: _Analysed, pronoun: Any) -> int | None:
@@ -3324,7 +3330,7 @@ def _outranked(claims: list[Claim]) -> list[Claim]:
 def _same_thing(first: str, second: str) -> bool:
     """One concept, or a new one named by words of the other's name: "data" and *data and
     information*, "coordinator" and "discharge coordinator"."""
-    words = [set(iri.rsplit("/", 1)[-1].split("-")) for iri in (first, second)]
+    words = [_name_words(iri) for iri in (first, second)]
     return first == second or any(
         _is_provisional(iri) and mine <= theirs
         for iri, mine, theirs in ((first, words[0], words[1]), (second, words[1], words[0])))
@@ -3332,8 +3338,12 @@ def _same_thing(first: str, second: str) -> bool:
 
 def _akin(first: str, second: str) -> bool:
     """Two concepts whose names share a word ("remote work", "remote triage")."""
-    return first == second or bool(set(first.rsplit("/", 1)[-1].split("-"))
-                                   & set(second.rsplit("/", 1)[-1].split("-")))
+    return first == second or bool(_name_words(first) & _name_words(second))
+
+
+def _name_words(iri: str) -> set[str]:
+    """The words of a concept's name, as its IRI spells them ("remote-triage")."""
+    return set(iri.rsplit("/", 1)[-1].split("-"))
 
 
 def _others_say(doc: Any) -> bool:
