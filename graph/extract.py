@@ -818,8 +818,7 @@ def _fragment(engine: Engine, a: _Analysed) -> str | None:
             c.dep_ in ("nsubj", "aux") for c in root.children):
         if _deed_verb(engine, root):
             return _provisional(a, *_deed_phrase(engine, root))  # "Turning up. Every time."
-        held = [c for c in root.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
-        root = held[0] if held and root.lemma_ in _THROUGH_VERBS | _LIGHT_HAVE else root
+        root = _held(root)
     if root is None or root.pos_ not in ("NOUN", "PROPN", "ADJ"):
         return None
     phrase = _head_phrase(engine, root, result=root.pos_ == "ADJ")  # "Lonely. Homesick."
@@ -1780,8 +1779,9 @@ def _parse_claims_for(
     engine: Engine, a: _Analysed, link: syntax.Link, subject: _Side, obj: _Side
 ) -> list[tuple[Claim, tuple[int, int]]]:
     if _same_thing(subject.iri, obj.iri) or (
-            link.rule == "share-of-that" and not subject.direction):
-        return []  # "part of that was X" puts a change down to X, not a thing's make-up
+            link.rule in ("share-of-that", "did-that") and not subject.direction):
+        return []  # "part of that was X", "X did that" put a change down to X, not a thing's
+        #            make-up or an opinion ("you can't blame them")
     if link.remedy and (_harmful(engine, obj.iri) or obj.direction in ("less", "absent") or (
             obj.anaphoric and link.rule == "verb-object")):  # "what fixed it?": the trouble
         link = replace(link, relation="undermines")  # "debriefs help with the stress", "the
@@ -2001,6 +2001,9 @@ def _side(
         head = None
     else:
         head = _whole_of(_needed(_ability(_quantified(doc[arg.head]))))
+        explained = _explained(head)
+        if explained is not None:  # "when humour goes, it's because...": humour going
+            return _side(engine, analysed, pos, replace(arg, head=explained.i), role, exclude, cue)
         listed = _enumerated(engine, analysed, pos, head, exclude)
         if listed is not None:  # "Three things kept people going. Food, first. ..."
             return listed
@@ -2168,6 +2171,18 @@ def _side(
     if stem is not None:  # "inconsistency" is less consistency
         return _Side(stem, {"": "less", "more": "less"}.get(direction, "more"), False)
     return _Side(_provisional(a, *phrase), direction, False)
+
+
+def _explained(copula: Any) -> Any:
+    """The clause that "it" or "that" before "is because" stands for when the sentence opens
+    with it: "when humour goes, it's because...", "if they stay, it is because..."; or None."""
+    if copula.lemma_ != "be" or not any(c.dep_ == "nsubj" and c.lower_ in ("it", "that")
+                                        for c in copula.children):
+        return None
+    opening = [c for c in copula.children if c.dep_ == "advcl" and c.i < copula.i and any(
+        m.dep_ in ("mark", "advmod") and m.lower_ in ("when", "if", "whenever")
+        for m in c.children)]
+    return opening[0] if opening else None
 
 
 def _likened(noun: Any, cue: tuple[int, int]) -> Any:
@@ -2867,7 +2882,14 @@ def _dislocated(engine: Engine, doc: Any, pronoun: Any) -> tuple[int, int] | Non
         return None
     if _deed_verb(engine, head):
         return _deed_phrase(engine, head)  # "moving a confused old lady at night, that's..."
-    return _head_phrase(engine, head)
+    return _head_phrase(engine, _held(head) if head.tag_ == "VBG" else head)
+
+
+def _held(gerund: Any) -> Any:
+    """What a gerund that only has, gets or goes through something names: its object ("having
+    the stock on the ward", "getting the results back"); else the gerund."""
+    held = [c for c in gerund.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    return held[0] if held and gerund.lemma_ in _THROUGH_VERBS | _LIGHT_HAVE else gerund
 
 
 def _means_asked(a: _Analysed, link: syntax.Link, subject: _Side) -> bool:
@@ -3053,7 +3075,7 @@ def _salient(doc: Any, found: list[_Found], head: Any, window: Any, cue: tuple[i
 
 
 def _quantified(head: Any) -> Any:
-    """What a vague quantity is of: "a lot of the conflict", "some of the staff", "most of it"."""
+    """What a vague quantity or a number is of: "some of the staff", "two of them"."""
     return syntax.quantified(head)
 
 

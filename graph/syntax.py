@@ -115,6 +115,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
     found += _counted_parts(doc, lexicon)
     found += _proportional(doc)
     found += _share_of_that(doc)
+    found += _did_that(doc)
     found += _change_with(doc, lexicon)
     found += _imperative_and(doc, lexicon)
     if not found:
@@ -287,6 +288,7 @@ def repair(doc: Any) -> Any:
     raising verbs); returns the doc."""
     for what in doc:
         if what.lower_ == "what" and what.dep_ in ("nsubj", "nsubjpass"):
+            _mend_perfect(what)
             _mend_cleft(what.head)
             _mend_focus(what.head)
     for clause in doc:
@@ -472,6 +474,26 @@ def _mend_it_cleft(clause: Any) -> None:
         return
     if focus.i < noun.i < clause.i:
         clause.head = focus
+
+
+def _mend_perfect(what: Any) -> None:
+    """ "what's" before a past participle read as a passive or as an adjective ("that's what's
+    kept me here", "that's what's lifted morale"): the contracted "has" of a perfect, whose
+    participle takes the noun after it as its object."""
+    doc = what.doc
+    if what.i + 2 >= len(doc) or doc[what.i + 1].lower_ not in ("'s", "’s"):
+        return
+    has, verb = doc[what.i + 1], doc[what.i + 2]
+    if verb.tag_ != "VBN" or any(c.dep_ == "agent" for c in verb.children):
+        return
+    noun = verb.head
+    if verb.dep_ == "amod" and noun.i > verb.i and noun.dep_ == "attr":
+        verb.head, verb.dep_ = noun.head, "ccomp"
+        noun.head, noun.dep_ = verb, "dobj"
+    elif not any(c.dep_ == "dobj" for c in verb.children):
+        return
+    what.head, what.dep_ = verb, "nsubj"
+    has.head, has.dep_ = verb, "aux"
 
 
 def _mend_focus(relative: Any) -> None:
@@ -811,8 +833,9 @@ QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "n
 
 
 def quantified(head: Any) -> Any:
-    """What a vague quantity is of: "a lot of the conflict", "some of the staff", "most of it"."""
-    if head.lower_ not in QUANTITIES:
+    """What a vague quantity or a number is of: "a lot of the conflict", "some of the staff",
+    "most of it", "two of them"; not "one of the things", which names a member."""
+    if head.lower_ not in QUANTITIES and (head.tag_ != "CD" or head.lower_ == "one"):
         return head
     of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
     inner = [c for c in of[0].children if c.dep_ in ("pobj", "pcomp")] if of else []
@@ -1103,6 +1126,27 @@ def _share_of_that(doc: Any) -> list[Link]:
 
 
 _SHARES = frozenset({"lot", "most", "some", "much", "part", "half", "all", "bit", "plenty"})
+
+
+def _did_that(doc: Any) -> list[Link]:
+    """ "The kindness goes. The tiredness does that, not the person.", "That's what the
+    assaults did": what a thing is said to have done stands for the sentence before, which is
+    its consequence."""
+    out = []
+    for verb in doc:
+        if verb.lemma_ != "do" or verb.pos_ != "VERB":
+            continue
+        doers = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
+        copula = verb.head
+        said = copula.lemma_ == "be" and any(c.dep_ == "nsubj" and c.lower_ in ("that", "this")
+                                             for c in copula.children)  # "that's what A did"
+        done = [c for c in verb.children if c.dep_ == "dobj" and (
+            c.lower_ in ("that", "this") or (c.lower_ == "what" and said))]
+        if doers and done:
+            out.append(Link("isConsequenceOf", Arg(None, previous=True), Arg(doers[0].i),
+                            (verb.i, verb.i + 1), "did-that", 0.6, is_negated(verb),
+                            is_hedged(verb)))
+    return out
 
 
 def _outcome_after(doc: Any, lexicon: Lexicon) -> list[Link]:

@@ -2100,3 +2100,67 @@ def test_they_in_a_later_sentence_stands_for_a_plural_not_a_singular_concept(par
     claims = _answered(parsing, "Go on.",
                        "We went to the huddles every day. They reduce the stress.")
     assert ("huddle", "undermines", "stress", False) in _readings(parsing, claims)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The huddle is what's earned me their trust.", ("huddle", "enables", "trust", False)),
+    ("Honestly, the rota is what's pushed the nurses out.",
+     ("rota", "undermines", "staff retention", False)),
+    ("The debrief, that's what's lifted morale.", ("debrief", "enables", "morale", False)),
+])
+def test_what_is_before_a_participle_is_a_perfect_not_a_passive(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_what_is_called_stays_a_passive(parsing):
+    from graph.syntax import repair
+
+    doc = parsing.parser("It is what's called partnership working.")
+    before = [(t.dep_, t.head.i) for t in doc]
+    assert [(t.dep_, t.head.i) for t in repair(doc)] == before
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Having the stock on the ward, that's what makes the offer happen.",
+     ("stock", "enables", "offer", False)),
+    ("Having a rota six weeks ahead, that's what keeps the nurses.",
+     ("rota", "enables", "staff retention", False)),
+])
+def test_a_gerund_of_having_taken_up_by_that_is_what_is_had(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_number_of_people_who_leave_is_staff_retention_less(parsing):
+    claims = _readings(parsing, _claims(parsing, "Two of the nurses left because of the bullying."))
+    assert ("bullying", "undermines", "staff retention", False) in claims
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("When morale drops, it's because of the rota.", ("rota", "undermines", "morale", False)),
+    ("If nurses stay, it's because of the team.",
+     ("staff retention", "isConsequenceOf", "team", False)),
+])
+def test_it_is_because_stands_for_the_when_clause_before_it(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("When someone's on their fourth shift, the kindness goes. The tiredness does that, "
+     "not the person.", ("fatigue", "undermines", "kindness", False)),
+    ("Trust went up. The huddles did that.", ("trust", "isConsequenceOf", "huddle", False)),
+    ("Morale fell. That's what the restructuring did.",
+     ("restructuring", "undermines", "morale", False)),
+])
+def test_what_a_thing_did_stands_for_the_sentence_before(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_what_a_thing_did_not_do_is_denied(parsing):
+    claims = _readings(parsing, _claims(parsing, "Trust went up. The audit didn't do that."))
+    assert ("trust", "isConsequenceOf", "audit", True) in claims
+
+
+def test_what_a_thing_did_after_an_opinion_is_no_relation(parsing):
+    claims = _readings(parsing, _claims(parsing, "You can't blame them. The payments did that."))
+    assert not claims
