@@ -83,6 +83,18 @@ def test_every_cue_entry_gives_its_relation_in_its_groups_example(parsing, numbe
     assert not failed, f"group {number + 1}: {failed}"
 
 
+@pytest.mark.parametrize(("number", "group"), [
+    g for g in _groups() if g.values[1].with_ and g.values[1].with_[0] != g.values[1].example.object])
+def test_every_word_a_cue_takes_with_it_gives_its_relation(parsing, number, group):
+    """ "make teamwork possible", "make teamwork real": each word of an entry's `with` list
+    put in its example in place of the first."""
+    want = (group.example.subject, group.relation, group.example.object, group.example.negated)
+    text = _sentence(group.example.text, group.lemmas[0], group.prep[0] if group.prep else "")
+    failed = [word for word in group.with_ if want not in _stated(
+        parsing, _claims(parsing, re.sub(rf"\b{group.with_[0]}\b", word, text)))]
+    assert not failed, f"group {number + 1}: {failed}"
+
+
 @pytest.mark.parametrize("construction", load_lexicon(
     ontology_file("cues.yaml"), ontology_file("syntax.yaml")).constructions, ids=lambda c: c.id)
 def test_every_construction_reads_its_examples(parsing, construction):
