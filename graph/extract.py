@@ -2882,14 +2882,15 @@ def _dislocated(engine: Engine, doc: Any, pronoun: Any) -> tuple[int, int] | Non
         return None
     if _deed_verb(engine, head):
         return _deed_phrase(engine, head)  # "moving a confused old lady at night, that's..."
-    return _head_phrase(engine, _held(head) if head.tag_ == "VBG" else head)
+    return _head_phrase(engine, _held(head))
 
 
 def _held(gerund: Any) -> Any:
     """What a gerund that only has, gets or goes through something names: its object ("having
-    the stock on the ward", "getting the results back"); else the gerund."""
+    the stock on the ward", "getting the results back"); else the word itself."""
     held = [c for c in gerund.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
-    return held[0] if held and gerund.lemma_ in _THROUGH_VERBS | _LIGHT_HAVE else gerund
+    light = gerund.tag_ == "VBG" and gerund.lemma_ in _THROUGH_VERBS | _LIGHT_HAVE
+    return held[0] if held and light else gerund
 
 
 def _means_asked(a: _Analysed, link: syntax.Link, subject: _Side) -> bool:
