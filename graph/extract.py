@@ -778,7 +778,8 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
     root = a.root
     if root is None:
         return None
-    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")
+                or (c.dep_ == "csubj" and c.tag_ == "VBG")]  # "Staying quiet doesn't..."
     fragment = not subjects and root.pos_ in ("NOUN", "PROPN")
     subjects = [root] if fragment else subjects
     topic = _mentioned(root)
@@ -799,7 +800,12 @@ def _grammatical_subject(engine: Engine, a: _Analysed, exclude: str | None) -> s
              and not (f.category == "Role" and f.end <= subjects[0].i)]  # "the link nurse scheme"
     if named:
         return None if named[0].category == "Role" else named[0].iri
-    phrase = _head_phrase(engine, subjects[0]) if fragment else None
+    if fragment:
+        phrase = _head_phrase(engine, subjects[0])
+    elif a.found or _person(engine, a, subjects[0]):
+        phrase = None  # what the sentence names is more likely meant than a new noun
+    else:  # "Staying quiet doesn't protect anybody. It just means..."
+        phrase = _deed_phrase(engine, subjects[0]) if _deed_verb(engine, subjects[0]) else None
     iri = _provisional(a, *phrase) if phrase else None
     return iri if iri != exclude else None
 
@@ -886,8 +892,9 @@ def _next_fragment(engine: Engine, analysed: list[_Analysed], pos: int, exclude:
     Late bookings.")."""
     after = analysed[pos + 1] if pos + 1 < analysed[pos].next_turn else None
     if after is None or not _phrase_only(after) or any(
-            c.dep_ == "det" and c.lower_ in ("every", "each") for c in after.root.children):
-        return None  # not "Every time."
+            c.dep_ == "det" and c.lower_ in ("every", "each") for c in after.root.children) or (
+            after.parsed[0].lower_ in ("not", "never")):
+        return None  # not "Every time.", not "Not the lectures."
     found = [f.iri for f in _heads_first(after, after.found)
              if f.category != "Role" and f.iri != exclude]
     named = found[0] if found else _fragment(engine, after)
@@ -1573,9 +1580,10 @@ def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
     out: list[tuple[Claim, tuple[int, int]]] = []
     for verb in a.parsed if a.parsed is not None and engine.causatives else ():
         caused = _caused(engine, a, verb)
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-        if caused is None or not subjects or (
-                subjects[0].lower_ in _PERSONAL and not (a.question and _asked_how(subjects[0]))):
+        lost_to = _lost_to(engine, a, verb)
+        subjects = lost_to or [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        if caused is None or not subjects or (subjects[0].lower_ in _PERSONAL and not (
+                lost_to or (a.question and _asked_how(subjects[0])))):
             continue  # "we lose them": who loses them names the concept (_kept), no cause
         (iri, opposite), people = caused
         span = (verb.i, verb.i + 1)
@@ -1590,6 +1598,16 @@ def _causatives(engine: Engine, analysed: list[_Analysed], pos: int
     return out
 
 
+def _lost_to(engine: Engine, a: _Analysed, verb: Any) -> list[Any]:
+    """What people are lost to, which is what takes them ("we lose nurses to burnout", "the
+    trust loses staff to the agencies"), when it is not people; else nothing."""
+    if verb.lemma_.lower() != "lose":
+        return []
+    return [x for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
+            for x in c.children if x.dep_ in ("pobj", "pcomp") and (
+                x.lower_ == "them" or not _person(engine, a, x))]  # "to them": the agencies
+
+
 def _caused(engine: Engine, a: _Analysed, verb: Any) -> tuple[tuple[str, bool], Any] | None:
     """The concept (and whether its opposite) a causative verb makes people act out, and the
     people it does it to (lg:causativeLabel): "keeps nurses", "drives them out"; None for
@@ -1597,9 +1615,11 @@ def _caused(engine: Engine, a: _Analysed, verb: Any) -> tuple[tuple[str, bool], 
     particles = [c.lower_ for c in verb.children if c.dep_ == "prt" or (
         c.dep_ == "advmod" and c.lower_ in ("away", "out") and c.i > verb.i)]  # "drives them away"
     hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
-    people = [c for c in verb.children if c.dep_ == "dobj" and _person(engine, a, c)]
-    if hit is None or verb.pos_ != "VERB" or not people or _elsewhere(verb, hit):
-        return None
+    people = [c for c in verb.children if c.dep_ == "dobj"
+              and _person(engine, a, syntax.quantified(c))]  # "keeps a lot of nurses"
+    if hit is None or verb.pos_ != "VERB" or not people or _elsewhere(verb, hit) or any(
+            c.dep_ == "amod" and c.i > people[0].i for c in people[0].children):
+        return None  # "keeps a lot of nurses quiet": a state
     return hit, people[0]
 
 
@@ -1608,7 +1628,8 @@ def _elsewhere(verb: Any, hit: tuple[str, bool]) -> bool:
     cynical", "keeps them on the sofa"); lost or driven out, they are lost wherever to."""
     return any(not _at_work(c) and not syntax.idiom(c) and (
         c.dep_ in _CAUSED_STATES or (c.lower_ in _NOT_KEPT and c.dep_ != "prt" and not (
-            hit[1] and c.dep_ == "advmod"))  # "drives them away": its particle
+            hit[1] and c.dep_ in ("advmod", "prep")))  # "drives them away": its particle;
+        #                                          "lost two in a year": wherever, whenever
         or (c.dep_ == "prep" and not hit[1])) for c in verb.children)
 
 
@@ -2383,8 +2404,10 @@ def _deed_verb(engine: Engine, head: Any) -> bool:
     light = lemma in _LIGHT_HAVE | _LIGHT and not any(
         c.dep_ == "prt" or (c.dep_ == "prep" and lemma != "be" and c.i == head.i + 1)
         for c in head.children)  # "looking after the staff", "getting on with it": deeds
+    phrasal = any(c.dep_ == "prt" for c in head.children) and not any(
+        c.dep_ == "dobj" for c in head.children)  # "taking over": a deed of its own
     return ((head.tag_ == "VBG" or _passive_gerund(head)) and not light
-            and lemma not in _THROUGH_VERBS | polar
+            and (lemma not in _THROUGH_VERBS or phrasal) and lemma not in polar
             and not any(c.dep_ in ("compound", "amod", "det", "poss") for c in head.lefts))
 
 
@@ -2430,7 +2453,13 @@ def _holds(found: _Found, head: Any) -> bool:
     if head.dep_ == "compound" and found.end == head.i + 1 and found.start < head.i:
         return all(t.head.i in (head.i, head.head.i) and t.dep_ in ("amod", "compound")
                    for t in head.doc[found.start : head.i])  # "a patient safety problem"
+    if found.end == head.i + 1 and found.start < head.i and head.pos_ in ("NOUN", "PROPN"):
+        return all(t.pos_ in ("NOUN", "PROPN", "ADJ") and t.dep_ in _STRAY_MODIFIERS
+                   for t in head.doc[found.start : head.i])  # "a root cause analysis"
     return found.start == head.i and found.end > head.i + 1 and head.pos_ in ("NOUN", "PROPN")
+
+
+_STRAY_MODIFIERS = frozenset({"compound", "amod", "dep", "nmod"})
 
 
 def _able(verb: Any) -> bool:
@@ -2446,6 +2475,23 @@ def _able(verb: Any) -> bool:
 def _clause(head: Any) -> bool:
     """True when an argument's head is a verb heading a clause, not a noun the tagger misread."""
     return head.pos_ in ("VERB", "AUX") and not _misread_noun(head)
+
+
+def _adjective_noun(token: Any) -> bool:
+    """An adjective standing for people or a thing, with an article and in a noun's place ("a
+    senior alongside you", "the elderly"); not "the same", "the other"."""
+    placed = token.dep_ in _NOMINAL_DEPS or (token.dep_ == "conj" and token.head.dep_ in
+                                              _NOMINAL_DEPS)
+    return token.tag_ == "JJ" and placed and _determined(token) and (
+        token.lower_ not in _NOT_NOUNS | _SIZES) and not any(
+            c.pos_ in ("NOUN", "PROPN") and c.dep_ in ("compound", "amod") for c in token.children)
+
+
+_NOT_NOUNS = frozenset({"same", "other", "former", "latter", "whole", "next", "last", "first",
+                        "only", "right", "wrong", "good", "bad", "new", "old", "real", "main",
+                        "opposite", "reverse", "usual", "rest", "key", "important", "hard",
+                        "easy", "difficult", "second", "third", "fourth", "fifth", "sixth",
+                        "tenth", "half"})  # "helps a little", "fell to a third"
 
 
 def _misread_noun(token: Any) -> bool:
@@ -3122,7 +3168,8 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     ("makes people defensive", "stops people speaking up") may be an adjective or a verb."""
     doc = head.doc
     start = _hyphenated(doc, head.i)
-    if start < head.i and head.dep_ not in ("prt", "advmod"):  # "the catch-up", "ping-pong"
+    if start < head.i and (head.dep_ not in ("prt", "advmod") or _determined(head)):
+        # "the catch-up", "ping-pong", "stops the bounce-back" (its "back" read as an adverb)
         return _compound_start(engine, head, start), head.i + 1
     end = _hyphen_end(doc, head.i)
     if end > head.i + 1 and head.pos_ in ("NOUN", "PROPN") and len(doc[end - 1]) > 2:
@@ -3132,7 +3179,7 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     outcome = result and head.tag_ in ("JJ", "JJR", "VB", "VBG", "VBN", "RB") and (
         head.lemma_ not in _BARE_VERBS or staying) and not (
         head.tag_ == "JJR" and head.lemma_.lower() in _SIZES)  # "makes the queue bigger"
-    nominal = (head.pos_ in ("NOUN", "PROPN") or _misread_noun(head)
+    nominal = (head.pos_ in ("NOUN", "PROPN") or _misread_noun(head) or _adjective_noun(head)
                or (head.pos_ in ("VERB", "AUX") and head.tag_ == "VBG"))  # "being calm"
     if not nominal and not outcome:
         return None
@@ -3205,6 +3252,11 @@ def _not_there(head: Any) -> bool:
     doc = head.doc
     return head.i + 2 < len(doc) and doc[head.i + 1].dep_ == "neg" and (
         doc[head.i + 2].lemma_ == "be") and doc[head.i + 2].tag_ == "VBG"
+
+
+def _determined(word: Any) -> bool:
+    """A word with an article of its own ("the bounce-back"): a noun, whatever its tag."""
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in word.children)
 
 
 def _hyphenated(doc: Any, i: int) -> int:

@@ -223,7 +223,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
             b = doing[0]
         subject, obj = (b, a) if cue.reverse else (a, b)
         anchor = nodes.get("verb", nodes["cue"])
-        negated = is_negated(nodes["cue"]) or is_negated(anchor) or _denied(nodes.get("prep"))
+        negated = is_negated(nodes["cue"]) or is_negated(anchor) or _denied(
+            nodes.get("prep", nodes.get("agent")))  # "built by A, not by B"
         negated = negated and not (cue.denial_holds and _negated_here(anchor, nodes["cue"]))
         links = _pairs(cue.relation, subject, obj, nodes["cue"], construction.id, cue.confidence,
                        negated, doc, hedged=is_hedged(nodes["cue"]) or is_hedged(anchor))
@@ -311,7 +312,22 @@ def repair(doc: Any) -> Any:
         _mend_denied_deed(gerund)
     for word in [t for t in doc if t.tag_ == "VB" and t.dep_ in ("nsubj", "nsubjpass")]:
         _mend_verb_subject(word)
+    for clause in [t for t in doc if t.dep_ == "pcomp" and t.pos_ in ("VERB", "AUX")]:
+        _mend_stranded(clause)
     return doc
+
+
+def _mend_stranded(clause: Any) -> None:
+    """ "A clerk only gets listened to if the sister backs her": the parser hangs a clause
+    opened by a subordinator on a preposition left at the end of its verb; it is the verb's
+    adverbial clause."""
+    prep = clause.head
+    if prep.dep_ == "prep" and prep.i == clause.left_edge.i - 1 and any(
+            c.dep_ == "mark" and c.lower_ in _STRANDED_MARKS for c in clause.children):
+        clause.head, clause.dep_ = prep.head, "advcl"
+
+
+_STRANDED_MARKS = frozenset({"if", "unless", "when", "because", "until", "once", "whenever"})
 
 
 def _mend_verb_subject(word: Any) -> None:
@@ -1273,7 +1289,8 @@ def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
     out: list[Link] = []
     for cue, start, end in _phrases(doc, lexicon, "subordinator") + _split_only(doc, lexicon):
         out += _subordinate(doc, lexicon, cue, start, end)
-    for cue, start, end in _phrases(doc, lexicon, "preposition"):
+    for cue, start, end in _phrases(doc, lexicon, "preposition") + _split_only(
+            doc, lexicon, "preposition"):
         out += _preposition(doc, lexicon, cue, start, end)
     for cue, start, end in _phrases(doc, lexicon, "coordinator"):
         out += _coordinate(doc, cue, start, end)
@@ -1282,19 +1299,27 @@ def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
     return out
 
 
-def _split_only(doc: Any, lexicon: Lexicon) -> list[tuple[Cue, int, int]]:
-    """ "B only works if A", "B only happens when A": "only" stands on the verb the clause
-    hangs on."""
+def _split_only(doc: Any, lexicon: Lexicon, word_class: str = "subordinator"
+                ) -> list[tuple[Cue, int, int]]:
+    """ "B only works if A", "B only happens when A", "B only happens with A": "only" stands
+    on the verb the clause or the phrase hangs on."""
     out = []
     for token in doc:
-        entries = lexicon.lookup("subordinator", f"only {token.lower_}")
+        entries = lexicon.lookup(word_class, f"only {token.lower_}")
         if not entries or token.i == 0 or doc[token.i - 1].lower_ == "only":
             continue
         clause = token.head
-        governing = clause.head if clause.dep_ == "advcl" else None
+        governing = (clause if token.dep_ == "prep" and clause.lemma_ in _OCCURRING else None
+                     ) if word_class == "preposition" else (
+            clause.head if clause.dep_ == "advcl" else None)
         if governing is not None and any(c.lower_ == "only" for c in governing.children):
             out.append((entries[0], token.i, token.i + 1))
     return out
+
+
+# verbs of what happens or lasts: "B only happens with A", not "she only left with a bag"
+_OCCURRING = frozenset({"happen", "work", "come", "occur", "succeed", "grow", "last", "survive",
+                        "function", "improve", "change", "thrive", "flourish", "develop"})
 
 
 def _clause_verb(token: Any) -> Any:
@@ -1577,7 +1602,7 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
                 frozenset(t.i for x in (prep, *doc[start:end]) for t in x.subtree),
                 keep_polarity=cue.relation != "requires", denied=absent)
     negated = (is_negated(_clause_verb(head)) and not absent) or _denied(doc[start])
-    if cue.relation == "requires":
+    if cue.relation == "requires" and not cue.lemma.startswith("only "):
         # "no A without B", "A without B is hazardous" say A requires B; "A without B" alone
         # says nothing of the kind
         judged = head.pos_ not in ("VERB", "AUX") or start < head.i  # not "left without a word"

@@ -2176,3 +2176,66 @@ def test_what_a_thing_did_not_do_is_denied(parsing):
 def test_what_a_thing_did_after_an_opinion_is_no_relation(parsing):
     claims = _readings(parsing, _claims(parsing, "You can't blame them. The payments did that."))
     assert not claims
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Taking over kills confidence.", ("taking over", "undermines", "confidence", False)),
+    ("Early follow-up stops the bounce-back.",
+     ("early follow up", "undermines", "bounce back", False)),
+    ("Learning the job needs a lot of cases and a senior alongside you.",
+     ("learning", "requires", "senior", False)),
+])
+def test_phrasal_gerunds_hyphenated_nouns_and_adjectives_used_as_nouns_are_concepts(
+        parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_label_the_parser_split_before_its_head_is_kept_whole(parsing):
+    claims = _readings(parsing, _claims(
+        parsing, "A root cause analysis is not the same thing as a learning review."))
+    assert ("root cause analysis", "contrastsWith", "learning review", False) in claims
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("We lose a lot of nurses to burnout.", ("burnout", "undermines", "staff retention", False)),
+    ("The agencies pay more. We have lost two good nurses to the agencies.",
+     ("agency", "undermines", "staff retention", False)),
+    ("Burnout is everywhere. We have lost two nurses to it in three years.",
+     ("burnout", "undermines", "staff retention", False)),
+])
+def test_what_people_are_lost_to_takes_them(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "It keeps a lot of nurses quiet too.",  # a state, not kept on
+    "Honestly, I think that is what keeps a lot of them. Not the lectures.",
+])
+def test_people_kept_in_a_state_or_a_denied_fragment_give_no_retention(parsing, text):
+    assert not [r for r in _readings(parsing, _claims(parsing, text))
+                if r[2] == "staff retention" and not r[3]]
+
+
+def test_an_agent_after_not_is_denied(parsing):
+    claims = _readings(parsing, _claims(parsing, "Trust is built by listening, not by a memo."))
+    assert ("listening", "enables", "trust", False) in claims
+    assert ("memo", "enables", "trust", True) in claims
+
+
+def test_an_if_clause_the_parser_hung_on_a_stranded_preposition_is_a_condition(parsing):
+    claims = _readings(parsing, _claims(
+        parsing, "A ward clerk only gets listened to if the sister backs her."))
+    assert ("listening", "requires", "sister", False) in claims
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Reporting only happens with trust.", ("incident reporting", "requires", "trust", False)),
+    ("The partners and the manager have to work as a pair.",
+     ("partner", "combinesWith", "manager", False)),
+])
+def test_only_with_is_a_requirement_and_as_a_pair_a_combination(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_only_with_after_a_deed_is_no_requirement(parsing):
+    assert not _claims(parsing, "She only left with the bag.")
