@@ -2311,7 +2311,7 @@ def _deed_phrase(engine: Engine, verb: Any) -> tuple[int, int]:
     return start, end - 1 if partner else end  # "working alongside (them)": no partner named
 
 
-_PARTNERS = frozenset({"with", "to", "through", "alongside"})
+_PARTNERS = frozenset({"with", "to", "through", "alongside", "around", "round"})
 
 
 def _narrower(engine: Engine, head: Any, chosen: _Found, found: list[_Found]
@@ -2518,8 +2518,8 @@ _VERBAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "aux", "auxpass", "neg",
 def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
     """The noun a clause is about: its subject, else what it has or is ("there is supervision",
     "people have a bit of slack"); an outcome's object ("lets people tell the truth")."""
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
-                and c.i not in arg.exclude]
+    subjects = [c for c in verb.children if (c.dep_ in ("nsubj", "nsubjpass") or (
+        c.dep_ == "csubj" and c.tag_ == "VBG")) and c.i not in arg.exclude]  # "deprescribing"
     objects = [c for c in verb.children if c.dep_ in ("attr", "dobj") and c.i not in arg.exclude]
     outcome = objects if verb.tag_ != "VBG" else []
     if arg.result and verb.lemma_ in _LIGHT:  # "makes people feel invisible"
@@ -2530,7 +2530,7 @@ def _clause_topic(verb: Any, arg: syntax.Arg) -> Any:
                for c in p.children if c.dep_ == "pobj"]  # "relying on locums"
     candidates = outcome if arg.result else subjects + objects + through
     for candidate in map(_quantified, candidates):
-        named = (candidate.pos_ in ("NOUN", "PROPN")
+        named = (candidate.pos_ in ("NOUN", "PROPN") or candidate.dep_ == "csubj"
                  or (arg.result and candidate.dep_ in ("acomp", "oprd")))
         if named and candidate.lower_ not in _VAGUE:
             return candidate

@@ -314,7 +314,29 @@ def repair(doc: Any) -> Any:
         _mend_verb_subject(word)
     for clause in [t for t in doc if t.dep_ == "pcomp" and t.pos_ in ("VERB", "AUX")]:
         _mend_stranded(clause)
+    for gerund in [t for t in doc if t.dep_ == "ROOT" and t.tag_ == "VBG"]:
+        _mend_gerund_root(gerund)
     return doc
+
+
+def _mend_gerund_root(gerund: Any) -> None:
+    """ "Deprescribing only works if...", "Rostering matters more than pay": the parser reads
+    a gerund that opens the sentence as its verb and the verb after it as the gerund's object;
+    the gerund is the verb's subject."""
+    objects = [c for c in gerund.children if c.dep_ == "dobj"]
+    if gerund.i != opening(gerund.doc) or len(objects) != 1:
+        return
+    verb = objects[0]
+    between = gerund.doc[gerund.i + 1 : verb.i]
+    if verb.tag_ not in ("VBZ", "VBD") or any(c.dep_ in ("det", "poss", "amod", "compound")
+                                               for c in verb.children) or not all(
+            t.pos_ == "ADV" and t.head.i == verb.i for t in between):
+        return
+    for child in list(gerund.children):
+        if child.i > verb.i:
+            child.head = verb
+    verb.head, verb.dep_, verb.pos_ = verb, "ROOT", "VERB"
+    gerund.head, gerund.dep_ = verb, "csubj"
 
 
 def _mend_stranded(clause: Any) -> None:

@@ -2239,3 +2239,14 @@ def test_only_with_is_a_requirement_and_as_a_pair_a_combination(parsing, text, r
 
 def test_only_with_after_a_deed_is_no_requirement(parsing):
     assert not _claims(parsing, "She only left with the bag.")
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Deprescribing only works if the doctor trusts the pharmacist.",
+     ("deprescribing", "requires", "trust", False)),
+    ("Most errors came from people working around a screen.",
+     ("error", "isConsequenceOf", "working around screen", False)),
+])
+def test_a_gerund_read_as_the_verb_is_the_subject_and_working_around_keeps_its_preposition(
+        parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
