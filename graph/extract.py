@@ -1644,7 +1644,8 @@ _WORKPLACES = frozenset({"profession", "job", "post", "service", "team", "nursin
 
 
 _CAUSED_STATES = frozenset({"acomp", "oprd", "xcomp", "ccomp"})
-_NOT_KEPT = frozenset({"from", "out", "off", "at", "away", "in", "safe", "alive", "going"})
+_NOT_KEPT = frozenset({"from", "out", "off", "at", "away", "in", "safe", "alive", "going",
+                       "well"})
 
 
 def _agent_states(engine: Engine, analysed: list[_Analysed], pos: int

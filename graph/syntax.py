@@ -323,12 +323,14 @@ def _mend_gerund_root(gerund: Any) -> None:
     """ "Deprescribing only works if...", "Rostering matters more than pay": the parser reads
     a gerund that opens the sentence as its verb and the verb after it as the gerund's object;
     the gerund is the verb's subject."""
-    objects = [c for c in gerund.children if c.dep_ == "dobj"]
+    objects = [c for c in gerund.children if c.dep_ in ("dobj", "dative")]
     if gerund.i != opening(gerund.doc) or len(objects) != 1:
         return
     verb = objects[0]
     between = gerund.doc[gerund.i + 1 : verb.i]
-    if verb.tag_ not in ("VBZ", "VBD") or any(c.dep_ in ("det", "poss", "amod", "compound")
+    verbal = verb.tag_ in ("VBZ", "VBD") or (verb.tag_ == "NNS" and any(
+        c.dep_ in ("dobj", "prt") for c in verb.children))  # "Lecturing shuts people up"
+    if not verbal or any(c.dep_ in ("det", "poss", "amod", "compound")
                                                for c in verb.children) or not all(
             t.pos_ == "ADV" and t.head.i == verb.i for t in between):
         return
