@@ -1339,14 +1339,16 @@ def _parse_claims(
 
 
 def _whole_of(head: Any) -> Any:
-    """What a metaphor of parts is of: "one of the pillars of island practice": the practice."""
-    if head.lemma_.lower() not in _PILLARS:
+    """What a metaphor of parts is of: "one of the pillars of island practice": the practice;
+    what a kind is of: "this kind of change": the change."""
+    if head.lemma_.lower() not in _PILLARS | _KINDS:
         return head
     of = [x for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
           for x in c.children if x.dep_ == "pobj"]
     return of[0] if of else head
 
 
+_KINDS = frozenset({"kind", "sort", "type", "form"})
 _PILLARS = frozenset({"pillar", "cornerstone", "block", "plank", "ingredient", "keystone",
                       "bedrock", "linchpin", "lynchpin"})
 

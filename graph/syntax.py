@@ -316,7 +316,27 @@ def repair(doc: Any) -> Any:
         _mend_stranded(clause)
     for gerund in [t for t in doc if t.dep_ == "ROOT" and t.tag_ == "VBG"]:
         _mend_gerund_root(gerund)
+    for prefix in [t for t in doc if t.pos_ == "ADP" and t.i + 2 < len(doc)]:
+        _mend_hyphen_prefix(prefix)
     return doc
+
+
+def _mend_hyphen_prefix(prefix: Any) -> None:
+    """ "a by-product of grief", "the out-patients": the parser reads a preposition glued by a
+    hyphen to a noun as a preposition with its object; it is the first part of the noun."""
+    doc = prefix.doc
+    hyphen, noun = doc[prefix.i + 1], doc[prefix.i + 2]
+    if not (hyphen.text == "-" and not prefix.whitespace_ and not hyphen.whitespace_
+            and noun.pos_ == "NOUN" and noun.head.i == prefix.i and noun.dep_ == "pobj"):
+        return
+    for child in list(prefix.children):
+        if child.i != noun.i:
+            child.head = noun
+    root = prefix.head.i == prefix.i
+    place = prefix.dep_ if prefix.dep_ != "prep" else (
+        "attr" if prefix.head.lemma_ == "be" else "dobj")  # "is a by-product", "cut in-fighting"
+    noun.head, noun.dep_ = (noun, "ROOT") if root else (prefix.head, place)
+    prefix.head, prefix.dep_ = noun, "compound"
 
 
 def _mend_gerund_root(gerund: Any) -> None:

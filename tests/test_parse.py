@@ -2250,3 +2250,19 @@ def test_only_with_after_a_deed_is_no_requirement(parsing):
 def test_a_gerund_read_as_the_verb_is_the_subject_and_working_around_keeps_its_preposition(
         parsing, text, reading):
     assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Lecturing shuts people up.", ("silence", "isConsequenceOf", "lecturing", False)),
+    ("Burnout is a by-product of grief.", ("burnout", "isConsequenceOf", "grief", False)),
+    ("The production pressure is the biggest brake on this kind of change.",
+     ("production pressure", "undermines", "change", False)),
+    ("Teamwork only works where there is trust.", ("teamwork", "requires", "trust", False)),
+])
+def test_mended_gerunds_and_hyphenated_prefixes_kinds_of_things_and_brakes_on(parsing, text,
+                                                                              reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_people_kept_well_are_not_kept_on(parsing):
+    assert not _claims(parsing, "Supervision keeps nurses well.")
