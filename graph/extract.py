@@ -1339,16 +1339,14 @@ def _parse_claims(
 
 
 def _whole_of(head: Any) -> Any:
-    """What a metaphor of parts is of: "one of the pillars of island practice": the practice;
-    what a kind is of: "this kind of change": the change."""
-    if head.lemma_.lower() not in _PILLARS | _KINDS:
+    """What a metaphor of parts is of: "one of the pillars of island practice": the practice."""
+    if head.lemma_.lower() not in _PILLARS:
         return head
     of = [x for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
           for x in c.children if x.dep_ == "pobj"]
     return of[0] if of else head
 
 
-_KINDS = frozenset({"kind", "sort", "type", "form"})
 _PILLARS = frozenset({"pillar", "cornerstone", "block", "plank", "ingredient", "keystone",
                       "bedrock", "linchpin", "lynchpin"})
 
@@ -3366,14 +3364,29 @@ def _answer(analysed: list[_Analysed], pos: int) -> list[_Analysed]:
     return [*out, nxt] if nxt is not None else out
 
 
+def _askers(analysed: list[_Analysed]) -> frozenset[str]:
+    """The speakers who ask (an interviewer, a facilitator): a question in at least two of
+    their turns and in at least a third of them."""
+    turns: dict[str, set[int]] = {}
+    asking: dict[str, set[int]] = {}
+    for a in analysed:
+        turns.setdefault(a.speaker, set()).add(a.turn)
+        if a.question:
+            asking.setdefault(a.speaker, set()).add(a.turn)
+    return frozenset(speaker for speaker, held in turns.items()
+                     if len(asking.get(speaker, ())) >= 2
+                     and 3 * len(asking.get(speaker, ())) >= len(held))
+
+
 def _settle(
-    engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim]
+    engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim],
+    askers: frozenset[str] = frozenset(),
 ) -> list[Claim]:
     """Resolve questions by their answers, and apply a short denial in the next sentence."""
     a = analysed[pos]
     if not claims:
         return claims
-    summary = _summary(engine, analysed, pos)
+    summary = _summary(engine, analysed, pos) or _put(engine, analysed, pos, askers)
     if summary is not None:  # "So technology has solved the distance." "No, I wouldn't say that."
         return _put_to(claims, *summary)
     if a.question or (_reported(engine, a.doc) and a.own is None):
@@ -3381,10 +3394,7 @@ def _settle(
         if answered:
             return answered
         for answer in _answer(analysed, pos):
-            verdict = _verdict(engine, answer)
-            if verdict == "confirm" and _others_say(answer.doc):
-                answer = _after(analysed, answer)  # "They do say that. I don't think it does."
-                verdict = _verdict(engine, answer) if answer is not None else ""
+            answer, verdict = _judged(engine, analysed, answer)
             if verdict:
                 return _put_to(claims, answer, verdict)
         return []  # a question nobody answered, or a view only reported, is not a claim
@@ -3468,8 +3478,54 @@ def _summary(engine: Engine, analysed: list[_Analysed], pos: int
                            for _, start, _end in engine.cues["summaries"](a.doc)):
         return None
     answer = _answering(analysed, pos)
-    verdict = _verdict(engine, answer) if answer is not None else ""
-    return (answer, verdict) if answer is not None and verdict else None
+    if answer is None:
+        return None
+    answer, verdict = _judged(engine, analysed, answer)
+    return (answer, verdict) if verdict else None
+
+
+def _put(engine: Engine, analysed: list[_Analysed], pos: int, askers: frozenset[str]
+         ) -> tuple[_Analysed, str] | None:
+    """A statement an asker puts to the next speaker in the last two sentences of a turn
+    ("Though speed and kindness, I imagine, are at odds. ..." "See, I don't agree with that
+    one."), answered with a verdict; the answer and its verdict, or None."""
+    a = analysed[pos]
+    if a.speaker not in askers or a.question or a.next_turn - pos > 2:
+        return None
+    answer = _answering(analysed, pos)
+    if answer is None:
+        return None
+    answer, verdict = _judged(engine, analysed, answer)
+    return (answer, verdict) if verdict else None
+
+
+def _judged(engine: Engine, analysed: list[_Analysed], answer: _Analysed
+            ) -> tuple[_Analysed, str]:
+    """An answer's verdict, read on in the sentence after an opening that only grants that
+    others hold the view ("They do say that. I don't think it does.") or only counsels
+    caution ("I'd be careful there. People set them up as opposites and I don't think they
+    are."): the sentence that holds the verdict, and the verdict."""
+    verdict = _verdict(engine, answer)
+    if (verdict == "confirm" and _others_say(answer.doc)) or (
+            verdict == "hedge" and _cautious(answer.doc)):
+        after = _after(analysed, answer)
+        if after is None:
+            return answer, "" if verdict == "confirm" else verdict
+        if verdict == "hedge":
+            return (after, "deny") if _denies(engine, after.doc) else (answer, verdict)
+        return after, _verdict(engine, after)
+    return answer, verdict
+
+
+def _cautious(doc: Any) -> bool:
+    """ "I'd be careful there.": a hedge that counsels caution, its verdict still to come."""
+    return any(t.lower_ in ("careful", "cautious", "wary") for t in doc) and len(doc) <= 8
+
+
+def _denies(engine: Engine, doc: Any) -> bool:
+    """A denial in the speaker's own words anywhere in the sentence ("People set them up as
+    opposites and I don't really think they are")."""
+    return any(doc[start].lower_ == "i" for _, start, _end in engine.cues["deny"](doc))
 
 
 def _first_word(doc: Any) -> int:
@@ -3531,8 +3587,9 @@ def extract(document: Document, engine: Engine) -> Extraction:
     claims: list[Claim] = []
     for pos, a in enumerate(analysed):
         a.claims = _claims_in(engine, analysed, pos)
+    askers = _askers(analysed)
     for pos, a in enumerate(analysed):
-        claims += _settle(engine, analysed, pos, a.claims)
+        claims += _settle(engine, analysed, pos, a.claims, askers)
     claims = _outranked(claims)
     mentions = [
         Mention(

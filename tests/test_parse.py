@@ -2266,3 +2266,36 @@ def test_mended_gerunds_and_hyphenated_prefixes_kinds_of_things_and_brakes_on(pa
 
 def test_people_kept_well_are_not_kept_on(parsing):
     assert not _claims(parsing, "Supervision keeps nurses well.")
+
+
+def test_a_caution_then_a_denial_in_the_speakers_own_words_denies_the_summary(parsing):
+    claims = _answered(parsing, "So the rota erodes morale.",
+                       "Hmm. I'd be careful there. People set them up as opposites and I don't "
+                       "really think it does.")
+    assert [(c.speaker, c.negated) for c in claims
+            if c.relation == "undermines"] == [("Pat Lee", True)]
+
+
+def _interview(engine, turns: list[tuple[str, str]]):
+    source = "".join(f"{speaker}: {text}\n" for speaker, text in turns)
+    return extract(read_text(source, "t.txt", source.encode()), engine).claims
+
+
+def test_a_statement_an_interviewer_puts_and_the_answer_denies_is_denied(parsing):
+    claims = _interview(parsing, [
+        ("Ann Lee", "How did it start?"), ("Pat Lee", "Slowly."),
+        ("Ann Lee", "Why then?"), ("Pat Lee", "Money."),
+        ("Ann Lee", "And the rota erodes morale, I imagine."),
+        ("Pat Lee", "See, I don't agree with that one."),
+    ])
+    assert [(c.speaker, c.negated) for c in claims
+            if c.relation == "undermines"] == [("Pat Lee", True)]
+
+
+def test_a_statement_by_someone_who_does_not_ask_stays_theirs(parsing):
+    claims = _interview(parsing, [
+        ("Ann Lee", "The rota erodes morale."),
+        ("Pat Lee", "No, I don't agree with that."),
+    ])
+    assert [(c.speaker, c.negated) for c in claims
+            if c.relation == "undermines"] == [("Ann Lee", False)]
