@@ -2049,6 +2049,9 @@ def _side(
                 _provisional(a, *_deed_phrase(engine, phase[0])), "", False)
             return replace(side, direction=phase[1]) if not side.direction else side
         direction, marked = _marked(engine, head) if arg.keep_polarity else ("", head)
+        if direction and _person(engine, a, head) and any(
+                c.dep_ == "amod" and c.lower_ in _QUALITIES for c in head.children):
+            direction = ""  # "bad staff", "poor nurses": what the people are like, not how many
         if marked is not head and any(f.start <= head.i < f.end and f.start <= marked.i < f.end
                                       for f in a.found):
             direction = ""  # "lack of trust" is trust, less, unless a label names it (mistrust)
@@ -3211,6 +3214,8 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     return start, _measured(engine, head, end)
 
 
+_QUALITIES = frozenset({"bad", "poor", "poorer", "weak", "weaker", "worse", "better", "strong",
+                        "stronger", "great"})
 _SIZES = frozenset({"big", "large", "small", "great", "high", "low", "long", "short", "much",
                     "little", "few", "many", "good", "bad", "easy", "hard"})
 

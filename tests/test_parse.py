@@ -2299,3 +2299,13 @@ def test_a_statement_by_someone_who_does_not_ask_stays_theirs(parsing):
     ])
     assert [(c.speaker, c.negated) for c in claims
             if c.relation == "undermines"] == [("Ann Lee", False)]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Most of our bad outcomes came from those late arrivals.",
+     ("late arrival", "undermines", "outcomes", False)),
+    ("Splitting doesn't come from bad staff.",
+     ("splitting", "isConsequenceOf", "workforce", True)),
+])
+def test_bad_marks_less_of_a_thing_but_not_fewer_people(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
