@@ -2309,3 +2309,11 @@ def test_a_statement_by_someone_who_does_not_ask_stays_theirs(parsing):
 ])
 def test_bad_marks_less_of_a_thing_but_not_fewer_people(parsing, text, reading):
     assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_view_folk_hold_then_denied_is_denied(parsing):
+    claims = _readings(parsing, _claims(
+        parsing, "Folk think the dosette boxes stop mistakes. I don't think they do."))
+    assert ("dosette box", "undermines", "error", True) in claims
+    assert not _claims(parsing, "A few still think traditional midwifery is the opposite of "
+                                "safe care.")
