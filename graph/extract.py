@@ -3482,11 +3482,7 @@ def _summary(engine: Engine, analysed: list[_Analysed], pos: int
     if not last or not any(start == _first_word(a.doc)
                            for _, start, _end in engine.cues["summaries"](a.doc)):
         return None
-    answer = _answering(analysed, pos)
-    if answer is None:
-        return None
-    answer, verdict = _judged(engine, analysed, answer)
-    return (answer, verdict) if verdict else None
+    return _reply_verdict(engine, analysed, pos)
 
 
 def _put(engine: Engine, analysed: list[_Analysed], pos: int, askers: frozenset[str]
@@ -3497,6 +3493,12 @@ def _put(engine: Engine, analysed: list[_Analysed], pos: int, askers: frozenset[
     a = analysed[pos]
     if a.speaker not in askers or a.question or a.next_turn - pos > 2:
         return None
+    return _reply_verdict(engine, analysed, pos)
+
+
+def _reply_verdict(engine: Engine, analysed: list[_Analysed], pos: int
+                   ) -> tuple[_Analysed, str] | None:
+    """The next speaker's answer to sentence `pos` and its verdict, or None for no verdict."""
     answer = _answering(analysed, pos)
     if answer is None:
         return None

@@ -350,9 +350,8 @@ def _mend_gerund_root(gerund: Any) -> None:
     between = gerund.doc[gerund.i + 1 : verb.i]
     verbal = verb.tag_ in ("VBZ", "VBD") or (verb.tag_ == "NNS" and any(
         c.dep_ in ("dobj", "prt") for c in verb.children))  # "Lecturing shuts people up"
-    if not verbal or any(c.dep_ in ("det", "poss", "amod", "compound")
-                                               for c in verb.children) or not all(
-            t.pos_ == "ADV" and t.head.i == verb.i for t in between):
+    nominal = any(c.dep_ in ("det", "poss", "amod", "compound") for c in verb.children)
+    if not verbal or nominal or not all(t.pos_ == "ADV" and t.head.i == verb.i for t in between):
         return
     for child in list(gerund.children):
         if child.i > verb.i:
@@ -1353,9 +1352,10 @@ def _split_only(doc: Any, lexicon: Lexicon, word_class: str = "subordinator"
         if not entries or token.i == 0 or doc[token.i - 1].lower_ == "only":
             continue
         clause = token.head
-        governing = (clause if token.dep_ == "prep" and clause.lemma_ in _OCCURRING else None
-                     ) if word_class == "preposition" else (
-            clause.head if clause.dep_ == "advcl" else None)
+        if word_class == "preposition":
+            governing = clause if token.dep_ == "prep" and clause.lemma_ in _OCCURRING else None
+        else:
+            governing = clause.head if clause.dep_ == "advcl" else None
         if governing is not None and any(c.lower_ == "only" for c in governing.children):
             out.append((entries[0], token.i, token.i + 1))
     return out
