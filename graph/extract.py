@@ -3267,15 +3267,9 @@ def _determined(word: Any) -> bool:
 
 def _hyphenated(doc: Any, i: int) -> int:
     """Where the hyphenated word ending at token `i` starts ("catch-up", "out-of-hours")."""
-    while i >= 2 and _glued_hyphen(doc, i - 1) and doc[i - 2].is_alpha:
+    while i >= 2 and syntax.glued_hyphen(doc, i - 1) and doc[i - 2].is_alpha:
         i -= 2
     return i
-
-
-def _glued_hyphen(doc: Any, j: int) -> bool:
-    """Token `j` is a hyphen with no space on either side ("catch-up"), not a dash."""
-    return 0 < j < len(doc) and doc[j].text == "-" and not doc[j - 1].whitespace_ \
-        and not doc[j].whitespace_
 
 
 def _stray_compound(head: Any, child: Any) -> bool:
@@ -3288,7 +3282,7 @@ def _stray_compound(head: Any, child: Any) -> bool:
 
 def _hyphen_end(doc: Any, i: int) -> int:
     """Where the hyphenated word starting at token `i` ends ("pre-alert")."""
-    while i + 2 < len(doc) and _glued_hyphen(doc, i + 1) and doc[i + 2].is_alpha:
+    while i + 2 < len(doc) and syntax.glued_hyphen(doc, i + 1) and doc[i + 2].is_alpha:
         i += 2
     return i + 1
 
@@ -3513,14 +3507,13 @@ def _judged(engine: Engine, analysed: list[_Analysed], answer: _Analysed
     caution ("I'd be careful there. People set them up as opposites and I don't think they
     are."): the sentence that holds the verdict, and the verdict."""
     verdict = _verdict(engine, answer)
-    if (verdict == "confirm" and _others_say(answer.doc)) or (
-            verdict == "hedge" and _cautious(answer.doc)):
+    if verdict == "confirm" and _others_say(answer.doc):
         after = _after(analysed, answer)
-        if after is None:
-            return answer, "" if verdict == "confirm" else verdict
-        if verdict == "hedge":
-            return (after, "deny") if _denies(engine, after.doc) else (answer, verdict)
-        return after, _verdict(engine, after)
+        return (after, _verdict(engine, after)) if after is not None else (answer, "")
+    if verdict == "hedge" and _cautious(answer.doc):
+        after = _after(analysed, answer)
+        if after is not None and _denies(engine, after.doc):
+            return after, "deny"
     return answer, verdict
 
 

@@ -325,9 +325,9 @@ def _mend_hyphen_prefix(prefix: Any) -> None:
     """ "a by-product of grief", "the out-patients": the parser reads a preposition glued by a
     hyphen to a noun as a preposition with its object; it is the first part of the noun."""
     doc = prefix.doc
-    hyphen, noun = doc[prefix.i + 1], doc[prefix.i + 2]
-    if not (hyphen.text == "-" and not prefix.whitespace_ and not hyphen.whitespace_
-            and noun.pos_ == "NOUN" and noun.head.i == prefix.i and noun.dep_ == "pobj"):
+    noun = doc[prefix.i + 2]
+    if not (glued_hyphen(doc, prefix.i + 1) and noun.pos_ == "NOUN" and noun.head.i == prefix.i
+            and noun.dep_ == "pobj"):
         return
     for child in list(prefix.children):
         if child.i != noun.i:
@@ -337,6 +337,12 @@ def _mend_hyphen_prefix(prefix: Any) -> None:
         "attr" if prefix.head.lemma_ == "be" else "dobj")  # "is a by-product", "cut in-fighting"
     noun.head, noun.dep_ = (noun, "ROOT") if root else (prefix.head, place)
     prefix.head, prefix.dep_ = noun, "compound"
+
+
+def glued_hyphen(doc: Any, j: int) -> bool:
+    """Token `j` is a hyphen with no space on either side ("catch-up"), not a dash."""
+    return 0 < j < len(doc) and doc[j].text == "-" and not doc[j - 1].whitespace_ \
+        and not doc[j].whitespace_
 
 
 def _mend_gerund_root(gerund: Any) -> None:
