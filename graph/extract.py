@@ -1634,9 +1634,10 @@ def _elsewhere(verb: Any, hit: tuple[str, bool]) -> bool:
 
 
 def _at_work(prep: Any) -> bool:
-    """ "in the profession", "in post", "on the team": where people are kept on."""
-    return prep.lower_ in ("in", "on") and any(
-        c.dep_ == "pobj" and c.lemma_.lower() in _WORKPLACES for c in prep.children)
+    """ "in the profession", "in post", "on the team", "with us": where people are kept on."""
+    return any(c.dep_ == "pobj" and (
+        (prep.lower_ in ("in", "on") and c.lemma_.lower() in _WORKPLACES)
+        or (prep.lower_ == "with" and c.lower_ in ("us", "me"))) for c in prep.children)
 
 
 _WORKPLACES = frozenset({"profession", "job", "post", "service", "team", "nursing", "role",
@@ -1854,10 +1855,12 @@ def _parse_claims_for(
     if link.rule == "cue-subordinator" and link.relation in ("enables", "isConsequenceOf") and any(
         _is_provisional(x.iri) and not x.state and not (x.direction and _harmful(engine, x.iri))
         for x in (subject, obj)
-    ):
+    ) and not ({subject.direction, obj.direction} <= {"less", "more"} and not any(
+            _role(engine, x.iri) for x in (subject, obj))):
         return []  # "if A, B", "B because A" are loose: only between codebook concepts, or
         #            a harm the clause says changes ("once people trusted us, the complaints
-        #            stopped")
+        #            stopped"), or where both clauses say what changes ("when the tablets run
+        #            out, trust runs out")
     anaphors = subject.anaphoric + obj.anaphoric + _is_provisional(subject.iri + obj.iri)
     start, end = a.offsets(*link.cue)
     claim = Claim(

@@ -171,6 +171,8 @@ def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
                 overridden.add(cue_token.i)
                 overriding.update(made)
             continue
+        if "noun" in nodes and nodes["noun"].lemma_.lower() in lexicon.lemmas("noun"):
+            continue  # "an essential part of B": the noun's reading, not the adjective's
         cue = _entry(construction.word_class, nodes, lexicon)
         if cue is not None and cue.relation in construction.not_relations:
             continue  # "the hard part of the job is the children" judges, it does not list

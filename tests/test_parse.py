@@ -2317,3 +2317,48 @@ def test_a_view_folk_hold_then_denied_is_denied(parsing):
     assert ("dosette box", "undermines", "error", True) in claims
     assert not _claims(parsing, "A few still think traditional midwifery is the opposite of "
                                 "safe care.")
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Fear prevents nurses from reporting.", ("fear", "undermines", "incident reporting", False)),
+    ("Supervision protects nurses from burnout.",
+     ("supervision", "undermines", "burnout", False)),
+    ("The huddle keeps problems from escalating.",
+     ("huddle", "undermines", "escalation", False)),
+])
+def test_what_people_are_kept_from_is_undermined(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_something_kept_from_someone_is_not_undermined(parsing):
+    assert not _claims(parsing, "I kept it from my manager.")
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Immunotherapy is a different beast from chemotherapy.",
+     ("immunotherapy", "contrastsWith", "chemotherapy", False)),
+    ("Bullying is a bad thing for morale.", ("bullying", "undermines", "morale", False)),
+    ("Silence from management is what turns a staffing problem into a strike.",
+     ("strike", "isConsequenceOf", "silence", False)),
+    ("And the quickest way to wreck a referral pathway is silence.",
+     ("silence", "undermines", "referral pathway", False)),
+    ("Staffing goes hand in hand with morale.", ("workforce", "combinesWith", "morale", False)),
+    ("Innovation thrives on autonomy.", ("innovation", "requires", "autonomy", False)),
+    ("A clear career path keeps nurses with us.",
+     ("clear career path", "enables", "staff retention", False)),
+])
+def test_attributive_adjectives_turning_into_the_way_to_and_kept_with_us(parsing, text,
+                                                                         reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_different_things_with_different_parts_contrast_nothing(parsing):
+    text = "A fall at night and a fall at lunchtime are different things with different causes."
+    assert not [r for r in _readings(parsing, _claims(parsing, text)) if "cause" in r[2]]
+
+
+def test_two_clauses_that_both_say_what_changes_link_open_concepts(parsing):
+    assert ("tablet", "enables", "trust", False) in _readings(
+        parsing, _claims(parsing, "When the tablets run out, trust runs out."))
+    assert not _claims(parsing, "The brave ones who are reckless don't last long here, "
+                                "because the team won't work with them.")
