@@ -1137,12 +1137,28 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
              if t.i == start or tagged[t.i].tag_ not in _INNER_DETERMINERS]
     if words and tagged[start].tag_ in _FINITE:  # "answers the phone": answer phone
         words[0] = tagged[start].lemma_.lower() + a.doc[start].whitespace_
-    label = "".join([*words, singular]).strip()
+    return _provisional_named(a, "".join([*words, singular]).strip(), start, end)
+
+
+def _provisional_named(a: _Analysed, label: str, start: int, end: int) -> str:
+    """The IRI of a provisional concept with its own label for tokens start..end."""
     iri = f"{CONCEPT}provisional/{slug(label)}"
     a.provisional.append((iri, label, start, end))
     return iri
 
 
+def _taken_time(head: Any) -> bool:
+    """A span of time that a named deed takes or needs ("culture change takes years", "needs a
+    few months"; not "three years of training", nor "it took me two years to ...", whose "it"
+    is the deed after it)."""
+    verb = head.head
+    return (head.lemma_.lower() in _DURATIONS and head.dep_ == "dobj"
+            and verb.lemma_.lower() in ("take", "need", "require")
+            and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
+            and not any(c.dep_ == "nsubj" and c.lower_ == "it" for c in verb.children))
+
+
+_DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute"})
 _INNER_DETERMINERS = frozenset({"DT", "PRP$"})
 _FINITE = frozenset({"VBZ", "VBP"})
 
@@ -1151,18 +1167,92 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
     """The claims of one sentence: from the parse, and from the token rules where the parse
     gave none for the same cue words (the parse fails on some gerunds and garden paths)."""
     a = analysed[pos]
-    parsed = _parse_claims(engine, analysed, pos)
-    if not a.found and not any(t.lower_ in engine.rules.pronouns for t in a.doc):
-        return _unique(_annotated(engine, [c for c, _ in parsed]))  # token rules need a concept
-    covered = a.covered
-    made = list(parsed)
-    for claim, (start, end) in _token_claims(engine, analysed, pos, [c for c, _ in parsed]):
-        if not covered.intersection(range(start, end)):
-            made.append((claim, (start, end)))
-    a.own = None if a.question else _own_part(engine, a.doc)
-    if a.own is not None:  # "People say A, but B": only B is the speaker's
-        made = [(claim, span) for claim, span in made if span[0] > a.own]
-    return _unique(_annotated(engine, [claim for claim, _ in made]))
+    made = _parse_claims(engine, analysed, pos)
+    if a.found or any(t.lower_ in engine.rules.pronouns for t in a.doc):  # rules need a concept
+        covered = a.covered
+        for claim, (start, end) in _token_claims(engine, analysed, pos, [c for c, _ in made]):
+            if not covered.intersection(range(start, end)):
+                made.append((claim, (start, end)))
+        a.own = None if a.question else _own_part(engine, a.doc)
+        if a.own is not None:  # "People say A, but B": only B is the speaker's
+            made = [(claim, span) for claim, span in made if span[0] > a.own]
+    claims = [claim for claim, _ in made]
+    return _unique(_annotated(engine, claims + _corrected(engine, analysed, pos, claims)))
+
+
+def _corrected(engine: Engine, analysed: list[_Analysed], pos: int, claims: list[Claim]
+               ) -> list[Claim]:
+    """What a denial puts right: "it's not the money that keeps them, it's the team", "the
+    money doesn't keep them, the team does", "It's not the money that keeps them. It's the
+    team.": the denied claims hold, not denied, of what takes the denied one's place."""
+    found = _correction(analysed, pos) if any(c.negated for c in claims) else None
+    if found is None:
+        return []
+    (was, was_at), (said, said_at) = found
+    denied = _named_at(analysed[was_at], was.i)
+    put = _side(engine, analysed, said_at, syntax.Arg(said.i), "subject", None,
+                (said.i, said.i))
+    if denied is None or put is None or denied == put.iri or put.anaphoric:
+        return []
+    extra = {"answer": _evidence(analysed[said_at])} if said_at != pos else {}
+    out = []
+    for claim in claims:
+        if not claim.negated or denied not in (claim.subject, claim.object):
+            continue
+        side = "subject" if claim.subject == denied else "object"
+        out.append(replace(claim, negated=False, rule="correction", **{
+            side: put.iri, f"{side}_direction": put.direction}, **extra))
+    return out
+
+
+def _named_at(a: _Analysed, i: int) -> str | None:
+    """The concept a sentence's claims took from the words at token i, if any."""
+    return next((f.iri for f in a.found if f.start <= i < f.end), None) or next(
+        (iri for iri, _, start, end in a.provisional if start <= i < end), None)
+
+
+def _correction(analysed: list[_Analysed], pos: int
+                ) -> tuple[tuple[Any, int], tuple[Any, int]] | None:
+    """The denied focus of a sentence and what is put in its place, each with the number of
+    its sentence: in a clause after the denial ("..., it's the team", "..., the team does"),
+    or in a short sentence after it in the same turn ("It's the team.")."""
+    doc = analysed[pos].parsed
+    root = next((t for t in doc if t.dep_ == "ROOT"), None) if doc is not None else None
+    if root is None:
+        return None
+    denials = [c for c in root.children if c.dep_ == "ccomp" and c.i < root.i
+               and syntax.is_negated(c)]
+    if denials and not syntax.is_negated(root):
+        was, said = _focus(denials[0], subject=root.lemma_ == "do"), _put_right(root)
+        return ((was, pos), (said, pos)) if was is not None and said is not None else None
+    nxt = pos + 1
+    if not (syntax.is_negated(root) and root.lemma_ == "be" and nxt < analysed[pos].next_turn
+            and analysed[nxt].parsed is not None and len(analysed[nxt].parsed) <= _FRAGMENT):
+        return None
+    after = next((t for t in analysed[nxt].parsed if t.dep_ == "ROOT"), None)
+    was, said = _focus(root), _put_right(after) if after is not None else None
+    return ((was, pos), (said, nxt)) if was is not None and said is not None else None
+
+
+def _focus(verb: Any, subject: bool = False) -> Any:
+    """What a denied clause is about: the complement of "it's not A (that ...)", "what ...
+    isn't A"; the subject of "A doesn't ..." when the correction is "B does"."""
+    wanted = ("nsubj",) if subject or verb.lemma_ != "be" else ("attr",)
+    return next((c for c in verb.children if c.dep_ in wanted), None)
+
+
+def _put_right(verb: Any) -> Any:
+    """What a correction puts in place: "it's B" (its subject "it" or "that"), "B does"."""
+    if syntax.is_negated(verb):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if verb.lemma_ == "be" and subjects and subjects[0].lower_ in ("it", "that"):
+        return next((c for c in verb.children if c.dep_ == "attr"), None)
+    if verb.lemma_ == "do" and subjects and not any(  # the denial before it is its ccomp
+            c.dep_ in ("dobj", "xcomp") or (c.dep_ == "ccomp" and c.i > verb.i)
+            for c in verb.children):
+        return subjects[0]
+    return None
 
 
 _CAUSAL = frozenset({"enables", "undermines", "isConsequenceOf"})
@@ -2026,6 +2116,8 @@ def _side(
         head = None
     else:
         head = _whole_of(_needed(_ability(_quantified(doc[arg.head]))))
+        if _taken_time(head):  # "culture change takes years": time
+            return _Side(_provisional_named(a, "time", head.i, head.i + 1), "", False)
         explained = _explained(head)
         if explained is not None:  # "when humour goes, it's because...": humour going
             return _side(engine, analysed, pos, replace(arg, head=explained.i), role, exclude, cue)

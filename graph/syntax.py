@@ -825,7 +825,7 @@ def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | No
         for e in lexicon.lookup(word_class, word)
         if ((prep is None) == (not e.prep) or compound) and (prep is None or prep.lower_ in e.prep)
     ]
-    near = {t.lower_ for t in cue.children} | {
+    near = {t.lower_ for t in cue.children if t.dep_ not in _SUBJECTS} | {
         t.lower_ for c in cue.children if c.dep_ in ("dobj", "xcomp", "oprd")
         for t in c.subtree if t.dep_ in ("advmod", "prt", "acomp", "oprd")
     }
@@ -837,6 +837,9 @@ def _entry(word_class: str, nodes: dict[str, Any], lexicon: Lexicon) -> Cue | No
         return None  # a complement is only read for entries that name its word
     plain = [e for e in entries if not e.with_]
     return plain[0] if plain else None
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})  # "staff take it home"
 
 
 def _elaborated(cue: Any, b: Any) -> bool:

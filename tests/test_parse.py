@@ -2362,3 +2362,46 @@ def test_two_clauses_that_both_say_what_changes_link_open_concepts(parsing):
         parsing, _claims(parsing, "When the tablets run out, trust runs out."))
     assert not _claims(parsing, "The brave ones who are reckless don't last long here, "
                                 "because the team won't work with them.")
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Culture change takes years.", ("shaping culture", "requires", "time", False)),
+    ("Trust. That takes years.", ("trust", "requires", "time", False)),
+    ("A proper frailty assessment takes forty minutes.",
+     ("frailty assessment", "requires", "time", False)),
+    ("The merger gave rise to a lot of resentment.",
+     ("resentment", "isConsequenceOf", "merger", False)),
+])
+def test_the_time_a_deed_takes_and_what_gives_rise_to_what(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_the_time_it_takes_to_do_something_is_not_its_subjects(parsing):
+    assert not _claims(parsing, "Mistakes were hidden. It took me two years to get them "
+                                "telling me things.")
+
+
+def test_a_with_word_is_beside_the_cue_not_its_subject(parsing):
+    readings = _readings(parsing, _claims(parsing, "Staff take the distress home."))
+    assert not [r for r in readings if r[1] == "requires"]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("It's not the money that keeps them, it's the team.",
+     ("team", "enables", "staff retention", False)),
+    ("What keeps them isn't the money, it's the team.",
+     ("team", "enables", "staff retention", False)),
+    ("The money doesn't keep them, the team does.",
+     ("team", "enables", "staff retention", False)),
+    ("It's not the money that keeps them. It's the team.",
+     ("team", "enables", "staff retention", False)),
+])
+def test_what_a_denial_puts_right_holds_in_its_place(parsing, text, reading):
+    readings = _readings(parsing, _claims(parsing, text))
+    assert reading in readings
+    assert ("money", "enables", "staff retention", True) in readings
+
+
+def test_a_denial_with_nothing_put_in_its_place_stays_a_denial(parsing):
+    readings = _readings(parsing, _claims(parsing, "It's not the money that keeps them."))
+    assert readings == {("money", "enables", "staff retention", True)}
