@@ -912,6 +912,19 @@ def _cue_at(engine: Engine, name: str, doc: Any, start: int, end: int) -> bool:
     return any(s >= start and e <= end for _, s, e in engine.cues[name](doc[start:end].as_doc()))
 
 
+def _granted(engine: Engine, doc: Any) -> str:
+    """The speaker's own verdict on a view they report, in a clause after it: "People say A,
+    and (I think) they're right" confirms, "..., but they're wrong" denies; else ""."""
+    for name in ("deny", "confirm"):  # "..., and I don't think they are": a denial
+        if any(start > 3 and doc[start].lower_ in ("i", "they", "he", "she") and any(
+                t.lower_ in ("and", "but", ",", "think") for t in doc[start - 2 : start])
+               and not (name == "confirm" and any(t.lower_ in ("n't", "not", "never")
+                                                  for t in doc[start - 3 :]))
+               for _, start, _end in engine.cues[name](doc)):
+            return name
+    return ""
+
+
 def _opens_with(engine: Engine, name: str, doc: Any) -> bool:
     """True when the sentence opens with a confirm or deny cue, after an interjection or a
     short phrase and a comma ("Massive, yes.", "Sort of, yes.")."""
@@ -1042,6 +1055,9 @@ _VAGUE = frozenset(
         "bits",
         "pieces",
         "parts",
+        "half",
+        "halves",
+        "sides",
         "day",
         "days",
         "week",
@@ -1138,6 +1154,21 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
     if words and tagged[start].tag_ in _FINITE:  # "answers the phone": answer phone
         words[0] = tagged[start].lemma_.lower() + a.doc[start].whitespace_
     return _provisional_named(a, "".join([*words, singular]).strip(), start, end)
+
+
+def _introduced_change(a: _Analysed, link: syntax.Link, subject: _Side, obj: _Side) -> bool:
+    """A clause of something brought in and one of a change ("since the accord came in,
+    assaults are down", "once we started the huddle, falls dropped"): the change follows."""
+    cause, effect = (link.object, subject) if link.relation == "isConsequenceOf" else (
+        link.subject, obj)
+    verb = a.parsed[cause.head] if cause.head is not None and a.parsed is not None else None
+    return verb is not None and effect.direction in ("less", "more") and (
+        verb.lemma_ in _INTRODUCING_VERBS or (verb.lemma_ == "come" and any(
+            c.lower_ == "in" for c in verb.children)))
+
+
+_INTRODUCING_VERBS = frozenset({"start", "begin", "introduce", "launch", "open",
+                                "bring", "set", "roll", "appoint", "hire", "employ"})
 
 
 def _provisional_named(a: _Analysed, label: str, start: int, end: int) -> str:
@@ -1914,7 +1945,7 @@ def _parse_claims_for(
     if link.named and _is_provisional(obj.iri):
         return []  # "the council gave us a solar panel": a thing handed over, not a concept
     if _is_provisional(subject.iri) and _is_provisional(obj.iri) and loose and not (
-            subject.state or obj.state):
+            subject.state or obj.state or _introduced_change(a, link, subject, obj)):
         return []  # two open concepts only where the parse links them directly, or where
         #            one is the state a clause puts people in
     if link.rule in ("cue-subordinator", "cue-coordinator") and (
@@ -1926,7 +1957,8 @@ def _parse_claims_for(
         return []  # "from role models, not from lectures": a contrast only between concepts
     kinds = link.rule == "negated-identity" and _role(engine, subject.iri) and _role(
         engine, obj.iri)  # "a donor isn't a patient": two kinds of people
-    if link.rule in _LOOSE and link.rule != "coordination-both" and not kinds and any(
+    needed = link.rule == "cue-preposition" and link.relation == "requires"  # "without a nurse"
+    if link.rule in _LOOSE and link.rule != "coordination-both" and not (kinds or needed) and any(
             _role(engine, x.iri) and x.direction in ("", "absent")
                                    and not _existential(a, arg)
                                    for x, arg in ((subject, link.subject), (obj, link.object))):
@@ -1946,7 +1978,8 @@ def _parse_claims_for(
         _is_provisional(x.iri) and not x.state and not (x.direction and _harmful(engine, x.iri))
         for x in (subject, obj)
     ) and not ({subject.direction, obj.direction} <= {"less", "more"} and not any(
-            _role(engine, x.iri) for x in (subject, obj))):
+            _role(engine, x.iri) for x in (subject, obj))) and not _introduced_change(
+            a, link, subject, obj):
         return []  # "if A, B", "B because A" are loose: only between codebook concepts, or
         #            a harm the clause says changes ("once people trusted us, the complaints
         #            stopped"), or where both clauses say what changes ("when the tablets run
@@ -3484,6 +3517,9 @@ def _settle(
     if summary is not None:  # "So technology has solved the distance." "No, I wouldn't say that."
         return _put_to(claims, *summary)
     if a.question or (_reported(engine, a.doc) and a.own is None):
+        granted = "" if a.question else _granted(engine, a.doc)
+        if granted:  # "People say A, and they're right"
+            return [replace(c, negated=granted == "deny" or c.negated) for c in claims]
         answered = [c for c in claims if c.answer is not None]  # "What erodes X?" "Y."
         if answered:
             return answered

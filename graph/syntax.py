@@ -320,7 +320,33 @@ def repair(doc: Any) -> Any:
         _mend_gerund_root(gerund)
     for prefix in [t for t in doc if t.pos_ == "ADP" and t.i + 2 < len(doc)]:
         _mend_hyphen_prefix(prefix)
+    for work in [t for t in doc if t.lower_ in ("work", "happen") and t.dep_ == "dobj"]:
+        _mend_made_work(work)
     return doc
+
+
+def _mend_made_work(work: Any) -> None:
+    """ "Trust is what makes reporting work", "makes the drop-in work": the parser reads "work"
+    at the end of the clause as a noun object with the real object as its modifier; the
+    modifier is what is made to work, the subject of "work" as a verb after "make"."""
+    doc, make = work.doc, work.head
+    modifier = [c for c in work.lefts if c.dep_ in ("compound", "nmod", "amod")]
+    after = doc[work.i + 1] if work.i + 1 < len(doc) else None
+    if make.lemma_ != "make" or not modifier or (after is not None and not after.is_punct):
+        return
+    first = modifier[-1]
+    thing = first
+    while thing.i + 2 < work.i and glued_hyphen(doc, thing.i + 1):
+        thing = doc[thing.i + 2]  # "the drop-in": its last part heads it
+    for child in list(work.children):
+        if child.dep_ in ("det", "poss", "amod", "compound") and child.i < first.i:
+            child.head = thing
+    if thing.i != first.i:
+        first.head, first.dep_ = thing, "compound"
+    thing.head, thing.dep_ = work, "nsubj"
+    if thing.pos_ != "NOUN":
+        thing.pos_, thing.tag_ = "NOUN", "NN"
+    work.dep_, work.tag_, work.pos_ = "ccomp", "VB", "VERB"
 
 
 def _mend_hyphen_prefix(prefix: Any) -> None:
@@ -895,6 +921,7 @@ _SET_AGAINST = frozenset({"than", "but", "not", "instead", "versus", "vs", "nor"
 
 
 QUANTITIES = frozenset(["some", "most", "much", "many", "all", "any", "half", "none", "each",
+                        "minutes", "hours", "days", "nights", "weeks", "months", "years",
                         "majority", "bulk", "rest", "share", "proportion", "plenty", "lot",
                         "lots", "bit", "kind", "sort", "amount", "number", "deal", "couple",
                         "load", "loads", "level", "degree", "third", "quarter", "fifth",
@@ -1402,6 +1429,11 @@ def changing(lexicon: Lexicon, head: Any, gone: bool = True) -> str:
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
     moving = any(c.dep_ in ("prep", "dative") and c.lower_ not in ("with", "by", "since", "after")
                  for c in head.children)  # "coming down to the ward", not "down by half"
+    level = [c for c in head.children if c.dep_ in ("advmod", "prt", "acomp")
+             and c.lower_ in ("up", "down") and not list(c.children)]
+    if lemma == "be" and level and any(c.dep_ == "nsubj" for c in head.children):
+        return "more" if level[0].lower_ == "up" else "less"  # "assaults are down by a third",
+        #                                   not "it's down to the manager", "it's up to you"
     if lemma in _MOVING and particles & _ABOVE:
         return "more"  # "when caseloads go above thirty-five"
     if lemma in _MOVING and not moving:
@@ -1748,6 +1780,7 @@ def _listed(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     relative clause hangs on)."""
     whole = next((t for t in (doc[start - 1], *doc[start - 1].ancestors) if start
                   and t.pos_ in ("NOUN", "PROPN")), None) if start else None
+    whole = _counted_whole(whole) if whole is not None else None
     stop = next((t.i for t in doc[end:] if _stop(t)), len(doc))
     span = doc[end:stop]
     if whole is None or any(t.tag_ in _FINITE for t in span):
@@ -1766,6 +1799,18 @@ def _listed(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
             for item in items]
 
 
+def _counted_whole(noun: Any) -> Any:
+    """What a noun of counting before a list is of: "the team is four people: ...", "the
+    accord has three parts: ..." (the team, the accord); else the noun itself."""
+    if noun.lemma_.lower() not in _COUNTING or noun.dep_ not in ("attr", "dobj") or \
+            noun.head.lemma_ not in ("be", "have", "include", "comprise"):
+        return noun
+    subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    return subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else noun
+
+
+_COUNTING = frozenset({"people", "person", "part", "thing", "element", "component", "piece",
+                       "strand", "member", "step", "bit"})
 _FINITE = frozenset({"VBZ", "VBP", "VBD", "MD"})
 LIST_ITEM = 5  # words: longer pieces after a colon are clauses or asides, not list items
 

@@ -2405,3 +2405,84 @@ def test_what_a_denial_puts_right_holds_in_its_place(parsing, text, reading):
 def test_a_denial_with_nothing_put_in_its_place_stays_a_denial(parsing):
     readings = _readings(parsing, _claims(parsing, "It's not the money that keeps them."))
     assert readings == {("money", "enables", "staff retention", True)}
+
+
+def test_a_view_many_hold_is_theirs_until_the_speaker_judges_it(parsing):
+    assert not _interview(parsing, [
+        ("Ann Lee", "And the dust?"),
+        ("Pat Lee", "A lot of parents believe the dust is what causes asthma. "
+                    "I honestly don't know."),
+    ])
+    claims = _interview(parsing, [
+        ("Ann Lee", "And the huddle?"),
+        ("Pat Lee", "People say the huddle builds trust, and they're right."),
+        ("Ann Lee", "And the rota?"),
+        ("Pat Lee", "People say the rota builds trust, and I don't think they're right."),
+    ])
+    assert sorted((c.speaker, c.negated) for c in claims) == [("Pat Lee", False),
+                                                              ("Pat Lee", True)]
+
+
+def test_a_topic_an_interviewer_opens_is_no_claim_of_theirs(parsing):
+    claims = _interview(parsing, [
+        ("Ann Lee", "I want to talk about how the huddle builds trust."),
+        ("Pat Lee", "OK."),
+        ("Ann Lee", "There's an assumption that hierarchy goes hand in hand with discipline."),
+        ("Pat Lee", "I'd push back on that."),
+    ])
+    assert [(c.speaker, c.negated) for c in claims] == [("Pat Lee", True)]
+
+
+def test_halves_and_groups_are_not_concepts(parsing):
+    assert not _claims(parsing, "You need both halves, the forgiveness and the firmness, "
+                                "together, or people stop believing in it.")
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Supervision has three parts: protected time, reflection and a supervisor.",
+     ("reflection", "isPartOf", "supervision", False)),
+    ("Since the accord came in, night-time assaults are down by about a third.",
+     ("accord", "undermines", "night time assault", False)),
+    ("Once we brought in the rota, sickness went down.",
+     ("rota", "undermines", "sickness", False)),
+    ("The checklist reminds us to give the antibiotic.",
+     ("surgical safety checklist", "enables", "antibiotic", False)),
+])
+def test_counted_parts_changes_after_something_brought_in_and_reminders(parsing, text,
+                                                                        reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Since the rain started, the roads got worse.",
+    "It's down to the manager.",
+])
+def test_no_change_follows_what_is_not_brought_in(parsing, text):
+    assert not _claims(parsing, text)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Without a surgeon who believes in it, the checklist is just paperwork.",
+     ("surgical safety checklist", "requires", "surgeon", False)),
+    ("Without the consultant, the debriefs don't work.",
+     ("debrief", "requires", "senior clinician", False)),
+])
+def test_the_people_something_cannot_do_without_are_required(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Confidentiality is what makes the drop-in work.",
+     ("confidentiality", "enables", "drop in", False)),
+    ("Trust is what makes reporting work.", ("trust", "enables", "incident reporting", False)),
+    ("Four days of that heat leaves you exhausted.", ("fatigue", "isConsequenceOf", "heat",
+                                                     False)),
+])
+def test_made_to_work_and_spans_of_time_of_something(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_noun_like_a_cue_verb_is_no_cue(parsing):
+    readings = _readings(parsing, _claims(
+        parsing, "It was the shortage of masks that frightened people most."))
+    assert readings == {("mask", "undermines", "fear", False)}
