@@ -1293,14 +1293,20 @@ def _annotated(engine: Engine, claims: list[Claim]) -> list[Claim]:
     """Claims about a harm (lg:harmful) in the relation that states them: enabling a harm is
     causing it ("isolation feeds burnout": burnout isConsequenceOf isolation); a harm that
     comes without A is undermined by A ("without supervision, nurses burn out"); nothing
-    requires a harm. Claims that state no relation between concepts are left out."""
+    requires a harm; a fall that needs A is A's doing ("errors only came down when we added
+    scanning": scanning undermines errors). Claims that state no relation between concepts are
+    left out."""
     out = []
     for claim in claims:
         if _not_a_relation(engine, claim):
             continue
         plain = claim.subject_direction in ("", "more") and claim.object_direction in ("", "more")
         harm = [_harmful(engine, iri) for iri in (claim.subject, claim.object)]
-        if plain and claim.relation == "enables" and harm[1]:
+        if claim.relation == "requires" and claim.subject_direction == "less" and (
+                claim.rule == "cue-subordinator" and not claim.object_direction):
+            claim = replace(claim, subject=claim.object, object=claim.subject,  # "errors only
+                            subject_direction="", relation="undermines")  # came down when ..."
+        elif plain and claim.relation == "enables" and harm[1]:
             claim = replace(claim, subject=claim.object, object=claim.subject,
                             relation="isConsequenceOf")
         elif plain and claim.relation == "requires" and harm[1]:

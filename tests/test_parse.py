@@ -2486,3 +2486,11 @@ def test_a_noun_like_a_cue_verb_is_no_cue(parsing):
     readings = _readings(parsing, _claims(
         parsing, "It was the shortage of masks that frightened people most."))
     assert readings == {("mask", "undermines", "fear", False)}
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The errors only came down when we added barcode scanning.",
+     ("barcode scanning", "undermines", "error", False)),
+])
+def test_a_change_that_needs_something_is_its_doing(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
