@@ -1156,21 +1156,6 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
     return _provisional_named(a, "".join([*words, singular]).strip(), start, end)
 
 
-def _introduced_change(a: _Analysed, link: syntax.Link, subject: _Side, obj: _Side) -> bool:
-    """A clause of something brought in and one of a change ("since the accord came in,
-    assaults are down", "once we started the huddle, falls dropped"): the change follows."""
-    cause, effect = (link.object, subject) if link.relation == "isConsequenceOf" else (
-        link.subject, obj)
-    verb = a.parsed[cause.head] if cause.head is not None and a.parsed is not None else None
-    return verb is not None and effect.direction in ("less", "more") and (
-        verb.lemma_ in _INTRODUCING_VERBS or (verb.lemma_ == "come" and any(
-            c.lower_ == "in" for c in verb.children)))
-
-
-_INTRODUCING_VERBS = frozenset({"start", "begin", "introduce", "launch", "open",
-                                "bring", "set", "roll", "appoint", "hire", "employ"})
-
-
 def _provisional_named(a: _Analysed, label: str, start: int, end: int) -> str:
     """The IRI of a provisional concept with its own label for tokens start..end."""
     iri = f"{CONCEPT}provisional/{slug(label)}"
@@ -1610,11 +1595,23 @@ def _done_side(engine: Engine, analysed: list[_Analysed], pos: int, done: Any,
 
 
 _REMOVING = frozenset({"stop", "scrap", "drop", "cut", "end", "replace"})
-_INTRODUCING = _REMOVING | {"put", "start", "bring", "introduce", "set", "create", "appoint",
-                            "hire", "recruit", "get", "add", "launch", "open", "build", "employ",
-                            "train", "begin", "run", "give", "change", "move", "switch", "make",
-                            "pilot", "redesign"}
+_BROUGHT_IN = frozenset({"start", "begin", "introduce", "launch", "open", "bring", "set", "roll",
+                         "appoint", "hire", "employ"})  # "since the huddle started"
+_INTRODUCING = _REMOVING | _BROUGHT_IN | {"put", "create", "recruit", "get", "add", "build",
+                                          "train", "run", "give", "change", "move", "switch",
+                                          "make", "pilot", "redesign"}
 _DOERS = frozenset({"we", "i", "they"})
+
+
+def _introduced_change(a: _Analysed, link: syntax.Link, subject: _Side, obj: _Side) -> bool:
+    """A clause of something brought in and one of a change ("since the accord came in,
+    assaults are down", "once we started the huddle, falls dropped"): the change follows."""
+    cause, effect = (link.object, subject) if link.relation == "isConsequenceOf" else (
+        link.subject, obj)
+    verb = a.parsed[cause.head] if cause.head is not None and a.parsed is not None else None
+    return verb is not None and effect.direction in ("less", "more") and (
+        verb.lemma_ in _BROUGHT_IN or (verb.lemma_ == "come" and any(
+            c.lower_ == "in" for c in verb.children)))
 _PUT_IN = frozenset({"in", "on", "up"})
 
 
