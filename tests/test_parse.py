@@ -2494,3 +2494,9 @@ def test_a_noun_like_a_cue_verb_is_no_cue(parsing):
 ])
 def test_a_change_that_needs_something_is_its_doing(parsing, text, reading):
     assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_staffing_is_a_condition_not_the_staff(parsing):
+    assert ("waiting times", "isConsequenceOf", "staffing", False) in _readings(
+        parsing, _claims(parsing, "The backlog comes mostly from staffing."))
+    assert not _claims(parsing, "The backlog comes mostly from the staff.")
