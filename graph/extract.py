@@ -3306,7 +3306,7 @@ def _head_phrase(engine: Engine, head: Any, result: bool = False) -> tuple[int, 
     if start < head.i and (head.dep_ not in ("prt", "advmod") or _determined(head)):
         # "the catch-up", "ping-pong", "stops the bounce-back" (its "back" read as an adverb)
         return _compound_start(engine, head, start), head.i + 1
-    end = _hyphen_end(doc, head.i)
+    end = syntax.hyphen_end(doc, head.i)
     if end > head.i + 1 and head.pos_ in ("NOUN", "PROPN") and len(doc[end - 1]) > 2:
         return _compound_start(engine, head, head.i), end  # "the pre-alert", parsed as "pre"
     staying = head.lemma_ in ("stay", "remain") and not any(
@@ -3409,13 +3409,6 @@ def _stray_compound(head: Any, child: Any) -> bool:
     return head.pos_ == "NOUN" and child.pos_ == "NOUN" and child.dep_ in (
         "nsubj", "npadvmod", "nmod") and not any(c.dep_ in ("det", "poss") for c in head.lefts
                                                  if c.i > child.i)
-
-
-def _hyphen_end(doc: Any, i: int) -> int:
-    """Where the hyphenated word starting at token `i` ends ("pre-alert")."""
-    while i + 2 < len(doc) and syntax.glued_hyphen(doc, i + 1) and doc[i + 2].is_alpha:
-        i += 2
-    return i + 1
 
 
 def _compound_start(engine: Engine, head: Any, start: int) -> int:

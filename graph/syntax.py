@@ -335,9 +335,7 @@ def _mend_made_work(work: Any) -> None:
     if make.lemma_ != "make" or not modifier or (after is not None and not after.is_punct):
         return
     first = modifier[-1]
-    thing = first
-    while thing.i + 2 < work.i and glued_hyphen(doc, thing.i + 1):
-        thing = doc[thing.i + 2]  # "the drop-in": its last part heads it
+    thing = doc[min(hyphen_end(doc, first.i), work.i) - 1]  # "the drop-in": its last part
     for child in list(work.children):
         if child.dep_ in ("det", "poss", "amod", "compound") and child.i < first.i:
             child.head = thing
@@ -365,6 +363,13 @@ def _mend_hyphen_prefix(prefix: Any) -> None:
         "attr" if prefix.head.lemma_ == "be" else "dobj")  # "is a by-product", "cut in-fighting"
     noun.head, noun.dep_ = (noun, "ROOT") if root else (prefix.head, place)
     prefix.head, prefix.dep_ = noun, "compound"
+
+
+def hyphen_end(doc: Any, i: int) -> int:
+    """Where the hyphenated word starting at token `i` ends ("pre-alert")."""
+    while i + 2 < len(doc) and glued_hyphen(doc, i + 1) and doc[i + 2].is_alpha:
+        i += 2
+    return i + 1
 
 
 def glued_hyphen(doc: Any, j: int) -> bool:
