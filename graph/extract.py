@@ -2846,7 +2846,7 @@ def _window_phrase(engine: Engine, doc: Any, window: tuple[int, int], before: bo
     while i < end:
         j = i
         while j < end and doc[j].tag_ in ("JJ", "VBN", "VBG", "NN", "NNS") and doc[j].is_alpha:
-            j += 1
+            j = min(syntax.hyphen_end(doc, j), end)  # "micro-plans", "walk-round"
         if j > i and doc[j - 1].tag_ in ("NN", "NNS", "VBG"):
             runs.append((i, j))
         i = max(j, i + 1)
@@ -3426,7 +3426,8 @@ def _compound_start(engine: Engine, head: Any, start: int) -> int:
         start = _hyphenated(doc, start - 1)  # "out-of-area placements", however parsed
     polarity = _polar_words(engine)
     while start < word and (doc[start].lower_ in polarity
-                            or doc[start].lower_ in _EVALUATIVE_MODIFIERS):
+                            or doc[start].lower_ in _EVALUATIVE_MODIFIERS) \
+            and not syntax.glued_hyphen(doc, start + 1):  # "a drop-in clinic" keeps its "drop"
         start += 1  # "good surgery" is surgery, "the sheer volume" is volume
     return start
 

@@ -1782,36 +1782,119 @@ def _coordinate(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
 def _listed(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     """ "support that can't be centralised: budgets, training and information": each item of
     a list of short noun phrases after the mark, with the noun before it (or the noun its
-    relative clause hangs on)."""
-    whole = next((t for t in (doc[start - 1], *doc[start - 1].ancestors) if start
-                  and t.pos_ in ("NOUN", "PROPN")), None) if start else None
-    whole = _counted_whole(whole) if whole is not None else None
+    relative clause hangs on). A list announced by its count ("an inspection is three things
+    really: the walk-round of the kitchen, the paperwork, and the talk with the owner") may
+    have longer items when it has as many as it announced."""
+    before = next((t for t in reversed(doc[:start]) if t.pos_ != "ADV"), None)
+    whole = next((t for t in (before, *before.ancestors) if t.pos_ in ("NOUN", "PROPN")),
+                 None) if before is not None else None
+    if whole is None:
+        return []
     stop = next((t.i for t in doc[end:] if _stop(t)), len(doc))
-    span = doc[end:stop]
-    if whole is None or any(t.tag_ in _FINITE for t in span):
-        return []  # "the reason is simple: people are tired" is a clause, not a list
-    items, first = [], end
+    count = _announced(whole)
+    items = _counted_items(doc[end:stop], count) if count else []
+    rule = "counted-list" if items else f"cue-{cue.word_class}"
+    if items:
+        whole = _counted_whole(whole, exact=True)
+        if whole.i == before.i or whole in before.ancestors:
+            return []  # "we look at three things: ...": what they are parts of is not said
+    else:
+        items = _short_items(doc[end:stop])
+        whole = _counted_whole(whole)
+    return [Link(cue.relation, _item(doc, item, counted=bool(rule == "counted-list")),
+                 Arg(whole.i, _others(whole)), (start, end), rule, cue.confidence, False, False)
+            for item in items if doc[item[0]].tag_ not in _WH]  # "what the doctor prescribed"
+
+
+def _item(doc: Any, item: tuple[int, int], counted: bool) -> Arg:
+    """An item of a list: the phrase's head where the parse keeps the item whole, else its
+    words."""
+    root = doc[item[0]:item[1]].root
+    inside = {t.i for t in root.subtree}
+    if not counted or root.pos_ not in ("NOUN", "PROPN") or not set(range(*item)) <= inside:
+        return Arg(None, window=item)
+    return Arg(root.i, frozenset(inside - set(range(*item))))
+
+
+_WH = frozenset({"WP", "WRB", "WDT"})
+
+
+def _short_items(span: Any) -> list[tuple[int, int]]:
+    """The items of a list of short noun phrases, split at commas, "and" and "or"; none if
+    the span is a clause ("the reason is simple: people are tired") or an item is long."""
+    if any(t.tag_ in _FINITE for t in span):
+        return []
+    items, first = [], span.start
     for t in [*span, None]:
         if t is None or t.text == "," or t.lower_ in ("and", "or"):
             if t is None or t.i > first:
-                items.append((first, t.i if t is not None else stop))
-            first = t.i + 1 if t is not None else stop
+                items.append((first, t.i if t is not None else span.end))
+            first = t.i + 1 if t is not None else span.end
     items = [(a, b) for a, b in items if b > a]
     if len(items) < 2 or any(b - a > LIST_ITEM for a, b in items):
         return []
-    return [Link(cue.relation, Arg(None, window=item), Arg(whole.i, _others(whole)),
-                 (start, end), f"cue-{cue.word_class}", cue.confidence, False, False)
-            for item in items]
+    return items
 
 
-def _counted_whole(noun: Any) -> Any:
+def _announced(noun: Any) -> int:
+    """How many items a noun announces by its number ("three things": 3), else 0."""
+    return next((_COUNTS.get(c.lower_, 0) for c in noun.children if c.dep_ == "nummod"), 0)
+
+
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "2": 2, "3": 3, "4": 4,
+           "5": 5, "6": 6}
+
+
+def _counted_items(span: Any, count: int) -> list[tuple[int, int]]:
+    """The items of a list after a count, split at commas (and at the last "and" or "or"
+    when one comma is missing): only when there are as many as counted, each a phrase of at
+    most COUNTED_ITEM words and none a clause of its own ("they throw him out, or ...")."""
+    pieces, first = [], span.start
+    for t in [*span, None]:
+        if t is None or t.text == ",":
+            pieces.append([first, t.i if t is not None else span.end])
+            first = t.i + 1 if t is not None else span.end
+    if len(pieces) == count - 1:
+        a, b = pieces[-1]
+        joint = next((t.i for t in reversed(span.doc[a:b]) if t.lower_ in ("and", "or")), None)
+        if joint is not None:
+            pieces[-1:] = [[a, joint], [joint + 1, b]]
+    doc = span.doc
+    for piece in pieces:
+        while piece[0] < piece[1] and doc[piece[0]].lower_ in ("and", "or", "then"):
+            piece[0] += 1
+    if len(pieces) != count or any(not 0 < sum(not t.is_punct for t in doc[a:b]) <= COUNTED_ITEM
+                                   or _clause(doc[a:b]) for a, b in pieces):
+        return []
+    return [(a, b) for a, b in pieces]
+
+
+def _clause(item: Any) -> bool:
+    """An item with a finite verb of its own, not one inside a "what ..." or "that ..."
+    clause ("what the doctor prescribed" is a noun phrase of a list)."""
+    return any(t.tag_ in _FINITE and not any(w.tag_ in _WH or w.lower_ == "that"
+                                            for w in item[: t.i - item.start])
+               for t in item)
+
+
+COUNTED_ITEM = 12  # words: an item of a list whose count is given may be a long phrase
+
+
+def _counted_whole(noun: Any, exact: bool = False) -> Any:
     """What a noun of counting before a list is of: "the team is four people: ...", "the
-    accord has three parts: ..." (the team, the accord); else the noun itself."""
-    if noun.lemma_.lower() not in _COUNTING or noun.dep_ not in ("attr", "dobj") or \
-            noun.head.lemma_ not in ("be", "have", "include", "comprise"):
+    accord has three parts: ..." (the team, the accord); else the noun itself. Any noun
+    counts when the list has exactly the items it announces ("the screen has three
+    questions: ...")."""
+    verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+    if (noun.lemma_.lower() not in _COUNTING and not exact) or not (
+            (noun.dep_ in ("attr", "dobj") and verb.lemma_ in ("be", "have", "include", "comprise"))
+            or (noun.dep_ == "pobj" and verb.lemma_ in _MADE_OF)):
         return noun
-    subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     return subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else noun
+
+
+_MADE_OF = frozenset({"make", "build", "consist", "base", "rest", "compose"})  # "made up of"
 
 
 _COUNTING = frozenset({"people", "person", "part", "thing", "element", "component", "piece",

@@ -2500,3 +2500,27 @@ def test_staffing_is_a_condition_not_the_staff(parsing):
     assert ("waiting times", "isConsequenceOf", "staffing", False) in _readings(
         parsing, _claims(parsing, "The backlog comes mostly from staffing."))
     assert not _claims(parsing, "The backlog comes mostly from the staff.")
+
+
+@pytest.mark.parametrize(("text", "parts", "whole"), [
+    ("The audit is three things really: the walk-round of the ward, the drug charts, and a talk "
+     "with the nurse in charge.", {"walk round", "drug chart", "talk"}, "audit"),
+    ("The induction was built on four pieces: micro-teaching on the first day, the buddy rota, "
+     "simulation in the skills lab, and a welcome pack.",
+     {"micro teaching", "buddy rota", "simulation", "welcome pack"}, "induction"),
+    ("Our clinic has two doors: the booked appointments and a drop-in session.",
+     {"booked appointment", "drop in session"}, "clinic"),
+])
+def test_a_list_as_long_as_its_count_gives_each_item_as_a_part(parsing, text, parts, whole):
+    stated = _stated(parsing, _claims(parsing, text))
+    assert {s for s, r, o, n in stated if r == "isPartOf" and o == whole and not n} == parts
+
+
+@pytest.mark.parametrize("text", [
+    "We check three things: the fridge log, the expiry dates, and the stock count.",
+    "The audit has three parts: the walk-round of the ward, the drug charts.",
+    "Families have two answers: they send him away, or they keep him hidden at home.",
+    "The review asks three questions: what went wrong, what helped, and what we change.",
+])
+def test_a_counted_list_needs_its_whole_its_count_and_noun_phrases(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.rule == "counted-list"]
