@@ -1793,25 +1793,32 @@ def _listed(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     stop = next((t.i for t in doc[end:] if _stop(t)), len(doc))
     count = _announced(whole)
     items = _counted_items(doc[end:stop], count) if count else []
-    rule = "counted-list" if items else f"cue-{cue.word_class}"
     if items:
+        counted = whole
         whole = _counted_whole(whole, exact=True)
         if whole.i == before.i or whole in before.ancestors:
             return []  # "we look at three things: ...": what they are parts of is not said
-    else:
-        items = _short_items(doc[end:stop])
-        whole = _counted_whole(whole)
-    return [Link(cue.relation, _item(doc, item, counted=bool(rule == "counted-list")),
-                 Arg(whole.i, _others(whole)), (start, end), rule, cue.confidence, False, False)
-            for item in items if doc[item[0]].tag_ not in _WH]  # "what the doctor prescribed"
+        needed = counted.dep_ == "dobj" and counted.head.lemma_ in _NEEDING
+        return [Link("requires", Arg(whole.i, _others(whole)), _item(doc, item), (start, end),
+                     "counted-list", cue.confidence, False, False) if needed else
+                Link(cue.relation, _item(doc, item), Arg(whole.i, _others(whole)), (start, end),
+                     "counted-list", cue.confidence, False, False)
+                for item in items if doc[item[0]].tag_ not in _WH]  # "what the doctor said"
+    whole = _counted_whole(whole)
+    return [Link(cue.relation, Arg(None, window=item), Arg(whole.i, _others(whole)),
+                 (start, end), f"cue-{cue.word_class}", cue.confidence, False, False)
+            for item in _short_items(doc[end:stop])]
 
 
-def _item(doc: Any, item: tuple[int, int], counted: bool) -> Arg:
-    """An item of a list: the phrase's head where the parse keeps the item whole, else its
-    words."""
+_NEEDING = frozenset({"need", "require"})  # "good home care needs three things: ..."
+
+
+def _item(doc: Any, item: tuple[int, int]) -> Arg:
+    """An item of a counted list: the phrase's head where the parse keeps the item whole,
+    else its words."""
     root = doc[item[0]:item[1]].root
     inside = {t.i for t in root.subtree}
-    if not counted or root.pos_ not in ("NOUN", "PROPN") or not set(range(*item)) <= inside:
+    if root.pos_ not in ("NOUN", "PROPN") or not set(range(*item)) <= inside:
         return Arg(None, window=item)
     return Arg(root.i, frozenset(inside - set(range(*item))))
 
@@ -1887,13 +1894,16 @@ def _counted_whole(noun: Any, exact: bool = False) -> Any:
     questions: ...")."""
     verb = noun.head.head if noun.dep_ == "pobj" else noun.head
     if (noun.lemma_.lower() not in _COUNTING and not exact) or not (
-            (noun.dep_ in ("attr", "dobj") and verb.lemma_ in ("be", "have", "include", "comprise"))
+            (noun.dep_ in ("attr", "dobj") and verb.lemma_ in _HOLDING)
             or (noun.dep_ == "pobj" and verb.lemma_ in _MADE_OF)):
         return noun
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else noun
+    return subject if subject is not None and (subject.pos_ in ("NOUN", "PROPN") or (
+        exact and subject.lower_ in ("it", "this"))) else noun  # "it has three parts: ..."
 
 
+_HOLDING = frozenset({"be", "have", "include", "comprise", "show", "cover", "contain", "need",
+                      "require"})
 _MADE_OF = frozenset({"make", "build", "consist", "base", "rest", "compose"})  # "made up of"
 
 

@@ -2516,6 +2516,13 @@ def test_a_list_as_long_as_its_count_gives_each_item_as_a_part(parsing, text, pa
     assert {s for s, r, o, n in stated if r == "isPartOf" and o == whole and not n} == parts
 
 
+def test_what_a_thing_needs_counted_and_listed_is_each_required(parsing):
+    stated = _stated(parsing, _claims(parsing, "A good handover needs three things: a quiet "
+                                               "room, the same template, and time."))
+    assert {o for s, r, o, n in stated if s == "handover" and r == "requires"} == {
+        "quiet room", "template", "time"}
+
+
 @pytest.mark.parametrize("text", [
     "We check three things: the fridge log, the expiry dates, and the stock count.",
     "The audit has three parts: the walk-round of the ward, the drug charts.",
