@@ -2173,7 +2173,11 @@ def _side(
         purpose = _enough(head)
         if purpose is not head:  # the state's own words are not what it is enough for
             head, arg = purpose, replace(arg, exclude=frozenset())
-        phase = syntax.phased(head) if arg.result else None
+        phase = syntax.phased(head) if arg.result or head.pos_ == "VERB" else None
+        if phase is not None and not arg.result and phase[0].lemma_ in _BARE_VERBS | _TELLING | {
+                "take", "bring", "give", "put", "use", "treat"}:
+            phase = None  # "since we started doing it properly": what is done is not said;
+            #               "stopped telling me about mistakes" is read below
         if phase is not None:  # "made me stop asking": the asking, less
             side = _side(engine, analysed, pos, replace(arg, head=phase[0].i, result=False),
                          role, exclude, cue) or _Side(

@@ -911,6 +911,9 @@ def _conjuncts(token: Any) -> list[Any]:
               and a.left_edge.i <= token.i + 2  # not a list the parse hung far from it
               for x in (a, *a.conjuncts)]  # "a longer appointment, a quiet room and the GP"
     joined = [c for c in token.conjuncts if _joined(token, c)]
+    if token.dep_ == "pobj":  # "comes from the wards and from the traffic"
+        joined += [c for p in token.head.conjuncts if p.lower_ == token.head.lower_
+                   and _joined(token.head, p) for c in p.children if c.dep_ == "pobj"]
     return [token, *joined, *listed, *(inner.conjuncts if inner is not token else ())]
 
 
@@ -1206,7 +1209,8 @@ def _proportional(doc: Any) -> list[Link]:
 
 
 _COMPARATIVES = {"more": 1, "less": -1, "fewer": -1, "higher": 1, "lower": -1, "greater": 1,
-                 "bigger": 1, "smaller": -1}
+                 "bigger": 1, "smaller": -1, "better": 1, "worse": -1, "longer": 1,
+                 "shorter": -1, "faster": 1, "sooner": 1}
 
 
 def _share_of_that(doc: Any) -> list[Link]:

@@ -2531,3 +2531,22 @@ def test_what_a_thing_needs_counted_and_listed_is_each_required(parsing):
 ])
 def test_a_counted_list_needs_its_whole_its_count_and_noun_phrases(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.rule == "counted-list"]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Burnout comes from the workload and from the rota.",
+     ("burnout", "isConsequenceOf", "rota", False)),
+    ("Burnout comes from the workload, not from the rota.",
+     ("burnout", "isConsequenceOf", "rota", True)),
+    ("The worse the communication, the more complaints we get.",
+     ("communication", "undermines", "complaint", False)),
+    ("The closures pushed families into debt.", ("debt", "isConsequenceOf", "closure", False)),
+    ("The new rota is why nurses started leaving.",
+     ("leaving", "isConsequenceOf", "new rota", False)),
+])
+def test_joined_prepositions_degrees_pushed_into_and_what_people_start(parsing, text, reading):
+    assert reading in _stated(parsing, _claims(parsing, text))
+
+
+def test_what_people_start_doing_names_no_concept(parsing):
+    assert not _claims(parsing, "Sickness fell once we started doing it properly.")
