@@ -1282,7 +1282,7 @@ def _change_with(doc: Any, lexicon: Lexicon) -> list[Link]:
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("with",
                                                                                    "through")):
             causes = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")
-                      and c.lemma_.lower() not in _TIMES]
+                      and c.lemma_.lower() not in _TIMES and c.lower_ not in _THROUGH]
             if causes:
                 around = frozenset(t.i for t in prep.subtree)
                 out.append(Link("isConsequenceOf", Arg(verb.i, around), Arg(causes[0].i),
@@ -1290,8 +1290,8 @@ def _change_with(doc: Any, lexicon: Lexicon) -> list[Link]:
     return out
 
 
-_TIMES = frozenset({"time", "year", "month", "week", "day", "hour", "minute", "moment", "season",
-                    "age", "shift", "night", "morning", "evening"})
+_TIMES = frozenset({"time", "while", "year", "month", "week", "day", "hour", "minute", "moment",
+                    "season", "age", "shift", "night", "morning", "evening"})
 
 
 def _kind(token: Any) -> str:
@@ -1445,6 +1445,9 @@ def changing(lexicon: Lexicon, head: Any, gone: bool = True) -> str:
         #                                   not "it's down to the manager", "it's up to you"
     if lemma in _MOVING and particles & _ABOVE:
         return "more"  # "when caseloads go above thirty-five"
+    through = through_the(head)
+    if through:
+        return through  # "the waits went through the roof"
     if lemma in _MOVING and not moving:
         return "more" if "up" in particles else "less" if "down" in particles else (
             "less" if gone and is_gone(head) else "")
@@ -1473,6 +1476,17 @@ def _change_of(lexicon: Lexicon, words: str) -> str:
 
 
 _MOVING = frozenset({"go", "come", "shoot", "creep"})
+
+
+def through_the(verb: Any) -> str:
+    """ "went through the roof" (more), "drove morale through the floor" (less): the
+    direction an idiom of going through a ceiling or a floor gives, else ""."""
+    ends = [p.lower_ for c in verb.children if c.dep_ == "prep" and c.lower_ == "through"
+            for p in c.children if p.dep_ == "pobj"]
+    return _THROUGH.get(ends[0], "") if ends else ""
+
+
+_THROUGH = {"roof": "more", "ceiling": "more", "floor": "less", "ground": "less"}
 
 
 def _first_to_go(copula: Any) -> bool:
@@ -1689,6 +1703,9 @@ def _preposition(doc: Any, lexicon: Lexicon, cue: Cue, start: int, end: int) -> 
     head = doc[start].head
     if head.i in range(start, end):
         head = head.head
+    if cue.change and (objects[0].lemma_.lower() in _TIMES or objects[0].like_num or not (
+            head.pos_ in ("VERB", "AUX") and changing(lexicon, _clause_verb(head)))):
+        return []  # "after the cuts, waits went up"; not "after a year", "since 2019"
     inner = Arg(objects[0].i, frozenset())
     if head.i in range(start, end) and _reason_alone(doc, cue, start, end):
         return _explaining_before(cue, inner, (start, end), is_hedged(head))

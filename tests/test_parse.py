@@ -2550,3 +2550,25 @@ def test_joined_prepositions_degrees_pushed_into_and_what_people_start(parsing, 
 
 def test_what_people_start_doing_names_no_concept(parsing):
     assert not _claims(parsing, "Sickness fell once we started doing it properly.")
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The closure threat drove morale through the floor.",
+     ("closure threat", "undermines", "morale", False)),
+    ("The new targets sent the workload through the roof.",
+     ("workload", "isConsequenceOf", "targets", False)),
+    ("Waiting times went up after the cuts.", ("waiting times", "isConsequenceOf", "cut", False)),
+    ("After the cuts, waiting times went through the roof.",
+     ("waiting times", "isConsequenceOf", "cut", False)),
+])
+def test_through_the_roof_and_a_change_after_an_event(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "After a while, people stop speaking up.",
+    "Since 2019, waiting times went down.",
+    "After the merger, waiting times were the same.",
+])
+def test_no_change_is_put_down_to_a_time(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.rule == "cue-preposition"]
