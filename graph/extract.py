@@ -367,22 +367,30 @@ def _pair_sources(engine: Engine, analysed: list[_Analysed], chosen: list[int]) 
 
 
 def _told_outcomes(engine: Engine, analysed: list[_Analysed]) -> set[int]:
-    """Sentences with a word of change ("dropped", "went up") after one of the same turn that
-    may tell of something done ("We put a coordinator on ..."), and that one: the parse reads
-    whether the change is put down to it (see _intervention)."""
+    """Sentences with a word of change ("dropped", "went up") that may tell of something done
+    ("We put in sensor mats, and the falls halved"), or after one of the same turn that may
+    ("We put a coordinator on ... The queues dropped."), and that one: the parse reads whether
+    the change is put down to it (see _intervention)."""
     if engine.lexicon is None:
         return set()
     changes = engine.lexicon.polarity.get("less", frozenset()) | engine.lexicon.polarity.get(
         "more", frozenset()) | {"up", "down"}
     out = set()
-    for number in range(1, len(analysed)):
-        here, before = analysed[number], analysed[number - 1]
-        if before.turn != here.turn or not any(t.lemma_.lower() in changes for t in here.doc):
+    for number, here in enumerate(analysed):
+        if not any(t.lemma_.lower() in changes for t in here.doc):
             continue
-        words = {t.lower_ for t in before.doc} | {t.lemma_.lower() for t in before.doc}
-        if words & _DOERS and words & _INTRODUCING:
+        if _tells_done(here):
+            out.add(number)
+        if number and analysed[number - 1].turn == here.turn and _tells_done(
+                analysed[number - 1]):
             out.update((number - 1, number))
     return out
+
+
+def _tells_done(a: _Analysed) -> bool:
+    """A sentence with the words of something done by the speaker's side ("we", "put")."""
+    words = {t.lower_ for t in a.doc} | {t.lemma_.lower() for t in a.doc}
+    return bool(words & _DOERS and words & _INTRODUCING)
 
 
 def _enumerations(analysed: list[_Analysed], chosen: list[int]) -> set[int]:
@@ -1410,8 +1418,9 @@ def _parse_claims(
     out = []
     for link in _links(engine, a):
         done = _intervention(analysed[pos - 1], a) if (
-            link.rule == "outcome-after" and pos > 0) else None
-        if link.rule == "outcome-after" and done is None:
+            link.rule == "outcome-after" and pos > 0) else _put_in_place(
+            a.parsed[link.object.head]) if link.rule == "done-and-change" else None
+        if link.rule in ("outcome-after", "done-and-change") and done is None:
             continue
         subject = _side(engine, analysed, pos, link.subject, _place(link.subject, link.cue, 0),
                         None, link.cue)
@@ -1419,7 +1428,7 @@ def _parse_claims(
             continue
         obj = _side(engine, analysed, pos, link.object, _place(link.object, link.cue, 1),
                     subject.iri, link.cue) if done is None else _done_side(
-            engine, analysed, pos - 1, done, subject.iri)
+            engine, analysed, pos - (link.rule == "outcome-after"), done, subject.iri)
         if obj is None or obj.iri == subject.iri or (
                 link.relation not in CAUSAL and _means_asked(a, link, subject)):
             continue  # "How do you work with the GPs?" "We train their nurses.": no means
@@ -1575,13 +1584,20 @@ def _intervention(before: _Analysed, here: _Analysed) -> Any:
     put a coordinator on the afternoon shift.", "I brought in a checklist."): the head of what
     was put in place, or None."""
     root = before.root
-    if root is None or before.turn != here.turn or before.question or (
-            root.lemma_.lower() not in _INTRODUCING) or syntax.is_negated(root) or not any(
-            c.dep_ == "nsubj" and c.lower_ in _DOERS for c in root.children):
+    if root is None or before.turn != here.turn or before.question:
         return None
-    done = [c for c in root.children if c.dep_ == "dobj"] + [  # "brought in hourly rounding"
-        t for c in root.children if c.dep_ in ("prep", "prt") and c.lower_ in _PUT_IN
-        and c.i == root.i + 1 for t in c.children if t.dep_ == "pobj"]
+    return _put_in_place(root)
+
+
+def _put_in_place(verb: Any) -> Any:
+    """What a clause tells the speaker's side put in place or stopped ("we put a coordinator
+    on the late shift", "I brought in a checklist"): the head of it, or None."""
+    if verb.lemma_.lower() not in _INTRODUCING or syntax.is_negated(verb) or not any(
+            c.dep_ == "nsubj" and c.lower_ in _DOERS for c in verb.children):
+        return None
+    done = [c for c in verb.children if c.dep_ == "dobj"] + [  # "brought in hourly rounding"
+        t for c in verb.children if c.dep_ in ("prep", "prt") and c.lower_ in _PUT_IN
+        and c.i == verb.i + 1 for t in c.children if t.dep_ == "pobj"]
     return done[0] if done else None
 
 
@@ -1597,7 +1613,7 @@ def _done_side(engine: Engine, analysed: list[_Analysed], pos: int, done: Any,
 _REMOVING = frozenset({"stop", "scrap", "drop", "cut", "end", "replace"})
 _BROUGHT_IN = frozenset({"start", "begin", "introduce", "launch", "open", "bring", "set", "roll",
                          "appoint", "hire", "employ"})  # "since the huddle started"
-_INTRODUCING = _REMOVING | _BROUGHT_IN | {"put", "create", "recruit", "get", "add", "build",
+_INTRODUCING = _REMOVING | _BROUGHT_IN | {"put", "create", "recruit", "get", "add", "build", "buy",
                                           "train", "run", "give", "change", "move", "switch",
                                           "make", "pilot", "redesign"}
 _DOERS = frozenset({"we", "i", "they"})

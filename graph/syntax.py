@@ -117,6 +117,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
     found += _share_of_that(doc)
     found += _did_that(doc)
     found += _change_with(doc, lexicon)
+    found += _done_and_changed(doc, lexicon)
     found += _imperative_and(doc, lexicon)
     if not found:
         found += _outcome_after(doc, lexicon)
@@ -1266,6 +1267,19 @@ def _outcome_after(doc: Any, lexicon: Lexicon) -> list[Link]:
         return []
     return [Link("isConsequenceOf", Arg(root.i), Arg(None, previous=True), (root.i, root.i + 1),
                  "outcome-after", 0.6, False, is_hedged(root))]
+
+
+def _done_and_changed(doc: Any, lexicon: Lexicon) -> list[Link]:
+    """ "We put in sensor mats, and the falls halved": a clause of something done, and one
+    coordinated with it telling of a change, which is put down to what was done (whether it
+    tells of something put in place is checked where the link is read)."""
+    return [Link("isConsequenceOf", Arg(change.i), Arg(verb.i, frozenset(
+                     t.i for t in change.subtree)), (change.i, change.i + 1), "done-and-change",
+                 0.6, False, is_hedged(change))
+            for verb in doc if verb.dep_ == "ROOT" and verb.pos_ == "VERB"
+            for change in verb.children if change.dep_ == "conj" and change.pos_ == "VERB"
+            and not is_negated(change) and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in (
+                "NOUN", "PROPN") for c in change.children) and changing(lexicon, change)]
 
 
 def _change_with(doc: Any, lexicon: Lexicon) -> list[Link]:

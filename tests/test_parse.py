@@ -2572,3 +2572,20 @@ def test_through_the_roof_and_a_change_after_an_event(parsing, text, reading):
 ])
 def test_no_change_is_put_down_to_a_time(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.rule == "cue-preposition"]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("We put in sensor mats, and the falls halved.", ("sensor mat", "undermines", "fall", False)),
+    ("We hired two porters and the delays fell.", ("porter", "undermines", "delay", False)),
+])
+def test_a_change_coordinated_with_something_done_is_put_down_to_it(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "We went home and the delays fell.",
+    "We didn't hire porters, and the delays fell.",
+    "They hired two porters and the delays never fell.",
+])
+def test_a_change_beside_no_deed_put_in_place_is_not_put_down_to_it(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.rule == "done-and-change"]
