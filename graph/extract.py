@@ -2298,6 +2298,10 @@ def _side(
     words = [doc[i] for i in sorted(tokens)]
     pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY)
                 and not _determiner(t, head) and not _done_to(t, head)]  # "this job" names a job
+    if pronouns and pronouns[0].lower_ in _DEMONSTRATIVES:
+        changed = _change_before(engine, analysed, pos, pronouns[0], role, exclude)
+        if changed is not None:  # "falls dropped by half, and I put that down to the rounds"
+            return replace(changed, anaphoric=True)
     if pronouns:
         singular = pronouns[0].lower_ not in _THEY  # "they" is mostly people
         earlier = _left_dislocated(engine, a, pronouns[0], exclude) or ((
@@ -2995,6 +2999,38 @@ def _said_of_what(noun: Any) -> bool:
     clauses = [*noun.ancestors, *(c for c in noun.head.children if c.dep_ == "ccomp")]
     return any(c.lower_ == "what" and c.i < verb.i and c.dep_ in ("nsubj", "nsubjpass", "dobj")
                for verb in clauses if verb.pos_ in ("VERB", "AUX") for c in verb.children)
+
+
+def _change_before(engine: Engine, analysed: list[_Analysed], pos: int, pronoun: Any, role: str,
+                   exclude: str | None) -> _Side | None:
+    """What "that" or "this" stands for right after a clause telling of a change, in its
+    sentence or as the sentence before in the turn ("night falls dropped by half, and I'd put
+    that down to the rounds", "Falls halved. That was the rounds."): the change, with its
+    direction."""
+    a = analysed[pos]
+    clauses = [(t, _clause_only(t)) for t in pronoun.sent if t.i < pronoun.i
+               and t.dep_ in ("ROOT", "conj") and t.pos_ == "VERB"]
+    clauses = [(t, rest) for t, rest in clauses  # the pronoun not in the verb's own clause
+               if pronoun.i in rest or pronoun.i not in {x.i for x in t.subtree}]
+    at = pos
+    if not clauses:
+        before = analysed[pos - 1] if pos else None
+        if before is None or before.turn != a.turn or before.root is None or before.question:
+            return None
+        at, clauses = pos - 1, [(before.root, _clause_only(before.root))]
+    verb, rest = clauses[-1]
+    if engine.lexicon is None or not any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+            for c in verb.children) or not syntax.changing(engine.lexicon, verb):
+        return None
+    side = _side(engine, analysed, at, syntax.Arg(verb.i, frozenset(rest)), role, exclude,
+                 (0, 0))
+    return side if side is not None and side.direction in ("less", "more") else None
+
+
+def _clause_only(verb: Any) -> set[int]:
+    """The tokens of the clauses coordinated with a verb's: not its own clause."""
+    return {t.i for c in verb.children if c.dep_ == "conj" for t in c.subtree}
 
 
 def _earlier_in_sentence(

@@ -2589,3 +2589,22 @@ def test_a_change_coordinated_with_something_done_is_put_down_to_it(parsing, tex
 ])
 def test_a_change_beside_no_deed_put_in_place_is_not_put_down_to_it(parsing, text):
     assert not [c for c in _claims(parsing, text) if c.rule == "done-and-change"]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("I put the burnout down to the rota.", ("burnout", "isConsequenceOf", "rota", False)),
+    ("Night falls dropped by half, and I'd put most of that down to the rounds.",
+     ("round", "undermines", "night fall", False)),
+    ("Our length of stay came down by nine days. I'd put that down to the planning meeting.",
+     ("planning meeting", "undermines", "length of stay", False)),
+    ("Sickness went down a lot, and that came from the new rota.",
+     ("new rota", "undermines", "sickness", False)),
+])
+def test_what_is_put_down_to_a_cause_and_a_demonstrative_after_a_change(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_a_demonstrative_after_no_change_stands_for_a_concept(parsing):
+    readings = _readings(parsing, _claims(parsing, "We have a huddle every morning, and that "
+                                                   "builds trust."))
+    assert ("huddle", "enables", "trust", False) in readings
