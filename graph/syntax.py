@@ -1450,7 +1450,7 @@ def changing(lexicon: Lexicon, head: Any, gone: bool = True) -> str:
             c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in head.children):
         return "less"  # "the hoarding stopped", "the complaints ended"
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "advmod")}
-    moving = any(c.dep_ in ("prep", "dative") and c.lower_ not in ("with", "by", "since", "after")
+    moving = any(c.dep_ in ("prep", "dative") and c.lower_ not in _NOT_MOVING
                  for c in head.children)  # "coming down to the ward", not "down by half"
     level = [c for c in head.children if c.dep_ in ("advmod", "prt", "acomp")
              and c.lower_ in ("up", "down") and not list(c.children)]
@@ -1490,6 +1490,7 @@ def _change_of(lexicon: Lexicon, words: str) -> str:
 
 
 _MOVING = frozenset({"go", "come", "shoot", "creep"})
+_NOT_MOVING = frozenset({"with", "by", "since", "after", "over", "within", "during", "across"})
 
 
 def through_the(verb: Any) -> str:

@@ -2599,6 +2599,8 @@ def test_a_change_beside_no_deed_put_in_place_is_not_put_down_to_it(parsing, tex
      ("planning meeting", "undermines", "length of stay", False)),
     ("Sickness went down a lot, and that came from the new rota.",
      ("new rota", "undermines", "sickness", False)),
+    ("Sickness came down by a third over two years, and I put that down to the new rota.",
+     ("new rota", "undermines", "sickness", False)),
 ])
 def test_what_is_put_down_to_a_cause_and_a_demonstrative_after_a_change(parsing, text, reading):
     assert reading in _readings(parsing, _claims(parsing, text))
