@@ -323,7 +323,28 @@ def repair(doc: Any) -> Any:
         _mend_hyphen_prefix(prefix)
     for work in [t for t in doc if t.lower_ in ("work", "happen") and t.dep_ == "dobj"]:
         _mend_made_work(work)
+    for verb in [t for t in doc if t.dep_ == "conj" and t.pos_ == "VERB"]:
+        _mend_subject_on_object(verb)
     return doc
+
+
+def _mend_subject_on_object(verb: Any) -> None:
+    """ "We brought in a rota and sickness went down": the parser joins the noun after "and"
+    to the object before it, leaving the verb after it with no subject; the noun, right before
+    the verb, is its subject, and "and" joins the two clauses."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children) or \
+            verb.head.pos_ not in ("VERB", "AUX") or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return
+    noun = next((t for t in verb.doc[: verb.i] if t.right_edge.i == verb.i - 1
+                 and t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN")
+                 and t.head.dep_ == "dobj" and t.head.head.i == verb.head.i), None)
+    if noun is None:
+        return
+    joint = [c for c in noun.head.children if c.dep_ == "cc" and c.i < noun.left_edge.i]
+    if not joint or joint[-1].lower_ != "and":
+        return
+    joint[-1].head = verb.head
+    noun.head, noun.dep_ = verb, "nsubj"
 
 
 def _mend_made_work(work: Any) -> None:

@@ -2610,3 +2610,21 @@ def test_a_demonstrative_after_no_change_stands_for_a_concept(parsing):
     readings = _readings(parsing, _claims(parsing, "We have a huddle every morning, and that "
                                                    "builds trust."))
     assert ("huddle", "enables", "trust", False) in readings
+
+
+def test_a_subject_the_parser_joined_to_the_object_before_it_is_mended(parsing):
+    readings = _readings(parsing, _claims(parsing, "We brought in a new rota and sickness "
+                                                   "went down."))
+    assert ("new rota", "undermines", "sickness", False) in readings
+
+
+@pytest.mark.parametrize(("text", "word", "dep"), [
+    ("We brought in a new rota and sickness went down.", "sickness", "nsubj"),
+    ("We hired nurses and doctors and trained them.", "doctors", "conj"),
+])
+def test_only_a_noun_right_before_a_verb_without_subject_becomes_its_subject(parsing, text, word,
+                                                                             dep):
+    from graph import syntax
+
+    doc = syntax.repair(parsing.parser(text))
+    assert [t.dep_ for t in doc if t.text == word] == [dep]
