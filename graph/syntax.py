@@ -975,7 +975,9 @@ def _others(token: Any) -> frozenset[int]:
     verb = token.pos_ in ("VERB", "AUX")  # its complement is part of it: "get people reporting"
     for child in token.children:
         if child.dep_ in ("conj", "cc", "relcl", "appos", "punct") or (
-                child.dep_ in CLAUSE_DEPS and not (verb and child.dep_ in _COMPLEMENTS)):
+                child.dep_ in CLAUSE_DEPS and not (verb and child.dep_ in _COMPLEMENTS)) or (
+                child.dep_ == "prep" and any(g.dep_ == "neg" for g in child.children)):
+            #  "from the old people, not from the training": what it is set against
             out.update(t.i for t in child.subtree)
     return frozenset(out)
 

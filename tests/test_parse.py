@@ -2628,3 +2628,9 @@ def test_only_a_noun_right_before_a_verb_without_subject_becomes_its_subject(par
 
     doc = syntax.repair(parsing.parser(text))
     assert [t.dep_ for t in doc if t.text == word] == [dep]
+
+
+def test_a_phrase_set_against_an_argument_is_not_part_of_it(parsing):
+    claims = _claims(parsing, "Real understanding of this place comes from the old people, not "
+                              "from the cultural training they give you in the city.")
+    assert not [c for c in claims if c.rule == "verb-prep-object"]
