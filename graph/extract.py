@@ -421,12 +421,11 @@ def _count(doc: Any, token: Any) -> int:
     if token.lemma_.lower() not in _COUNTED or token.i == 0:
         return 0
     word = doc[token.i - 1].lower_
-    return _NUMBERS.get(word, 0) or (4 if word in ("few", "several", "couple") else 0)
+    return syntax.NUMBERS.get(word, 0) or (4 if word in ("few", "several", "couple") else 0)
 
 
 _COUNTED = frozenset({"thing", "factor", "reason", "element", "ingredient", "lesson", "change",
                       "step", "pillar", "component", "principle", "cause", "driver"})
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 
 
 def _opening_cue(engine: Engine, doc: Any) -> bool:

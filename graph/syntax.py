@@ -1904,11 +1904,10 @@ def _short_items(span: Any) -> list[tuple[int, int]]:
 
 def _announced(noun: Any) -> int:
     """How many items a noun announces by its number ("three things": 3), else 0."""
-    return next((_COUNTS.get(c.lower_, 0) for c in noun.children if c.dep_ == "nummod"), 0)
+    return next((NUMBERS.get(c.lower_, 0) for c in noun.children if c.dep_ == "nummod"), 0)
 
 
-_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "2": 2, "3": 3, "4": 4,
-           "5": 5, "6": 6}
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 
 
 def _counted_items(span: Any, count: int) -> list[tuple[int, int]]:
