@@ -1416,10 +1416,8 @@ def _parse_claims(
         return []
     out = []
     for link in _links(engine, a):
-        done = _intervention(analysed[pos - 1], a) if (
-            link.rule == "outcome-after" and pos > 0) else _put_in_place(
-            a.parsed[link.object.head]) if link.rule == "done-and-change" else None
-        if link.rule in ("outcome-after", "done-and-change") and done is None:
+        done, done_at = _deed_of(analysed, pos, link)
+        if link.rule in _DEED_RULES and done is None:
             continue
         subject = _side(engine, analysed, pos, link.subject, _place(link.subject, link.cue, 0),
                         None, link.cue)
@@ -1427,7 +1425,7 @@ def _parse_claims(
             continue
         obj = _side(engine, analysed, pos, link.object, _place(link.object, link.cue, 1),
                     subject.iri, link.cue) if done is None else _done_side(
-            engine, analysed, pos - (link.rule == "outcome-after"), done, subject.iri)
+            engine, analysed, done_at, done, subject.iri)
         if obj is None or obj.iri == subject.iri or (
                 link.relation not in CAUSAL and _means_asked(a, link, subject)):
             continue  # "How do you work with the GPs?" "We train their nurses.": no means
@@ -1576,6 +1574,20 @@ def _none_will(a: _Analysed, link: syntax.Link) -> bool:
 
 
 _NOT_HAPPENINGS = syntax.OPINION_VERBS | {"be", "matter", "do", "have", "choose", "want"}
+
+
+def _deed_of(analysed: list[_Analysed], pos: int, link: syntax.Link) -> tuple[Any, int]:
+    """For a link that puts a change down to a deed (_DEED_RULES), what was put in place and
+    the number of its sentence: the sentence before ("... The queues dropped.") or the clause
+    the change is coordinated with ("we put in sensor mats, and the falls halved")."""
+    if link.rule == "outcome-after" and pos > 0:
+        return _intervention(analysed[pos - 1], analysed[pos]), pos - 1
+    if link.rule == "done-and-change":
+        return _put_in_place(analysed[pos].parsed[link.object.head]), pos
+    return None, pos
+
+
+_DEED_RULES = frozenset({"outcome-after", "done-and-change"})
 
 
 def _intervention(before: _Analysed, here: _Analysed) -> Any:
@@ -2189,8 +2201,7 @@ def _side(
         if purpose is not head:  # the state's own words are not what it is enough for
             head, arg = purpose, replace(arg, exclude=frozenset())
         phase = syntax.phased(head) if arg.result or head.pos_ == "VERB" else None
-        if phase is not None and not arg.result and phase[0].lemma_ in _BARE_VERBS | _TELLING | {
-                "take", "bring", "give", "put", "use", "treat"}:
+        if phase is not None and not arg.result and phase[0].lemma_ in _UNSAID_DEEDS:
             phase = None  # "since we started doing it properly": what is done is not said;
             #               "stopped telling me about mistakes" is read below
         if phase is not None:  # "made me stop asking": the asking, less
@@ -3493,6 +3504,7 @@ _EVALUATIVE_MODIFIERS = frozenset({"good", "bad", "proper", "real", "right", "gr
 _BARE_VERBS = frozenset({"be", "remain", "stay", "become", "get", "do", "have", "make", "go",
                          "come", "keep", "feel", "seem", "look", "try", "want", "need"})
 _LIGHT_HAVE = frozenset({"have", "get", "be", "give", "provide"})
+_UNSAID_DEEDS = _BARE_VERBS | _TELLING | {"take", "bring", "give", "put", "use", "treat"}
 _LIGHT = frozenset({"feel", "be", "get", "become", "stay", "seem", "look"})
 _PLACES = frozenset({"there", "here", "around", "about", "present", "available", "visible"})
 _MEASURES = frozenset({"length", "rate", "number", "level", "amount", "proportion", "frequency",

@@ -1852,21 +1852,25 @@ def _listed(doc: Any, cue: Cue, start: int, end: int) -> list[Link]:
     stop = next((t.i for t in doc[end:] if _stop(t)), len(doc))
     count = _announced(whole)
     items = _counted_items(doc[end:stop], count) if count else []
-    if items:
-        counted = whole
-        whole = _counted_whole(whole, exact=True)
-        if whole.i == before.i or whole in before.ancestors:
-            return []  # "we look at three things: ...": what they are parts of is not said
-        needed = counted.dep_ == "dobj" and counted.head.lemma_ in _NEEDING
-        return [Link("requires", Arg(whole.i, _others(whole)), _item(doc, item), (start, end),
-                     "counted-list", cue.confidence, False, False) if needed else
-                Link(cue.relation, _item(doc, item), Arg(whole.i, _others(whole)), (start, end),
-                     "counted-list", cue.confidence, False, False)
-                for item in items if doc[item[0]].tag_ not in _WH]  # "what the doctor said"
-    whole = _counted_whole(whole)
-    return [Link(cue.relation, Arg(None, window=item), Arg(whole.i, _others(whole)),
-                 (start, end), f"cue-{cue.word_class}", cue.confidence, False, False)
-            for item in _short_items(doc[end:stop])]
+    if not items:
+        whole = _counted_whole(whole)
+        return [Link(cue.relation, Arg(None, window=item), Arg(whole.i, _others(whole)),
+                     (start, end), f"cue-{cue.word_class}", cue.confidence, False, False)
+                for item in _short_items(doc[end:stop])]
+    needed = whole.dep_ == "dobj" and whole.head.lemma_ in _NEEDING
+    whole = _counted_whole(whole, exact=True)
+    if whole.i == before.i or whole in before.ancestors:
+        return []  # "we look at three things: ...": what they are parts of is not said
+    links = []
+    for item in items:
+        if doc[item[0]].tag_ in _WH:
+            continue  # "what the doctor prescribed" names no concept
+        part, of = _item(doc, item), Arg(whole.i, _others(whole))
+        links.append(Link("requires", of, part, (start, end), "counted-list", cue.confidence,
+                          False, False) if needed else
+                     Link(cue.relation, part, of, (start, end), "counted-list", cue.confidence,
+                          False, False))
+    return links
 
 
 _NEEDING = frozenset({"need", "require"})  # "good home care needs three things: ..."
@@ -1890,16 +1894,21 @@ def _short_items(span: Any) -> list[tuple[int, int]]:
     the span is a clause ("the reason is simple: people are tired") or an item is long."""
     if any(t.tag_ in _FINITE for t in span):
         return []
-    items, first = [], span.start
-    for t in [*span, None]:
-        if t is None or t.text == "," or t.lower_ in ("and", "or"):
-            if t is None or t.i > first:
-                items.append((first, t.i if t is not None else span.end))
-            first = t.i + 1 if t is not None else span.end
-    items = [(a, b) for a, b in items if b > a]
+    items = [(a, b) for a, b in _pieces(span, (",", "and", "or")) if b > a]
     if len(items) < 2 or any(b - a > LIST_ITEM for a, b in items):
         return []
     return items
+
+
+def _pieces(span: Any, marks: tuple[str, ...]) -> list[list[int]]:
+    """The stretches of a span between the words in `marks` (empty ones too), as [start, end]."""
+    pieces, first = [], span.start
+    for t in [*span, None]:
+        if t is None or t.lower_ in marks:
+            stop = t.i if t is not None else span.end
+            pieces.append([first, stop])
+            first = stop + 1
+    return pieces
 
 
 def _announced(noun: Any) -> int:
@@ -1914,11 +1923,7 @@ def _counted_items(span: Any, count: int) -> list[tuple[int, int]]:
     """The items of a list after a count, split at commas (and at the last "and" or "or"
     when one comma is missing): only when there are as many as counted, each a phrase of at
     most COUNTED_ITEM words and none a clause of its own ("they throw him out, or ...")."""
-    pieces, first = [], span.start
-    for t in [*span, None]:
-        if t is None or t.text == ",":
-            pieces.append([first, t.i if t is not None else span.end])
-            first = t.i + 1 if t is not None else span.end
+    pieces = _pieces(span, (",",))
     if len(pieces) == count - 1:
         a, b = pieces[-1]
         joint = next((t.i for t in reversed(span.doc[a:b]) if t.lower_ in ("and", "or")), None)
@@ -1960,8 +1965,7 @@ def _counted_whole(noun: Any, exact: bool = False) -> Any:
         exact and subject.lower_ in ("it", "this"))) else noun  # "it has three parts: ..."
 
 
-_HOLDING = frozenset({"be", "have", "include", "comprise", "show", "cover", "contain", "need",
-                      "require"})
+_HOLDING = _NEEDING | {"be", "have", "include", "comprise", "show", "cover", "contain"}
 _MADE_OF = frozenset({"make", "build", "consist", "base", "rest", "compose"})  # "made up of"
 
 
