@@ -34,6 +34,7 @@ class _Node:
     op: str
     lookup: _Test | None  # the test whose words find the node's tokens, rarest first
     tested: int  # a number for the node's tests, the same for the same tests
+    in_tree: bool  # its operator cannot leave the tree (see _IN_TREE)
 
 
 def unsupported(pattern: list[dict[str, Any]]) -> str | None:
@@ -67,7 +68,8 @@ def _compile(pattern: list[dict[str, Any]], numbers: dict[tuple[_Test, ...], int
                          if not t.negated)
         lookup = tests[lookups[0][1]] if lookups else None
         tested = numbers.setdefault(tuple(tests), len(numbers))
-        nodes.append(_Node(tuple(tests), parent, node.get("REL_OP", ""), lookup, tested))
+        op = node.get("REL_OP", "")
+        nodes.append(_Node(tuple(tests), parent, op, lookup, tested, op in _IN_TREE))
     return tuple(nodes)
 
 
@@ -88,7 +90,8 @@ class TreeMatcher:
 
     def __call__(self, doc: Any) -> list[tuple[str, list[int]]]:
         tree = _Tree(doc)
-        return [(name, match) for name, nodes in self.patterns for match in tree.matches(nodes)]
+        return [(name, match) for name, nodes in self.patterns if tree._roots(nodes[0])
+                for match in tree.matches(nodes)]
 
 
 class _Tree:
@@ -122,7 +125,7 @@ class _Tree:
         reached = _OPERATORS[node.op](self, bound[node.parent])  # in order
         for i in reached:
             if not self._passes(node.tests, i) or (
-                    node.op not in _IN_TREE and self._root(i) != self._root(bound[0])):
+                    not node.in_tree and self._root(i) != self._root(bound[0])):
                 continue
             bound[at] = i
             if at + 1 == len(nodes):
@@ -140,12 +143,19 @@ class _Tree:
         if node.lookup is None:
             return [i for i in range(len(self.words)) if self._passes(node.tests, i)]
         index = self._index(node.lookup.attr)
-        found = sorted(i for value in index if value in node.lookup.values for i in index[value])
+        values = node.lookup.values
+        if len(values) < len(index):  # look the fewer words up in the more
+            found = sorted(i for value in values if value in index for i in index[value])
+        else:
+            found = sorted(i for value in index if value in values for i in index[value])
         return [i for i in found if self._passes(node.tests, i)]
 
     def _passes(self, tests: tuple[_Test, ...], i: int) -> bool:
         word = self.words[i]
-        return all((word[test.attr] in test.values) != test.negated for test in tests)
+        for test in tests:  # noqa: SIM110  (a loop, not all() over a generator: the hot path)
+            if (word[test.attr] in test.values) == test.negated:
+                return False
+        return True
 
     def _index(self, attr: int) -> dict[str, list[int]]:
         if attr not in self.index:
