@@ -135,6 +135,11 @@ class Lexicon:
             index.setdefault((cue.word_class, cue.lemma), []).append(cue)
         return index
 
+    @cached_property
+    def constructions_by_id(self) -> dict[str, Construction]:
+        """The constructions by id: looked up for every match in every parsed sentence."""
+        return {c.id: c for c in self.constructions}
+
     def in_class(self, word_class: str) -> list[Cue]:
         """The cues of a class, longest phrase first (so "only if" is read before "if")."""
         return self._classes[word_class]

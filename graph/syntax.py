@@ -136,7 +136,7 @@ def links(doc: Any, matcher: Any, lexicon: Lexicon, lemmas: list[str] | None = N
 
 
 def _constructions(doc: Any, matcher: Any, lexicon: Lexicon) -> list[Link]:
-    by_id = {c.id: c for c in lexicon.constructions}
+    by_id = lexicon.constructions_by_id
     out: list[tuple[str | None, Link]] = []
     overridden: set[int] = set()  # cue verbs a fixed construction has read
     overriding: set[Link] = set()  # the links of those constructions
@@ -1134,10 +1134,11 @@ def _denied_pseudo_cleft(token: Any) -> bool:
     sickness", "not knowing is not what makes them skip insulin", "that's not where the
     cancellations come from"."""
     copula = token.head
+    if token.dep_ not in ("ccomp", "attr", "xcomp", "relcl", "advcl") or copula.lemma_ != "be":
+        return False
     free = any(c.dep_ == "nsubj" and c.lower_ == "what" for c in token.children) or any(
         t.lower_ in ("where", "why", "how") and t.i < token.i for t in token.subtree)
-    return token.dep_ in ("ccomp", "attr", "xcomp", "relcl", "advcl") and (
-        copula.lemma_ == "be") and free and _plainly_negated(copula)
+    return free and _plainly_negated(copula)
 
 
 def _denied_cleft(token: Any) -> bool:
@@ -1192,9 +1193,11 @@ def _counted_parts(doc: Any, lexicon: Lexicon) -> list[Link]:
     got four strands: ...": a whole, the counted parts it has, and the list that names them."""
     out = []
     for parts in doc:
+        if parts.dep_ != "dobj":
+            continue
         verb = parts.head
         wholes = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if (parts.dep_ != "dobj" or verb.lemma_ not in _HAVING or not wholes
+        if (verb.lemma_ not in _HAVING or not wholes
                 or not any(c.dep_ == "nummod" for c in parts.children)
                 or not any(e.relation == "isPartOf"
                            for e in lexicon.lookup("noun", parts.lemma_.lower()))):
@@ -1382,12 +1385,20 @@ def is_hedged(token: Any) -> bool:
 # --- connectives: clause-level cues ------------------------------------------------------
 
 
-def _phrases(doc: Any, lexicon: Lexicon, word_class: str) -> list[tuple[Cue, int, int]]:
+class _Words:
+    """A sentence's words as cue phrases are written ("n't" as "not"), and where each stands:
+    read once for all the classes of connectives."""
+
+    def __init__(self, doc: Any) -> None:
+        self.words = ["not" if t.lower_ == "n't" else t.lower_ for t in doc]
+        self.at: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            self.at.setdefault(word, []).append(i)
+
+
+def _phrases(sentence: _Words, lexicon: Lexicon, word_class: str) -> list[tuple[Cue, int, int]]:
     """Where the cues of a class stand in the sentence, longest first at each position."""
-    words = ["not" if t.lower_ == "n't" else t.lower_ for t in doc]
-    at: dict[str, list[int]] = {}
-    for i, word in enumerate(words):
-        at.setdefault(word, []).append(i)
+    words, at = sentence.words, sentence.at
     out: list[tuple[Cue, int, int]] = []
     taken: set[int] = set()
     for cue in lexicon.in_class(word_class):
@@ -1414,22 +1425,26 @@ def _split_clitics(phrase: str) -> tuple[str, ...]:
 
 def _connectives(doc: Any, lexicon: Lexicon) -> list[Link]:
     out: list[Link] = []
-    for cue, start, end in _phrases(doc, lexicon, "subordinator") + _split_only(doc, lexicon):
+    words = _Words(doc)
+    for cue, start, end in _phrases(words, lexicon, "subordinator") + _split_only(
+            doc, words, lexicon):
         out += _subordinate(doc, lexicon, cue, start, end)
-    for cue, start, end in _phrases(doc, lexicon, "preposition") + _split_only(
-            doc, lexicon, "preposition"):
+    for cue, start, end in _phrases(words, lexicon, "preposition") + _split_only(
+            doc, words, lexicon, "preposition"):
         out += _preposition(doc, lexicon, cue, start, end)
-    for cue, start, end in _phrases(doc, lexicon, "coordinator"):
+    for cue, start, end in _phrases(words, lexicon, "coordinator"):
         out += _coordinate(doc, cue, start, end)
-    for cue, start, end in _phrases(doc, lexicon, "discourse"):
+    for cue, start, end in _phrases(words, lexicon, "discourse"):
         out += _discourse(doc, cue, start, end)
     return out
 
 
-def _split_only(doc: Any, lexicon: Lexicon, word_class: str = "subordinator"
+def _split_only(doc: Any, words: _Words, lexicon: Lexicon, word_class: str = "subordinator"
                 ) -> list[tuple[Cue, int, int]]:
     """ "B only works if A", "B only happens when A", "B only happens with A": "only" stands
     on the verb the clause or the phrase hangs on."""
+    if "only" not in words.at:
+        return []
     out = []
     for token in doc:
         entries = lexicon.lookup(word_class, f"only {token.lower_}")
