@@ -31,6 +31,8 @@ class Concept:
     opposite_labels: tuple[str, ...] = ()  # words naming its absence ("turnover": retention)
     actions: tuple[str, ...] = ()  # verbs people do that are the concept ("stay": retention)
     opposite_actions: tuple[str, ...] = ()  # verbs people do that are its absence ("leave")
+    public_actions: tuple[str, ...] = ()  # verbs patients or the public do ("turn up": attendance)
+    opposite_public_actions: tuple[str, ...] = ()  # ditto, its absence ("stay away")
     causatives: tuple[str, ...] = ()  # verbs that make people do it ("keep": retention)
     opposite_causatives: tuple[str, ...] = ()  # verbs that make people do its opposite
     harmful: bool = False  # its presence is a harm (every lg:Threat, and "error")
@@ -117,6 +119,8 @@ def _concept(graph: Graph, iri: URIRef, where: str, errors: list[str]) -> Concep
         opposite_labels=tuple(_literals(graph, iri, LG.oppositeLabel)),
         actions=tuple(_literals(graph, iri, LG.actionLabel)),
         opposite_actions=tuple(_literals(graph, iri, LG.oppositeActionLabel)),
+        public_actions=tuple(_literals(graph, iri, LG.publicActionLabel)),
+        opposite_public_actions=tuple(_literals(graph, iri, LG.oppositePublicActionLabel)),
         causatives=tuple(_literals(graph, iri, LG.causativeLabel)),
         opposite_causatives=tuple(_literals(graph, iri, LG.oppositeCausativeLabel)),
         harmful=names[0] == "Threat" or (iri, LG.harmful, Literal(True)) in graph,

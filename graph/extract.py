@@ -65,6 +65,8 @@ class Engine:
     dependencies: Any = None  # the constructions' matcher (graph.treematch)
     cue_words: frozenset[str] = frozenset()  # key words of the cues: sentences worth parsing
     actions: dict[str, tuple[str, bool]] = field(default_factory=dict)  # verb -> IRI, opposite
+    public_actions: dict[str, tuple[str, bool]] = field(default_factory=dict)  # "turn up" -> ditto
+    public: frozenset[str] = frozenset()  # concepts lay people act out (their public actions)
     causatives: dict[str, tuple[str, bool]] = field(default_factory=dict)  # "keep" -> ditto
     rule_needs: list[_Needs] = field(default_factory=list)  # per rule pattern: see _needs
 
@@ -115,6 +117,12 @@ def build_engine(
                       for opposite, verbs in ((False, concept.actions),
                                               (True, concept.opposite_actions))
                       for verb in verbs}
+    engine.public_actions = {verb: (iri, opposite)
+                             for iri, concept in sorted(codebook.concepts.items())
+                             for opposite, verbs in ((False, concept.public_actions),
+                                                     (True, concept.opposite_public_actions))
+                             for verb in verbs}
+    engine.public = frozenset(iri for iri, _ in engine.public_actions.values())
     engine.causatives = {verb: (iri, opposite)
                          for iri, concept in sorted(codebook.concepts.items())
                          for opposite, verbs in ((False, concept.causatives),
@@ -425,7 +433,8 @@ def _count(doc: Any, token: Any) -> int:
 
 
 _COUNTED = frozenset({"thing", "factor", "reason", "element", "ingredient", "lesson", "change",
-                      "step", "pillar", "component", "principle", "cause", "driver"})
+                      "step", "pillar", "component", "principle", "cause", "driver", "part",
+                      "piece", "strand", "stage", "aspect"})
 
 
 def _opening_cue(engine: Engine, doc: Any) -> bool:
@@ -1421,8 +1430,8 @@ def _parse_claims(
             continue
         subject = _side(engine, analysed, pos, link.subject, _place(link.subject, link.cue, 0),
                         None, link.cue)
-        if subject is None:
-            continue
+        if subject is None or (link.rule == "counted-sentences" and not subject.more):
+            continue  # "it has four parts." and no parts in the sentences after it
         obj = _side(engine, analysed, pos, link.object, _place(link.object, link.cue, 1),
                     subject.iri, link.cue) if done is None else _done_side(
             engine, analysed, done_at, done, subject.iri)
@@ -1638,7 +1647,8 @@ def _introduced_change(a: _Analysed, link: syntax.Link, subject: _Side, obj: _Si
     verb = a.parsed[cause.head] if cause.head is not None and a.parsed is not None else None
     return verb is not None and effect.direction in ("less", "more") and (
         verb.lemma_ in _BROUGHT_IN or (verb.lemma_ == "come" and any(
-            c.lower_ == "in" for c in verb.children)))
+            c.lower_ == "in" for c in verb.children)) or (
+            verb.lemma_ not in _REMOVING and _put_in_place(verb) is not None))
 _PUT_IN = frozenset({"in", "on", "up"})
 
 
@@ -1766,8 +1776,9 @@ def _caused(engine: Engine, a: _Analysed, verb: Any) -> tuple[tuple[str, bool], 
     particles = [c.lower_ for c in verb.children if c.dep_ == "prt" or (
         c.dep_ == "advmod" and c.lower_ in ("away", "out") and c.i > verb.i)]  # "drives them away"
     hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
-    people = [c for c in verb.children if c.dep_ == "dobj"
-              and _person(engine, a, syntax.quantified(c))]  # "keeps a lot of nurses"
+    public = hit is not None and hit[0] in engine.public  # "the fees keep mothers away"
+    people = [c for c in verb.children if c.dep_ == "dobj" and (
+        _person(engine, a, syntax.quantified(c)) or (public and _lay(engine, c)))]
     if hit is None or verb.pos_ != "VERB" or not people or _elsewhere(verb, hit) or any(
             c.dep_ == "amod" and c.i > people[0].i for c in people[0].children):
         return None  # "keeps a lot of nurses quiet": a state
@@ -2002,8 +2013,8 @@ def _parse_claims_for(
         return []  # "it's not an audit, it's a conversation": what "it" is, not a concept
     if link.rule == "negated-identity" and _is_provisional(obj.iri) and not _same_kind(
         engine, a, subject.iri, obj.iri
-    ) and _described(a, link.object):
-        return []  # "rest isn't a luxury" denies a description; "flow isn't throughput" a name
+    ) and _described(a, link.object) and _judging(engine, a, link.object):
+        return []  # "rest isn't a luxury" denies a judgement; "flow isn't throughput" a name
     if link.rule == "cue-subordinator" and link.relation in ("enables", "isConsequenceOf") and any(
         _is_provisional(x.iri) and not x.state and not (x.direction and _harmful(engine, x.iri))
         for x in (subject, obj)
@@ -2044,6 +2055,16 @@ def _crowded(a: _Analysed, arg: syntax.Arg) -> bool:
         return False
     start, end = arg.window
     return len({f.iri for f in a.found if start <= f.start and f.end <= end}) > 1
+
+
+def _judging(engine: Engine, a: _Analysed, arg: syntax.Arg) -> bool:
+    """An argument that judges rather than names a kind: "a luxury", "an optional extra", "a
+    cheaper version"; or one the parse does not place."""
+    head = a.parsed[arg.head] if arg.head is not None and a.parsed is not None else None
+    words = engine.lexicon.judgements if engine.lexicon is not None else frozenset()
+    return head is None or head.lemma_.lower() in words or any(
+        c.dep_ == "amod" and (c.lemma_.lower() in words or c.tag_ in ("JJR", "JJS"))
+        for c in head.children)
 
 
 def _described(a: _Analysed, arg: syntax.Arg) -> bool:
@@ -2172,7 +2193,7 @@ def _side(
         return _side(engine, analysed, pos - 1, syntax.Arg(root.i), role, exclude, (0, 0))
     if arg.head is None and arg.window is None:  # "That's why B": the sentence just before
         iri = _antecedent(engine, analysed, pos, role, exclude, reach=1)
-        return _Side(iri, "", True) if iri else None
+        return _Side(iri, _told_direction(engine, analysed, pos, iri), True) if iri else None
     event = None
     if arg.window is not None:
         tokens = set(range(*arg.window))
@@ -2264,6 +2285,8 @@ def _side(
     if inside:
         chosen = _salient(doc, inside, head, arg.window, cue)
         narrower = _narrower(engine, head, chosen, a.found) if head is not None else None
+        if narrower is None and head is not None:  # "a clinical safety review" is a review
+            narrower = _modified(engine, a, head, chosen)
         if narrower is not None:  # "positive behaviour support" is not support in general
             return _Side(_provisional(a, *narrower), direction, False)
         deed = _deed(engine, head, chosen) if head is not None else None
@@ -2306,9 +2329,10 @@ def _side(
         iri = _filler(engine, answer, exclude) if answer is not None else None
         return _Side(iri, direction, True, answer) if iri else None
     words = [doc[i] for i in sorted(tokens)]
-    pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY)
+    pronouns = [t for t in words[:3] if (t.lower_ in engine.rules.pronouns or t.lower_ in _THEY
+                                         or _then(t))
                 and not _determiner(t, head) and not _done_to(t, head)]  # "this job" names a job
-    if pronouns and pronouns[0].lower_ in _DEMONSTRATIVES:
+    if pronouns and (pronouns[0].lower_ in _DEMONSTRATIVES or _then(pronouns[0])):
         changed = _change_before(engine, analysed, pos, pronouns[0], role, exclude)
         if changed is not None:  # "falls dropped by half, and I put that down to the rounds"
             return replace(changed, anaphoric=True)
@@ -2318,8 +2342,8 @@ def _side(
             _right_dislocated(engine, a, pronouns[0], exclude)
             or _earlier_in_sentence(engine, a, pronouns[0], exclude)) if singular
             else _earlier_plural(a, pronouns[0], exclude))
-        iri = earlier or _antecedent(engine, analysed, pos, role, exclude,
-                                     pronoun=pronouns[0].lower_) or (
+        said = "that" if _then(pronouns[0]) else pronouns[0].lower_
+        iri = earlier or _antecedent(engine, analysed, pos, role, exclude, pronoun=said) or (
             _next_fragment(engine, analysed, pos, exclude)
             if pronouns[0].lower_ in _DEMONSTRATIVES else None)
         return _Side(iri, "" if head is None else direction, True) if iri else None
@@ -2498,6 +2522,48 @@ def _narrower(engine: Engine, head: Any, chosen: _Found, found: list[_Found]
         return None  # not "erodes morale" with the verb read as a noun
     phrase = _head_phrase(engine, head)
     return phrase if phrase and phrase[0] < chosen.start else None
+
+
+def _told_direction(engine: Engine, analysed: list[_Analysed], pos: int, iri: str) -> str:
+    """The direction the sentence before gives the concept it is about ("There was no trust.
+    That's why people stopped reporting.": trust, absent), read from its clause."""
+    before = analysed[pos - 1] if pos > 0 and analysed[pos - 1].turn == analysed[pos].turn else None
+    root = before.root if before is not None else None
+    if root is None:
+        return ""
+    side = _side(engine, analysed, pos - 1, syntax.Arg(root.i), "object", None, (0, 0))
+    if side is None or side.iri != iri:
+        return ""
+    if not side.direction and _named_at(before, root.i) == iri and (syntax.is_negated(root) or any(
+            c.dep_ == "nsubj" and c.lower_ in _NOBODY for c in root.children)):
+        return "absent"  # "Nobody listened to the nurses. That's why ...": no listening
+    return side.direction
+
+
+_NOBODY = frozenset({"nobody", "noone", "none"})
+
+
+def _then(token: Any) -> bool:
+    """ "then" as what a time is counted from ("since then", "after then"): the event told
+    before, as "that" is in "since that"."""
+    return token.lower_ == "then" and token.dep_ in ("pcomp", "pobj") and token.head.lower_ in (
+        "since", "after", "from")
+
+
+def _modified(engine: Engine, a: _Analysed, head: Any, chosen: _Found) -> tuple[int, int] | None:
+    """The noun phrase of a head that a codebook concept only modifies ("a safety review", "the
+    staff meeting"): a thing of its own, unless the head is vague, a measure of the concept
+    ("staffing levels"), its trouble, a person, or itself a concept or a cue."""
+    word = head.doc[chosen.end - 1]
+    if head.pos_ != "NOUN" or chosen.end > head.i or word.head.i != head.i or word.dep_ not in (
+            "compound", "amod") or any(f.start <= head.i < f.end for f in a.found):
+        return None
+    lemma = head.lemma_.lower()
+    if lemma in _VAGUE | _MEASURES | _TROUBLES or lemma in engine.cue_words or _lay(
+            engine, head) or _worker(engine, head):
+        return None
+    phrase = _head_phrase(engine, head)
+    return phrase if phrase and phrase[0] <= chosen.start else None
 
 
 def _doing(engine: Engine, head: Any, inside: list[_Found]) -> bool:
@@ -2714,13 +2780,17 @@ def _placed(verb: Any) -> bool:
 
 def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     """The concept a verb names when people do it (lg:actionLabel): "nurses stay" is staff
-    retention, "nurses leave" its absence."""
-    hit = engine.actions.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+    retention, "nurses leave" its absence; when patients or the public do it
+    (lg:publicActionLabel): "families stay away" is attendance, less."""
     subjects = [_quantified(c) for c in verb.children if c.dep_ == "nsubj"] or (
         [c for c in verb.head.children if c.i < verb.i and (c.dep_ == "dobj" or (
             c.dep_ == "nsubj" and verb.head.pos_ == "ADJ"))]
         if verb.dep_ == "xcomp" else [])  # "the rota forced nurses to leave": the nurses;
     #                                     "makes nurses less likely to stay": the nurses
+    public = _public_action(engine, verb, subjects)
+    if public is not None:
+        return public
+    hit = engine.actions.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
     if hit is None and subjects and subjects[0].lower_ in _PERSONAL:
         return _kept(engine, a, verb)
     if subjects and _one_person(subjects[0]):
@@ -2734,6 +2804,31 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
     if verb.tag_ == "VBG" and any(c.dep_ == "neg" for c in verb.children):
         return _Side(iri, "" if opposite else "absent", False)  # "managers not listening"
     return _Side(iri, "less" if opposite else "", False)
+
+
+def _public_action(engine: Engine, verb: Any, subjects: list[Any]) -> _Side | None:
+    """The concept lay people's deed names (lg:publicActionLabel), by the verb with its
+    particle ("stay away", "turn up"); none for one person or a deed with an object."""
+    if not subjects and verb.dep_ == "xcomp":  # "the mothers stopped turning up"
+        subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+    people = engine.lexicon.people if engine.lexicon is not None else frozenset()
+    if verb.pos_ != "VERB" or not subjects or _one_person(subjects[0]) or (
+            subjects[0].lemma_.lower() not in people):
+        return None  # "patients", "mothers", "families"; not "they", who may be the staff
+    particles = [c for c in verb.children if c.i > verb.i and (c.dep_ == "prt" or (
+        c.dep_ == "advmod" and c.lower_ in _PARTICLES))]
+    words = [verb.lemma_.lower(), *(c.lower_ for c in particles)]
+    hit = engine.public_actions.get(" ".join(words)) or engine.public_actions.get(words[0])
+    if hit is None or any(c.dep_ in ("dobj", "acomp", "attr", "oprd", "ccomp")
+                          for c in verb.children):
+        return None  # "families come back with questions" is kept; "turn up the heat" is not
+    iri, opposite = hit
+    if verb.tag_ == "VBG" and any(c.dep_ == "neg" for c in verb.children):
+        return _Side(iri, "" if opposite else "absent", False)
+    return _Side(iri, "less" if opposite else "", False)
+
+
+_PARTICLES = frozenset({"away", "out", "back", "up", "in"})
 
 
 def _felt(engine: Engine, a: _Analysed, verb: Any, condition: bool = False) -> _Side | None:
@@ -3345,14 +3440,18 @@ def _changing(engine: Engine, head: Any, a: _Analysed | None = None) -> str:
 
 def _told_change(engine: Engine, a: _Analysed, found: _Found, cue: tuple[int, int]) -> str:
     """The change a window's concept is said to undergo by the verb it is the subject of
-    ("..., which is why morale fell"), where that verb is not the link's cue."""
+    ("..., which is why morale fell") or that people start or stop it by, where that verb is
+    not the link's cue."""
     if a.parsed is None:
         return ""
     token = a.parsed[found.end - 1]
     verb = token.head
-    if token.dep_ not in ("nsubj", "nsubjpass") or cue[0] <= verb.i < cue[1]:
+    if cue[0] <= verb.i < cue[1]:
         return ""
-    return _changing(engine, verb, a)
+    phase = syntax.phased(verb) if token.dep_ in ("xcomp", "ccomp") else None
+    if phase is not None and phase[0].i == token.i:  # "..., which is why people stopped
+        return phase[1]  # reporting": the reporting, less
+    return _changing(engine, verb, a) if token.dep_ in ("nsubj", "nsubjpass") else ""
 
 
 def _window_direction(engine: Engine, doc: Any, start: int, floor: int = 0) -> str:

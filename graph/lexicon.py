@@ -67,6 +67,7 @@ class _Lexicon(_Strict):
     harms: list[str] = []
     people: list[str] = []
     places: list[str] = []
+    judgements: list[str] = []
 
 
 class Construction(_Strict):
@@ -121,6 +122,7 @@ class Lexicon:
     harms: frozenset[str] = frozenset()  # head nouns of harms the codebook does not name
     people: frozenset[str] = frozenset()  # head nouns of lay people and their groups
     places: frozenset[str] = frozenset()  # head nouns of places and the bodies in them
+    judgements: frozenset[str] = frozenset()  # words judging a thing, not naming a kind
 
     @cached_property
     def marks(self) -> frozenset[str]:
@@ -310,4 +312,5 @@ def load_lexicon(cues: Path, syntax: Path) -> Lexicon:
         raise LexiconError("\n".join(errors))
     polarity = {k: frozenset(v) for k, v in top.polarity.items()}
     return Lexicon(entries, tuple(groups), polarity, tuple(constructions), frozenset(top.failure),
-                   frozenset(top.harms), frozenset(top.people), frozenset(top.places))
+                   frozenset(top.harms), frozenset(top.people), frozenset(top.places),
+                   frozenset(top.judgements))

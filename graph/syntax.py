@@ -1173,9 +1173,10 @@ def _instead(doc: Any, found: list[Link]) -> list[Link]:
             if (link.negated or link.cue[0] > negation.i or None in heads
                     or max(heads) > negation.i or not _governs(doc, link, negation)):
                 continue
-            sides = sorted((arg.head, name) for name, arg in (("subject", link.subject),
-                                                              ("object", link.object))
-                           if doc[arg.head].pos_ not in ("PRON", "DET"))
+            pairs = (("subject", link.subject), ("object", link.object))
+            focus = [(arg.head, name) for name, arg in pairs if _cleft_focus(doc[arg.head])]
+            sides = focus or sorted((arg.head, name) for name, arg in pairs
+                                    if doc[arg.head].pos_ not in ("PRON", "DET"))
             before = next((t for t in reversed(doc[: negation.i]) if not t.is_punct), None)
             if before is None or not any(before in doc[head].subtree for head in heads):
                 continue  # "keeps them safe, the routine, not the cleverness": no argument's
@@ -1204,10 +1205,20 @@ def _counted_parts(doc: Any, lexicon: Lexicon) -> list[Link]:
             continue
         items = [t for t in doc[parts.i + 1 :] if t.pos_ in ("NOUN", "PROPN")
                  and (t.head in (parts, verb) or t.dep_ == "conj")]
+        if not items and _ends_clause(parts):  # "The programme has four pieces." and then
+            items, rule = [parts], "counted-sentences"  # the pieces, sentence by sentence
+        else:
+            rule = "counted-parts"
         out += [Link("isPartOf", Arg(item.i, _others(item)), Arg(wholes[0].i, _others(wholes[0])),
-                     (parts.i, parts.i + 1), "counted-parts", 0.7, is_negated(verb),
+                     (parts.i, parts.i + 1), rule, 0.7, is_negated(verb),
                      is_hedged(verb)) for item in items]
     return out
+
+
+def _ends_clause(noun: Any) -> bool:
+    """A noun nothing follows in its sentence but punctuation and adverbs ("four parts,
+    roughly.")."""
+    return all(t.is_punct or t.pos_ == "ADV" for t in noun.doc[noun.i + 1 :])
 
 
 def _proportional(doc: Any) -> list[Link]:
@@ -1332,6 +1343,14 @@ def _change_with(doc: Any, lexicon: Lexicon) -> list[Link]:
 
 _TIMES = frozenset({"time", "while", "year", "month", "week", "day", "hour", "minute", "moment",
                     "season", "age", "shift", "night", "morning", "evening"})
+
+
+def _cleft_focus(token: Any) -> bool:
+    """The relative pronoun of an it-cleft ("it's the culture that drives the errors, not the
+    staff"): what a phrase after "not" at the end stands against is the focus it stands for."""
+    clause = token.head
+    return (token.tag_ in ("WDT", "WP") and clause.dep_ == "relcl" and clause.head.dep_ == "attr"
+            and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in clause.head.head.children))
 
 
 def _kind(token: Any) -> str:

@@ -62,6 +62,8 @@ class LG(DefinedNamespace):
     actionLabel: URIRef
     harmful: URIRef
     oppositeActionLabel: URIRef
+    publicActionLabel: URIRef
+    oppositePublicActionLabel: URIRef
     causativeLabel: URIRef
     oppositeCausativeLabel: URIRef
     statedSubject: URIRef

@@ -2634,3 +2634,93 @@ def test_a_phrase_set_against_an_argument_is_not_part_of_it(parsing):
     claims = _claims(parsing, "Real understanding of this place comes from the old people, not "
                               "from the cultural training they give you in the city.")
     assert not [c for c in claims if c.rule == "verb-prep-object"]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Rotation keeps the skills fresh.", ("rotation", "enables", "skill", False)),
+    ("Good staffing makes agency unnecessary.", ("staffing", "undermines", "agency", False)),
+    ("A supervisor is not a police officer.",
+     ("supervisor", "contrastsWith", "police officer", False)),
+    ("Having the same preceptor is what keeps grads.",
+     ("preceptor", "enables", "staff retention", False)),
+    ("It's the culture that drives the errors, not the staff.",
+     ("error", "isConsequenceOf", "workforce", True)),
+])
+def test_kept_fresh_made_unnecessary_kinds_set_apart_and_a_cleft_denied(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Rest isn't a luxury.",
+    "Communication isn't an optional extra.",
+    "Peer work isn't a cheaper version of nursing.",
+    "There's a view, you'll have heard it, that search engines have made librarians unnecessary.",
+])
+def test_a_denied_judgement_and_a_view_only_reported_are_no_claims(parsing, text):
+    assert not _claims(parsing, text)
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("Families stay away because of the cost.", ("cost", "undermines", "attendance", False)),
+    ("The mothers stopped turning up after the fees came in.",
+     ("fee", "undermines", "attendance", False)),
+    ("Uptake went up when we moved the clinic to the school.",
+     ("clinic", "enables", "uptake", False)),
+])
+def test_what_patients_do_and_a_change_after_something_the_speakers_did(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize("text", [
+    "They stay away because of mistrust.",
+    "The nurses stay away from the ward round because of the consultant.",
+])
+def test_only_lay_people_staying_away_is_attendance(parsing, text):
+    assert "attendance" not in {_label(parsing, c.object) for c in _claims(parsing, text)} | {
+        _label(parsing, c.subject) for c in _claims(parsing, text)}
+
+
+def test_parts_counted_and_then_given_sentence_by_sentence_are_each_a_part(parsing):
+    readings = _readings(parsing, _claims(
+        parsing, "The work has four steps. First washing and disinfection. Then inspection and "
+                 "packing. Then sterilisation. Finally storage."))
+    assert {("washing", "isPartOf", "work", False), ("sterilisation", "isPartOf", "work", False),
+            ("storage", "isPartOf", "work", False)} <= readings
+
+
+@pytest.mark.parametrize("text", [
+    "The programme has four pieces. It took years to build.",
+    "Our service has three parts. We see patients at home.",
+])
+def test_counted_parts_with_no_items_after_them_are_no_claims(parsing, text):
+    assert not [c for c in _claims(parsing, text) if c.relation == "isPartOf"]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The staff meeting improved morale.", ("staff meeting", "enables", "morale", False)),
+    ("Staffing levels drive errors.", ("error", "isConsequenceOf", "staffing", False)),
+])
+def test_a_concept_that_only_modifies_a_noun_is_not_what_it_names(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("We brought in safety huddles. Since then, falls have come down.",
+     ("huddle", "undermines", "fall", False)),
+    ("There was no trust. That's why people stopped reporting.",
+     ("trust", "enables", "incident reporting", False)),
+    ("Nobody listened to the nurses. That's why morale collapsed.",
+     ("listening", "enables", "morale", False)),
+])
+def test_since_then_and_that_is_why_carry_what_the_sentence_before_says(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("The fees keep mothers away.", ("fee", "undermines", "attendance", False)),
+    ("What keeps them away is the sea.", ("sea", "undermines", "attendance", False)),
+    ("Feeling listened to is what gets people speaking up.",
+     ("listening", "enables", "speaking up", False)),
+])
+def test_what_keeps_lay_people_away_and_what_gets_people_doing_something(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
