@@ -317,19 +317,20 @@ def _qualified(engine: Engine, doc: Any, start: int, end: int, iri: str) -> str:
 
 def _analyse(engine: Engine, document: Document) -> list[_Analysed]:
     """Each sentence's concepts, found in one pass over its tokens; the tokens and parses are
-    made again a bounded block at a time when asked for (see _Blocks)."""
+    made a bounded block at a time when asked for, and again if asked for once dropped (see
+    _Blocks)."""
     sentences = [(turn, s) for turn in document.turns for s in turn.sentences]
     normalised = [normalise_map(s.text) for _, s in sentences]
     texts = [text for text, _ in normalised]
     tokens = _Blocks(lambda span: list(engine.nlp.pipe(texts[span])), TOKEN_BLOCK)
     out, chosen = [], []
-    for number, ((turn, sentence), (_, where), doc) in enumerate(
-        zip(sentences, normalised, engine.nlp.pipe(texts), strict=True)
+    for number, ((turn, sentence), (_, where)) in enumerate(
+        zip(sentences, normalised, strict=True)
     ):
-        a = _Analysed(sentence, turn.index, turn.speaker, doc, where, _concepts(engine, doc))
+        concepts = _concepts(engine, tokens.get(number))
+        a = _Analysed(sentence, turn.index, turn.speaker, (tokens, number), where, concepts)
         if engine.parser is not None and _worth_parsing(engine, a):
             chosen.append(number)
-        a.tokens = (tokens, number)
         out.append(a)
     _mark_turn_ends(out)
     chosen = sorted(set(chosen) | _pair_sources(engine, out, chosen)
