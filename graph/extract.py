@@ -69,6 +69,7 @@ class Engine:
     public: frozenset[str] = frozenset()  # concepts lay people act out (their public actions)
     causatives: dict[str, tuple[str, bool]] = field(default_factory=dict)  # "keep" -> ditto
     rule_needs: list[_Needs] = field(default_factory=list)  # per rule pattern: see _needs
+    cue_needs: dict[str, list[_Needs]] = field(default_factory=dict)  # per cue list, ditto
 
 
 def make_nlp() -> Any:
@@ -133,7 +134,7 @@ def build_engine(
             name = f"{rule.id}#{number}"
             relation.add(name, [list(map(dict, pattern))])
             engine.rule_by_key[nlp.vocab.strings[name]] = (rule, _lookahead(pattern))
-            engine.rule_needs.append(_needs(pattern))
+            engine.rule_needs.append(_needs(pattern, nlp.vocab.strings))
     for name, patterns in (
         ("negation", rules.negation),
         ("hedges", rules.hedges),
@@ -147,6 +148,7 @@ def build_engine(
         if patterns:
             matcher.add(name, [list(map(dict, p)) for p in patterns])
         engine.cues[name] = matcher
+        engine.cue_needs[name] = [_needs(p, nlp.vocab.strings) for p in patterns]
     if lexicon is not None and parser is not None:
         engine.lexicon, engine.parser = lexicon, parser
         engine.dependencies = syntax.build_matcher(lexicon)
@@ -165,13 +167,16 @@ def _phrasal_verbs(by_lemmas: dict[str, str]) -> frozenset[str]:
     return frozenset(words[0] for words in pairs if len(words) == 2 and words[1] in _PARTICLES)
 
 
-_WORDS = {"LOWER": "lower_", "LEMMA": "lemma_", "ORTH": "text", "TEXT": "text"}
-_Needs = tuple[tuple[str, frozenset[str]], ...]
+_HELD = ("LOWER", "LEMMA", "ORTH")  # the token attributes whose words a sentence holds
+_WORDS = {"LOWER": 0, "LEMMA": 1, "ORTH": 2, "TEXT": 2}  # pattern key -> its place in _HELD
+_Needs = tuple[tuple[int, frozenset[int]], ...]
+_Held = tuple[set[int], ...]
 
 
-def _needs(pattern: list[dict[str, Any]]) -> _Needs:
+def _needs(pattern: list[dict[str, Any]], strings: Any) -> _Needs:
     """The words a token pattern cannot match without: for each element it requires that names
-    its words, the token attribute and the words, one of which the sentence must hold."""
+    its words, the token attribute (its place in _HELD) and the words' hashes in `strings`, one
+    of which the sentence must hold."""
     out = []
     for element in pattern:
         if element.get("OP", "1") not in ("1", "+"):
@@ -180,13 +185,18 @@ def _needs(pattern: list[dict[str, Any]]) -> _Needs:
             words = {value} if isinstance(value, str) else (
                 value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else None)
             if attr in _WORDS and words:
-                out.append((_WORDS[attr], frozenset(words)))
+                out.append((_WORDS[attr], frozenset(strings.add(word) for word in words)))
     return tuple(out)
 
 
-def _may_match(needs: list[_Needs], doc: Any) -> bool:
-    """Whether any rule pattern could match `doc`: one whose needed words it holds."""
-    held = {attr: {getattr(t, attr) for t in doc} for attr in set(_WORDS.values())}
+def _word_hashes(doc: Any) -> _Held:
+    """The words `doc` holds, as hashes: a set for each attribute of _HELD."""
+    return tuple(set(column.tolist()) for column in doc.to_array(list(_HELD)).T)
+
+
+def _may_match(needs: list[_Needs], held: _Held) -> bool:
+    """Whether any of the patterns could match a sentence holding the words `held`: one whose
+    needed words it holds."""
     return any(all(not words.isdisjoint(held[attr]) for attr, words in need) for need in needs)
 
 
@@ -237,6 +247,8 @@ class _Analysed:
     covered: set[int] = field(default_factory=set)  # cue tokens whose arguments the parse read
     own: int | None = None  # where the speaker's view starts after others' ("People say A, but")
     next_turn: int = 0  # position of the next turn's first sentence (the number of sentences)
+    held: _Held | None = None  # the words it holds, once read (see words)
+    cue_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # see _cues
 
     @property
     def doc(self) -> Any:
@@ -253,6 +265,12 @@ class _Analysed:
         """The root of the parse's first tree, or None for a sentence not parsed."""
         parsed = self.parsed
         return parsed[:].root if parsed is not None else None
+
+    def words(self) -> _Held:
+        """The words the sentence holds (see _word_hashes), read once."""
+        if self.held is None:
+            self.held = _word_hashes(self.doc)
+        return self.held
 
     @property
     def question(self) -> bool:
@@ -527,11 +545,11 @@ class _Match:
     cue_end: int  # end of the cue proper, before trailing look-ahead tokens
 
 
-def _rule_matches(engine: Engine, doc: Any) -> list[_Match]:
+def _rule_matches(engine: Engine, a: _Analysed) -> list[_Match]:
     """Per rule, the shortest match at each start, dropping matches inside an earlier one."""
-    if not _may_match(engine.rule_needs, doc):
+    if not _may_match(engine.rule_needs, a.words()):
         return []
-    raw = engine.relation(doc, with_alignments=True)
+    raw = engine.relation(a.doc, with_alignments=True)
     best: dict[tuple[str, int], _Match] = {}
     for key, start, end, align in raw:
         rule, lookahead = engine.rule_by_key[key]
@@ -929,23 +947,34 @@ def _cue_at(engine: Engine, name: str, doc: Any, start: int, end: int) -> bool:
     return any(s >= start and e <= end for _, s, e in engine.cues[name](doc[start:end].as_doc()))
 
 
-def _granted(engine: Engine, doc: Any) -> str:
+def _cues(engine: Engine, a: _Analysed, name: str) -> list[tuple[int, int]]:
+    """The (start, end) of each match of the cue list `name` in a sentence, found once; none,
+    without running the matcher, in a sentence that lacks the words each of its patterns needs."""
+    if name not in a.cue_spans:
+        found = _may_match(engine.cue_needs[name], a.words())
+        a.cue_spans[name] = [(s, e) for _, s, e in engine.cues[name](a.doc)] if found else []
+    return a.cue_spans[name]
+
+
+def _granted(engine: Engine, a: _Analysed) -> str:
     """The speaker's own verdict on a view they report, in a clause after it: "People say A,
     and (I think) they're right" confirms, "..., but they're wrong" denies; else ""."""
+    doc = a.doc
     for name in ("deny", "confirm"):  # "..., and I don't think they are": a denial
         if any(start > 3 and doc[start].lower_ in ("i", "they", "he", "she") and any(
                 t.lower_ in ("and", "but", ",", "think") for t in doc[start - 2 : start])
                and not (name == "confirm" and any(t.lower_ in ("n't", "not", "never")
                                                   for t in doc[start - 3 :]))
-               for _, start, _end in engine.cues[name](doc)):
+               for start, _end in _cues(engine, a, name)):
             return name
     return ""
 
 
-def _opens_with(engine: Engine, name: str, doc: Any) -> bool:
+def _opens_with(engine: Engine, name: str, a: _Analysed) -> bool:
     """True when the sentence opens with a confirm or deny cue, after an interjection or a
     short phrase and a comma ("Massive, yes.", "Sort of, yes.")."""
-    for _, start, _end in engine.cues[name](doc):
+    doc = a.doc
+    for start, _end in _cues(engine, a, name):
         if all(t.lower_ in _INTERJECTIONS or t.is_punct for t in doc[:start]):
             return True
         lead = doc[: start - 1]
@@ -1206,7 +1235,7 @@ def _claims_in(engine: Engine, analysed: list[_Analysed], pos: int) -> list[Clai
         for claim, (start, end) in _token_claims(engine, analysed, pos, [c for c, _ in made]):
             if not covered.intersection(range(start, end)):
                 made.append((claim, (start, end)))
-        a.own = None if a.question else _own_part(engine, a.doc)
+        a.own = None if a.question else _own_part(engine, a)
         if a.own is not None:  # "People say A, but B": only B is the speaker's
             made = [(claim, span) for claim, span in made if span[0] > a.own]
     claims = [claim for claim, _ in made]
@@ -1325,8 +1354,8 @@ def _token_claims(
 ) -> list[tuple[Claim, tuple[int, int]]]:
     a = analysed[pos]
     claims: list[tuple[Claim, tuple[int, int]]] = []
-    hedges = [start for _, start, _end in engine.cues["hedges"](a.doc)]
-    for match in _rule_matches(engine, a.doc):
+    hedges = [start for start, _end in _cues(engine, a, "hedges")]
+    for match in _rule_matches(engine, a):
         rule = match.rule
         anaphors = 0
         filled: dict[str, str | None] = {}
@@ -3269,7 +3298,7 @@ def _preamble(engine: Engine, a: _Analysed) -> bool:
     words = [t for t in doc if not t.is_punct]
     if len(words) == 1 and (a.parsed[0].pos_ == "ADV" if a.parsed is not None
                             else words[0].lower_.endswith("ly")) and not any(
-            _opens_with(engine, verdict, doc) for verdict in _VERDICTS):
+            _opens_with(engine, verdict, a) for verdict in _VERDICTS):
         return True
     return 0 < len(words) <= PREAMBLE_WORDS and (
         any(t.lemma_.lower() in _ANNOUNCED for t in words)
@@ -3298,7 +3327,7 @@ def _filler(engine: Engine, answer: _Analysed, exclude: str | None) -> str | Non
     """What an answer to an open question names ("What erodes morale?" "Staff shortages,
     mostly."): its first codebook concept, else the noun phrase of an answer that is only a
     noun phrase; an answer that opens with a denial or a hedge names nothing."""
-    if any(_opens_with(engine, verdict, answer.doc) for verdict in ("deny", "hedge")):
+    if any(_opens_with(engine, verdict, answer) for verdict in ("deny", "hedge")):
         return None
     named = [f.iri for f in answer.found if f.category != "Role" and f.iri != exclude]
     return named[0] if named else _fragment(engine, answer)
@@ -3680,8 +3709,8 @@ def _settle(
     summary = _summary(engine, analysed, pos) or _put(engine, analysed, pos, askers)
     if summary is not None:  # "So technology has solved the distance." "No, I wouldn't say that."
         return _put_to(claims, *summary)
-    if a.question or (_reported(engine, a.doc) and a.own is None):
-        granted = "" if a.question else _granted(engine, a.doc)
+    if a.question or (_reported(engine, a) and a.own is None):
+        granted = "" if a.question else _granted(engine, a)
         if granted:  # "People say A, and they're right"
             return [replace(c, negated=granted == "deny" or c.negated) for c in claims]
         answered = [c for c in claims if c.answer is not None]  # "What erodes X?" "Y."
@@ -3693,7 +3722,7 @@ def _settle(
                 return _put_to(claims, answer, verdict)
         return []  # a question nobody answered, or a view only reported, is not a claim
     nxt = analysed[pos + 1] if pos + 1 < len(analysed) else None
-    if nxt is not None and nxt.turn == a.turn and _short_denial(engine, nxt.doc):
+    if nxt is not None and nxt.turn == a.turn and _short_denial(engine, nxt):
         return [replace(c, negated=True) for c in claims]
     return claims
 
@@ -3749,8 +3778,7 @@ def _after(analysed: list[_Analysed], sentence: _Analysed) -> _Analysed | None:
 
 def _verdict(engine: Engine, answer: _Analysed) -> str:
     """How an answer opens: "deny", "hedge", "confirm", or "" for none of them."""
-    return next((v for v in _VERDICTS if _opens_with(engine, v, answer.doc)),
-                "")
+    return next((v for v in _VERDICTS if _opens_with(engine, v, answer)), "")
 
 
 def _put_to(claims: list[Claim], answer: _Analysed, verdict: str) -> list[Claim]:
@@ -3769,7 +3797,7 @@ def _summary(engine: Engine, analysed: list[_Analysed], pos: int
     a = analysed[pos]
     last = pos + 1 >= len(analysed) or analysed[pos + 1].turn != a.turn
     if not last or not any(start == _first_word(a.doc)
-                           for _, start, _end in engine.cues["summaries"](a.doc)):
+                           for start, _end in _cues(engine, a, "summaries")):
         return None
     return _reply_verdict(engine, analysed, pos)
 
@@ -3807,7 +3835,7 @@ def _judged(engine: Engine, analysed: list[_Analysed], answer: _Analysed
         return (after, _verdict(engine, after)) if after is not None else (answer, "")
     if verdict == "hedge" and _cautious(answer.doc):
         after = _after(analysed, answer)
-        if after is not None and _denies(engine, after.doc):
+        if after is not None and _denies(engine, after):
             return after, "deny"
     return answer, verdict
 
@@ -3817,39 +3845,41 @@ def _cautious(doc: Any) -> bool:
     return any(t.lower_ in ("careful", "cautious", "wary") for t in doc) and len(doc) <= 8
 
 
-def _denies(engine: Engine, doc: Any) -> bool:
+def _denies(engine: Engine, a: _Analysed) -> bool:
     """A denial in the speaker's own words anywhere in the sentence ("People set them up as
     opposites and I don't really think they are")."""
-    return any(doc[start].lower_ == "i" for _, start, _end in engine.cues["deny"](doc))
+    return any(a.doc[start].lower_ == "i" for start, _end in _cues(engine, a, "deny"))
 
 
 def _first_word(doc: Any) -> int:
     return next((t.i for t in doc if not t.is_punct), 0)
 
 
-def _short_denial(engine: Engine, doc: Any) -> bool:
+def _short_denial(engine: Engine, a: _Analysed) -> bool:
     """A sentence that is only a denial of the one before: it opens with a denial and says
     little else ("I don't think it does.", but not "No, we changed the rota.")."""
-    for _, start, end in engine.cues["deny"](doc):
+    doc = a.doc
+    for start, end in _cues(engine, a, "deny"):
         if all(t.lower_ in _INTERJECTIONS or t.is_punct for t in doc[:start]):
             return sum(t.is_alpha for t in doc[end:]) <= SHORT_DENIAL
     return False
 
 
-def _own_part(engine: Engine, doc: Any) -> int | None:
+def _own_part(engine: Engine, a: _Analysed) -> int | None:
     """Where a sentence that opens with others' view turns to the speaker's own ("People frame
     it that way, but no, safety and dignity go together"): the token of the "but", or None."""
-    for _, start, end in engine.cues["reported"](doc):
+    doc = a.doc
+    for start, end in _cues(engine, a, "reported"):
         turn = next((t.i for t in doc[end:] if t.lower_ in ("but", "however", "though")), None)
         if _opening(doc, start) and turn is not None:
             return turn
     return None
 
 
-def _reported(engine: Engine, doc: Any) -> bool:
+def _reported(engine: Engine, a: _Analysed) -> bool:
     """True when the sentence opens by reporting others' view ("People say ...", "Kindness
     and suspicion, you'd think they'd be opposites")."""
-    return any(_opening(doc, start) for _, start, _end in engine.cues["reported"](doc))
+    return any(_opening(a.doc, start) for start, _end in _cues(engine, a, "reported"))
 
 
 def _opening(doc: Any, start: int) -> bool:

@@ -225,19 +225,24 @@ def test_no_provisional_concept_without_a_real_noun_phrase(engine, text):
     assert not extraction.provisional
 
 
-def test_sentences_skipped_by_the_rule_words_filter_hold_no_rule_match(engine):
-    """The token rules run only on sentences holding the words some pattern needs; no sentence
-    of the real transcripts that a rule matches is skipped, and most without a match are."""
+def test_sentences_skipped_by_the_words_filter_hold_no_match(engine):
+    """The token rules and cue lists run only on sentences holding the words some pattern
+    needs; no sentence of the real transcripts that one matches is skipped, and most without a
+    rule match are."""
     import re
 
-    from graph.extract import _may_match
+    from graph.extract import _may_match, _word_hashes
     from tests.conftest import CORPUS
 
     texts = [s for path in sorted(CORPUS.glob("*.txt"))
              for s in re.split(r"(?<=[.?!])\s+", path.read_text(encoding="utf-8"))]
     docs = list(engine.nlp.pipe(texts))
+    held = [_word_hashes(doc) for doc in docs]
     matched = [bool(engine.relation(doc)) for doc in docs]
-    may = [_may_match(engine.rule_needs, doc) for doc in docs]
+    may = [_may_match(engine.rule_needs, words) for words in held]
     assert sum(matched) > 20
     assert all(m for m, hit in zip(may, matched, strict=True) if hit)
     assert sum(not m for m in may) > 0.3 * sum(not hit for hit in matched)
+    for name, matcher in engine.cues.items():
+        assert all(_may_match(engine.cue_needs[name], words)
+                   for doc, words in zip(docs, held, strict=True) if matcher(doc)), name
