@@ -114,21 +114,10 @@ def build_engine(
         entities.add(iri, list(nlp.tokenizer.pipe(names)))
     relation = Matcher(nlp.vocab)
     engine = Engine(nlp, codebook, rules, lower, lemma, entities, relation, {}, by_lemmas)
-    engine.actions = {verb: (iri, opposite) for iri, concept in sorted(codebook.concepts.items())
-                      for opposite, verbs in ((False, concept.actions),
-                                              (True, concept.opposite_actions))
-                      for verb in verbs}
-    engine.public_actions = {verb: (iri, opposite)
-                             for iri, concept in sorted(codebook.concepts.items())
-                             for opposite, verbs in ((False, concept.public_actions),
-                                                     (True, concept.opposite_public_actions))
-                             for verb in verbs}
+    engine.actions = _verbs(codebook, "actions")
+    engine.public_actions = _verbs(codebook, "public_actions")
     engine.public = frozenset(iri for iri, _ in engine.public_actions.values())
-    engine.causatives = {verb: (iri, opposite)
-                         for iri, concept in sorted(codebook.concepts.items())
-                         for opposite, verbs in ((False, concept.causatives),
-                                                 (True, concept.opposite_causatives))
-                         for verb in verbs}
+    engine.causatives = _verbs(codebook, "causatives")
     for rule in rules.rules:
         for number, pattern in enumerate(rule.patterns):
             name = f"{rule.id}#{number}"
@@ -158,6 +147,15 @@ def build_engine(
 
 
 _PARTICLES = frozenset({"out", "down", "off", "up", "away", "in", "over"})
+
+
+def _verbs(codebook: Codebook, kind: str) -> dict[str, tuple[str, bool]]:
+    """The verbs of one kind of the concepts' labels ("actions", "causatives", ...), each with
+    its concept and whether it names the concept's opposite (`opposite_` + kind)."""
+    return {verb: (iri, opposite) for iri, concept in sorted(codebook.concepts.items())
+            for opposite, verbs in ((False, getattr(concept, kind)),
+                                    (True, getattr(concept, f"opposite_{kind}")))
+            for verb in verbs}
 
 
 def _phrasal_verbs(by_lemmas: dict[str, str]) -> frozenset[str]:
@@ -2021,8 +2019,9 @@ def _parse_claims_for(
         #            one is the state a clause puts people in
     if link.rule in ("cue-subordinator", "cue-coordinator") and (
         subject.anaphoric or obj.anaphoric
-    ):
-        return []  # both clauses of "A because B", both sides of "A, not B" name their concepts
+    ) and not _introduced_change(a, link, subject, obj):
+        return []  # both clauses of "A because B", both sides of "A, not B" name their concepts;
+        #            but "since we opened it, amputations have come down" names the clinic
     provisional = _is_provisional(subject.iri) or _is_provisional(obj.iri)
     if link.rule == "cue-coordinator" and provisional:
         return []  # "from role models, not from lectures": a contrast only between concepts
@@ -2167,7 +2166,8 @@ def _not_a_relation(engine: Engine, claim: Claim) -> bool:
             for iri, d in sides[_PEOPLE_SIDES.get(claim.relation, slice(None))]):
         return True
     return claim.relation == "isConsequenceOf" and not (
-        claim.object_direction or claim.negated) and _named_by(engine, claim.object, "places")
+        claim.object_direction or claim.subject_direction or claim.negated
+    ) and _named_by(engine, claim.object, "places")  # a change is not where a thing came from
 
 
 # The sides of a relation where lay people are no concept: what they need ("the patient needs a
@@ -2830,10 +2830,7 @@ def _acted(engine: Engine, a: _Analysed, verb: Any) -> _Side | None:
             c.dep_ in ("dobj", "acomp", "attr", "oprd", "xcomp")
             or (c.lower_ in _ELSEWHERE and c.dep_ != "aux") for c in verb.children):
         return None  # "we stay on the same page", "they leave the ward at five"
-    iri, opposite = hit
-    if verb.tag_ == "VBG" and any(c.dep_ == "neg" for c in verb.children):
-        return _Side(iri, "" if opposite else "absent", False)  # "managers not listening"
-    return _Side(iri, "less" if opposite else "", False)
+    return _done_side_of(verb, *hit)
 
 
 def _public_action(engine: Engine, verb: Any, subjects: list[Any]) -> _Side | None:
@@ -2846,19 +2843,24 @@ def _public_action(engine: Engine, verb: Any, subjects: list[Any]) -> _Side | No
             subjects[0].lemma_.lower() not in people):
         return None  # "patients", "mothers", "families"; not "they", who may be the staff
     particles = [c for c in verb.children if c.i > verb.i and (c.dep_ == "prt" or (
-        c.dep_ == "advmod" and c.lower_ in _PARTICLES))]
+        c.dep_ == "advmod" and c.lower_ in _PUBLIC_PARTICLES))]
     words = [verb.lemma_.lower(), *(c.lower_ for c in particles)]
     hit = engine.public_actions.get(" ".join(words)) or engine.public_actions.get(words[0])
     if hit is None or any(c.dep_ in ("dobj", "acomp", "attr", "oprd", "ccomp")
                           for c in verb.children):
         return None  # "families come back with questions" is kept; "turn up the heat" is not
-    iri, opposite = hit
+    return _done_side_of(verb, *hit)
+
+
+def _done_side_of(verb: Any, iri: str, opposite: bool) -> _Side:
+    """The concept a deed names, less where the deed is its opposite ("leave"), absent where a
+    gerund denies it ("managers not listening")."""
     if verb.tag_ == "VBG" and any(c.dep_ == "neg" for c in verb.children):
         return _Side(iri, "" if opposite else "absent", False)
     return _Side(iri, "less" if opposite else "", False)
 
 
-_PARTICLES = frozenset({"away", "out", "back", "up", "in"})
+_PUBLIC_PARTICLES = frozenset({"away", "out", "back", "up", "in"})  # "stay away", "turn up"
 
 
 def _felt(engine: Engine, a: _Analysed, verb: Any, condition: bool = False) -> _Side | None:

@@ -2724,3 +2724,17 @@ def test_since_then_and_that_is_why_carry_what_the_sentence_before_says(parsing,
 ])
 def test_what_keeps_lay_people_away_and_what_gets_people_doing_something(parsing, text, reading):
     assert reading in _readings(parsing, _claims(parsing, text))
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("We opened a foot clinic last year. Since we opened it, amputations have come down.",
+     ("foot clinic", "undermines", "amputation", False)),
+    ("Amputations have come down since the clinic opened.",
+     ("clinic", "undermines", "amputation", False)),
+])
+def test_a_change_since_something_brought_in_is_put_down_to_it(parsing, text, reading):
+    assert reading in _readings(parsing, _claims(parsing, text))
+
+
+def test_where_a_plan_came_from_is_no_cause(parsing):
+    assert not _claims(parsing, "The plan came from the district office.")
