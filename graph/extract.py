@@ -1202,9 +1202,16 @@ def _provisional(a: _Analysed, start: int, end: int) -> str:
 
 def _provisional_named(a: _Analysed, label: str, start: int, end: int) -> str:
     """The IRI of a provisional concept with its own label for tokens start..end."""
-    iri = f"{CONCEPT}provisional/{slug(label)}"
+    iri = f"{CONCEPT}provisional/{_label_slug(label)}"
     a.provisional.append((iri, label, start, end))
     return iri
+
+
+def _label_slug(label: str) -> str:
+    """A new concept's IRI name: its words joined by '-', a hyphen or an apostrophe inside a word
+    kept as '_', so that "follow-up clinic" and "follow up clinic" (or "women's group" and
+    "womens group") are two concepts with one label each."""
+    return "-".join(slug(re.sub("['’]", "-", word)).replace("-", "_") for word in label.split())
 
 
 def _taken_time(head: Any) -> bool:
@@ -2178,13 +2185,13 @@ _PEOPLE_SIDES = {"requires": slice(0, 1), "enables": slice(1, 2), "undermines": 
 
 def _named_for_a_deed(iri: str) -> bool:
     """A new concept named for a deed ("moving-confused-patient")."""
-    return iri.rsplit("/", 1)[-1].split("-", 1)[0].endswith("ing")
+    return _iri_words(iri)[0].endswith("ing")
 
 
 def _named_by(engine: Engine, iri: str, kind: str) -> bool:
     """A new concept whose last word is in the lexicon's list `kind` ("people", "places")."""
     words = getattr(engine.lexicon, kind) if engine.lexicon is not None else frozenset()
-    return _is_provisional(iri) and iri.rsplit("/", 1)[-1].rsplit("-", 1)[-1] in words
+    return _is_provisional(iri) and _iri_words(iri)[-1] in words
 
 
 def _role(engine: Engine, iri: str) -> bool:
@@ -3756,7 +3763,13 @@ def _akin(first: str, second: str) -> bool:
 
 def _name_words(iri: str) -> set[str]:
     """The words of a concept's name, as its IRI spells them ("remote-triage")."""
-    return set(iri.rsplit("/", 1)[-1].split("-"))
+    return set(_iri_words(iri))
+
+
+def _iri_words(iri: str) -> list[str]:
+    """The words of a concept's IRI name, a hyphenated word's parts apart ("drop_in" is "drop",
+    "in")."""
+    return re.split("[-_]", iri.rsplit("/", 1)[-1])
 
 
 def _others_say(doc: Any) -> bool:

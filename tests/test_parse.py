@@ -2738,3 +2738,12 @@ def test_a_change_since_something_brought_in_is_put_down_to_it(parsing, text, re
 
 def test_where_a_plan_came_from_is_no_cause(parsing):
     assert not _claims(parsing, "The plan came from the district office.")
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("follow-up clinic", "follow up clinic"), ("women's group", "womens group")])
+def test_two_spellings_of_a_new_concept_are_two_concepts_with_one_label_each(first, second):
+    from graph.extract import _label_slug
+
+    assert _label_slug(first) != _label_slug(second)
+    assert _label_slug("follow up  clinic") == "follow-up-clinic"
