@@ -33,7 +33,7 @@ def _claims(engine, text: str):
 
 def _label(engine, iri: str) -> str:
     concept = engine.codebook.concepts.get(iri)
-    return concept.label if concept else iri.rsplit("/", 1)[-1].replace("-", " ")
+    return concept.label if concept else iri.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
 
 
 def _stated(engine, claims):
