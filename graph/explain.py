@@ -29,8 +29,9 @@ class Selection:
 def explain(document: Document, engine: Engine, selection: Selection) -> Iterator[str]:
     """Lines of text explaining each selected sentence."""
     analysed = _analyse(engine, document)
-    claims = extract(document, engine).claims
-    label = _labeller(engine)
+    extraction = extract(document, engine)
+    claims = extraction.claims
+    label = _labeller(engine, analysed, extraction.provisional)
     chosen = [pos for pos, a in enumerate(analysed) if selection.wants(a)]
     for pos in chosen:
         a = analysed[pos]
@@ -55,10 +56,16 @@ def explain(document: Document, engine: Engine, selection: Selection) -> Iterato
         yield "no sentence matches"
 
 
-def _labeller(engine: Engine) -> Any:
+def _labeller(engine: Engine, analysed: list[_Analysed], named: dict[str, str]) -> Any:
+    """A concept's label; a new concept's as the extraction or its sentence named it."""
     def label(iri: str) -> str:
         concept = engine.codebook.concepts.get(iri)
-        return concept.label if concept else iri.rsplit("/", 1)[-1] + " (provisional)"
+        if concept is not None:
+            return concept.label
+        name = named.get(iri) or next(
+            (name for a in analysed for i, name, _, _ in a.provisional if i == iri),
+            iri.rsplit("/", 1)[-1])
+        return f"{name} (provisional)"
 
     return label
 

@@ -617,7 +617,7 @@ def test_explain_shows_the_parse_the_concepts_and_the_claim(tmp_path):
     assert re.search(r"i\s+token\s+tag\s+pos\s+dep\s+head", result.output)
     assert re.search(r"\d+\s+erodes\s+[A-Z]+\s+[A-Z]+\s+\w+\s+\d+ \w+", result.output)
     assert "morale [morale]" in result.output and "cue words: erodes" in result.output
-    assert "constant-restructuring (provisional) undermines morale; rule " in result.output
+    assert "constant restructuring (provisional) undermines morale; rule " in result.output
 
 
 def test_explain_says_why_nothing_was_found(tmp_path):
