@@ -1808,9 +1808,7 @@ def _caused(engine: Engine, a: _Analysed, verb: Any) -> tuple[tuple[str, bool], 
     """The concept (and whether its opposite) a causative verb makes people act out, and the
     people it does it to (lg:causativeLabel): "keeps nurses", "drives them out"; None for
     people kept in a state or a place."""
-    particles = [c.lower_ for c in verb.children if c.dep_ == "prt" or (
-        c.dep_ == "advmod" and c.lower_ in ("away", "out") and c.i > verb.i)]  # "drives them away"
-    hit = engine.causatives.get(" ".join([verb.lemma_.lower(), *particles]))
+    hit = engine.causatives.get(" ".join(_with_particles(verb, _AWAY)))  # "drives them away"
     public = hit is not None and hit[0] in engine.public  # "the fees keep mothers away"
     people = [c for c in verb.children if c.dep_ == "dobj" and (
         _person(engine, a, syntax.quantified(c)) or (public and _lay(engine, c)))]
@@ -2093,10 +2091,15 @@ def _crowded(a: _Analysed, arg: syntax.Arg) -> bool:
     return len({f.iri for f in a.found if start <= f.start and f.end <= end}) > 1
 
 
+def _arg_head(a: _Analysed, arg: syntax.Arg) -> Any:
+    """The parsed token an argument is headed by, or None (a window, or no parse)."""
+    return a.parsed[arg.head] if arg.head is not None and a.parsed is not None else None
+
+
 def _judging(engine: Engine, a: _Analysed, arg: syntax.Arg) -> bool:
     """An argument that judges rather than names a kind: "a luxury", "an optional extra", "a
     cheaper version"; or one the parse does not place."""
-    head = a.parsed[arg.head] if arg.head is not None and a.parsed is not None else None
+    head = _arg_head(a, arg)
     words = engine.lexicon.judgements if engine.lexicon is not None else frozenset()
     return head is None or head.lemma_.lower() in words or any(
         c.dep_ == "amod" and (c.lemma_.lower() in words or c.tag_ in ("JJR", "JJS"))
@@ -2105,7 +2108,7 @@ def _judging(engine: Engine, a: _Analysed, arg: syntax.Arg) -> bool:
 
 def _described(a: _Analysed, arg: syntax.Arg) -> bool:
     """An argument that is "a" something: a description, not the name of a thing."""
-    head = a.parsed[arg.head] if arg.head is not None and a.parsed is not None else None
+    head = _arg_head(a, arg)
     return head is None or any(c.lower_ in ("a", "an") for c in head.children)
 
 
@@ -2223,7 +2226,7 @@ def _side(
         pair = _pair(engine, analysed, pos, arg.window, cue)
         return _Side(pair[arg.pair], "", True) if pair else None
     if arg.previous:  # "Morale collapsed. Mostly because of the rota.": that clause
-        before = analysed[pos - 1] if pos > 0 and analysed[pos - 1].turn == a.turn else None
+        before = _before(analysed, pos)
         root = before.root if before is not None else None
         if root is None:
             return None
@@ -2564,7 +2567,7 @@ def _narrower(engine: Engine, head: Any, chosen: _Found, found: list[_Found]
 def _told_direction(engine: Engine, analysed: list[_Analysed], pos: int, iri: str) -> str:
     """The direction the sentence before gives the concept it is about ("There was no trust.
     That's why people stopped reporting.": trust, absent), read from its clause."""
-    before = analysed[pos - 1] if pos > 0 and analysed[pos - 1].turn == analysed[pos].turn else None
+    before = _before(analysed, pos)
     root = before.root if before is not None else None
     if root is None:
         return ""
@@ -2578,6 +2581,11 @@ def _told_direction(engine: Engine, analysed: list[_Analysed], pos: int, iri: st
 
 
 _NOBODY = frozenset({"nobody", "noone", "none"})
+
+
+def _before(analysed: list[_Analysed], pos: int) -> _Analysed | None:
+    """The sentence before the one at `pos`, when it is in the same turn."""
+    return analysed[pos - 1] if pos > 0 and analysed[pos - 1].turn == analysed[pos].turn else None
 
 
 def _then(token: Any) -> bool:
@@ -2692,7 +2700,7 @@ def _passive_gerund(verb: Any) -> Any:
 def _existential(a: _Analysed, arg: syntax.Arg) -> bool:
     """An argument that is a "there is" clause, or whose subject stays or turns up ("only if
     the surgeon stays", "if a consultant turns up"): it says who is present."""
-    head = a.parsed[arg.head] if a.parsed is not None and arg.head is not None else None
+    head = _arg_head(a, arg)
     if head is None:
         return False
     present = head.lemma_ in _PRESENCE and not any(
@@ -2849,9 +2857,7 @@ def _public_action(engine: Engine, verb: Any, subjects: list[Any]) -> _Side | No
     if verb.pos_ != "VERB" or not subjects or _one_person(subjects[0]) or (
             subjects[0].lemma_.lower() not in people):
         return None  # "patients", "mothers", "families"; not "they", who may be the staff
-    particles = [c for c in verb.children if c.i > verb.i and (c.dep_ == "prt" or (
-        c.dep_ == "advmod" and c.lower_ in _PUBLIC_PARTICLES))]
-    words = [verb.lemma_.lower(), *(c.lower_ for c in particles)]
+    words = _with_particles(verb, _PUBLIC_PARTICLES)
     hit = engine.public_actions.get(" ".join(words)) or engine.public_actions.get(words[0])
     if hit is None or any(c.dep_ in ("dobj", "acomp", "attr", "oprd", "ccomp")
                           for c in verb.children):
@@ -2867,6 +2873,14 @@ def _done_side_of(verb: Any, iri: str, opposite: bool) -> _Side:
     return _Side(iri, "less" if opposite else "", False)
 
 
+def _with_particles(verb: Any, adverbs: frozenset[str]) -> list[str]:
+    """A verb's lemma and its particles, with the adverbs among `adverbs` after it that act as
+    one ("drives them away", "stay away")."""
+    return [verb.lemma_.lower(), *(c.lower_ for c in verb.children if c.dep_ == "prt" or (
+        c.dep_ == "advmod" and c.lower_ in adverbs and c.i > verb.i))]
+
+
+_AWAY = frozenset({"away", "out"})
 _PUBLIC_PARTICLES = frozenset({"away", "out", "back", "up", "in"})  # "stay away", "turn up"
 
 
@@ -3151,15 +3165,14 @@ def _change_before(engine: Engine, analysed: list[_Analysed], pos: int, pronoun:
     sentence or as the sentence before in the turn ("night falls dropped by half, and I'd put
     that down to the rounds", "Falls halved. That was the rounds."): the change, with its
     direction."""
-    a = analysed[pos]
     clauses = [(t, _clause_only(t)) for t in pronoun.sent if t.i < pronoun.i
                and t.dep_ in ("ROOT", "conj") and t.pos_ == "VERB"]
     clauses = [(t, rest) for t, rest in clauses  # the pronoun not in the verb's own clause
                if pronoun.i in rest or pronoun.i not in {x.i for x in t.subtree}]
     at = pos
     if not clauses:
-        before = analysed[pos - 1] if pos else None
-        if before is None or before.turn != a.turn or before.root is None or before.question:
+        before = _before(analysed, pos)
+        if before is None or before.root is None or before.question:
             return None
         at, clauses = pos - 1, [(before.root, _clause_only(before.root))]
     verb, rest = clauses[-1]
